@@ -18,16 +18,19 @@ public sealed interface Command {
 
     /** The CLI word for this command, as logged in the commands log. */
     default String describe() {
-        return switch (this) {
-            case Start s -> "start";
-            case Stop s -> "stop";
-            case Restart r -> "restart";
-            case Swap s -> s.withoutSync() ? "swap --without-sync" : "swap";
-            case ForceStart f -> "prim --force";
-            case SetBoot b -> "boot " + b.mode().name().toLowerCase();
-            case SetFailover f -> "failover " + (f.enabled() ? "on" : "off");
-            case SuspendErrorDetection s -> "checkers " + (s.suspended() ? "suspend" : "resume");
-            case Checkers c -> "checkers " + (c.running() ? "start" : "stop");
-        };
+        if (this instanceof Swap s) {
+            return s.withoutSync() ? "swap --without-sync" : "swap";
+        } else if (this instanceof SetBoot b) {
+            return "boot " + b.mode().name().toLowerCase();
+        } else if (this instanceof SetFailover f) {
+            return "failover " + (f.enabled() ? "on" : "off");
+        } else if (this instanceof SuspendErrorDetection s) {
+            return "checkers " + (s.suspended() ? "suspend" : "resume");
+        } else if (this instanceof Checkers c) {
+            return "checkers " + (c.running() ? "start" : "stop");
+        } else if (this instanceof ForceStart) {
+            return "prim --force";
+        }
+        return getClass().getSimpleName().toLowerCase();
     }
 }

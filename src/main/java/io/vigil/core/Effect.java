@@ -12,8 +12,11 @@ public sealed interface Effect {
     /** Start every resource in dependency order; answer with {@link Event.ServicesStarted}. */
     record StartServices(long epoch) implements Effect { }
 
-    /** Stop every resource in reverse dependency order; answer with {@link Event.ServicesStopped}. */
-    record StopServices(String reason) implements Effect { }
+    /**
+     * Stop every resource in reverse dependency order; answer with {@link Event.ServicesStopped}.
+     * {@code immediate} is fencing: kill at once, no graceful stop commands.
+     */
+    record StopServices(String reason, boolean immediate) implements Effect { }
 
     /** Restart one resource in place (local restart before failover). */
     record RestartResource(String resource) implements Effect { }

@@ -19,11 +19,12 @@ package io.vigil.core;
  * @param ackSeq           last {@code seq} the sender received from the receiver (-1 if none)
  * @param ackIncarnation   incarnation of the receiver that {@code ackSeq} belongs to (0 if none)
  * @param state            sender's public state
- * @param servicesActive   sender's services are starting, running or stopping
+ * @param services         phase of the sender's services
  * @param servicesUpMs     how long the sender's services have been running (0 if not running)
  * @param epoch            sender's epoch (the term it runs or follows)
  * @param dataEpoch        epoch of the newest data the sender holds
- * @param sync             sender's replication status
+ * @param sync             sender's replication status; a node running the services sends
+ *                         UPTODATE when synchronous replication to the peer is on
  * @param grantEpoch       see above; 0 = no grant
  * @param swapRequest      the operator asked the sender (a SECOND) for a swap
  * @param swapWithoutSync  the requested swap may skip the up-to-date check
@@ -37,7 +38,7 @@ public record Heartbeat(
         long ackSeq,
         long ackIncarnation,
         NodeState state,
-        boolean servicesActive,
+        ServicesPhase services,
         long servicesUpMs,
         long epoch,
         long dataEpoch,

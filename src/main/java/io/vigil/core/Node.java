@@ -1,0 +1,649 @@
+package io.vigil.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The decision-making state machine of one node. Pure: it reads the injected {@link Clock},
+ * never performs I/O, and answers every {@link Event} with a list of {@link Effect}s.
+ *
+ * <p>Decisions are level-triggered: after every event {@link #evaluate()} looks at what the node
+ * now knows (its mode, the peer's last heartbeat, its lease) and moves at most as far as that
+ * knowledge allows. See {@code package-info.java} for the state diagram and the safety argument.
+ */
+public final class Node {
+
+    /** Internal modes; several map to the public WAIT state. */
+    enum Mode { STOPPED, JOINING, STANDBY, ACQUIRING, STARTING, RUNNING, STOPPING }
+
+    /** What to do once the services have stopped. */
+    enum AfterStop { STOP, REJOIN, HANDOVER }
+
+    final CoreConfig cfg;
+    final Clock clock;
+    final long incarnation;
+    final PeerView peer;
+    final Authority auth = new Authority();
+    final ResourceHealth health;
+    final FlapGuard flaps;
+
+    Mode mode;
+    NodeState shown;
+    String reason = "not booted";
+    boolean blocked;
+    long epoch;
+    long dataEpoch;
+    SyncStatus sync = SyncStatus.NOT_CONFIGURED;
+    boolean synchronous;
+    long partnerDownSinceMs = -1;
+    long grantedEpoch;
+    boolean forced;
+    BootMode bootMode = BootMode.KEEP;
+    boolean failoverEnabled = true;
+    boolean detectionSuspended;
+    boolean checkersRunning = true;
+    ServicesPhase services = ServicesPhase.IDLE;
+    long servicesSinceMs;
+    AfterStop afterStop;
+    long handoverEpoch;
+    boolean stopImmediate;
+    boolean swapRequested;
+    boolean swapWithoutSync;
+    long swapRequestedAtMs;
+    long seq;
+    long nextHeartbeatAtMs;
+    long nextLeaseAtMs;
+    long watchdogDeadline = -1;
+    String lastAlarm = "";
+    private List<Effect> out = new ArrayList<>();
+
+    public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
+        this.cfg = cfg;
+        this.clock = clock;
+        this.incarnation = random.nextLong() & Long.MAX_VALUE | 1;
+        this.peer = new PeerView(cfg.missedIntervalsForLoss());
+        this.health = new ResourceHealth(cfg);
+        this.flaps = new FlapGuard(cfg.flapMaxFailovers(), cfg.flapWindowMs());
+    }
+
+    /** Feeds one event; returns the effects the driver must carry out, in order. */
+    public List<Effect> step(Event event) {
+        out = new ArrayList<>();
+        if (mode == null && !(event instanceof Event.Boot)) {
+            if (event instanceof Event.OperatorCommand c) {
+                reply(c.id(), false, "the node is still booting; try again in a moment");
+            }
+            return out;
+        }
+        if (event instanceof Event.Boot b) {
+            boot(b.saved());
+        } else if (event instanceof Event.Tick) {
+            tick();
+        } else if (event instanceof Event.HeartbeatReceived h) {
+            heartbeat(h.heartbeat());
+        } else if (event instanceof Event.ServicesStarted s) {
+            servicesStarted(s.ok(), s.detail());
+        } else if (event instanceof Event.ServicesStopped s) {
+            servicesStopped(s.detail());
+        } else if (event instanceof Event.ResourceFailed f) {
+            resourceFailed(f.resource(), f.detail());
+        } else if (event instanceof Event.ResourceRecovered r) {
+            health.recovered(r.resource());
+        } else if (event instanceof Event.SyncReported s) {
+            syncReported(s.status());
+        } else if (event instanceof Event.LeaseReply r) {
+            leaseReply(r);
+        } else if (event instanceof Event.LeaseUnreachable u) {
+            auth.leaseAnswered(u.requestedAtMs());
+        } else if (event instanceof Event.WatchdogFired) {
+            watchdogFired();
+        } else if (event instanceof Event.OperatorCommand c) {
+            new Commands(this).handle(c);
+        } else {
+            throw new IllegalStateException("unhandled event " + event);
+        }
+        evaluate();
+        publish();
+        return out;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void boot(PersistedState saved) {
+        if (mode != null) {
+            return;
+        }
+        NodeState last = null;
+        if (saved != null) {
+            epoch = saved.epoch();
+            dataEpoch = saved.dataEpoch();
+            bootMode = saved.bootMode();
+            failoverEnabled = saved.failoverEnabled();
+            last = saved.lastState();
+        }
+        boolean stay = bootMode == BootMode.DISABLED || (bootMode == BootMode.KEEP && last == NodeState.STOP);
+        mode = stay ? Mode.STOPPED : Mode.JOINING;
+        reason = stay ? "boot: " + (bootMode == BootMode.DISABLED ? "start at boot is disabled" : "was stopped before restart")
+                : "boot: joining the cluster";
+        nextHeartbeatAtMs = clock.nowMs();
+        info("boot incarnation=" + Long.toHexString(incarnation) + " epoch=" + epoch + " dataEpoch=" + dataEpoch
+                + " bootMode=" + bootMode.name().toLowerCase() + " previousState=" + last);
+        if (!cfg.witnessConfigured()) {
+            out.add(new Effect.Log(Effect.Log.Level.ERROR, "WARNING: no witness configured: a network split between"
+                    + " the nodes will run the services on both nodes. Configure a witness (SPEC §4)."));
+        }
+        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+    }
+
+    private void tick() {
+        long now = clock.nowMs();
+        if (now >= nextHeartbeatAtMs) {
+            // Fixed delay, never catch-up: after a pause only one interval is counted as missed.
+            nextHeartbeatAtMs = now + cfg.heartbeatIntervalMs();
+            if (peer.intervalElapsed()) {
+                Heartbeat last = peer.last();
+                info("peer node" + peerId() + " lost: nothing heard for " + peer.missed() + " heartbeat intervals"
+                        + (last == null ? "" : " (it was " + last.state() + ")"));
+                auth.revokeGrant();
+            }
+            sendHeartbeat(now);
+        }
+        if (swapRequested && now - swapRequestedAtMs > 10 * cfg.heartbeatIntervalMs()) {
+            swapRequested = false;
+            info("swap request expired: the peer did not hand over");
+        }
+    }
+
+    private void heartbeat(Heartbeat hb) {
+        long now = clock.nowMs();
+        boolean back = peer.heard(hb, now);
+        if (back) {
+            info("peer node" + hb.from() + " present: state=" + hb.state() + " epoch=" + hb.epoch()
+                    + " services=" + hb.services());
+        }
+        boolean grantsUs = hb.grantEpoch() > 0 && hb.grantEpoch() == epoch && hb.ackIncarnation() == incarnation;
+        auth.peerGrant(grantsUs, hb.ackSeq(), cfg.grantValidityMs());
+    }
+
+    private void servicesStarted(boolean ok, String detail) {
+        if (mode != Mode.STARTING) {
+            return;
+        }
+        if (ok) {
+            services = ServicesPhase.RUNNING;
+            servicesSinceMs = clock.nowMs();
+            mode = Mode.RUNNING;
+            reason = "services running";
+            health.reset();
+        } else {
+            alarm("START_FAILED", "services failed to start: " + detail);
+            stopServices("start failed: " + detail, false, AfterStop.REJOIN);
+            reason = "services failed to start: " + detail;
+        }
+    }
+
+    private void servicesStopped(String detail) {
+        services = ServicesPhase.IDLE;
+        synchronous = false;
+        health.reset();
+        if (cfg.witnessConfigured()) {
+            auth.dropLease();
+            out.add(new Effect.ReleaseLease());
+        }
+        armWatchdog(-1);
+        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+        if (mode != Mode.STOPPING) {
+            // Stopped behind our back (e.g. by the watchdog): treat as a fence.
+            mode = Mode.JOINING;
+            reason = "services stopped unexpectedly: " + detail;
+            return;
+        }
+        AfterStop next = afterStop == null ? AfterStop.REJOIN : afterStop;
+        afterStop = null;
+        switch (next) {
+            case STOP -> {
+                mode = Mode.STOPPED;
+                reason = "stopped by operator";
+            }
+            case REJOIN -> mode = Mode.JOINING;
+            case HANDOVER -> {
+                epoch = Math.max(epoch, handoverEpoch);
+                grantedEpoch = handoverEpoch;
+                mode = Mode.JOINING;
+                reason = "handing the services over to node" + peerId() + " (epoch " + handoverEpoch + ")";
+                persist();
+            }
+        }
+    }
+
+    private void resourceFailed(String resource, String detail) {
+        if (detectionSuspended || services != ServicesPhase.RUNNING) {
+            debug("ignored failure of " + resource + ": " + detail
+                    + (detectionSuspended ? " (error detection suspended)" : ""));
+            return;
+        }
+        if (health.failed(resource, detail, clock.nowMs())) {
+            info("resource " + resource + " failed (" + detail + "): restarting it in place");
+            out.add(new Effect.RestartResource(resource));
+        } else {
+            out.add(new Effect.Log(Effect.Log.Level.ERROR, "resource " + resource + " failed (" + detail
+                    + ") and its local restarts are used up: failover in "
+                    + cfg.serviceFailoverDelayMs() / 1000 + " s unless it recovers"));
+        }
+    }
+
+    private void syncReported(SyncStatus status) {
+        if (status != sync) {
+            info("sync status " + sync.label() + " -> " + status.label());
+            sync = status;
+        }
+    }
+
+    private void leaseReply(Event.LeaseReply r) {
+        auth.leaseAnswered(r.requestedAtMs());
+        if (!r.granted()) {
+            debug("witness refused the lease (holder node" + r.holder() + ")");
+            if (mode == Mode.ACQUIRING) {
+                blocked = true;
+                reason = "peer lost; the witness lease is held by node" + r.holder() + ": waiting";
+            }
+            return;
+        }
+        if (mode == Mode.ACQUIRING) {
+            if (r.highestEpoch() > dataEpoch) {
+                // The peer registered a newer epoch: it ran without us, our data is stale.
+                out.add(new Effect.ReleaseLease());
+                mode = Mode.JOINING;
+                blocked = true;
+                alarm("STALE_DATA", "peer lost, but node" + peerId() + " ran the services at epoch "
+                        + r.highestEpoch() + " after our data (epoch " + dataEpoch + "): not taking over;"
+                        + " start node" + peerId() + " or force start this node (data loss)");
+                return;
+            }
+            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), Epochs.next(cfg.nodeId(), epoch));
+            takeOver("peer lost", r.highestEpoch());
+            return;
+        }
+        if (services != ServicesPhase.IDLE) {
+            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), pendingLeaseEpoch);
+        } else {
+            out.add(new Effect.ReleaseLease());
+        }
+    }
+
+    private void watchdogFired() {
+        alarm("FENCED", "the watchdog killed the services: this node lost both its peer and its witness lease");
+        services = ServicesPhase.IDLE;
+        servicesStopped("killed by the watchdog");
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    long pendingLeaseEpoch;
+
+    /** Moves the node as far as its current knowledge allows. */
+    void evaluate() {
+        long now = clock.nowMs();
+        if (services != ServicesPhase.IDLE) {
+            renewLease(now);
+            if (!forced && cfg.witnessConfigured()) {
+                fenceIfUnauthorised(now);
+            }
+        }
+        switch (mode) {
+            case STOPPED -> blocked = true;
+            case JOINING -> evaluateJoining();
+            case STANDBY -> evaluateStandby();
+            case ACQUIRING -> evaluateAcquiring(now);
+            case RUNNING -> new Runner(this).evaluate(now);
+            case STARTING, STOPPING -> blocked = false;
+        }
+    }
+
+    private void evaluateJoining() {
+        Heartbeat p = peer.live();
+        if (p == null) {
+            blocked = true;
+            reason = peer.last() == null
+                    ? "waiting for node" + peerId() + ": start it, or force start this node if it is gone for good"
+                    : "node" + peerId() + " is lost; not taking over from WAIT: start it, or force start this node";
+            return;
+        }
+        if (acceptGrant(p)) {
+            return;
+        }
+        if (p.services().claimed()) {
+            follow(p);
+            return;
+        }
+        if (grantedEpoch > 0 || shouldPeerRun(p)) {
+            blocked = false;
+            reason = "node" + peerId() + " should run the services: granting them to it";
+        } else if (p.state() == NodeState.STOP && p.dataEpoch() > dataEpoch) {
+            blocked = true;
+            reason = "node" + peerId() + " is stopped and holds newer data (epoch " + p.dataEpoch() + " > "
+                    + dataEpoch + "): start it, or force start this node (data loss)";
+        } else {
+            blocked = false;
+            reason = "waiting for node" + peerId() + " to agree that this node runs the services";
+        }
+    }
+
+    private void evaluateStandby() {
+        Heartbeat p = peer.live();
+        if (p == null) {
+            new Takeover(this).peerLost();
+            return;
+        }
+        if (acceptGrant(p)) {
+            return;
+        }
+        if (p.services() == ServicesPhase.IDLE) {
+            mode = Mode.JOINING;
+            reason = "node" + peerId() + " no longer runs the services";
+            evaluateJoining();
+            return;
+        }
+        if (p.services().claimed() && p.epoch() > epoch) {
+            epoch = p.epoch();
+            persist();
+        }
+        if (p.services().claimed() && p.epoch() == epoch && sync == SyncStatus.UPTODATE
+                && p.sync() == SyncStatus.UPTODATE && dataEpoch != epoch) {
+            dataEpoch = epoch;
+            info("data up to date with node" + peerId() + " at epoch " + epoch);
+            persist();
+        }
+        blocked = false;
+        reason = dataEpoch == epoch ? "standing by, data up to date" : "standing by, data " + sync.label();
+    }
+
+    private void evaluateAcquiring(long now) {
+        Heartbeat p = peer.live();
+        if (p != null) {
+            info("peer node" + peerId() + " heard again: abandoning the takeover");
+            if (p.services().claimed()) {
+                follow(p);
+            } else {
+                mode = Mode.JOINING;
+            }
+            return;
+        }
+        if (now >= nextLeaseAtMs && !auth.leaseRequestPending(now, cfg.heartbeatIntervalMs())) {
+            nextLeaseAtMs = now + cfg.heartbeatIntervalMs() / 2;
+            auth.leaseRequested(now);
+            out.add(new Effect.RequestLease(now, Epochs.next(cfg.nodeId(), epoch), true));
+        }
+    }
+
+    /** Starts the services if the live peer grants us a newer epoch. */
+    boolean acceptGrant(Heartbeat p) {
+        if (p.services() != ServicesPhase.IDLE || p.grantEpoch() <= epoch || p.ackIncarnation() != incarnation) {
+            return false;
+        }
+        long g = p.grantEpoch();
+        info("node" + peerId() + " grants this node the services at epoch " + g);
+        epoch = g;
+        dataEpoch = g;
+        grantedEpoch = 0;
+        // The grant that starts us is also the promise we run under until the lease is ours.
+        auth.peerGrant(true, p.ackSeq(), cfg.grantValidityMs());
+        startServices("granted by node" + peerId());
+        return true;
+    }
+
+    /** Would this node hand the services to the (idle, live) peer? Same rule on both nodes. */
+    boolean shouldPeerRun(Heartbeat p) {
+        if (p.state() == NodeState.STOP || p.services() != ServicesPhase.IDLE) {
+            return false;
+        }
+        if (mode == Mode.STOPPED) {
+            return p.dataEpoch() >= dataEpoch;
+        }
+        if (p.dataEpoch() != dataEpoch) {
+            return p.dataEpoch() > dataEpoch;
+        }
+        return p.from() < cfg.nodeId();
+    }
+
+    void follow(Heartbeat p) {
+        mode = Mode.STANDBY;
+        grantedEpoch = 0;
+        if (p.epoch() > epoch) {
+            epoch = p.epoch();
+        }
+        reason = "following node" + peerId();
+        // A report from before (re)following says nothing about the new stream.
+        sync = SyncStatus.CONNECTION_ERROR;
+        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.STANDBY, false));
+        persist();
+    }
+
+    void startServices(String why) {
+        mode = Mode.STARTING;
+        services = ServicesPhase.STARTING;
+        reason = "starting the services: " + why;
+        blocked = false;
+        swapRequested = false;
+        synchronous = false;
+        partnerDownSinceMs = -1;
+        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.PRIMARY, false));
+        out.add(new Effect.StartServices(epoch));
+        persist();
+    }
+
+    /** Promotion after the peer was lost (or after the witness confirmed it). */
+    void takeOver(String why, long witnessEpoch) {
+        long now = clock.nowMs();
+        epoch = Epochs.next(cfg.nodeId(), Math.max(epoch, witnessEpoch));
+        dataEpoch = epoch;
+        flaps.record(now);
+        long detect = peer.lastHeardAtMs() < 0 ? 0 : now - peer.lastHeardAtMs();
+        out.add(new Effect.FailoverPerformed(why, detect));
+        info("failover: " + why + "; taking over the services at epoch " + epoch + " (peer silent " + detect + " ms)");
+        startServices("failover, " + why);
+    }
+
+    void stopServices(String why, boolean immediate, AfterStop then) {
+        afterStop = then;
+        if (services == ServicesPhase.IDLE) {
+            out.add(new Effect.StopServices(why, immediate));
+            mode = Mode.STOPPING;
+            return;
+        }
+        mode = Mode.STOPPING;
+        services = ServicesPhase.STOPPING;
+        stopImmediate = immediate;
+        reason = "stopping the services: " + why;
+        out.add(new Effect.StopServices(why, immediate));
+    }
+
+    private void renewLease(long now) {
+        if (!cfg.witnessConfigured() || now < nextLeaseAtMs || auth.leaseRequestPending(now, cfg.heartbeatIntervalMs())) {
+            return;
+        }
+        nextLeaseAtMs = now + cfg.heartbeatIntervalMs();
+        long target = pendingLeaseEpoch > epoch ? pendingLeaseEpoch : epoch;
+        pendingLeaseEpoch = target;
+        auth.leaseRequested(now);
+        out.add(new Effect.RequestLease(now, target, false));
+    }
+
+    /**
+     * Self-fencing (SPEC §4): without a valid lease or peer grant the peer may legitimately take
+     * over, so the services must be gone before that can happen. The watchdog is the backstop
+     * for a daemon too paused to get here.
+     */
+    private void fenceIfUnauthorised(long now) {
+        long margin = cfg.fenceMarginMs();
+        boolean ok = auth.leaseValid(now, margin) || auth.grantValid(now, margin);
+        long until = auth.permittedUntil();
+        armWatchdog(until == Long.MIN_VALUE ? now : until - margin / 2);
+        if (ok) {
+            return;
+        }
+        if (services == ServicesPhase.STOPPING) {
+            if (!stopImmediate) {
+                stopImmediate = true;
+                out.add(new Effect.StopServices("fencing: no lease and no peer grant", true));
+            }
+            return;
+        }
+        alarm("FENCED", "no witness lease and no grant from node" + peerId()
+                + ": stopping the services before the peer may take over");
+        stopServices("fencing: lost the witness lease and the peer", true, AfterStop.REJOIN);
+    }
+
+    private void armWatchdog(long deadline) {
+        if (!cfg.witnessConfigured() && deadline >= 0) {
+            return;
+        }
+        if (forced) {
+            deadline = -1;
+        }
+        if (deadline != watchdogDeadline) {
+            watchdogDeadline = deadline;
+            out.add(new Effect.ArmWatchdog(deadline));
+        }
+    }
+
+    // ---------------------------------------------------------------- heartbeat out
+
+    private void sendHeartbeat(long now) {
+        seq++;
+        auth.heartbeatSent(seq, now);
+        Heartbeat last = peer.last();
+        long grant = grantForPeer();
+        out.add(new Effect.SendHeartbeat(new Heartbeat(cfg.nodeId(), incarnation, seq,
+                last == null ? -1 : last.seq(), last == null ? 0 : last.incarnation(),
+                shown == null ? NodeState.WAIT : shown, services,
+                services == ServicesPhase.RUNNING ? Math.max(1, now - servicesSinceMs) : 0,
+                epoch, dataEpoch, services.claimed() ? (synchronous ? SyncStatus.UPTODATE : SyncStatus.NOT_CONFIGURED) : sync,
+                grant, swapRequested, swapWithoutSync, failoverEnabled, flaps.recent(now))));
+    }
+
+    /** The grant (promise) this node gives the peer now; see {@link Heartbeat}. */
+    private long grantForPeer() {
+        Heartbeat p = peer.live();
+        if (services != ServicesPhase.IDLE || p == null || mode == Mode.ACQUIRING) {
+            return 0;
+        }
+        if (p.services().claimed()) {
+            return p.epoch() >= epoch ? p.epoch() : 0;
+        }
+        if (p.services() != ServicesPhase.IDLE) {
+            return 0;
+        }
+        if (grantedEpoch > 0 && p.epoch() >= grantedEpoch) {
+            grantedEpoch = 0; // consumed: the peer took it (and may since have lost it)
+        }
+        if (grantedEpoch > 0) {
+            return grantedEpoch;
+        }
+        if (shouldPeerRun(p)) {
+            grantedEpoch = Epochs.next(peerId(), Math.max(epoch, p.epoch()));
+            epoch = grantedEpoch;
+            info("granting node" + peerId() + " the services at epoch " + grantedEpoch);
+            persist();
+            return grantedEpoch;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- output helpers
+
+    private void publish() {
+        NodeState now = switch (mode) {
+            case STOPPED -> NodeState.STOP;
+            case STANDBY -> NodeState.SECOND;
+            case RUNNING -> peerFollows() ? NodeState.PRIM : NodeState.ALONE;
+            default -> NodeState.WAIT;
+        };
+        if (now != shown) {
+            info("state=" + (shown == null ? "BOOT" : shown) + "->" + now + " reason=" + reason + " epoch=" + epoch);
+            out.add(new Effect.StateChanged(shown, now, reason, epoch));
+            shown = now;
+            persist();
+        }
+    }
+
+    boolean peerFollows() {
+        Heartbeat p = peer.live();
+        return p != null && p.state() == NodeState.SECOND;
+    }
+
+    void persist() {
+        out.add(new Effect.Persist(new PersistedState(shown == null ? NodeState.WAIT : shown, epoch, dataEpoch,
+                bootMode, failoverEnabled)));
+    }
+
+    void info(String message) {
+        out.add(new Effect.Log(Effect.Log.Level.INFO, message));
+    }
+
+    void debug(String message) {
+        out.add(new Effect.Log(Effect.Log.Level.DEBUG, message));
+    }
+
+    void alarm(String code, String message) {
+        out.add(new Effect.Log(Effect.Log.Level.ERROR, code + ": " + message));
+        out.add(new Effect.Alarm(code, message));
+    }
+
+    void reply(long id, boolean accepted, String message) {
+        out.add(new Effect.Reply(id, accepted, message));
+    }
+
+    void emit(Effect effect) {
+        out.add(effect);
+    }
+
+    int peerId() {
+        return 3 - cfg.nodeId();
+    }
+
+    // ---------------------------------------------------------------- status
+
+    public NodeState state() {
+        return shown == null ? NodeState.WAIT : shown;
+    }
+
+    public ServicesPhase services() {
+        return services;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public NodeStatus status() {
+        long now = clock.nowMs();
+        Heartbeat p = peer.live();
+        List<String> warnings = new ArrayList<>();
+        if (!cfg.witnessConfigured()) {
+            warnings.add("no witness configured: a network split between the nodes runs the services on both");
+        }
+        if (!failoverEnabled) {
+            warnings.add("failover is off: the services will not move automatically");
+        }
+        if (detectionSuspended) {
+            warnings.add("error detection is suspended");
+        }
+        if (!flaps.allows(now, p == null ? 0 : p.recentFailovers())) {
+            warnings.add("flapping protection: " + flaps.max() + " automatic failovers in the window; no more automatic moves");
+        }
+        return new NodeStatus(cfg.nodeId(), state(), colour(), reason, epoch, dataEpoch, sync, services, synchronous,
+                p != null, p == null ? null : p.state(), p == null ? null : p.sync(), failoverEnabled,
+                detectionSuspended, checkersRunning, bootMode, cfg.witnessConfigured(), forced, flaps.recent(now),
+                List.copyOf(warnings));
+    }
+
+    public Colour colour() {
+        return switch (state()) {
+            case PRIM, SECOND, ALONE -> Colour.GREEN;
+            case STOP -> Colour.RED;
+            case WAIT -> blocked ? Colour.RED : Colour.MAGENTA;
+        };
+    }
+}

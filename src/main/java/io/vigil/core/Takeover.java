@@ -1,0 +1,44 @@
+package io.vigil.core;
+
+/**
+ * A SECOND that lost its peer (SPEC §2 trigger (a)): take over now, ask the witness first,
+ * or stay in WAIT with the reason it may not.
+ */
+final class Takeover {
+    private final Node n;
+
+    Takeover(Node n) {
+        this.n = n;
+    }
+
+    void peerLost() {
+        long now = n.clock.nowMs();
+        Heartbeat last = n.peer.last();
+        String cannot = null;
+        if (!n.failoverEnabled) {
+            cannot = "failover is off";
+        } else if (n.dataEpoch < n.epoch) {
+            cannot = "this node's data is not up to date (" + n.sync.label() + ")";
+        } else if (!n.flaps.allows(now, last == null ? 0 : last.recentFailovers())) {
+            cannot = "flapping protection: " + n.flaps.max() + " automatic failovers in the window";
+            n.alarm("FLAPPING", "node" + n.peerId() + " lost, but " + cannot
+                    + "; the services are not moved automatically (force start if needed)");
+        }
+        n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+        if (cannot != null) {
+            n.mode = Node.Mode.JOINING;
+            n.blocked = true;
+            n.reason = "node" + n.peerId() + " lost; no failover: " + cannot;
+            n.info(n.reason);
+            return;
+        }
+        if (n.cfg.witnessConfigured()) {
+            n.mode = Node.Mode.ACQUIRING;
+            n.blocked = false;
+            n.reason = "node" + n.peerId() + " lost; asking the witness for the lease";
+            n.info(n.reason);
+            return;
+        }
+        n.takeOver("node" + n.peerId() + " lost", 0);
+    }
+}

@@ -1,0 +1,456 @@
+package io.vigil.sim;
+
+import io.vigil.core.Command;
+import io.vigil.core.CoreConfig;
+import io.vigil.core.Effect;
+import io.vigil.core.Event;
+import io.vigil.core.Heartbeat;
+import io.vigil.core.Node;
+import io.vigil.core.NodeState;
+import io.vigil.core.ServicesPhase;
+import io.vigil.core.SyncStatus;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Two nodes, a witness, a network and a client, in simulated time. Everything random comes
+ * from one seed, so a run replays exactly. Invariants are checked after every action; a
+ * violation throws {@link InvariantViolation} carrying the seed and the recent log.
+ */
+public final class SimWorld {
+
+    /** Knobs of one simulated world. */
+    public record Options(boolean witness, long heartbeatMs, long timeoutMs, long maxStartMs, long maxStopMs,
+                          int flapMax) {
+        public static Options defaults(boolean witness) {
+            return new Options(witness, 1000, 3000, 600, 800, 1000);
+        }
+    }
+
+    private record Scheduled(long at, long order, Runnable action) { }
+
+    final long seed;
+    final Options options;
+    final SplittableRandom random;
+    final SimNetwork net;
+    final SimWitness witness;
+    final SimNode[] nodes = new SimNode[3];
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
+            (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+    private long order;
+    long now;
+    final Deque<String> trace = new ArrayDeque<>();
+    final List<Effect> effects = new ArrayList<>();
+    final List<Effect.Reply> replies = new ArrayList<>();
+    final BitSet acked = new BitSet();
+    int nextWrite;
+    long bothRunningSince = -1;
+    long cleanSince;
+    boolean checkData;
+    Consumer<SimWorld> extraInvariant = w -> { };
+
+    public SimWorld(long seed, Options options) {
+        this.seed = seed;
+        this.options = options;
+        this.random = new SplittableRandom(seed);
+        this.net = new SimNetwork(random);
+        this.witness = options.witness ? new SimWitness(options.timeoutMs) : null;
+        this.checkData = options.witness;
+        for (int id = 1; id <= 2; id++) {
+            CoreConfig cfg = CoreConfig.defaults(id, options.witness).withTimings(options.heartbeatMs, options.timeoutMs);
+            cfg = new CoreConfig(id, cfg.heartbeatIntervalMs(), cfg.peerTimeoutMs(), cfg.witnessConfigured(),
+                    cfg.leaseMs(), cfg.fenceMarginMs(), cfg.serviceFailoverDelayMs(), cfg.restart(),
+                    cfg.restartOverrides(), options.flapMax, cfg.flapWindowMs());
+            nodes[id] = new SimNode(id, cfg);
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    void at(long time, Runnable action) {
+        queue.add(new Scheduled(Math.max(time, now), order++, action));
+    }
+
+    /** Runs every scheduled action up to {@code until}, checking invariants after each. */
+    public void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().at <= until) {
+            Scheduled s = queue.poll();
+            now = s.at;
+            s.action.run();
+            checkInvariants();
+        }
+        now = Math.max(now, until);
+    }
+
+    public void runFor(long ms) {
+        runUntil(now + ms);
+    }
+
+    // ---------------------------------------------------------------- node lifecycle
+
+    public void boot(int id) {
+        SimNode n = nodes[id];
+        n.crashed = false;
+        n.paused = false;
+        n.pausedInbox.clear();
+        n.clockBase = now;
+        n.clockOffset = random.nextLong(1_000_000_000L);
+        n.drift = (random.nextDouble() - 0.5) * 0.01;
+        n.core = new Node(n.config, () -> n.localNow(now), new SplittableRandom(random.nextLong()));
+        n.lastSeenIncarnation = 0;
+        deliver(n, new Event.Boot(n.disk));
+        scheduleTick(n, n.core);
+        scheduleStreaming();
+    }
+
+    private boolean streaming;
+
+    private void scheduleStreaming() {
+        if (!streaming) {
+            streaming = true;
+            streamTick();
+            clientTick();
+        }
+    }
+
+    private void scheduleTick(SimNode n, Node core) {
+        at(now + 40 + random.nextLong(21), () -> {
+            if (n.core != core || n.crashed) {
+                return; // an older incarnation's timer
+            }
+            if (!n.paused) {
+                deliver(n, new Event.Tick());
+            }
+            scheduleTick(n, core);
+        });
+    }
+
+    /** kill -9 of every process on the node, or power loss: services die with it. */
+    public void crash(int id) {
+        SimNode n = nodes[id];
+        if (n.crashed) {
+            return;
+        }
+        trace("node" + id + " CRASH");
+        n.crashed = true;
+        n.paused = false;
+        n.core = null;
+        n.truth = ServicesPhase.IDLE;
+        n.servicesToken++;
+        n.role = Effect.ReplicationRole.Role.NONE;
+        n.synchronous = false;
+        n.watchdogDeadlineGlobal = -1;
+        n.reportedSync = null;
+    }
+
+    public void pause(int id) {
+        SimNode n = nodes[id];
+        if (n.alive()) {
+            trace("node" + id + " PAUSE");
+            n.paused = true;
+        }
+    }
+
+    public void resume(int id) {
+        SimNode n = nodes[id];
+        if (n.crashed || !n.paused) {
+            return;
+        }
+        trace("node" + id + " RESUME");
+        n.paused = false;
+        while (!n.pausedInbox.isEmpty() && n.alive()) {
+            deliver(n, n.pausedInbox.poll());
+        }
+    }
+
+    public Effect.Reply command(int id, Command command) {
+        int before = replies.size();
+        deliver(nodes[id], new Event.OperatorCommand(order++, command, "sim-operator"));
+        return replies.size() > before ? replies.get(replies.size() - 1) : null;
+    }
+
+    // ---------------------------------------------------------------- event delivery
+
+    void deliver(SimNode n, Event e) {
+        if (n.crashed || n.core == null) {
+            return;
+        }
+        if (n.paused) {
+            if (!(e instanceof Event.Tick) && n.pausedInbox.size() < 256) {
+                n.pausedInbox.add(e);
+            }
+            return;
+        }
+        List<Effect> out = n.core.step(e);
+        for (Effect effect : out) {
+            execute(n, effect);
+        }
+    }
+
+    private void execute(SimNode n, Effect effect) {
+        effects.add(effect);
+        if (effects.size() > 4096) {
+            effects.subList(0, 2048).clear();
+        }
+        if (effect instanceof Effect.SendHeartbeat s) {
+            send(n, s.heartbeat());
+        } else if (effect instanceof Effect.StartServices) {
+            startServices(n);
+        } else if (effect instanceof Effect.StopServices s) {
+            stopServices(n, s.immediate());
+        } else if (effect instanceof Effect.ReplicationRole r) {
+            if (r.role() != n.role) {
+                n.reportedSync = null; // the replication layer reports afresh for a new role
+            }
+            n.role = r.role();
+            n.synchronous = r.synchronous();
+        } else if (effect instanceof Effect.RequestLease r) {
+            requestLease(n, r);
+        } else if (effect instanceof Effect.ReleaseLease) {
+            releaseLease(n);
+        } else if (effect instanceof Effect.ArmWatchdog w) {
+            n.watchdogDeadlineGlobal = w.deadlineMs() < 0 ? -1 : n.globalAt(w.deadlineMs());
+            if (n.watchdogDeadlineGlobal >= 0) {
+                long token = n.servicesToken;
+                long deadline = n.watchdogDeadlineGlobal;
+                at(deadline, () -> watchdog(n, token, deadline));
+            }
+        } else if (effect instanceof Effect.Persist p) {
+            n.disk = p.state();
+        } else if (effect instanceof Effect.Log l) {
+            trace("node" + n.id + " " + l.level().name().charAt(0) + " " + l.message());
+        } else if (effect instanceof Effect.Reply r) {
+            replies.add(r);
+        } else if (effect instanceof Effect.RestartResource r) {
+            trace("node" + n.id + " restart resource " + r.resource());
+        }
+    }
+
+    private void send(SimNode from, Heartbeat hb) {
+        SimNode to = nodes[3 - from.id];
+        int copies = net.copies(from.id, to.id);
+        for (int i = 0; i < copies; i++) {
+            at(now + net.delay(), () -> {
+                if (to.alive() ? to.accept(hb) : (to.paused && !to.crashed)) {
+                    deliver(to, new Event.HeartbeatReceived(hb));
+                }
+            });
+        }
+    }
+
+    private void startServices(SimNode n) {
+        n.truth = ServicesPhase.STARTING;
+        long token = ++n.servicesToken;
+        at(now + 20 + random.nextLong(options.maxStartMs), () -> {
+            if (n.servicesToken == token && !n.crashed) {
+                n.truth = ServicesPhase.RUNNING;
+                checkRunnerData(n);
+                deliver(n, new Event.ServicesStarted(true, "ok"));
+            }
+        });
+    }
+
+    private void stopServices(SimNode n, boolean immediate) {
+        if (n.truth == ServicesPhase.IDLE) {
+            at(now + 1, () -> deliver(n, new Event.ServicesStopped("already stopped")));
+            return;
+        }
+        n.truth = ServicesPhase.STOPPING;
+        long token = ++n.servicesToken;
+        long took = immediate ? 1 + random.nextLong(30) : 20 + random.nextLong(options.maxStopMs);
+        at(now + took, () -> {
+            if (n.servicesToken == token && !n.crashed) {
+                n.truth = ServicesPhase.IDLE;
+                deliver(n, new Event.ServicesStopped(immediate ? "killed" : "stopped"));
+            }
+        });
+    }
+
+    private void watchdog(SimNode n, long token, long deadline) {
+        if (n.crashed || n.servicesToken != token || n.watchdogDeadlineGlobal != deadline
+                || n.truth == ServicesPhase.IDLE) {
+            return;
+        }
+        trace("node" + n.id + " WATCHDOG kills the services");
+        n.truth = ServicesPhase.IDLE;
+        n.servicesToken++;
+        n.watchdogDeadlineGlobal = -1;
+        deliver(n, new Event.WatchdogFired());
+    }
+
+    private void requestLease(SimNode n, Effect.RequestLease r) {
+        Node core = n.core;
+        long timeoutGlobal = n.globalAt(r.requestedAtMs() + options.heartbeatMs);
+        at(timeoutGlobal, () -> {
+            if (n.core == core) {
+                deliver(n, new Event.LeaseUnreachable(r.requestedAtMs()));
+            }
+        });
+        if (witness == null || net.copies(n.id, SimNetwork.WITNESS) == 0) {
+            return;
+        }
+        at(now + net.delay(), () -> {
+            boolean granted = witness.request(n.id, r.epoch(), now);
+            long highest = witness.highestEpoch;
+            int holder = witness.holder;
+            if (net.copies(SimNetwork.WITNESS, n.id) == 0) {
+                return;
+            }
+            at(now + net.delay(), () -> {
+                if (n.core == core) {
+                    deliver(n, new Event.LeaseReply(r.requestedAtMs(), granted, witness.leaseMs, highest, holder));
+                }
+            });
+        });
+    }
+
+    private void releaseLease(SimNode n) {
+        if (witness != null && net.copies(n.id, SimNetwork.WITNESS) > 0) {
+            at(now + net.delay(), () -> witness.release(n.id));
+        }
+    }
+
+    // ---------------------------------------------------------------- replication and client
+
+    /** Streaming replication: a following standby copies the primary's log while the link is up. */
+    private void streamTick() {
+        for (int id = 1; id <= 2; id++) {
+            SimNode s = nodes[id];
+            SimNode p = nodes[3 - id];
+            if (!s.alive() || s.role != Effect.ReplicationRole.Role.STANDBY) {
+                continue;
+            }
+            boolean connected = !p.crashed && p.role == Effect.ReplicationRole.Role.PRIMARY
+                    && net.isUp(p.id, s.id) && net.isUp(s.id, p.id) && !p.paused;
+            SyncStatus status;
+            if (connected) {
+                s.log = (BitSet) p.log.clone(); // pg_rewind + streaming, modelled as a copy
+                status = p.synchronous ? SyncStatus.UPTODATE : SyncStatus.NOT_UPTODATE;
+            } else {
+                status = SyncStatus.CONNECTION_ERROR;
+            }
+            if (status != s.reportedSync) {
+                s.reportedSync = status;
+                deliver(s, new Event.SyncReported(status));
+            }
+        }
+        at(now + 50, this::streamTick);
+    }
+
+    /** The client writes numbered records to whichever node serves; an ack is a promise. */
+    private void clientTick() {
+        for (int id = 1; id <= 2; id++) {
+            SimNode n = nodes[id];
+            if (!n.alive() || n.truth != ServicesPhase.RUNNING || n.role != Effect.ReplicationRole.Role.PRIMARY) {
+                continue;
+            }
+            int w = nextWrite++;
+            if (n.synchronous) {
+                SimNode s = nodes[3 - id];
+                boolean reachable = s.alive() && s.role == Effect.ReplicationRole.Role.STANDBY
+                        && net.isUp(n.id, s.id) && net.isUp(s.id, n.id);
+                if (!reachable) {
+                    continue; // the commit waits for the standby: not acknowledged
+                }
+                n.log.set(w);
+                s.log = (BitSet) n.log.clone();
+            } else {
+                n.log.set(w);
+            }
+            acked.set(w);
+        }
+        at(now + 100, this::clientTick);
+    }
+
+    private void checkRunnerData(SimNode n) {
+        if (!checkData) {
+            return;
+        }
+        BitSet missing = (BitSet) acked.clone();
+        missing.andNot(n.log);
+        if (!missing.isEmpty()) {
+            fail("acknowledged writes lost: node" + n.id + " runs the services without " + missing.cardinality()
+                    + " acknowledged write(s), first " + missing.nextSetBit(0));
+        }
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    private void checkInvariants() {
+        SimNode a = nodes[1];
+        SimNode b = nodes[2];
+        boolean both = a.truth != ServicesPhase.IDLE && b.truth != ServicesPhase.IDLE;
+        if (both && options.witness) {
+            fail("both nodes run the services (node1 " + a.truth + ", node2 " + b.truth + ")");
+        }
+        boolean clean = a.alive() && b.alive() && net.clean(1, 2);
+        if (!clean) {
+            cleanSince = -1;
+        } else if (cleanSince < 0) {
+            cleanSince = now;
+        }
+        long grace = options.timeoutMs + 3 * options.heartbeatMs + options.maxStopMs + options.maxStartMs + 200;
+        if (both && cleanSince >= 0 && now - cleanSince > grace) {
+            fail("both nodes run the services although they have heard each other for " + (now - cleanSince) + " ms");
+        }
+        for (int id = 1; id <= 2; id++) {
+            SimNode n = nodes[id];
+            if (n.alive() && n.core.services() == ServicesPhase.RUNNING && !n.core.state().runsServices()) {
+                fail("node" + id + " runs the services in state " + n.core.state());
+            }
+            if (n.alive() && n.truth == ServicesPhase.RUNNING && n.role == Effect.ReplicationRole.Role.PRIMARY) {
+                checkRunnerData(n);
+            }
+        }
+        extraInvariant.accept(this);
+    }
+
+    void fail(String message) {
+        throw new InvariantViolation(seed, now, message, List.copyOf(trace));
+    }
+
+    void trace(String line) {
+        trace.addLast(String.format("%8d %s", now, line));
+        if (trace.size() > 400) {
+            trace.removeFirst();
+        }
+    }
+
+    // ---------------------------------------------------------------- views for tests
+
+    public NodeState state(int id) {
+        SimNode n = nodes[id];
+        return n.crashed || n.core == null ? null : n.core.state();
+    }
+
+    public io.vigil.core.NodeStatus status(int id) {
+        return nodes[id].core.status();
+    }
+
+    public ServicesPhase servicesTruth(int id) {
+        return nodes[id].truth;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public int acknowledgedWrites() {
+        return acked.cardinality();
+    }
+
+    public List<Effect> effects() {
+        return effects;
+    }
+
+    public String recentTrace() {
+        return String.join("\n", trace);
+    }
+}
