@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A position in the parsed YAML tree that knows its key path, so every type error can name the
@@ -52,7 +53,7 @@ final class YamlNode {
                         .map(s -> "Did you mean '" + s + "'? ")
                         .orElse("");
                 throw error(name, "unknown key",
-                        hint + "Known keys here: " + String.join(", ", new java.util.TreeSet<>(known)));
+                        hint + "Known keys here: " + String.join(", ", new TreeSet<>(known)));
             }
         }
         return this;
@@ -173,9 +174,7 @@ final class YamlNode {
             throw c.get().error(null, "expected a mapping, found " + kind(c.get().node),
                     "Write NAME: value lines");
         }
-        Iterator<Map.Entry<String, JsonNode>> it = c.get().node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : c.get().node.properties()) {
             YamlNode v = new YamlNode(file, c.get().childPath(e.getKey()), e.getValue());
             out.put(e.getKey(), e.getValue().isNull() ? "" : v.asString());
         }
