@@ -1,0 +1,221 @@
+package io.vigil.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vigil.core.BootMode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * YAML text to the record tree: syntax, types, unknown and missing keys, defaults. Value rules
+ * and cross-references are {@link ConfigValidator}'s job, so a tree built in code (the setup
+ * wizard) is checked the same way.
+ */
+final class ConfigReader {
+
+    static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness",
+            "failover", "boot", "restart", "resources", "logs");
+
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
+            // A key written twice is almost always a paste mistake; last-one-wins would hide it.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Path file;
+    private final Path base;
+
+    private ConfigReader(Path file) {
+        this.file = file;
+        this.base = file.toAbsolutePath().getParent();
+    }
+
+    static VigilConfig read(Path file) throws ConfigException {
+        return new ConfigReader(file.toAbsolutePath().normalize()).parse();
+    }
+
+    private VigilConfig parse() throws ConfigException {
+        YamlNode root = new YamlNode(file, "", tree()).mapping(TOP);
+        ClusterSection cluster = cluster(root.required("cluster"));
+        NodeSection node = node(root.required("node"));
+        HeartbeatSection heartbeat = heartbeat(root.required("heartbeat"));
+        String firstPeer = heartbeat.networks().isEmpty() ? "127.0.0.1" : heartbeat.networks().get(0).peer();
+        RestartSection restart = root.child("restart").isPresent()
+                ? restart(root.child("restart").get()) : new RestartSection(3, 300_000);
+        List<ResourceSection> resources = new ArrayList<>();
+        for (YamlNode r : root.list("resources")) {
+            resources.add(resource(r));
+        }
+        return new VigilConfig(cluster, node,
+                peer(root.child("peer"), node.peerId(), firstPeer),
+                admin(root.child("admin")),
+                heartbeat,
+                root.child("witness").isPresent() ? witness(root.child("witness").get()) : null,
+                failover(root.child("failover")),
+                boot(root),
+                restart, resources,
+                logs(root.child("logs")),
+                file);
+    }
+
+    private JsonNode tree() throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot read the file (" + e.getClass().getSimpleName() + ")",
+                    "Check that it exists and that the vigil user may read it");
+        }
+        if (text.isBlank()) {
+            throw new ConfigException(file, "", "the file is empty",
+                    "Write the configuration (see the example in the documentation) or run the setup wizard");
+        }
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            if (n == null || n.isMissingNode() || n.isNull()) {
+                throw new ConfigException(file, "", "the file holds no settings (only comments?)",
+                        "Write the configuration or run the setup wizard");
+            }
+            if (!n.isObject()) {
+                throw new ConfigException(file, "", "not a YAML configuration: expected 'key: value' lines at the top",
+                        "Check that this is the right file; it must start with 'cluster:'");
+            }
+            return n;
+        } catch (JacksonException e) {
+            // Only the location: YAML parser messages quote the offending line, which may hold the key.
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " near line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "a key is written twice" : "not valid YAML";
+            throw new ConfigException(file, "", what + where,
+                    "Fix the syntax there (indent with spaces, not tabs; quote values containing ':' or '#')");
+        }
+    }
+
+    private ClusterSection cluster(YamlNode c) throws ConfigException {
+        c.mapping(Set.of("name", "key", "keyFile"));
+        Optional<YamlNode> key = c.child("key");
+        if (key.isPresent() && !key.get().raw().isTextual()) {
+            // YAML reads an all-digit key as a number and drops leading zeros: refuse, do not guess.
+            throw key.get().error(null, "the key was read as a number, not as text",
+                    "Put the key in quotes: key: \"...\"");
+        }
+        return new ClusterSection(c.requiredString("name"), c.string("key", null), c.path("keyFile", base, null));
+    }
+
+    private NodeSection node(YamlNode n) throws ConfigException {
+        n.mapping(Set.of("id", "dataDir", "logDir", "hostName"));
+        n.required("id");
+        int id = n.integer("id", 0);
+        Path dataDir = base.resolve(n.requiredString("dataDir")).normalize();
+        return new NodeSection(id, dataDir, n.path("logDir", base, dataDir.resolve("log")),
+                n.string("hostName", localHostName()));
+    }
+
+    private static PeerSection peer(Optional<YamlNode> p, int peerId, String firstPeer) throws ConfigException {
+        if (p.isEmpty()) {
+            return new PeerSection("node" + peerId, firstPeer, 6259);
+        }
+        YamlNode n = p.get().mapping(Set.of("hostName", "adminAddress", "adminPort"));
+        return new PeerSection(n.string("hostName", "node" + peerId), n.string("adminAddress", firstPeer),
+                n.integer("adminPort", 6259));
+    }
+
+    private static AdminSection admin(Optional<YamlNode> a) throws ConfigException {
+        if (a.isEmpty()) {
+            return new AdminSection("127.0.0.1", 6259);
+        }
+        YamlNode n = a.get().mapping(Set.of("bindAddress", "port"));
+        return new AdminSection(n.string("bindAddress", "127.0.0.1"), n.integer("port", 6259));
+    }
+
+    private static HeartbeatSection heartbeat(YamlNode h) throws ConfigException {
+        h.mapping(Set.of("intervalMs", "timeoutMs", "basePort", "networks"));
+        h.required("networks");
+        List<HeartbeatSection.Network> nets = new ArrayList<>();
+        for (YamlNode net : h.list("networks")) {
+            net.mapping(Set.of("local", "peer"));
+            nets.add(new HeartbeatSection.Network(net.requiredString("local"), net.requiredString("peer")));
+        }
+        return new HeartbeatSection(h.number("intervalMs", 1000), h.number("timeoutMs", 3000),
+                h.integer("basePort", 8888), nets);
+    }
+
+    private static WitnessSection witness(YamlNode w) throws ConfigException {
+        w.mapping(Set.of("address", "port"));
+        return new WitnessSection(w.requiredString("address"), w.integer("port", 4850));
+    }
+
+    private static FailoverSection failover(Optional<YamlNode> f) throws ConfigException {
+        if (f.isEmpty()) {
+            return new FailoverSection(true, 30_000, 2, 6 * 3600_000L, 500);
+        }
+        YamlNode n = f.get().mapping(Set.of("enabled", "serviceFailoverDelayMs", "maxFailovers",
+                "flappingWindowMs", "fenceMarginMs"));
+        return new FailoverSection(n.bool("enabled", true), n.number("serviceFailoverDelayMs", 30_000),
+                n.integer("maxFailovers", 2), n.number("flappingWindowMs", 6 * 3600_000L),
+                n.number("fenceMarginMs", 500));
+    }
+
+    private static BootMode boot(YamlNode root) throws ConfigException {
+        Optional<YamlNode> b = root.child("boot");
+        if (b.isEmpty()) {
+            return BootMode.KEEP;
+        }
+        String v = b.get().asString();
+        try {
+            return BootMode.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw b.get().error(null, "'" + v + "' is not a boot mode", "Use keep, enabled or disabled");
+        }
+    }
+
+    private static RestartSection restart(YamlNode r) throws ConfigException {
+        r.mapping(Set.of("maxRestarts", "windowMs"));
+        return new RestartSection(r.integer("maxRestarts", 3), r.number("windowMs", 300_000));
+    }
+
+    private static LogsSection logs(Optional<YamlNode> l) throws ConfigException {
+        if (l.isEmpty()) {
+            return new LogsSection(10L << 20, 5);
+        }
+        YamlNode n = l.get().mapping(Set.of("maxFileBytes", "keepFiles"));
+        return new LogsSection(n.number("maxFileBytes", 10L << 20), n.integer("keepFiles", 5));
+    }
+
+    private ResourceSection resource(YamlNode r) throws ConfigException {
+        r.mapping(Set.of("name", "description", "start", "stop", "dependsOn", "env", "workDir",
+                "startTimeoutMs", "stopTimeoutMs", "restart", "checkers"));
+        r.required("start");
+        List<CheckerSection> checkers = new ArrayList<>();
+        for (YamlNode c : r.list("checkers")) {
+            checkers.add(CheckerReader.checker(c));
+        }
+        Optional<YamlNode> restart = r.child("restart");
+        return new ResourceSection(r.requiredString("name"), r.string("description", ""),
+                r.command("start"), r.command("stop"), r.strings("dependsOn"), r.stringMap("env"),
+                r.path("workDir", base, null), r.number("startTimeoutMs", 30_000),
+                r.number("stopTimeoutMs", 10_000), restart.isPresent() ? restart(restart.get()) : null,
+                checkers);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            // Display only; a broken resolver must not stop the daemon from starting.
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        }
+    }
+}

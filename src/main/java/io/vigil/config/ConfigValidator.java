@@ -1,0 +1,236 @@
+package io.vigil.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Value rules and cross-references of a {@link VigilConfig}; the first broken rule is reported. */
+final class ConfigValidator {
+
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]*");
+    static final int MIN_KEY_HEX = 32;
+
+    private final VigilConfig c;
+    private final Path file;
+
+    private ConfigValidator(VigilConfig c) {
+        this.c = c;
+        this.file = c.sourceFile();
+    }
+
+    static void validate(VigilConfig c) throws ConfigException {
+        ConfigValidator v = new ConfigValidator(c);
+        v.cluster();
+        v.network(); // before node(): peer.adminAddress defaults to a heartbeat address
+        v.node();
+        v.failover();
+        v.restart("restart", c.restart());
+        ResourceGraph.check(c.sourceFile(), c.resources());
+        for (int i = 0; i < c.resources().size(); i++) {
+            v.resource("resources[" + i + "]", c.resources().get(i));
+        }
+        v.require(c.logs().maxFileBytes() >= 4096, "logs.maxFileBytes", "must be at least 4096",
+                "Use a larger size, e.g. 10485760 (10 MiB)");
+        v.require(c.logs().keepFiles() >= 1, "logs.keepFiles", "must be at least 1", "Keep at least one old file");
+    }
+
+    private void cluster() throws ConfigException {
+        ClusterSection s = c.cluster();
+        require(s.name() != null && CLUSTER_NAME.matcher(s.name()).matches(), "cluster.name",
+                "must be 1 to 32 letters, digits, '_' or '-'", "Choose a simple name such as 'vms-cluster'");
+        require((s.key() == null) != (s.keyFile() == null), "cluster.key",
+                s.key() == null ? "neither key nor keyFile is set" : "both key and keyFile are set",
+                "Set exactly one: 'key' with the hex secret, or 'keyFile' with the path of a file holding it");
+        if (s.key() != null) {
+            checkKey(file, "cluster.key", s.key());
+        }
+    }
+
+    /** Also used for key files; never puts the key itself in a message. */
+    static void checkKey(Path file, String path, String hex) throws ConfigException {
+        if (!HEX.matcher(hex).matches() || hex.length() % 2 != 0) {
+            throw new ConfigException(file, path, "the key must be hexadecimal digits, an even number of them",
+                    "Generate one with: openssl rand -hex 32");
+        }
+        if (hex.length() < MIN_KEY_HEX) {
+            throw new ConfigException(file, path, "the key is too short (" + hex.length()
+                    + " hex digits, at least " + MIN_KEY_HEX + " needed)", "Generate one with: openssl rand -hex 32");
+        }
+    }
+
+    private void node() throws ConfigException {
+        require(c.node().id() == 1 || c.node().id() == 2, "node.id", "must be 1 or 2, was " + c.node().id(),
+                "Use 1 on the primary node and 2 on the secondary");
+        require(c.node().dataDir() != null, "node.dataDir", "is required", "Set the node's data folder");
+        port("admin.port", c.admin().port());
+        ipv4("admin.bindAddress", c.admin().bindAddress());
+        host("peer.adminAddress", c.peer().adminAddress());
+        port("peer.adminPort", c.peer().adminPort());
+        if (c.witness() != null) {
+            host("witness.address", c.witness().address());
+            port("witness.port", c.witness().port());
+        }
+    }
+
+    private void network() throws ConfigException {
+        HeartbeatSection h = c.heartbeat();
+        require(h.intervalMs() >= 50, "heartbeat.intervalMs", "must be at least 50, was " + h.intervalMs(),
+                "Use 1000 unless you have a reason");
+        require(h.timeoutMs() >= 2 * h.intervalMs(), "heartbeat.timeoutMs",
+                "must be at least two heartbeat intervals (" + 2 * h.intervalMs() + "), was " + h.timeoutMs(),
+                "Raise timeoutMs or lower intervalMs; one lost datagram must never cause a failover");
+        require(h.basePort() >= 1 && h.basePort() <= 65534, "heartbeat.basePort",
+                "must be between 1 and 65534 (node 2 uses basePort+1), was " + h.basePort(), "Use 8888");
+        require(!h.networks().isEmpty(), "heartbeat.networks", "at least one network is required",
+                "Add '- {local: <this node's IPv4>, peer: <peer's IPv4>}'");
+        for (int i = 0; i < h.networks().size(); i++) {
+            ipv4("heartbeat.networks[" + i + "].local", h.networks().get(i).local());
+            ipv4("heartbeat.networks[" + i + "].peer", h.networks().get(i).peer());
+        }
+    }
+
+    private void failover() throws ConfigException {
+        FailoverSection f = c.failover();
+        long interval = c.heartbeat().intervalMs();
+        long timeout = c.heartbeat().timeoutMs();
+        require(f.serviceFailoverDelayMs() >= 0, "failover.serviceFailoverDelayMs", "must not be negative", "Use 30000");
+        require(f.maxFailovers() >= 0, "failover.maxFailovers", "must not be negative", "Use 2");
+        require(f.flappingWindowMs() > 0, "failover.flappingWindowMs", "must be positive", "Use 21600000 (6 h)");
+        // Same rule as CoreConfig: the services must be stopped before the peer may take over.
+        require(f.fenceMarginMs() >= 0 && f.fenceMarginMs() < timeout - interval, "failover.fenceMarginMs",
+                "must be at least 0 and less than heartbeat.timeoutMs - heartbeat.intervalMs ("
+                        + (timeout - interval) + "), was " + f.fenceMarginMs(), "Use 500 with the default timings");
+    }
+
+    private void restart(String path, RestartSection r) throws ConfigException {
+        require(r.maxRestarts() >= 0, path + ".maxRestarts", "must not be negative", "Use 3, or 0 for no local restart");
+        require(r.windowMs() > 0, path + ".windowMs", "must be positive", "Use 300000 (5 min)");
+    }
+
+    private void resource(String path, ResourceSection r) throws ConfigException {
+        require(!r.start().isEmpty(), path + ".start", "the start command is empty", "Give the command that starts it");
+        require(r.startTimeoutMs() > 0, path + ".startTimeoutMs", "must be positive", "Use 30000");
+        require(r.stopTimeoutMs() > 0, path + ".stopTimeoutMs", "must be positive", "Use 10000");
+        if (r.restart() != null) {
+            restart(path + ".restart", r.restart());
+        }
+        for (int i = 0; i < r.checkers().size(); i++) {
+            checker(path + ".checkers[" + i + "]", r.checkers().get(i));
+        }
+    }
+
+    private void checker(String path, CheckerSection k) throws ConfigException {
+        switch (k.type()) {
+            case TCP -> {
+                host(path + ".host", k.host());
+                port(path + ".port", k.port());
+            }
+            case HTTP -> {
+                String url = k.url() == null ? "" : k.url();
+                require(url.matches("https?://[^\\[/]+(/.*)?"), path + ".url",
+                        "must be an http:// or https:// URL with a host name or IPv4 address",
+                        "For example http://127.0.0.1:8081/health (IPv6 is not supported)");
+                require(k.expectStatus() >= 100 && k.expectStatus() <= 599, path + ".expectStatus",
+                        "must be an HTTP status (100..599), was " + k.expectStatus(), "Use 200");
+            }
+            case COMMAND -> require(!k.command().isEmpty(), path + ".command", "is empty", "Give the probe command");
+            case PROCESS -> { }
+        }
+        require(k.intervalMs() >= 50, path + ".intervalMs", "must be at least 50", "Use 1000");
+        require(k.timeoutMs() > 0, path + ".timeoutMs", "must be positive", "Use 1000");
+        require(k.fall() >= 1, path + ".fall", "must be at least 1", "Use 3");
+        require(k.rise() >= 1, path + ".rise", "must be at least 1", "Use 2");
+        require(k.graceMs() >= 0, path + ".graceMs", "must not be negative", "Use 5000");
+    }
+
+    private void port(String path, int port) throws ConfigException {
+        require(port >= 1 && port <= 65535, path, "must be a port between 1 and 65535, was " + port,
+                "Use a free port in that range");
+    }
+
+    private void ipv4(String path, String address) throws ConfigException {
+        noIpv6(path, address);
+        require(Addresses.isIpv4(address), path, "must be an IPv4 address such as 192.168.1.10, was '" + address + "'",
+                "Write the address in dotted form");
+    }
+
+    private void host(String path, String address) throws ConfigException {
+        noIpv6(path, address);
+        require(Addresses.isIpv4(address) || Addresses.isHostName(address), path,
+                "must be an IPv4 address or a host name, was '" + address + "'", "Write e.g. 10.0.0.3 or node2");
+    }
+
+    private void noIpv6(String path, String address) throws ConfigException {
+        require(address == null || !address.contains(":"), path, "IPv6 addresses are not supported (SPEC: IPv4 only)",
+                "Use the node's IPv4 address");
+    }
+
+    private void require(boolean ok, String path, String problem, String fix) throws ConfigException {
+        if (!ok) {
+            throw new ConfigException(file, path, problem, fix);
+        }
+    }
+
+    /** Resource names, uniqueness, dependencies and cycles. */
+    static final class ResourceGraph {
+        private ResourceGraph() {
+        }
+
+        static void check(Path file, List<ResourceSection> resources) throws ConfigException {
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < resources.size(); i++) {
+                String name = resources.get(i).name();
+                if (name == null || !RESOURCE_NAME.matcher(name).matches()) {
+                    throw new ConfigException(file, "resources[" + i + "].name",
+                            "must be lower-case letters, digits and '-', was '" + name + "'", "For example 'mgmt-server'");
+                }
+                Integer prev = index.putIfAbsent(name, i);
+                if (prev != null) {
+                    throw new ConfigException(file, "resources[" + i + "].name", "duplicate resource name '" + name
+                            + "' (also resources[" + prev + "])", "Give each resource its own name");
+                }
+            }
+            for (int i = 0; i < resources.size(); i++) {
+                List<String> deps = resources.get(i).dependsOn();
+                for (int d = 0; d < deps.size(); d++) {
+                    if (!index.containsKey(deps.get(d)) || deps.get(d).equals(resources.get(i).name())) {
+                        throw new ConfigException(file, "resources[" + i + "].dependsOn[" + d + "]",
+                                "'" + deps.get(d) + "' is not another resource", "Known resources: " + index.keySet());
+                    }
+                }
+            }
+            Set<String> done = new HashSet<>();
+            for (ResourceSection r : resources) {
+                visit(file, r.name(), resources, index, done, new ArrayList<>());
+            }
+        }
+
+        private static void visit(Path file, String name, List<ResourceSection> resources, Map<String, Integer> index,
+                                  Set<String> done, List<String> stack) throws ConfigException {
+            if (done.contains(name)) {
+                return;
+            }
+            int at = stack.indexOf(name);
+            if (at >= 0) {
+                List<String> cycle = new ArrayList<>(stack.subList(at, stack.size()));
+                cycle.add(name);
+                throw new ConfigException(file, "resources[" + index.get(name) + "].dependsOn",
+                        "dependency cycle: " + String.join(" -> ", cycle),
+                        "Remove one of these dependencies; resources start in dependency order");
+            }
+            stack.add(name);
+            for (String dep : resources.get(index.get(name)).dependsOn()) {
+                visit(file, dep, resources, index, done, stack);
+            }
+            stack.remove(stack.size() - 1);
+            done.add(name);
+        }
+    }
+}

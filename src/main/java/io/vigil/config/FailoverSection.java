@@ -1,0 +1,14 @@
+package io.vigil.config;
+
+/**
+ * Automatic failover policy (SPEC §2).
+ *
+ * @param enabled                "failover on" at first start (default true)
+ * @param serviceFailoverDelayMs a resource down this long after local restarts fails over (default 30 s)
+ * @param maxFailovers           flapping protection: automatic failovers allowed per window (default 2)
+ * @param flappingWindowMs       default 6 h
+ * @param fenceMarginMs          stop services this long before a lease expires (default 500)
+ */
+public record FailoverSection(boolean enabled, long serviceFailoverDelayMs, int maxFailovers,
+                              long flappingWindowMs, long fenceMarginMs) {
+}

@@ -1,0 +1,143 @@
+package io.vigil.daemon;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.core.BootMode;
+import io.vigil.core.NodeState;
+import io.vigil.core.PersistedState;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps {@link PersistedState} in {@code <dataDir>/state.json}.
+ *
+ * <p>The epochs in it decide which node has the newest data, so a save must never leave a torn
+ * or empty file, and a damaged file must never be read as "no state": a node that forgot its
+ * epochs could win against the peer with stale data. Saves therefore write a temporary file,
+ * fsync it, rename it over the old one and fsync the folder; loads refuse anything doubtful.
+ */
+public final class StateStore {
+
+    static final String FILE_NAME = "state.json";
+    static final int VERSION = 1;
+    private static final Set<String> FIELDS =
+            Set.of("version", "lastState", "epoch", "dataEpoch", "bootMode", "failoverEnabled");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Path file;
+    private final Path temp;
+
+    public StateStore(Path dataDir) {
+        this.dir = dataDir;
+        this.file = dataDir.resolve(FILE_NAME);
+        this.temp = dataDir.resolve(FILE_NAME + ".tmp");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The saved state, or empty when this node has never saved one (first start). */
+    public synchronized Optional<PersistedState> load() throws CorruptStateException, IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode n;
+        try {
+            n = JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            throw corrupt("it is not valid JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw corrupt(bytes.length == 0 ? "it is empty" : "it is not a JSON object");
+        }
+        return Optional.of(parse(n));
+    }
+
+    /** Replaces the saved state atomically; when this returns, the state survives a power cut. */
+    public synchronized void save(PersistedState state) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode n = JSON.createObjectNode()
+                .put("version", VERSION)
+                .put("lastState", state.lastState().name())
+                .put("epoch", state.epoch())
+                .put("dataEpoch", state.dataEpoch())
+                .put("bootMode", state.bootMode().name())
+                .put("failoverEnabled", state.failoverEnabled());
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename itself is only durable once the folder entry is flushed.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private PersistedState parse(JsonNode n) throws CorruptStateException {
+        var names = n.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw corrupt("it has an unknown field '" + name + "'");
+            }
+        }
+        JsonNode version = n.get("version");
+        if (version == null || !version.isInt()) {
+            throw corrupt("'version' is missing or not a number");
+        }
+        if (version.asInt() != VERSION) {
+            throw corrupt("it has format version " + version.asInt() + " but this Vigil reads version " + VERSION
+                    + " (was it written by a newer Vigil?)");
+        }
+        long epoch = epoch(n, "epoch");
+        long dataEpoch = epoch(n, "dataEpoch");
+        JsonNode failover = n.get("failoverEnabled");
+        if (failover == null || !failover.isBoolean()) {
+            throw corrupt("'failoverEnabled' is missing or not true/false");
+        }
+        return new PersistedState(constant(n, "lastState", NodeState.class), epoch, dataEpoch,
+                constant(n, "bootMode", BootMode.class), failover.asBoolean());
+    }
+
+    private long epoch(JsonNode n, String field) throws CorruptStateException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw corrupt("'" + field + "' is missing or not a non-negative whole number");
+        }
+        return v.asLong();
+    }
+
+    private <E extends Enum<E>> E constant(JsonNode n, String field, Class<E> type) throws CorruptStateException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw corrupt("'" + field + "' is missing or not text");
+        }
+        try {
+            return Enum.valueOf(type, v.asText());
+        } catch (IllegalArgumentException e) {
+            throw corrupt("'" + field + "' has the unknown value '" + v.asText() + "'");
+        }
+    }
+
+    private CorruptStateException corrupt(String why) {
+        return new CorruptStateException(file, why);
+    }
+}

@@ -1,0 +1,74 @@
+package io.vigil.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.core.BootMode;
+import io.vigil.core.NodeState;
+import io.vigil.core.PersistedState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StateStoreTest {
+
+    static final PersistedState STATE = new PersistedState(NodeState.PRIM, 7, 6, BootMode.KEEP, true);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNodeThatNeverSavedHasNoState() throws Exception {
+        assertThat(new StateStore(dir).load()).isEmpty();
+    }
+
+    @Test
+    void savedStateLoadsBack() throws Exception {
+        StateStore store = new StateStore(dir.resolve("node1"));
+        store.save(STATE);
+        assertThat(new StateStore(dir.resolve("node1")).load()).contains(STATE);
+        PersistedState next = new PersistedState(NodeState.STOP, 8, 8, BootMode.DISABLED, false);
+        store.save(next);
+        assertThat(store.load()).contains(next);
+        assertThat(dir.resolve("node1/state.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void aLeftoverTempFileFromACrashIsIgnored() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.save(STATE);
+        Files.writeString(dir.resolve("state.json.tmp"), "{\"version\":1,\"epo");
+        assertThat(store.load()).contains(STATE);
+        store.save(STATE);
+        assertThat(store.load()).contains(STATE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "",
+        "{\"version\":1,\"lastState\":\"PRIM\",\"epo",
+        "[1, 2]",
+        "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":7,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+        "{\"version\":1,\"lastState\":\"LEADER\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+        "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":-1,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+        "{\"version\":2,\"lastState\":\"PRIM\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+        "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":\"7\",\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+    })
+    void aDamagedFileIsAnErrorNeverAFreshStart(String content) throws Exception {
+        Files.writeString(dir.resolve("state.json"), content);
+        StateStore store = new StateStore(dir);
+        assertThatThrownBy(store::load).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(dir.resolve("state.json").toString())
+                .hasMessageContaining("damaged")
+                .hasMessageContaining("Restore the file");
+    }
+
+    @Test
+    void theMessageSaysWhatIsWrong() throws Exception {
+        Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"lastState\":\"PRIM\"}");
+        assertThatThrownBy(new StateStore(dir)::load).hasMessageContaining("'epoch' is missing");
+    }
+}
