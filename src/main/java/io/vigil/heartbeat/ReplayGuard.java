@@ -1,0 +1,108 @@
+package io.vigil.heartbeat;
+
+import io.vigil.core.Heartbeat;
+import io.vigil.heartbeat.HeartbeatRejected.Reason;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Replay protection for authenticated heartbeats (SPEC §2). The HMAC proves a packet came from
+ * the peer once; this proves it is new, so a recorded heartbeat (say, an old grant) cannot be
+ * played back to steer our state machine.
+ *
+ * <p>Within an incarnation {@code seq} must grow. A different incarnation means the peer
+ * restarted and is accepted, unless it is one of the last {@value #RETIRED_KEPT} incarnations we
+ * have already seen replaced: packets of those can only be delayed duplicates or replays.
+ *
+ * <p>Limit: right after our own start we know no incarnation, so the first authentic packet is
+ * believed even if it is an old recording; the peer's next real heartbeat (a new incarnation,
+ * unseen) then supersedes it and retires the replayed one. Thread-safe: one guard is shared by
+ * the receiver threads of all heartbeat networks.
+ */
+public final class ReplayGuard {
+    static final int RETIRED_KEPT = 16;
+
+    /** What to do with an admitted heartbeat. */
+    public enum Admission {
+        /** Newer than anything before: deliver it. */
+        NEW,
+        /**
+         * The very heartbeat accepted last, again. The peer sends each heartbeat on every
+         * network, so this is the normal copy from the other networks: it proves that network
+         * is alive, but must not be delivered twice. Older copies are {@code REPLAYED}.
+         */
+        COPY_OF_LAST
+    }
+
+    private final int ownId;
+    private final Deque<Long> retired = new ArrayDeque<>();
+    private boolean seenAny;
+    private long incarnation;
+    private long lastSeq;
+
+    /** @param ownId this node's id, 1 or 2 */
+    public ReplayGuard(int ownId) {
+        if (ownId != 1 && ownId != 2) {
+            throw new IllegalArgumentException("node id " + ownId + " invalid: must be 1 or 2");
+        }
+        this.ownId = ownId;
+    }
+
+    /**
+     * Records {@code hb} as seen if it is new.
+     *
+     * @throws HeartbeatRejected {@code WRONG_SENDER} or {@code REPLAYED}; nothing is recorded
+     */
+    public synchronized Admission admit(Heartbeat hb) throws HeartbeatRejected {
+        checkSender(hb.from());
+        if (!seenAny) {
+            seenAny = true;
+            startIncarnation(hb);
+            return Admission.NEW;
+        }
+        if (hb.incarnation() == incarnation) {
+            if (hb.seq() > lastSeq) {
+                lastSeq = hb.seq();
+                return Admission.NEW;
+            }
+            if (hb.seq() == lastSeq) {
+                return Admission.COPY_OF_LAST;
+            }
+            throw new HeartbeatRejected(Reason.REPLAYED, "node " + hb.from() + " incarnation "
+                    + hb.incarnation() + " seq " + hb.seq() + " is older than seq " + lastSeq
+                    + " already accepted");
+        }
+        if (retired.contains(hb.incarnation())) {
+            throw new HeartbeatRejected(Reason.REPLAYED, "node " + hb.from() + " incarnation "
+                    + hb.incarnation() + " was replaced by incarnation " + incarnation
+                    + " (the peer restarted); its packets are stale");
+        }
+        retire(incarnation);
+        startIncarnation(hb);
+        return Admission.NEW;
+    }
+
+    private void checkSender(int from) throws HeartbeatRejected {
+        if (from == ownId) {
+            throw new HeartbeatRejected(Reason.WRONG_SENDER, "heartbeat claims to come from node "
+                    + from + ", which is this node: the peer is configured with our node id, or "
+                    + "the peer address points back at this host");
+        }
+        if (from != 1 && from != 2) {
+            throw new HeartbeatRejected(Reason.WRONG_SENDER, "heartbeat from node " + from
+                    + ": node ids are 1 or 2");
+        }
+    }
+
+    private void startIncarnation(Heartbeat hb) {
+        incarnation = hb.incarnation();
+        lastSeq = hb.seq();
+    }
+
+    private void retire(long old) {
+        if (retired.size() == RETIRED_KEPT) {
+            retired.removeFirst();
+        }
+        retired.addLast(old);
+    }
+}
