@@ -2,6 +2,7 @@ package io.vigil.heartbeat;
 
 import io.vigil.core.Heartbeat;
 import io.vigil.core.NodeState;
+import io.vigil.core.ServicesPhase;
 import io.vigil.core.SyncStatus;
 import io.vigil.heartbeat.HeartbeatRejected.Reason;
 import java.nio.ByteBuffer;
@@ -33,11 +34,13 @@ public final class HeartbeatCodec {
     public static final int PACKET_BYTES = HEADER_BYTES + BODY_BYTES + MAC_BYTES;
 
     private static final String MAC_ALGORITHM = "HmacSHA256";
-    private static final int FLAG_SERVICES_ACTIVE = 1;
+    /** Bits 4-5 hold the services phase ordinal. */
+    private static final int SERVICES_SHIFT = 4;
     private static final int FLAG_SWAP_REQUEST = 2;
     private static final int FLAG_SWAP_WITHOUT_SYNC = 4;
     private static final int FLAG_FAILOVER_ENABLED = 8;
-    private static final int KNOWN_FLAGS = 15;
+    private static final int KNOWN_FLAGS = 0x3E;
+    private static final ServicesPhase[] PHASES = ServicesPhase.values();
     private static final NodeState[] STATES = NodeState.values();
     private static final SyncStatus[] SYNCS = SyncStatus.values();
 
@@ -175,13 +178,13 @@ public final class HeartbeatCodec {
                     + Integer.toHexString(flags & ~KNOWN_FLAGS));
         }
         return new Heartbeat(from, incarnation, seq, ackSeq, ackIncarnation, STATES[state],
-                (flags & FLAG_SERVICES_ACTIVE) != 0, servicesUpMs, epoch, dataEpoch, SYNCS[sync],
+                PHASES[(flags >> SERVICES_SHIFT) & 3], servicesUpMs, epoch, dataEpoch, SYNCS[sync],
                 grantEpoch, (flags & FLAG_SWAP_REQUEST) != 0, (flags & FLAG_SWAP_WITHOUT_SYNC) != 0,
                 (flags & FLAG_FAILOVER_ENABLED) != 0, recentFailovers);
     }
 
     private static int flags(Heartbeat hb) {
-        return (hb.servicesActive() ? FLAG_SERVICES_ACTIVE : 0)
+        return (hb.services().ordinal() << SERVICES_SHIFT)
                 | (hb.swapRequest() ? FLAG_SWAP_REQUEST : 0)
                 | (hb.swapWithoutSync() ? FLAG_SWAP_WITHOUT_SYNC : 0)
                 | (hb.failoverEnabled() ? FLAG_FAILOVER_ENABLED : 0);

@@ -131,7 +131,7 @@ class HeartbeatCodecTest {
                 .as("state ordinal").isEqualTo(Reason.MALFORMED);
         assertThat(reasonOf(resigned(packet, 72, (byte) 4), packet.length))
                 .as("sync ordinal").isEqualTo(Reason.MALFORMED);
-        assertThat(reasonOf(resigned(packet, 47, (byte) 0x10), packet.length))
+        assertThat(reasonOf(resigned(packet, 47, (byte) 0x41), packet.length))
                 .as("unknown flag").isEqualTo(Reason.MALFORMED);
         assertThat(reasonOf(resigned(packet, 46, (byte) 4), packet.length))
                 .as("highest valid state ordinal").isNull();

@@ -2,6 +2,7 @@ package io.vigil.heartbeat;
 
 import io.vigil.core.Heartbeat;
 import io.vigil.core.NodeState;
+import io.vigil.core.ServicesPhase;
 import io.vigil.core.SyncStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -23,13 +24,14 @@ final class TestHeartbeats {
         NodeState[] states = NodeState.values();
         SyncStatus[] syncs = SyncStatus.values();
         return new Heartbeat(1 + r.nextInt(2), r.nextLong(), r.nextLong(), r.nextLong(),
-                r.nextLong(), states[r.nextInt(states.length)], r.nextBoolean(), r.nextLong(),
+                r.nextLong(), states[r.nextInt(states.length)],
+                ServicesPhase.values()[r.nextInt(ServicesPhase.values().length)], r.nextLong(),
                 r.nextLong(), r.nextLong(), syncs[r.nextInt(syncs.length)], r.nextLong(),
                 r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r.nextInt());
     }
 
     static Heartbeat from(int node, long incarnation, long seq) {
-        return new Heartbeat(node, incarnation, seq, -1, 0, NodeState.SECOND, false, 0, 3, 3,
+        return new Heartbeat(node, incarnation, seq, -1, 0, NodeState.SECOND, ServicesPhase.IDLE, 0, 3, 3,
                 SyncStatus.UPTODATE, 0, false, false, true, 0);
     }
 }
