@@ -1,5 +1,8 @@
 package io.vigil.resource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +17,8 @@ import java.util.concurrent.TimeoutException;
  * recycled pid is never signalled by mistake.
  */
 final class ProcessTree {
+
+    private static final long POLL_MS = 20;
 
     private final ProcessHandle root;
     private final Set<ProcessHandle> seen = new LinkedHashSet<>();
@@ -42,7 +47,7 @@ final class ProcessTree {
 
     /** SIGKILL to descendants left behind after the root exited on its own. */
     void killOrphans() {
-        seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        seen.stream().filter(h -> !gone(h)).forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
@@ -88,16 +93,44 @@ final class ProcessTree {
         }
     }
 
+    /**
+     * Our own child is reaped by the JVM, so its onExit is prompt. Anything else is polled:
+     * the JDK's own polling for non-children backs off to seconds, too slow for fencing.
+     */
     private static boolean await(ProcessHandle handle, long timeoutMs) throws InterruptedException {
+        if (handle.parent().map(ProcessHandle.current()::equals).orElse(false)) {
+            try {
+                handle.onExit().get(timeoutMs, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                return !handle.isAlive();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!gone(handle)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(POLL_MS);
+        }
+        return true;
+    }
+
+    /**
+     * Dead or a zombie. A zombie holds no memory, port or file any more; an orphan's zombie
+     * waits for init to reap it, and some inits (containers, VMs) reap late.
+     */
+    static boolean gone(ProcessHandle handle) {
         if (!handle.isAlive()) {
             return true;
         }
         try {
-            handle.onExit().get(timeoutMs, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(handle.pid()), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
             return !handle.isAlive();
         }
     }

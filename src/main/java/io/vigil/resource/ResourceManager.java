@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +54,8 @@ public final class ResourceManager implements AutoCloseable {
      * @throws IllegalArgumentException on a duplicate name, unknown dependency or cycle
      */
     public ResourceManager(List<ResourceSpec> specs, BiConsumer<String, String> appLog, Listener listener) {
-        this.appLog = appLog;
+        this.appLog = Objects.requireNonNull(appLog, "appLog");
+        Objects.requireNonNull(listener, "listener");
         for (ResourceSpec spec : DependencyGraph.startOrder(specs)) {
             ManagedResource resource = new ManagedResource(spec, appLog, listener, checkerScheduler);
             resources.put(spec.name(), resource);

@@ -29,7 +29,15 @@ class ResourceValidationTest {
 
     @Test
     void an_unknown_dependency_names_the_resource_and_the_missing_name() {
-        assertThatThrownBy(() -> new ResourceManager(List.of(spec("mgmt", "database")), (r, l) -> { }, null))
+        assertThatThrownBy(() -> new ResourceManager(List.of(spec("mgmt", "database")), (r, l) -> { }, new ResourceManager.Listener() {
+            @Override
+            public void resourceFailed(String name, String detail) {
+            }
+
+            @Override
+            public void resourceRecovered(String name) {
+            }
+        }))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("resource 'mgmt' depends on unknown resource 'database'");
     }
