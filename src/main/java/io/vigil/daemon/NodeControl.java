@@ -1,0 +1,19 @@
+package io.vigil.daemon;
+
+import io.vigil.core.Command;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the admin channel (and through it the CLI and the console) may do with a running node:
+ * submit an operator command into its event loop, or read the latest immutable status snapshot.
+ * Nothing else reaches the state machine.
+ */
+public interface NodeControl {
+
+    /** Enqueues the command; completes when the state machine accepted or refused it. */
+    CompletableFuture<CommandResult> submit(Command command, String who);
+
+    /** The newest snapshot; cheap, never blocks the event loop. */
+    DaemonStatus status();
+}
