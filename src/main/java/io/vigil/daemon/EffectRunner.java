@@ -1,0 +1,114 @@
+package io.vigil.daemon;
+
+import io.vigil.core.Effect;
+import io.vigil.core.Event;
+import io.vigil.core.SyncStatus;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
+import io.vigil.log.ApplicationLog;
+import io.vigil.log.ModuleLog;
+import io.vigil.resource.ResourceManager;
+
+import java.io.IOException;
+
+/**
+ * Carries out the state machine's effects on the real world. Runs on the event loop thread;
+ * anything slow (starting and stopping processes) runs asynchronously and reports back as an
+ * event.
+ */
+final class EffectRunner {
+    private final NodeDaemon daemon;
+    private final UdpHeartbeatTransport transport;
+    private final ResourceManager resources;
+    private final StateStore store;
+    private final ModuleLog log;
+    private final ApplicationLog appLog;
+
+    EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
+                 ModuleLog log, ApplicationLog appLog) {
+        this.daemon = daemon;
+        this.transport = transport;
+        this.resources = resources;
+        this.store = store;
+        this.log = log;
+        this.appLog = appLog;
+    }
+
+    void run(Effect effect) {
+        if (effect instanceof Effect.SendHeartbeat s) {
+            transport.send(s.heartbeat());
+        } else if (effect instanceof Effect.StartServices s) {
+            appLog.line("vigil", "starting the services (epoch " + s.epoch() + ")");
+            resources.startAll().whenComplete((r, ex) -> daemon.enqueue(ex != null
+                    ? new Event.ServicesStarted(false, ex.toString())
+                    : new Event.ServicesStarted(r.ok(), r.detail())));
+        } else if (effect instanceof Effect.StopServices s) {
+            stop(s);
+        } else if (effect instanceof Effect.RestartResource r) {
+            appLog.line(r.resource(), "restarting in place");
+            resources.restart(r.resource()).thenAccept(ok -> {
+                if (ok) {
+                    daemon.enqueue(new Event.ResourceRecovered(r.resource()));
+                }
+            });
+        } else if (effect instanceof Effect.ReplicationRole r) {
+            replication(r);
+        } else if (effect instanceof Effect.SetCheckers c) {
+            resources.setCheckersRunning(c.running());
+        } else if (effect instanceof Effect.Persist p) {
+            persist(p);
+        } else if (effect instanceof Effect.Log l) {
+            log.log(switch (l.level()) {
+                case ERROR -> ModuleLog.Level.E;
+                case INFO -> ModuleLog.Level.I;
+                case DEBUG -> ModuleLog.Level.D;
+            }, l.message());
+        } else if (effect instanceof Effect.Alarm a) {
+            log.error("ALARM " + a.code() + ": " + a.message());
+        } else if (effect instanceof Effect.FailoverPerformed f) {
+            log.info("FAILOVER " + f.reason() + " (peer silent for " + f.detectMs() + " ms before the decision)");
+        } else if (effect instanceof Effect.Reply r) {
+            daemon.replied(r);
+        } else if (effect instanceof Effect.StateChanged || effect instanceof Effect.ArmWatchdog
+                || effect instanceof Effect.RequestLease || effect instanceof Effect.ReleaseLease) {
+            // Logged by the core; the witness and watchdog are refused at start-up in this version.
+            return;
+        } else {
+            throw new IllegalStateException("unhandled effect " + effect);
+        }
+    }
+
+    private void stop(Effect.StopServices s) {
+        appLog.line("vigil", (s.immediate() ? "killing" : "stopping") + " the services: " + s.reason());
+        if (s.immediate()) {
+            resources.killAll();
+            daemon.enqueue(new Event.ServicesStopped("killed: " + s.reason()));
+            return;
+        }
+        resources.stopAll(s.reason()).whenComplete((v, ex) -> {
+            if (ex != null) {
+                appLog.line("vigil", "graceful stop failed (" + ex + "): killing the services");
+                resources.killAll();
+            }
+            daemon.enqueue(new Event.ServicesStopped(s.reason()));
+        });
+    }
+
+    /**
+     * Data replication arrives with the database issue. Until then a standby has nothing to
+     * copy, so it is up to date as soon as it follows the peer.
+     */
+    private void replication(Effect.ReplicationRole r) {
+        if (r.role() == Effect.ReplicationRole.Role.STANDBY) {
+            daemon.enqueue(new Event.SyncReported(SyncStatus.UPTODATE));
+        }
+    }
+
+    private void persist(Effect.Persist p) {
+        try {
+            store.save(p.state());
+        } catch (IOException e) {
+            log.error("cannot save the node state to " + store.file() + ": " + e.getMessage()
+                    + " (boot behaviour and epochs may be lost on restart; check the disk)");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.vigil.daemon;
+
+import io.vigil.config.ConfigException;
+import io.vigil.config.VigilConfig;
+import io.vigil.core.Command;
+import io.vigil.core.Effect;
+import io.vigil.core.Event;
+import io.vigil.core.Node;
+import io.vigil.core.PersistedState;
+import io.vigil.heartbeat.HeartbeatCodec;
+import io.vigil.heartbeat.HeartbeatNetworks;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
+import io.vigil.log.ApplicationLog;
+import io.vigil.log.CommandsLog;
+import io.vigil.log.ModuleLog;
+import io.vigil.log.Redactor;
+import io.vigil.resource.ResourceManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One running node: the single-threaded event loop around the pure {@link Node}. Heartbeats,
+ * ticks, resource results and operator commands are all queued here and fed to the state
+ * machine one at a time; the effects it returns are carried out by {@link EffectRunner}.
+ * Everything else (admin channel, console) only submits commands or reads {@link #status()}.
+ */
+public final class NodeDaemon implements NodeControl, AutoCloseable {
+    static final long TICK_MS = 50;
+
+    private final VigilConfig config;
+    private final ModuleLog moduleLog;
+    private final ApplicationLog appLog;
+    private final CommandsLog commandsLog;
+    private final StateStore store;
+    private final Node node;
+    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong commandIds = new AtomicLong();
+    private final ScheduledExecutorService ticker;
+    private final long startedNanos = System.nanoTime();
+    private final StatusBuilder statusBuilder;
+    private ResourceManager resources;
+    private UdpHeartbeatTransport transport;
+    private EffectRunner effects;
+    private Thread loop;
+    private volatile boolean running = true;
+    private volatile DaemonStatus status;
+
+    private record Pending(Command command, String who, CompletableFuture<CommandResult> future) { }
+
+    private NodeDaemon(VigilConfig config) throws IOException, ConfigException {
+        this.config = config;
+        Files.createDirectories(config.node().dataDir());
+        Files.createDirectories(config.node().logDir());
+        Redactor redactor = new Redactor();
+        redactor.addSecret(HexFormat.of().formatHex(config.clusterKey()));
+        if (config.cluster().key() != null) {
+            redactor.addSecret(config.cluster().key());
+        }
+        long max = config.logs().maxFileBytes();
+        int keep = config.logs().keepFiles();
+        Clock wall = Clock.systemDefaultZone();
+        this.moduleLog = new ModuleLog(config.node().logDir().resolve("module.log"), max, keep, wall, redactor);
+        this.appLog = new ApplicationLog(config.node().logDir().resolve("application.log"), max, keep, wall, redactor);
+        this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
+        this.store = new StateStore(config.node().dataDir());
+        this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, new SecureRandom());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
+        this.statusBuilder = new StatusBuilder(config, startedNanos);
+    }
+
+    /** Starts a node from its configuration; the caller owns the returned daemon. */
+    public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
+        if (config.witness() != null) {
+            throw new ConfigException(config.sourceFile(), "witness",
+                    "the witness service is not available in this version of Vigil",
+                    "Remove the witness section; the node then warns that a network split runs the services twice");
+        }
+        NodeDaemon d = new NodeDaemon(config);
+        try {
+            d.open();
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    static long monotonicMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    private void open() throws IOException, ConfigException {
+        Optional<PersistedState> saved = store.load();
+        moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
+                + " (" + Version.get() + ", host " + config.node().hostName() + ")");
+        resources = new ResourceManager(Resources.fromConfig(config.resources()), appLog::line,
+                new ResourceManager.Listener() {
+                    @Override
+                    public void resourceFailed(String name, String detail) {
+                        enqueue(new Event.ResourceFailed(name, detail));
+                    }
+
+                    @Override
+                    public void resourceRecovered(String name) {
+                        enqueue(new Event.ResourceRecovered(name));
+                    }
+                });
+        HeartbeatNetworks nets = new HeartbeatNetworks(config.node().id(), config.heartbeat().basePort(),
+                config.heartbeat().networks().stream()
+                        .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
+        transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
+                hb -> enqueue(new Event.HeartbeatReceived(hb)),
+                (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
+        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog);
+        loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
+        loop.start();
+        enqueue(new Event.Boot(saved.orElse(null)));
+        ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void enqueue(Event e) {
+        if (running) {
+            queue.add(e);
+        }
+    }
+
+    private void runLoop() {
+        while (running) {
+            Event e;
+            try {
+                e = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (e == null) {
+                continue;
+            }
+            try {
+                List<Effect> out = node.step(e);
+                for (Effect effect : out) {
+                    effects.run(effect);
+                }
+                status = statusBuilder.build(node.status(), resources.status(), transport);
+            } catch (RuntimeException ex) {
+                // A broken invariant in the core: log loudly, keep the node's other duties alive.
+                moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+            }
+        }
+    }
+
+    /** Called by {@link EffectRunner} for {@link Effect.Reply}. */
+    void replied(Effect.Reply reply) {
+        Pending p = pending.remove(reply.commandId());
+        if (p == null) {
+            return;
+        }
+        commandsLog.record(p.who(), p.command().describe(), (reply.accepted() ? "accepted: " : "refused: ") + reply.message());
+        p.future().complete(new CommandResult(config.node().id(), p.command().describe(), reply.accepted(), reply.message()));
+    }
+
+    @Override
+    public CompletableFuture<CommandResult> submit(Command command, String who) {
+        CompletableFuture<CommandResult> f = new CompletableFuture<>();
+        long id = commandIds.incrementAndGet();
+        pending.put(id, new Pending(command, who, f));
+        enqueue(new Event.OperatorCommand(id, command, who));
+        return f;
+    }
+
+    @Override
+    public DaemonStatus status() {
+        DaemonStatus s = status;
+        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport);
+    }
+
+    public ModuleLog moduleLog() {
+        return moduleLog;
+    }
+
+    public ApplicationLog applicationLog() {
+        return appLog;
+    }
+
+    public CommandsLog commandsLog() {
+        return commandsLog;
+    }
+
+    public VigilConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops the node: the services stop (so the peer can take over when it notices), then the
+     * heartbeats. The persisted state is left as it was, so boot behaviour "keep" rejoins.
+     */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        ticker.shutdownNow();
+        if (loop != null) {
+            loop.interrupt();
+            try {
+                loop.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (resources != null) {
+            try {
+                resources.stopAll("vigil node shutting down").get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                moduleLog.error("services did not stop cleanly at shutdown (" + e + "): killing them");
+            }
+            resources.close();
+        }
+        if (transport != null) {
+            transport.close();
+        }
+        moduleLog.info("vigil node " + config.node().id() + " stopped");
+        closeQuietly(moduleLog);
+        closeQuietly(appLog);
+        closeQuietly(commandsLog);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // shutting down: nothing useful left to do with the error
+        }
+    }
+
+    static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,59 @@
+package io.vigil.daemon;
+
+import io.vigil.config.ConfigException;
+import io.vigil.config.VigilConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code vigil node --config FILE}: runs one node until SIGTERM / Ctrl-C. */
+public final class NodeMain {
+    private NodeMain() {
+    }
+
+    /** Entry point used by scripts and tests that start a node without the CLI. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: NodeMain CONFIG_FILE");
+            System.exit(2);
+        }
+        System.exit(run(Path.of(args[0])));
+    }
+
+    /** Runs the node in the foreground; returns the process exit code. */
+    public static int run(Path configFile) throws IOException {
+        VigilConfig config;
+        try {
+            config = VigilConfig.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        NodeDaemon daemon;
+        try {
+            daemon = NodeDaemon.start(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("vigil node " + config.node().id() + " cannot start: " + e.getMessage());
+            return 3;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "vigil-shutdown"));
+        for (String w : config.warnings()) {
+            System.err.println("WARNING: " + w);
+        }
+        System.err.println("vigil node " + config.node().id() + " running; logs in " + config.node().logDir());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+package io.vigil.daemon;
+
+import io.vigil.config.VigilConfig;
+import io.vigil.core.NodeStatus;
+import io.vigil.heartbeat.NetworkStatus;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
+import io.vigil.resource.ResourceStatus;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles the immutable {@link DaemonStatus} after each step of the event loop. */
+final class StatusBuilder {
+    private final VigilConfig config;
+    private final long startedNanos;
+
+    StatusBuilder(VigilConfig config, long startedNanos) {
+        this.config = config;
+        this.startedNanos = startedNanos;
+    }
+
+    DaemonStatus build(NodeStatus node, List<ResourceStatus> resources, UdpHeartbeatTransport transport) {
+        long now = System.nanoTime();
+        List<DaemonStatus.NetworkLink> links = new ArrayList<>();
+        Map<String, Long> rejected = new LinkedHashMap<>();
+        if (transport != null) {
+            for (NetworkStatus n : transport.networks()) {
+                long ago = n.lastReceivedNanos().isPresent() ? (now - n.lastReceivedNanos().getAsLong()) / 1_000_000 : -1;
+                links.add(new DaemonStatus.NetworkLink(n.network().localAddress(), n.network().peerAddress(), ago,
+                        n.lastSendError().orElse(null)));
+            }
+            transport.rejectedCounts().forEach((k, v) -> rejected.put(k.name(), v));
+        }
+        return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
+                Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
+                Map.copyOf(rejected));
+    }
+}

@@ -1,0 +1,12 @@
+package io.vigil.daemon;
+
+/** The running Vigil version, from the jar manifest (or "dev" when run from classes). */
+public final class Version {
+    private Version() {
+    }
+
+    public static String get() {
+        String v = Version.class.getPackage().getImplementationVersion();
+        return v == null ? "vigil-dev" : "vigil-" + v;
+    }
+}
