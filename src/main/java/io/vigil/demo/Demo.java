@@ -1,0 +1,259 @@
+package io.vigil.demo;
+
+import io.vigil.admin.AdminClient;
+import io.vigil.admin.AdminException;
+import io.vigil.core.NodeState;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * {@code vigil demo}: two nodes on this machine protecting a sample management server (and an
+ * event server that depends on it), a live view of their states and of which node serves, and
+ * a small prompt to break and repair things. Ctrl-C stops everything.
+ */
+public final class Demo {
+    private final LocalCluster cluster;
+    private final PrintStream out;
+    private final long t0 = System.nanoTime();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private final String[] lastState = new String[3];
+    private volatile String lastServer = "";
+    private volatile long downSince = -1;
+    private volatile long killedAt = -1;
+
+    private Demo(LocalCluster cluster, PrintStream out) {
+        this.cluster = cluster;
+        this.out = out;
+    }
+
+    /** Runs the demo until "quit" or Ctrl-C; returns the exit code. */
+    public static int run(Path dir, boolean fast, InputStream in, PrintStream out) throws Exception {
+        LocalCluster.Settings s = LocalCluster.Settings.defaults(dir.toAbsolutePath());
+        if (fast) {
+            s = s.withTimings(200, 1000);
+        }
+        LocalCluster cluster = LocalCluster.create(s);
+        Demo demo = new Demo(cluster, out);
+        Thread hook = new Thread(() -> demo.shutdown(), "vigil-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Starting two Vigil nodes on this machine (configs and logs in " + s.dir() + ") ...");
+        cluster.start(1);
+        cluster.start(2);
+        if (!demo.awaitPair(90_000)) {
+            out.println("The nodes did not form a cluster within 90 s; see " + s.dir() + "/node1.out and node2.out");
+            return 1;
+        }
+        demo.banner();
+        Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        demo.prompt(in);
+        return 0;
+    }
+
+    private boolean awaitPair(long limitMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + limitMs;
+        while (System.currentTimeMillis() < deadline) {
+            NodeState a = state(1);
+            NodeState b = state(2);
+            if ((a == NodeState.PRIM && b == NodeState.SECOND) || (a == NodeState.SECOND && b == NodeState.PRIM)) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private void banner() {
+        LocalCluster.Settings s = cluster.settings();
+        String cfg = cluster.config(1).toString();
+        out.println();
+        out.println("=== Vigil demo: node1 and node2 form a cluster ===");
+        out.println("The management server answers at http://127.0.0.1:" + s.servicePort() + "/ on whichever node runs it.");
+        out.println();
+        out.println("Watch (in another terminal):");
+        out.println("  bin/vigil status --cluster --config " + cfg);
+        out.println("  curl -s http://127.0.0.1:" + s.servicePort() + "/");
+        out.println("  tail -f " + cluster.dataDir(1).resolve("log/module.log"));
+        out.println();
+        out.println("Break it (type here, then Enter):");
+        out.println("  kill 1     kill -9 every process of node1 (daemon and services): node2 takes over");
+        out.println("  start 1    start node1 again: it comes back SECOND");
+        out.println("  swap       exchange the roles of the two nodes");
+        out.println("  stop 2 / restart 2 / status / quit   (Ctrl-C also stops everything)");
+        out.println();
+    }
+
+    private void prompt(InputStream in) throws IOException, InterruptedException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = reader.readLine()) != null) {
+            String[] w = line.trim().toLowerCase(Locale.ROOT).split("\\s+");
+            if (w[0].isEmpty()) {
+                continue;
+            }
+            if (w[0].equals("quit") || w[0].equals("exit")) {
+                return;
+            }
+            try {
+                act(w);
+            } catch (AdminException | IOException | RuntimeException e) {
+                out.println("  " + e.getMessage());
+            }
+        }
+        // No terminal (stdin closed): keep running until Ctrl-C.
+        Thread.currentThread().join();
+    }
+
+    private void act(String[] w) throws IOException, InterruptedException, AdminException {
+        int node = w.length > 1 && w[1].matches("[12]") ? Integer.parseInt(w[1]) : 0;
+        switch (w[0]) {
+            case "kill" -> {
+                requireNode(node);
+                killedAt = System.nanoTime();
+                cluster.kill(node);
+                say("node" + node + " killed (kill -9 of its process group)");
+            }
+            case "start" -> {
+                requireNode(node);
+                if (cluster.alive(node)) {
+                    print(admin(node).command("start", null, who()));
+                } else {
+                    cluster.start(node);
+                    say("node" + node + " process started");
+                }
+            }
+            case "stop", "restart" -> {
+                requireNode(node);
+                print(admin(node).command(w[0], null, who()));
+            }
+            case "swap" -> print(admin(node == 0 ? 1 : node).command("swap", null, who()));
+            case "status" -> {
+                for (int id = 1; id <= 2; id++) {
+                    DaemonStatus st = statusOrNull(id);
+                    out.println("  node" + id + ": " + (st == null ? "down" : st.node().state() + " (" + st.node().reason() + ")"));
+                }
+                out.println("  service: " + (lastServer.isEmpty() ? "not answering" : lastServer));
+            }
+            default -> out.println("  commands: kill N, start N, stop N, restart N, swap, status, quit");
+        }
+    }
+
+    private void requireNode(int node) {
+        if (node == 0) {
+            throw new IllegalArgumentException("say which node: 1 or 2");
+        }
+    }
+
+    private void print(CommandResult r) {
+        out.println("  node" + r.nodeId() + " " + (r.accepted() ? "accepted" : "refused") + ": " + r.message());
+    }
+
+    /** Prints state changes of both nodes and of the service, with timestamps since the demo began. */
+    private void watch() {
+        while (true) {
+            for (int id = 1; id <= 2; id++) {
+                DaemonStatus st = statusOrNull(id);
+                String now = st == null ? "down" : st.node().state().name();
+                if (!now.equals(lastState[id])) {
+                    say("node" + id + " " + (lastState[id] == null ? "" : lastState[id] + " -> ") + now
+                            + (st == null ? "" : "  (" + st.node().reason() + ")"));
+                    lastState[id] = now;
+                }
+            }
+            probeService();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void probeService() {
+        String server = "";
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + cluster.settings().servicePort() + "/"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                int i = r.body().indexOf("served by ");
+                server = i < 0 ? "up" : r.body().substring(i + 10).split(" ")[0];
+            }
+        } catch (IOException e) {
+            server = "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (server.equals(lastServer)) {
+            return;
+        }
+        if (server.isEmpty()) {
+            downSince = System.nanoTime();
+            say("management server NOT answering");
+        } else {
+            String extra = "";
+            if (killedAt > 0) {
+                extra = String.format("  (%d ms after the kill)", (System.nanoTime() - killedAt) / 1_000_000);
+                killedAt = -1;
+            } else if (downSince > 0) {
+                extra = String.format("  (unavailable for %d ms)", (System.nanoTime() - downSince) / 1_000_000);
+            }
+            say("management server answers from " + server + extra);
+            downSince = -1;
+        }
+        lastServer = server;
+    }
+
+    private NodeState state(int id) {
+        DaemonStatus s = statusOrNull(id);
+        return s == null ? null : s.node().state();
+    }
+
+    private DaemonStatus statusOrNull(int id) {
+        if (!cluster.alive(id)) {
+            return null;
+        }
+        try {
+            return admin(id).status();
+        } catch (AdminException e) {
+            return null;
+        }
+    }
+
+    private AdminClient admin(int id) {
+        return new AdminClient("127.0.0.1", cluster.adminPort(id), cluster.key(), 2000);
+    }
+
+    private static String who() {
+        return System.getProperty("user.name") + " (demo)";
+    }
+
+    private synchronized void say(String msg) {
+        out.printf("[%7.1fs] %s%n", (System.nanoTime() - t0) / 1e9, msg);
+    }
+
+    private void shutdown() {
+        out.println("Stopping both nodes ...");
+        try {
+            cluster.close();
+        } catch (IOException | InterruptedException e) {
+            out.println("could not stop cleanly: " + e.getMessage());
+        }
+        out.println("Stopped. Configs and logs stay in " + cluster.settings().dir());
+    }
+}
