@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.daemon.CommandResult;
 import io.vigil.daemon.DaemonStatus;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,7 +74,7 @@ public final class AdminClient {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
             s.setSoTimeout(timeoutMs);
-            InputStream in = s.getInputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             JsonNode hello = read(in, "greeting");
             failIfError(hello);

@@ -2,6 +2,7 @@ package io.vigil.admin;
 
 import io.vigil.daemon.NodeControl;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -139,7 +140,7 @@ public final class AdminServer implements AutoCloseable {
         try (client) {
             client.setSoTimeout(limits.idleTimeoutMs());
             client.setTcpNoDelay(true);
-            InputStream in = client.getInputStream();
+            InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
             String challenge = newChallenge();
             Map<String, Object> hello = new LinkedHashMap<>();
