@@ -55,7 +55,13 @@ final class RequestHandler {
             audit.accept("admin channel: authentication failed for a request from " + remote + ": " + authProblem);
             return error("auth", "authentication failed: " + authProblem);
         }
-        return execute(request);
+        try {
+            return execute(request);
+        } catch (RuntimeException e) {
+            // A bug behind NodeControl must not kill the channel; the operator still gets an answer.
+            return error("internal", "the node failed while answering: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** @return null when the MAC is right, otherwise why not (without any secret) */

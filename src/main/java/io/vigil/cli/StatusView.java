@@ -37,12 +37,12 @@ final class StatusView {
         row(b, "peer", s.peerHostName() + ": " + (n.peerPresent()
                 ? "present, " + n.peerState() + ", " + (n.peerSync() == null ? "-" : n.peerSync().label())
                 : "ABSENT"));
-        row(b, "services", n.services().name() + (n.forced() ? " (force-started)" : ""));
+        row(b, "services", n.services().name() + (n.forced() ? " (force-started)" : "") + ", "
+                + n.recentFailovers() + " automatic failover(s) in the flapping window");
         row(b, "admin", "failover " + (n.failoverEnabled() ? "on" : "OFF")
                 + ", error detection " + (n.errorDetectionSuspended() ? "SUSPENDED" : "on")
                 + ", checkers " + (n.checkersRunning() ? "running" : "STOPPED")
-                + ", boot " + n.bootMode().name().toLowerCase(Locale.ROOT)
-                + ", failovers " + n.recentFailovers());
+                + ", boot " + n.bootMode().name().toLowerCase(Locale.ROOT));
         for (DaemonStatus.NetworkLink l : s.networks()) {
             row(b, "heartbeat", l.local() + " -> " + l.peer() + ", " + heard(l));
         }
@@ -84,7 +84,7 @@ final class StatusView {
         List<String> parts = new ArrayList<>();
         rejected.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
-        wrapped(b, "rejected", String.join(", ", parts));
+        wrapped(b, "rejected", "heartbeats: " + String.join(", ", parts));
     }
 
     private static void resources(StringBuilder b, List<ResourceStatus> resources) {
@@ -92,10 +92,10 @@ final class StatusView {
             row(b, "resources", "none configured");
             return;
         }
-        String format = INDENT + "%-14s %-34s %-9s %7s %8s%n";
+        String format = INDENT + "%-14s %-32s %-9s %8s %9s%n";
         b.append(String.format(Locale.ROOT, format, "RESOURCE", "DESCRIPTION", "PHASE", "PID", "RESTARTS"));
         for (ResourceStatus r : resources) {
-            b.append(String.format(Locale.ROOT, format, cut(r.name(), 14), cut(r.description(), 34),
+            b.append(String.format(Locale.ROOT, format, cut(r.name(), 14), cut(r.description(), 32),
                     r.phase() == null ? "-" : r.phase().name(), r.pid() < 0 ? "-" : Long.toString(r.pid()),
                     Integer.toString(r.restarts())));
         }

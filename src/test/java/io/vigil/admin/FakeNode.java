@@ -38,7 +38,7 @@ public final class FakeNode implements NodeControl {
     }
 
     public static FakeNode primary(int id) {
-        return new FakeNode(status(id, NodeState.PRIM, Colour.GREEN, true));
+        return new FakeNode(status(id, NodeState.PRIM, Colour.GREEN, false));
     }
 
     /** A node answering every command with a refusal carrying {@code reason}. */
