@@ -32,18 +32,19 @@ final class StatusView {
                 .append(state(n)).append("   cluster ").append(s.clusterName()).append(", vigil ").append(s.version())
                 .append(", up ").append(duration(s.uptimeMs())).append('\n');
         row(b, "reason", n.reason() == null || n.reason().isBlank() ? "-" : n.reason());
-        row(b, "sync", n.sync().label() + (n.synchronousReplication() ? " (synchronous)" : "")
+        row(b, "sync", (n.sync() == null ? "-" : n.sync().label())
+                + (n.synchronousReplication() ? " (synchronous)" : "")
                 + ", epoch " + n.epoch() + ", data epoch " + n.dataEpoch());
         row(b, "peer", s.peerHostName() + ": " + (n.peerPresent()
-                ? "present, " + n.peerState() + ", " + (n.peerSync() == null ? "-" : n.peerSync().label())
+                ? "present, " + name(n.peerState()) + ", " + (n.peerSync() == null ? "-" : n.peerSync().label())
                 : "ABSENT"));
-        row(b, "services", n.services().name() + (n.forced() ? " (force-started)" : "") + ", "
+        row(b, "services", name(n.services()) + (n.forced() ? " (force-started)" : "") + ", "
                 + n.recentFailovers() + " automatic failover(s) in the flapping window");
         row(b, "admin", "failover " + (n.failoverEnabled() ? "on" : "OFF")
                 + ", error detection " + (n.errorDetectionSuspended() ? "SUSPENDED" : "on")
                 + ", checkers " + (n.checkersRunning() ? "running" : "STOPPED")
-                + ", boot " + n.bootMode().name().toLowerCase(Locale.ROOT));
-        for (DaemonStatus.NetworkLink l : s.networks()) {
+                + ", boot " + name(n.bootMode()).toLowerCase(Locale.ROOT));
+        for (DaemonStatus.NetworkLink l : s.networks() == null ? List.<DaemonStatus.NetworkLink>of() : s.networks()) {
             row(b, "heartbeat", l.local() + " -> " + l.peer() + ", " + heard(l));
         }
         rejected(b, s.rejectedHeartbeats());
@@ -54,8 +55,13 @@ final class StatusView {
         return b.toString();
     }
 
+    /** A snapshot from a newer or older node may lack a field; show "-" rather than fail. */
+    private static String name(Enum<?> e) {
+        return e == null ? "-" : e.name();
+    }
+
     private String state(NodeStatus n) {
-        String name = n.state().name();
+        String name = name(n.state());
         if (!ansi || n.colour() == null) {
             return name;
         }
