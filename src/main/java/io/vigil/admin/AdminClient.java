@@ -1,0 +1,169 @@
+package io.vigil.admin;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Talks to one node's {@link AdminServer}: one connection per request. Every failure becomes an
+ * {@link AdminException} whose kind tells the CLI which exit code to use and whose message tells a
+ * person what to check.
+ */
+public final class AdminClient {
+
+    /** Connecting never needs long on a LAN; a silent address should not stall the CLI for the full timeout. */
+    private static final int MAX_CONNECT_TIMEOUT_MS = 5000;
+
+    private final String host;
+    private final int port;
+    private final byte[] key;
+    private final int timeoutMs;
+
+    /** @param timeoutMs how long to wait for the node's answer (commands take up to 15 s inside the node) */
+    public AdminClient(String host, int port, byte[] clusterKey, int timeoutMs) {
+        this.host = host;
+        this.port = port;
+        this.key = clusterKey.clone();
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** host:port, as the messages show it. */
+    public String address() {
+        return host + ":" + port;
+    }
+
+    public DaemonStatus status() throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "status");
+        return convert(exchange(request).get("status"), DaemonStatus.class, "status");
+    }
+
+    /**
+     * Sends an operator command. A command the node refuses still returns normally, with
+     * {@link CommandResult#accepted()} false and the node's reason.
+     *
+     * @param command one of {@link CommandWords#WORDS}
+     * @param arg     the argument for boot/failover/checkers, else null
+     * @param who     the operator, for the node's commands log
+     */
+    public CommandResult command(String command, String arg, String who) throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "command").put("command", command);
+        if (arg != null) {
+            request.put("arg", arg);
+        }
+        request.put("who", who);
+        return convert(exchange(request).get("result"), CommandResult.class, "result");
+    }
+
+    private JsonNode exchange(ObjectNode request) throws AdminException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
+            s.setSoTimeout(timeoutMs);
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            JsonNode hello = read(in, "greeting");
+            failIfError(hello);
+            JsonNode challenge = hello.get("challenge");
+            if (challenge == null || !challenge.isTextual()) {
+                throw protocol("its greeting has no challenge");
+            }
+            Map<String, Object> envelope = new LinkedHashMap<>();
+            envelope.put("request", request);
+            envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, challenge.asText(), request)));
+            out.write(AdminProtocol.line(envelope).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            JsonNode response = read(in, "answer");
+            failIfError(response);
+            return response;
+        } catch (UnknownHostException e) {
+            throw new AdminException(AdminException.Kind.UNREACHABLE, "cannot reach the vigil admin channel at "
+                    + address() + ": unknown host " + host + ". Check peer.adminAddress / admin.bindAddress", e);
+        } catch (ConnectException | NoRouteToHostException e) {
+            throw unreachable(e.getMessage(), e);
+        } catch (SocketTimeoutException e) {
+            throw unreachable("no answer within " + timeoutMs + " ms", e);
+        } catch (IOException e) {
+            throw unreachable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode read(InputStream in, String what) throws IOException, AdminException {
+        String line;
+        try {
+            line = AdminProtocol.readLine(in);
+        } catch (AdminProtocol.LineTooLongException e) {
+            throw protocol("its " + what + " is longer than " + AdminProtocol.MAX_LINE_BYTES + " bytes");
+        }
+        if (line == null) {
+            throw unreachable("the connection closed before the node's " + what, null);
+        }
+        try {
+            JsonNode node = AdminProtocol.JSON.readTree(line);
+            if (node == null || !node.isObject()) {
+                throw protocol("its " + what + " is not a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw protocol("its " + what + " is not JSON");
+        }
+    }
+
+    private void failIfError(JsonNode response) throws AdminException {
+        if (response.path("ok").asBoolean(true)) {
+            return;
+        }
+        String error = response.path("error").asText("the node gave no reason");
+        boolean auth = "auth".equals(response.path("code").asText()) || error.startsWith("authentication failed");
+        if (auth) {
+            throw new AdminException(AdminException.Kind.AUTH, "node at " + address() + " refused our "
+                    + "authentication: " + error + ". Both nodes and the CLI must use the same cluster.key");
+        }
+        throw new AdminException(AdminException.Kind.REFUSED, "node at " + address() + " refused the request: "
+                + error);
+    }
+
+    private <T> T convert(JsonNode node, Class<T> type, String field) throws AdminException {
+        if (node == null || !node.isObject()) {
+            throw protocol("its answer has no \"" + field + "\" object");
+        }
+        try {
+            return AdminProtocol.JSON.treeToValue(node, type);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw protocol("its \"" + field + "\" cannot be read (" + firstLine(e.getMessage()) + "); "
+                    + "are the CLI and the node the same Vigil version?");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private AdminException unreachable(String why, Throwable cause) {
+        return new AdminException(AdminException.Kind.UNREACHABLE, "cannot reach the vigil admin channel at "
+                + address() + " (" + why + "): is `vigil node` running there?", cause);
+    }
+
+    private AdminException protocol(String why) {
+        return new AdminException(AdminException.Kind.ERROR, address() + " does not speak the vigil admin "
+                + "protocol: " + why + ". Is that the admin port of a vigil node (admin.port / peer.adminPort)?");
+    }
+}

@@ -1,0 +1,129 @@
+package io.vigil.admin;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The wire format shared by {@link AdminServer} and {@link AdminClient}: one JSON object per
+ * line, UTF-8. The server opens with a fresh random challenge; the client's single request
+ * line carries {@code HMAC-SHA256(clusterKey, challenge + "\n" + canonical(request))}. Because
+ * the challenge is new on every connection, a captured request cannot be replayed.
+ */
+final class AdminProtocol {
+
+    /** Requests and responses longer than this are refused, so a client cannot exhaust memory. */
+    static final int MAX_LINE_BYTES = 64 * 1024;
+    static final int CHALLENGE_BYTES = 32;
+    static final int VERSION = 1;
+
+    /** Strict on input: duplicate keys would let two parsers disagree on what was signed. */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private AdminProtocol() {
+    }
+
+    /** Compact JSON with object keys sorted at every level: the bytes both sides sign. */
+    static String canonical(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(sorted(node));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            Collections.sort(names);
+            ObjectNode out = JSON.createObjectNode();
+            for (String name : names) {
+                out.set(name, sorted(node.get(name)));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            var out = JSON.createArrayNode();
+            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+                out.add(sorted(it.next()));
+            }
+            return out;
+        }
+        return node;
+    }
+
+    static byte[] mac(byte[] key, String challenge, JsonNode request) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal((challenge + "\n" + canonical(request)).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static String line(Map<String, ?> fields) {
+        try {
+            return JSON.writeValueAsString(fields) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise " + fields.keySet(), e);
+        }
+    }
+
+    /**
+     * Reads one '\n'-terminated line of at most {@link #MAX_LINE_BYTES} bytes.
+     *
+     * @return the line without its terminator, or null at end of stream before any byte
+     * @throws LineTooLongException when the limit is reached before a newline
+     */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\n') {
+                return buf.toString(StandardCharsets.UTF_8);
+            }
+            if (buf.size() >= MAX_LINE_BYTES) {
+                throw new LineTooLongException();
+            }
+            buf.write(b);
+        }
+    }
+
+    /** A line longer than {@link #MAX_LINE_BYTES}. */
+    static final class LineTooLongException extends IOException {
+        LineTooLongException() {
+            super("line longer than " + MAX_LINE_BYTES + " bytes");
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.vigil.admin;
+
+import io.vigil.daemon.NodeControl;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The node's admin channel (SPEC §11, issue 2): the CLI's way into a running node. TCP, one
+ * JSON object per line, one request per connection, authenticated with the cluster key by a
+ * challenge-response (see {@link AdminProtocol}). Requests only read the status snapshot or
+ * enqueue a command through {@link NodeControl}; nothing here touches the state machine.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /** Limits; the public {@link #start} uses {@link #DEFAULTS}, tests shorten them. */
+    record Limits(int idleTimeoutMs, long commandTimeoutMs, int threads, int queued) {
+    }
+
+    static final Limits DEFAULTS = new Limits(10_000, 15_000, 4, 16);
+
+    private final ServerSocket socket;
+    private final RequestHandler handler;
+    private final Consumer<String> audit;
+    private final Limits limits;
+    private final NodeControl control;
+    private final ThreadPoolExecutor pool;
+    private final Thread acceptor;
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    private AdminServer(ServerSocket socket, NodeControl control, byte[] key, Consumer<String> audit, Limits limits) {
+        this.socket = socket;
+        this.audit = audit;
+        this.limits = limits;
+        this.handler = new RequestHandler(control, key, audit, limits.commandTimeoutMs());
+        this.control = control;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queued()), r -> daemon(r, "vigil-admin-" + n.incrementAndGet()));
+        pool.allowCoreThreadTimeOut(true);
+        this.acceptor = daemon(this::acceptLoop, "vigil-admin-accept");
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param port     0 for an ephemeral port (tests); see {@link #port()}
+     * @param auditLog receives one line per refused authentication (never the key or a MAC)
+     * @throws IOException when the address cannot be bound; the message names it and what to do
+     */
+    public static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+                                    Consumer<String> auditLog) throws IOException {
+        return start(control, clusterKey, bindAddress, port, auditLog, DEFAULTS);
+    }
+
+    static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+                             Consumer<String> auditLog, Limits limits) throws IOException {
+        if (clusterKey == null || clusterKey.length == 0) {
+            throw new IllegalArgumentException("the admin channel needs the cluster key");
+        }
+        ServerSocket s = new ServerSocket();
+        try {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 50);
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot open the admin channel on " + bindAddress + ":" + port + " ("
+                    + e.getMessage() + "). Another vigil node or program may be using that port, or the address "
+                    + "is not on this machine: stop it, or set admin.bindAddress / admin.port in the configuration",
+                    e);
+        }
+        AdminServer server = new AdminServer(s, control, clusterKey, auditLog, limits);
+        server.acceptor.start();
+        return server;
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a listening socket only fails if it is already closed.
+        }
+        pool.shutdownNow();
+        try {
+            acceptor.join(2000);
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    audit.accept("admin channel: accept failed: " + e.getMessage());
+                    pauseAfterAcceptFailure();
+                }
+                continue;
+            }
+            try {
+                pool.execute(() -> serve(client));
+            } catch (RejectedExecutionException e) {
+                refuseBusy(client);
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        String remote = String.valueOf(client.getRemoteSocketAddress());
+        try (client) {
+            client.setSoTimeout(limits.idleTimeoutMs());
+            client.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            OutputStream out = client.getOutputStream();
+            String challenge = newChallenge();
+            Map<String, Object> hello = new LinkedHashMap<>();
+            hello.put("challenge", challenge);
+            hello.put("node", nodeId());
+            hello.put("protocol", AdminProtocol.VERSION);
+            write(out, hello);
+            write(out, respond(in, challenge, remote));
+        } catch (SocketTimeoutException e) {
+            // The client went quiet; it has had the idle time to answer.
+        } catch (SocketException e) {
+            // Client went away mid-exchange; nothing to answer.
+        } catch (IOException | RuntimeException e) {
+            audit.accept("admin channel: connection from " + remote + " failed: " + e);
+        }
+    }
+
+    private Map<String, Object> respond(InputStream in, String challenge, String remote) throws IOException {
+        String line;
+        try {
+            line = AdminProtocol.readLine(in);
+        } catch (AdminProtocol.LineTooLongException e) {
+            drainAfterOversizeLine(in);
+            return RequestHandler.error("bad-request", "request line longer than " + AdminProtocol.MAX_LINE_BYTES
+                    + " bytes; refused");
+        } catch (SocketTimeoutException e) {
+            return RequestHandler.error("bad-request", "no request within " + limits.idleTimeoutMs() / 1000.0
+                    + " s; closing");
+        }
+        if (line == null) {
+            throw new SocketException("closed before sending a request");
+        }
+        return handler.handle(line, challenge, remote);
+    }
+
+    /**
+     * Closing a socket with unread input makes the kernel send a reset, which can destroy our
+     * answer before the client reads it; so swallow the rest of the line, within bounds.
+     */
+    private static void drainAfterOversizeLine(InputStream in) throws IOException {
+        for (int i = 0; i < 16 * AdminProtocol.MAX_LINE_BYTES; i++) {
+            int b = in.read();
+            if (b < 0 || b == '\n') {
+                return;
+            }
+        }
+    }
+
+    /** The node id for the greeting; null while the node has no status yet. */
+    private Integer nodeId() {
+        try {
+            var status = control.status();
+            return status == null || status.node() == null ? null : status.node().nodeId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Out of file descriptors and the like: do not spin on a failing accept(). */
+    private static void pauseAfterAcceptFailure() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String newChallenge() {
+        byte[] bytes = new byte[AdminProtocol.CHALLENGE_BYTES];
+        random.nextBytes(bytes);
+        return AdminProtocol.hex(bytes);
+    }
+
+    private static void refuseBusy(Socket client) {
+        try (client) {
+            client.setSoTimeout(1000);
+            write(client.getOutputStream(), RequestHandler.error("busy",
+                    "the admin channel is busy with other requests; try again in a few seconds"));
+        } catch (IOException e) {
+            // The client will see the connection close.
+        }
+    }
+
+    private static void write(OutputStream out, Map<String, Object> message) throws IOException {
+        out.write(AdminProtocol.line(message).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,162 @@
+package io.vigil.admin;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.core.Command;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.NodeControl;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Turns one request line into one response object: parse, authenticate, execute. Never throws
+ * for anything a client can send; the answer then says precisely what was wrong.
+ */
+final class RequestHandler {
+
+    private static final int MAX_WHO_CHARS = 200;
+
+    private final NodeControl control;
+    private final byte[] key;
+    private final Consumer<String> audit;
+    private final long commandTimeoutMs;
+
+    RequestHandler(NodeControl control, byte[] key, Consumer<String> audit, long commandTimeoutMs) {
+        this.control = control;
+        this.key = key.clone();
+        this.audit = audit;
+        this.commandTimeoutMs = commandTimeoutMs;
+    }
+
+    /** @param remote the client's address, for the audit log */
+    Map<String, Object> handle(String line, String challenge, String remote) {
+        JsonNode envelope;
+        try {
+            envelope = AdminProtocol.JSON.readTree(line);
+        } catch (JacksonException e) {
+            return error("bad-request", "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        if (envelope == null || !envelope.isObject()) {
+            return error("bad-request", "the request line must be a JSON object {\"request\":{...},\"mac\":\"...\"}");
+        }
+        JsonNode request = envelope.get("request");
+        if (request == null || !request.isObject()) {
+            return error("bad-request", "missing \"request\" object");
+        }
+        String authProblem = authenticate(challenge, request, envelope.get("mac"));
+        if (authProblem != null) {
+            audit.accept("admin channel: authentication failed for a request from " + remote + ": " + authProblem);
+            return error("auth", "authentication failed: " + authProblem);
+        }
+        try {
+            return execute(request);
+        } catch (RuntimeException e) {
+            // A bug behind NodeControl must not kill the channel; the operator still gets an answer.
+            return error("internal", "the node failed while answering: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** @return null when the MAC is right, otherwise why not (without any secret) */
+    private String authenticate(String challenge, JsonNode request, JsonNode macNode) {
+        if (macNode == null || !macNode.isTextual()) {
+            return "missing \"mac\"";
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(macNode.asText());
+        } catch (IllegalArgumentException e) {
+            return "\"mac\" is not hexadecimal";
+        }
+        byte[] expected = AdminProtocol.mac(key, challenge, request);
+        // Constant time, so the MAC cannot be guessed byte by byte from response timings.
+        if (!MessageDigest.isEqual(expected, given)) {
+            return "the MAC does not match (the client uses a different cluster key, or replayed an old request)";
+        }
+        return null;
+    }
+
+    private Map<String, Object> execute(JsonNode request) {
+        String op = text(request, "op");
+        if ("status".equals(op)) {
+            Map<String, Object> ok = ok();
+            ok.put("status", control.status());
+            return ok;
+        }
+        if (!"command".equals(op)) {
+            return error("bad-request", op == null ? "missing \"op\"; expected \"status\" or \"command\""
+                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected \"status\" or \"command\"");
+        }
+        Command command;
+        try {
+            command = CommandWords.parse(text(request, "command"), text(request, "arg"));
+        } catch (IllegalArgumentException e) {
+            return error("bad-request", e.getMessage());
+        }
+        return submit(command, who(text(request, "who")));
+    }
+
+    private Map<String, Object> submit(Command command, String who) {
+        CommandResult result;
+        try {
+            result = control.submit(command, who).get(commandTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return error("timeout", "the node did not decide on \"" + command.describe() + "\" within "
+                    + commandTimeoutMs / 1000 + " s; check its module log, then look at `vigil status`");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return error("internal", "the node failed while handling \"" + command.describe() + "\": "
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error("internal", "the admin channel is shutting down");
+        } catch (RuntimeException e) {
+            return error("internal", "the node could not accept \"" + command.describe() + "\": " + e.getMessage());
+        }
+        Map<String, Object> ok = ok();
+        ok.put("result", result);
+        return ok;
+    }
+
+    private static String who(String claimed) {
+        if (claimed == null || claimed.isBlank()) {
+            return "unknown (admin channel)";
+        }
+        String clean = claimed.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > MAX_WHO_CHARS ? clean.substring(0, MAX_WHO_CHARS) : clean;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static Map<String, Object> ok() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", true);
+        return m;
+    }
+
+    static Map<String, Object> error(String code, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", false);
+        m.put("code", code);
+        m.put("error", message);
+        return m;
+    }
+}

@@ -1,0 +1,91 @@
+package io.vigil.cli;
+
+import io.vigil.config.ConfigException;
+import io.vigil.config.VigilConfig;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `vigil config check|show`: validate or display a node configuration without a running node. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Check or show a node configuration file.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
+final class ConfigCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check or show");
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Load and validate FILE (including the cluster key); print a summary, or the first problem "
+                    + "with the key that causes it. Exit 0 if valid, 2 if not.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The configuration file to check.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                VigilConfig c = ConfigFiles.load(file);
+                c.clusterKey();
+                out.println("OK: " + summary(c));
+                for (String w : c.warnings()) {
+                    out.println("warning: " + w);
+                }
+                return ExitCode.OK;
+            } catch (CliException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return e.exitCode();
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return ExitCode.USAGE;
+            }
+        }
+
+        private static String summary(VigilConfig c) {
+            return c.sourceFile() + ": cluster '" + c.cluster().name() + "', node " + c.node().id()
+                    + " (" + c.node().hostName() + "), peer " + c.peer().hostName() + " with admin at "
+                    + c.peer().adminAddress() + ":" + c.peer().adminPort() + ", admin channel "
+                    + c.admin().bindAddress() + ":" + c.admin().port() + ", " + c.heartbeat().networks().size()
+                    + " heartbeat network(s), " + c.resources().size() + " resource(s), "
+                    + (c.witness() == null ? "no witness" : "witness " + c.witness().address() + ":"
+                    + c.witness().port());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print the node configuration as Vigil reads it, defaults filled in, with the key redacted.")
+    static final class Show implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = ConfigFiles.DEFAULT,
+                description = ConfigFiles.HELP)
+        Path config;
+
+        @Override
+        public Integer call() {
+            try {
+                spec.commandLine().getOut().print(ConfigFiles.load(config).toYaml());
+                spec.commandLine().getOut().flush();
+                return ExitCode.OK;
+            } catch (CliException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return e.exitCode();
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.vigil.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.core.BootMode;
+import io.vigil.core.Command;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AdminServerTest {
+
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] OTHER_KEY = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+
+    final List<String> audit = new CopyOnWriteArrayList<>();
+    final FakeNode node = FakeNode.primary(1);
+    AdminServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    AdminServer start(FakeNode n, AdminServer.Limits limits) throws IOException {
+        server = AdminServer.start(n, KEY, "127.0.0.1", 0, audit::add, limits);
+        return server;
+    }
+
+    AdminClient client(byte[] key) {
+        return new AdminClient("127.0.0.1", server.port(), key, 5000);
+    }
+
+    @Test
+    void statusRoundTripsThroughTheChannel() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        DaemonStatus status = client(KEY).status();
+        assertThat(status).isEqualTo(node.status());
+        assertThat(status.rejectedHeartbeats().get("bad-mac")).isEqualTo(3L);
+    }
+
+    static Stream<Arguments> everyCommandWord() {
+        return Stream.of(
+                Arguments.of("start", null, new Command.Start()),
+                Arguments.of("stop", null, new Command.Stop()),
+                Arguments.of("restart", null, new Command.Restart()),
+                Arguments.of("swap", null, new Command.Swap(false)),
+                Arguments.of("swap-without-sync", null, new Command.Swap(true)),
+                Arguments.of("force-start", null, new Command.ForceStart()),
+                Arguments.of("boot", "keep", new Command.SetBoot(BootMode.KEEP)),
+                Arguments.of("boot", "enabled", new Command.SetBoot(BootMode.ENABLED)),
+                Arguments.of("boot", "disabled", new Command.SetBoot(BootMode.DISABLED)),
+                Arguments.of("failover", "on", new Command.SetFailover(true)),
+                Arguments.of("failover", "off", new Command.SetFailover(false)),
+                Arguments.of("checkers", "suspend", new Command.SuspendErrorDetection(true)),
+                Arguments.of("checkers", "resume", new Command.SuspendErrorDetection(false)),
+                Arguments.of("checkers", "start", new Command.Checkers(true)),
+                Arguments.of("checkers", "stop", new Command.Checkers(false)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyCommandWord")
+    void eachCommandWordReachesTheNodeAsItsCommand(String word, String arg, Command expected) throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        CommandResult result = client(KEY).command(word, arg, "alice@desk (cli)");
+        assertThat(node.received).containsExactly(new FakeNode.Received(expected, "alice@desk (cli)"));
+        assertThat(result).isEqualTo(new CommandResult(1, expected.describe(), true, expected.describe() + " accepted"));
+    }
+
+    @Test
+    void aRefusalIsAnAnswerNotAnError() throws Exception {
+        start(node.refusing("swap needs the peer, and node 2 is not present"), AdminServer.DEFAULTS);
+        CommandResult result = client(KEY).command("swap", null, "bob");
+        assertThat(result.accepted()).isFalse();
+        assertThat(result.message()).isEqualTo("swap needs the peer, and node 2 is not present");
+    }
+
+    @Test
+    void aWrongKeyIsRefusedAndAudited() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        AdminException e = catchThrowableOfType(AdminException.class, () -> client(OTHER_KEY).command("stop", null, "x"));
+        assertThat(e.kind()).isEqualTo(AdminException.Kind.AUTH);
+        assertThat(e.getMessage()).contains("authentication failed").contains("cluster.key");
+        assertThat(node.received).isEmpty();
+        assertThat(audit).singleElement().asString().contains("authentication failed").contains("127.0.0.1")
+                .doesNotContain(new String(KEY, StandardCharsets.US_ASCII))
+                .doesNotContain(new String(OTHER_KEY, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void malformedJsonGetsAPreciseErrorAndTheServerKeepsServing() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("{\"request\": {\"op\": \"status\"");
+            JsonNode answer = raw.answer();
+            assertThat(answer.get("ok").asBoolean()).isFalse();
+            assertThat(answer.get("error").asText()).startsWith("malformed JSON: ");
+        }
+        assertThat(client(KEY).status()).isEqualTo(node.status());
+    }
+
+    @Test
+    void anOversizeLineIsRefusedWithoutReadingItAll() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("x".repeat(AdminProtocol.MAX_LINE_BYTES + 10));
+            assertThat(raw.answer().get("error").asText())
+                    .isEqualTo("request line longer than 65536 bytes; refused");
+        }
+        assertThat(client(KEY).status()).isEqualTo(node.status());
+    }
+
+    @Test
+    void unknownCommandsArgumentsAndOpsAreNamed() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        assertRefused(() -> client(KEY).command("fly", null, "x"), "unknown command \"fly\"; expected one of [start,");
+        assertRefused(() -> client(KEY).command("boot", "sometimes", "x"),
+                "command \"boot\" does not accept \"sometimes\"; expected one of [keep, enabled, disabled]");
+        assertRefused(() -> client(KEY).command("failover", null, "x"),
+                "command \"failover\" needs an argument: one of [on, off]");
+        assertRefused(() -> client(KEY).command("stop", "now", "x"), "command \"stop\" takes no argument, got \"now\"");
+        try (Raw raw = new Raw(server.port())) {
+            raw.sendSigned(AdminProtocol.JSON.createObjectNode().put("op", "reboot"), KEY);
+            assertThat(raw.answer().get("error").asText())
+                    .isEqualTo("unknown op \"reboot\"; expected \"status\" or \"command\"");
+        }
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("[1,2]");
+            assertThat(raw.answer().get("error").asText()).contains("must be a JSON object");
+        }
+        assertThat(node.received).isEmpty();
+        assertThat(client(KEY).status()).isEqualTo(node.status());
+    }
+
+    @Test
+    void aCapturedRequestCannotBeReplayedOnANewConnection() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        String captured;
+        try (Raw raw = new Raw(server.port())) {
+            captured = raw.sendSigned(AdminProtocol.JSON.createObjectNode().put("op", "command")
+                    .put("command", "stop").put("who", "eve"), KEY);
+            assertThat(raw.answer().get("ok").asBoolean()).isTrue();
+        }
+        try (Raw replay = new Raw(server.port())) {
+            replay.send(captured);
+            JsonNode answer = replay.answer();
+            assertThat(answer.get("ok").asBoolean()).isFalse();
+            assertThat(answer.get("error").asText()).startsWith("authentication failed: ");
+        }
+        assertThat(node.received).hasSize(1);
+        assertThat(audit).hasSize(1);
+    }
+
+    @Test
+    void anIdleClientIsToldAndDisconnected() throws Exception {
+        start(node, new AdminServer.Limits(200, 15_000, 2, 4));
+        try (Raw raw = new Raw(server.port())) {
+            assertThat(raw.answer().get("error").asText()).startsWith("no request within 0.2 s");
+            assertThat(raw.in.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void aNodeThatDoesNotDecideInTimeGivesATimeoutError() throws Exception {
+        start(node.answering(c -> new CompletableFuture<>()), new AdminServer.Limits(10_000, 100, 2, 4));
+        assertRefused(() -> client(KEY).command("swap", null, "x"), "the node did not decide on \"swap\" within");
+    }
+
+    @Test
+    void aBusyPortGivesAnErrorNamingAddressAndWhatToDo() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        assertThatThrownBy(() -> AdminServer.start(node, KEY, "127.0.0.1", server.port(), audit::add))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("127.0.0.1:" + server.port())
+                .hasMessageContaining("admin.port");
+    }
+
+    @Test
+    void nothingListeningIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        AdminException e = catchThrowableOfType(AdminException.class,
+                () -> new AdminClient("127.0.0.1", port, KEY, 2000).status());
+        assertThat(e.kind()).isEqualTo(AdminException.Kind.UNREACHABLE);
+        assertThat(e.getMessage()).contains("127.0.0.1:" + port).contains("is `vigil node` running there?");
+    }
+
+    @Test
+    void somethingElseOnThePortIsAProtocolError() throws Exception {
+        try (ServerSocket http = new ServerSocket(0)) {
+            Thread t = new Thread(() -> {
+                try (Socket s = http.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test reports what the client saw
+                }
+            });
+            t.start();
+            AdminException e = catchThrowableOfType(AdminException.class,
+                    () -> new AdminClient("127.0.0.1", http.getLocalPort(), KEY, 2000).status());
+            t.join();
+            assertThat(e.kind()).isEqualTo(AdminException.Kind.ERROR);
+            assertThat(e.getMessage()).contains("does not speak the vigil admin protocol");
+        }
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        AdminException e = catchThrowableOfType(AdminException.class, call);
+        assertThat(e).as("expected a refusal containing: " + message).isNotNull();
+        assertThat(e.kind()).isEqualTo(AdminException.Kind.REFUSED);
+        assertThat(e.getMessage()).contains(message);
+    }
+
+    /** A hand-driven connection, for what the real client never sends. */
+    static final class Raw implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+        final String challenge;
+
+        Raw(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(5000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            JsonNode hello = AdminProtocol.JSON.readTree(in.readLine());
+            challenge = hello.get("challenge").asText();
+            assertThat(challenge).hasSize(64);
+            assertThat(hello.get("node").asInt()).isEqualTo(1);
+        }
+
+        void send(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** Sends a correctly signed request; returns the line sent. */
+        String sendSigned(ObjectNode request, byte[] key) throws IOException {
+            ObjectNode envelope = AdminProtocol.JSON.createObjectNode();
+            envelope.set("request", request);
+            envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, challenge, request)));
+            String line = AdminProtocol.JSON.writeValueAsString(envelope);
+            send(line);
+            return line;
+        }
+
+        JsonNode answer() throws IOException {
+            return AdminProtocol.JSON.readTree(in.readLine());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

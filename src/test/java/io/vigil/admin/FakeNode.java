@@ -1,0 +1,83 @@
+package io.vigil.admin;
+
+import io.vigil.core.BootMode;
+import io.vigil.core.Colour;
+import io.vigil.core.Command;
+import io.vigil.core.NodeState;
+import io.vigil.core.NodeStatus;
+import io.vigil.core.ServicesPhase;
+import io.vigil.core.SyncStatus;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+import io.vigil.daemon.NodeControl;
+import io.vigil.resource.Phase;
+import io.vigil.resource.ResourceStatus;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A {@link NodeControl} for tests: a fixed status, and commands recorded and answered by a function. */
+public final class FakeNode implements NodeControl {
+
+    /** One command as the node received it. */
+    public record Received(Command command, String who) {
+    }
+
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+    private final DaemonStatus status;
+    private volatile Function<Command, CompletableFuture<CommandResult>> answer;
+
+    public FakeNode(DaemonStatus status) {
+        this.status = status;
+        int id = status.node().nodeId();
+        this.answer = c -> CompletableFuture.completedFuture(new CommandResult(id, c.describe(), true,
+                c.describe() + " accepted"));
+    }
+
+    public static FakeNode primary(int id) {
+        return new FakeNode(status(id, NodeState.PRIM, Colour.GREEN, false));
+    }
+
+    /** A node answering every command with a refusal carrying {@code reason}. */
+    public FakeNode refusing(String reason) {
+        int id = status.node().nodeId();
+        answer = c -> CompletableFuture.completedFuture(new CommandResult(id, c.describe(), false, reason));
+        return this;
+    }
+
+    public FakeNode answering(Function<Command, CompletableFuture<CommandResult>> answer) {
+        this.answer = answer;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<CommandResult> submit(Command command, String who) {
+        received.add(new Received(command, who));
+        return answer.apply(command);
+    }
+
+    @Override
+    public DaemonStatus status() {
+        return status;
+    }
+
+    /** A realistic snapshot of node {@code id}. */
+    public static DaemonStatus status(int id, NodeState state, Colour colour, boolean witness) {
+        List<String> warnings = witness ? List.of() : List.of("No witness is configured: a network split runs the "
+                + "services on both nodes.");
+        NodeStatus node = new NodeStatus(id, state, colour, "peer joined", 7, 6, SyncStatus.UPTODATE,
+                state.runsServices() ? ServicesPhase.RUNNING : ServicesPhase.IDLE, true, true,
+                state == NodeState.PRIM ? NodeState.SECOND : NodeState.PRIM, SyncStatus.UPTODATE, true, false, true,
+                BootMode.KEEP, witness, false, 1, warnings);
+        List<ResourceStatus> resources = List.of(
+                new ResourceStatus("db", "Database", Phase.RUNNING, 4242, 0, "tcp 5432 ok"),
+                new ResourceStatus("mgmt", "Management server", Phase.STARTING, -1, 2, "http 503"));
+        List<DaemonStatus.NetworkLink> networks = List.of(
+                new DaemonStatus.NetworkLink("127.0.0.1", "127.0.0.1", 420, null));
+        return new DaemonStatus(node, "host" + id, "host" + (3 - id), "demo", "0.1.0", 3_723_000, resources,
+                networks, Map.of("bad-mac", 3L));
+    }
+}
