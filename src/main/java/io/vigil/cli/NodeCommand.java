@@ -1,6 +1,5 @@
 package io.vigil.cli;
 
-import io.vigil.config.ConfigException;
 import io.vigil.daemon.NodeMain;
 
 import java.nio.file.Files;
@@ -30,9 +29,6 @@ final class NodeCommand implements Callable<Integer> {
         }
         try {
             return NodeMain.run(config);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return ExitCode.USAGE;
         } catch (Exception e) {
             spec.commandLine().getErr().println("vigil node stopped: " + e.getMessage());
             return 1;

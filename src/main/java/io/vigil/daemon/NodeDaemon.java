@@ -1,5 +1,6 @@
 package io.vigil.daemon;
 
+import io.vigil.admin.AdminServer;
 import io.vigil.config.ConfigException;
 import io.vigil.config.VigilConfig;
 import io.vigil.core.Command;
@@ -57,6 +58,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private ResourceManager resources;
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
+    private AdminServer admin;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -128,6 +130,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog);
+        admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
+                line -> moduleLog.error("admin channel: " + line));
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
@@ -217,6 +221,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         running = false;
         ticker.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         if (loop != null) {
             loop.interrupt();
             try {
