@@ -390,6 +390,11 @@ public final class Scenario {
 
     // ---------------------------------------------------------------- views
 
+    /** What really runs on node {@code n}, whatever its core believes. */
+    public ServicesPhase servicesTruth(int n) {
+        return world().servicesTruth(n);
+    }
+
     public NodeState state(int n) {
         return world().state(n);
     }
