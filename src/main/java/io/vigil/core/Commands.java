@@ -79,6 +79,14 @@ final class Commands {
     }
 
     private String restart(String who) {
+        Heartbeat p = n.peer.live();
+        if (n.mode == Node.Mode.RUNNING && p != null && new Runner(n).swapRefusal(p, false) == null) {
+            // As promised below: the up-to-date peer takes over. A plain stop + rejoin would
+            // hand the services straight back to this node (lower id wins a tie of equal data).
+            new Runner(n).handOver("restarted by " + who);
+            return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
+                    + " takes over, then this node rejoins";
+        }
         if (n.services != ServicesPhase.IDLE) {
             n.stopServices("restarted by " + who, false, Node.AfterStop.REJOIN);
             return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()

@@ -56,6 +56,8 @@ public final class Node {
     long nextLeaseAtMs;
     long watchdogDeadline = -1;
     String lastAlarm = "";
+    /** Why this node did not take over when it lost its peer (shown until the peer is heard again). */
+    String noTakeoverCause;
     private List<Effect> out = new ArrayList<>();
 
     public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
@@ -251,17 +253,22 @@ public final class Node {
             return;
         }
         if (mode == Mode.ACQUIRING) {
-            if (r.highestEpoch() > dataEpoch) {
+            long requested = Epochs.next(cfg.nodeId(), epoch);
+            // The witness registers our epoch with the grant, so its highest may be our own request:
+            // only a higher epoch (or another one above our data) shows the peer ran without us.
+            if (r.highestEpoch() > dataEpoch && r.highestEpoch() != requested) {
                 // The peer registered a newer epoch: it ran without us, our data is stale.
                 out.add(new Effect.ReleaseLease());
                 mode = Mode.JOINING;
                 blocked = true;
+                noTakeoverCause = "node" + peerId() + " ran the services at epoch " + r.highestEpoch()
+                        + " after this node's data (epoch " + dataEpoch + ")";
                 alarm("STALE_DATA", "peer lost, but node" + peerId() + " ran the services at epoch "
                         + r.highestEpoch() + " after our data (epoch " + dataEpoch + "): not taking over;"
                         + " start node" + peerId() + " or force start this node (data loss)");
                 return;
             }
-            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), Epochs.next(cfg.nodeId(), epoch));
+            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
             takeOver("peer lost", r.highestEpoch());
             return;
         }
@@ -305,11 +312,15 @@ public final class Node {
         Heartbeat p = peer.live();
         if (p == null) {
             blocked = true;
+            // Keep the cause of a refused takeover visible (e.g. "failover is off"), not just "lost".
             reason = peer.last() == null
                     ? "waiting for node" + peerId() + ": start it, or force start this node if it is gone for good"
-                    : "node" + peerId() + " is lost; not taking over from WAIT: start it, or force start this node";
+                    : "node" + peerId() + " is lost; not taking over from WAIT"
+                    + (noTakeoverCause == null ? "" : " (" + noTakeoverCause + ")")
+                    + ": start it, or force start this node";
             return;
         }
+        noTakeoverCause = null;
         if (acceptGrant(p)) {
             return;
         }

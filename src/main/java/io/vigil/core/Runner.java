@@ -50,7 +50,10 @@ final class Runner {
             return "node" + n.peerId() + " is " + p.state() + ", not SECOND";
         }
         if (!withoutSync && !(p.dataEpoch() == n.epoch && p.sync() == SyncStatus.UPTODATE)) {
-            return "node" + n.peerId() + " is not up to date (sync: " + p.sync().label()
+            // Name the epoch too: "sync: uptodate" alone contradicts "not up to date" while the
+            // peer has not yet confirmed the current epoch's data.
+            return "node" + n.peerId() + " is not up to date (sync: " + p.sync().label() + ", data of epoch "
+                    + p.dataEpoch() + ", services at epoch " + n.epoch
                     + "): wait for the resync, or use swap --without-sync (data not yet replicated is lost)";
         }
         return null;

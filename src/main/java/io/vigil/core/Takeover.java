@@ -29,6 +29,7 @@ final class Takeover {
             n.mode = Node.Mode.JOINING;
             n.blocked = true;
             n.reason = "node" + n.peerId() + " lost; no failover: " + cannot;
+            n.noTakeoverCause = "no failover: " + cannot;
             n.info(n.reason);
             return;
         }

@@ -33,6 +33,8 @@ final class SimNode {
     Effect.ReplicationRole.Role role = Effect.ReplicationRole.Role.NONE;
     boolean synchronous;
     SyncStatus reportedSync;
+    /** The replication stream to this node is broken while heartbeats still pass (scenario tests). */
+    boolean replicationStalled;
     long watchdogDeadlineGlobal = -1;
     /** Global time at which the clock of the current incarnation started, and its drift. */
     long clockBase;
@@ -70,6 +72,6 @@ final class SimNode {
     }
 
     boolean alive() {
-        return !crashed && !paused;
+        return !crashed && !paused && core != null; // never booted: not there yet
     }
 }

@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -26,9 +27,18 @@ import java.util.function.Consumer;
  */
 public final class SimWorld {
 
-    /** Knobs of one simulated world. */
+    /**
+     * Knobs of one simulated world. {@code serviceFailoverDelayMs} and {@code restart} are the
+     * core's SPEC §2 trigger (b) settings; scenarios shorten them.
+     */
     public record Options(boolean witness, long heartbeatMs, long timeoutMs, long maxStartMs, long maxStopMs,
-                          int flapMax) {
+                          int flapMax, long serviceFailoverDelayMs, CoreConfig.RestartPolicy restart) {
+        public Options(boolean witness, long heartbeatMs, long timeoutMs, long maxStartMs, long maxStopMs,
+                       int flapMax) {
+            this(witness, heartbeatMs, timeoutMs, maxStartMs, maxStopMs, flapMax, 30_000,
+                    new CoreConfig.RestartPolicy(3, 300_000));
+        }
+
         public static Options defaults(boolean witness) {
             return new Options(witness, 1000, 3000, 600, 800, 1000);
         }
@@ -55,6 +65,8 @@ public final class SimWorld {
     long cleanSince;
     boolean checkData;
     Consumer<SimWorld> extraInvariant = w -> { };
+    /** Sees every effect a node's core emits, before the simulator carries it out (scenario tests). */
+    BiConsumer<Integer, Effect> effectObserver = (id, e) -> { };
 
     public SimWorld(long seed, Options options) {
         this.seed = seed;
@@ -66,7 +78,7 @@ public final class SimWorld {
         for (int id = 1; id <= 2; id++) {
             CoreConfig cfg = CoreConfig.defaults(id, options.witness).withTimings(options.heartbeatMs, options.timeoutMs);
             cfg = new CoreConfig(id, cfg.heartbeatIntervalMs(), cfg.peerTimeoutMs(), cfg.witnessConfigured(),
-                    cfg.leaseMs(), cfg.fenceMarginMs(), cfg.serviceFailoverDelayMs(), cfg.restart(),
+                    cfg.leaseMs(), cfg.fenceMarginMs(), options.serviceFailoverDelayMs(), options.restart(),
                     cfg.restartOverrides(), options.flapMax, cfg.flapWindowMs());
             nodes[id] = new SimNode(id, cfg);
         }
@@ -194,7 +206,13 @@ public final class SimWorld {
         }
     }
 
+    /** Delivers an arbitrary event to node {@code id} now (e.g. a checker's ResourceFailed). */
+    void inject(int id, Event e) {
+        deliver(nodes[id], e);
+    }
+
     private void execute(SimNode n, Effect effect) {
+        effectObserver.accept(n.id, effect);
         effects.add(effect);
         if (effects.size() > 4096) {
             effects.subList(0, 2048).clear();
@@ -328,7 +346,7 @@ public final class SimWorld {
                 continue;
             }
             boolean connected = !p.crashed && p.role == Effect.ReplicationRole.Role.PRIMARY
-                    && net.isUp(p.id, s.id) && net.isUp(s.id, p.id) && !p.paused;
+                    && net.isUp(p.id, s.id) && net.isUp(s.id, p.id) && !p.paused && !s.replicationStalled;
             SyncStatus status;
             if (connected) {
                 s.log = (BitSet) p.log.clone(); // pg_rewind + streaming, modelled as a copy
@@ -355,7 +373,7 @@ public final class SimWorld {
             if (n.synchronous) {
                 SimNode s = nodes[3 - id];
                 boolean reachable = s.alive() && s.role == Effect.ReplicationRole.Role.STANDBY
-                        && net.isUp(n.id, s.id) && net.isUp(s.id, n.id);
+                        && net.isUp(n.id, s.id) && net.isUp(s.id, n.id) && !s.replicationStalled;
                 if (!reachable) {
                     continue; // the commit waits for the standby: not acknowledged
                 }
