@@ -87,6 +87,11 @@ final class Commands {
             return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
                     + " takes over, then this node rejoins";
         }
+        if (n.mode == Node.Mode.RUNNING && p == null) {
+            n.stopServices("restarted by " + who, false, Node.AfterStop.RESTART_HERE);
+            return "ok: restarting the services on node" + n.cfg.nodeId() + " (node" + n.peerId()
+                    + " is absent, so they restart here)";
+        }
         if (n.services != ServicesPhase.IDLE) {
             n.stopServices("restarted by " + who, false, Node.AfterStop.REJOIN);
             return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()

@@ -18,7 +18,7 @@ public final class Node {
     enum Mode { STOPPED, JOINING, STANDBY, ACQUIRING, STARTING, RUNNING, STOPPING }
 
     /** What to do once the services have stopped. */
-    enum AfterStop { STOP, REJOIN, HANDOVER }
+    enum AfterStop { STOP, REJOIN, HANDOVER, RESTART_HERE }
 
     final CoreConfig cfg;
     final Clock clock;
@@ -189,6 +189,9 @@ public final class Node {
         services = ServicesPhase.IDLE;
         synchronous = false;
         health.reset();
+        if (mode == Mode.STOPPING && afterStop == AfterStop.RESTART_HERE && restartHere()) {
+            return;
+        }
         if (cfg.witnessConfigured()) {
             auth.dropLease();
             out.add(new Effect.ReleaseLease());
@@ -208,7 +211,7 @@ public final class Node {
                 mode = Mode.STOPPED;
                 reason = "stopped by operator";
             }
-            case REJOIN -> mode = Mode.JOINING;
+            case REJOIN, RESTART_HERE -> mode = Mode.JOINING;
             case HANDOVER -> {
                 epoch = Math.max(epoch, handoverEpoch);
                 grantedEpoch = handoverEpoch;
@@ -217,6 +220,23 @@ public final class Node {
                 persist();
             }
         }
+    }
+
+    /**
+     * Operator restart of a node running alone: start the services again under the lease (or
+     * grant) it still holds. Not a failover, so it is not counted by the flapping protection.
+     */
+    private boolean restartHere() {
+        long now = clock.nowMs();
+        boolean permitted = forced || !cfg.witnessConfigured()
+                || auth.leaseValid(now, cfg.fenceMarginMs()) || auth.grantValid(now, cfg.fenceMarginMs());
+        if (!permitted || peer.live() != null && peer.live().services().claimed()) {
+            return false;
+        }
+        afterStop = null;
+        info("restarting the services in place");
+        startServices("restarted by operator");
+        return true;
     }
 
     private void resourceFailed(String resource, String detail) {

@@ -142,14 +142,15 @@ class ScenarioOperatorTest {
         }
 
         @Test
-        @Disabled("not implemented in core: a restarted node that ran the services ALONE rejoins like any other,"
-                + " finds no peer and waits (WAIT red) instead of restarting its services; needs a restart path"
-                + " that re-acquires the witness lease without counting as a failover")
         void restartingTheAloneNodeRestartsItsServicesWhenThePeerIsAbsent() {
             Scenario s = running(Scenario.withWitness()).crash(2).within(6_000).expect(1, ALONE);
+            int mark = s.mark();
             s.command(1, new Command.Restart()).expectAccepted();
-            s.within(3_000).expect(1, WAIT).expectNoServicesOn(1);
+            s.within(3_000).expect(1, WAIT);
             s.within(10_000).expect(1, ALONE).expectServicesRunningOn(1);
+            assertThat(s.effectsSince(mark, 1, Effect.StopServices.class)).as("the services were stopped").hasSize(1);
+            assertThat(s.effectsSince(mark, 1, Effect.StartServices.class)).as("and started again").hasSize(1);
+            assertThat(s.failovers(1)).as("a restart in place is not a failover").hasSize(0);
         }
     }
 
