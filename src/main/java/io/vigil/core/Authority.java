@@ -79,7 +79,12 @@ final class Authority {
     }
 
     boolean leaseValid(long nowMs, long marginMs) {
-        return leaseValidUntil - marginMs > nowMs;
+        return valid(leaseValidUntil, marginMs, nowMs);
+    }
+
+    /** Regression: {@code Long.MIN_VALUE - margin} wraps around, so "none" must be tested first. */
+    private static boolean valid(long until, long marginMs, long nowMs) {
+        return until != Long.MIN_VALUE && until - marginMs > nowMs;
     }
 
     /** Epoch registered with the witness by the newest valid lease, or -1. */
@@ -88,7 +93,7 @@ final class Authority {
     }
 
     boolean grantValid(long nowMs, long marginMs) {
-        return grantValidUntil - marginMs > nowMs;
+        return valid(grantValidUntil, marginMs, nowMs);
     }
 
     /** The moment after which neither lease nor grant lets us run (Long.MIN_VALUE if none). */

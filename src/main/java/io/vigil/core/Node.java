@@ -289,7 +289,7 @@ public final class Node {
                 return;
             }
             auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
-            takeOver("peer lost", r.highestEpoch());
+            takeOver("peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
             return;
         }
         if (services != ServicesPhase.IDLE) {

@@ -16,6 +16,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeTableTest {
     private long now = 1_000;
 
+    @Test
+    void aNodeWhosePeerWithdrawsItsGrantFencesWhenItHasNoLease() {
+        Node n = booted(1, new PersistedState(NodeState.PRIM, 3, 3, BootMode.KEEP, true));
+        n.step(new Event.Tick());
+        n.step(new Event.HeartbeatReceived(from(n, NodeState.WAIT, ServicesPhase.IDLE, 2, 2, 5, true)));
+        assertThat(n.services()).isEqualTo(ServicesPhase.STARTING);
+        List<Effect> out = n.step(new Event.HeartbeatReceived(from(n, NodeState.WAIT, ServicesPhase.IDLE, 9, 9, 0, true)));
+        assertThat(of(out, Effect.StopServices.class)).singleElement()
+                .satisfies(s -> assertThat(s.immediate()).as("fencing kills").isTrue());
+        assertThat(of(out, Effect.Alarm.class)).extracting(Effect.Alarm::code).contains("FENCED");
+    }
+
     private Node node(int id) {
         return new Node(CoreConfig.defaults(id, true), () -> now, new SplittableRandom(id));
     }
@@ -153,7 +165,9 @@ class NodeTableTest {
     @ParameterizedTest(name = "no grant while the services are {0}")
     @CsvSource({"STARTING", "RUNNING", "STOPPING"})
     void noGrantIsGivenWhileTheServicesAreNotIdle(ServicesPhase phase) {
-        Node n = booted(1, new PersistedState(NodeState.PRIM, 3, 3, BootMode.KEEP, true));
+        // Without a witness: with one, the peer's withdrawn grant would (rightly) fence the node.
+        Node n = new Node(CoreConfig.defaults(1, false), () -> now, new SplittableRandom(1));
+        n.step(new Event.Boot(new PersistedState(NodeState.PRIM, 3, 3, BootMode.KEEP, true)));
         n.step(new Event.Tick());
         n.step(new Event.HeartbeatReceived(from(n, NodeState.WAIT, ServicesPhase.IDLE, 2, 2, 5, true)));
         assertThat(n.services()).isEqualTo(ServicesPhase.STARTING);

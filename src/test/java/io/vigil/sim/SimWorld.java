@@ -236,9 +236,9 @@ public final class SimWorld {
         } else if (effect instanceof Effect.ArmWatchdog w) {
             n.watchdogDeadlineGlobal = w.deadlineMs() < 0 ? -1 : n.globalAt(w.deadlineMs());
             if (n.watchdogDeadlineGlobal >= 0) {
-                long token = n.servicesToken;
                 long deadline = n.watchdogDeadlineGlobal;
-                at(deadline, () -> watchdog(n, token, deadline));
+                Node core = n.core;
+                at(deadline, () -> watchdog(n, core, deadline));
             }
         } else if (effect instanceof Effect.Persist p) {
             n.disk = p.state();
@@ -291,8 +291,9 @@ public final class SimWorld {
         });
     }
 
-    private void watchdog(SimNode n, long token, long deadline) {
-        if (n.crashed || n.servicesToken != token || n.watchdogDeadlineGlobal != deadline
+    /** Like a hardware watchdog: it kills whatever services run if not re-armed in time. */
+    private void watchdog(SimNode n, Node core, long deadline) {
+        if (n.crashed || n.core != core || n.watchdogDeadlineGlobal != deadline
                 || n.truth == ServicesPhase.IDLE) {
             return;
         }
@@ -316,6 +317,8 @@ public final class SimWorld {
         }
         at(now + net.delay(), () -> {
             boolean granted = witness.request(n.id, r.epoch(), now);
+            trace("witness " + (granted ? "grants" : "refuses") + " node" + n.id + " epoch " + r.epoch()
+                    + " (holder node" + witness.holder + " until " + witness.expiresAt + ")");
             long highest = witness.highestEpoch;
             int holder = witness.holder;
             if (net.copies(SimNetwork.WITNESS, n.id) == 0) {
@@ -436,7 +439,7 @@ public final class SimWorld {
 
     void trace(String line) {
         trace.addLast(String.format("%8d %s", now, line));
-        if (trace.size() > 400) {
+        if (trace.size() > 3000) {
             trace.removeFirst();
         }
     }

@@ -1,0 +1,146 @@
+package io.vigil.it;
+
+import io.vigil.admin.AdminClient;
+import io.vigil.admin.AdminException;
+import io.vigil.core.NodeState;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+import io.vigil.demo.LocalCluster;
+import io.vigil.resource.ResourceStatus;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.awaitility.Awaitility.await;
+
+/** Test-side handle on a {@link LocalCluster} of two real node processes. */
+final class Nodes implements AutoCloseable {
+    final LocalCluster cluster;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+
+    private Nodes(LocalCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Two nodes on free loopback ports, default timings unless changed by {@code tune}. */
+    static Nodes start(Path dir, java.util.function.UnaryOperator<LocalCluster.Settings> tune) throws IOException {
+        int base = freeUdpPair();
+        int admin = freeTcp();
+        int service = freeTcp();
+        LocalCluster.Settings s = tune.apply(LocalCluster.Settings.defaults(dir).withPorts(base, admin, service));
+        Nodes n = new Nodes(LocalCluster.create(s));
+        n.cluster.start(1);
+        n.cluster.start(2);
+        return n;
+    }
+
+    /** Waits for one PRIM and one SECOND; returns the PRIM's id. */
+    int awaitPair() {
+        await("PRIM + SECOND").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> pair() != 0);
+        return pair();
+    }
+
+    private int pair() {
+        NodeState a = state(1);
+        NodeState b = state(2);
+        if (a == NodeState.PRIM && b == NodeState.SECOND) {
+            return 1;
+        }
+        return a == NodeState.SECOND && b == NodeState.PRIM ? 2 : 0;
+    }
+
+    void awaitState(int id, NodeState state, int seconds) {
+        await("node" + id + " " + state).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100))
+                .until(() -> state(id) == state);
+    }
+
+    NodeState state(int id) {
+        DaemonStatus s = status(id);
+        return s == null ? null : s.node().state();
+    }
+
+    DaemonStatus status(int id) {
+        if (!cluster.alive(id)) {
+            return null;
+        }
+        try {
+            return admin(id).status();
+        } catch (AdminException e) {
+            return null;
+        }
+    }
+
+    CommandResult command(int id, String command, String arg) throws AdminException {
+        return admin(id).command(command, arg, "it-test");
+    }
+
+    AdminClient admin(int id) {
+        return new AdminClient("127.0.0.1", cluster.adminPort(id), cluster.key(), 3000);
+    }
+
+    /** The node named by the management server's answer, or "" when it does not answer. */
+    String servedBy() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + cluster.settings().servicePort() + "/"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+            int i = r.body().indexOf("served by ");
+            return r.statusCode() == 200 && i >= 0 ? r.body().substring(i + 10).split(" ")[0] : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    ResourceStatus resource(int id, String name) {
+        DaemonStatus s = status(id);
+        return s == null ? null : s.resources().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    String moduleLog(int id) throws IOException {
+        Path log = cluster.dataDir(id).resolve("log/module.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+
+    static int freeTcp() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
+            try (ServerSocket a = new ServerSocket(p); ServerSocket b = new ServerSocket(p + 1);
+                 ServerSocket c = new ServerSocket(p + 10)) {
+                return p;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free TCP ports found");
+    }
+
+    static int freeUdpPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = ThreadLocalRandom.current().nextInt(40000, 50000);
+            try (DatagramSocket a = new DatagramSocket(p); DatagramSocket b = new DatagramSocket(p + 1)) {
+                return p;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free UDP ports found");
+    }
+}
