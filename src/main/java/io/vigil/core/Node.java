@@ -665,9 +665,18 @@ public final class Node {
             warnings.add("flapping protection: " + flaps.max() + " automatic failovers in the window; no more automatic moves");
         }
         return new NodeStatus(cfg.nodeId(), state(), colour(), reason, epoch, dataEpoch, sync, services, synchronous,
-                p != null, p == null ? null : p.state(), p == null ? null : p.sync(), failoverEnabled,
+                p != null, p == null ? null : p.state(), p == null ? null : peerSyncAsSeenHere(p), failoverEnabled,
                 detectionSuspended, checkersRunning, bootMode, cfg.witnessConfigured(), forced, flaps.recent(now),
                 List.copyOf(warnings));
+    }
+
+    /** The peer's sync status, "not uptodate" until its data has caught up with our epoch. */
+    private SyncStatus peerSyncAsSeenHere(Heartbeat p) {
+        if (services.claimed() && p.state() == NodeState.SECOND && p.dataEpoch() < epoch
+                && p.sync() == SyncStatus.UPTODATE) {
+            return SyncStatus.NOT_UPTODATE;
+        }
+        return p.sync();
     }
 
     public Colour colour() {

@@ -33,6 +33,7 @@ final class Nodes implements AutoCloseable {
 
     /** Two nodes on free loopback ports, default timings unless changed by {@code tune}. */
     static Nodes start(Path dir, java.util.function.UnaryOperator<LocalCluster.Settings> tune) throws IOException {
+        deleteTree(dir);
         int base = freeUdpPair();
         int admin = freeTcp();
         int service = freeTcp();
@@ -43,11 +44,26 @@ final class Nodes implements AutoCloseable {
         return n;
     }
 
-    /** Waits for one PRIM and one SECOND; returns the PRIM's id. */
+    /** Waits for one PRIM and one up-to-date SECOND (eligible to take over); returns the PRIM's id. */
     int awaitPair() {
-        await("PRIM + SECOND").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> pair() != 0);
+        await("PRIM + up-to-date SECOND").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> pair() != 0 && upToDate(3 - pair()));
         return pair();
+    }
+
+    private boolean upToDate(int id) {
+        DaemonStatus s = status(id);
+        return s != null && s.node().dataEpoch() == s.node().epoch();
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private int pair() {

@@ -60,8 +60,8 @@ class TwoNodeProcessTest {
         Nodes n = start(info, s -> s);
         int prim = n.awaitPair();
         int other = 3 - prim;
-        await("SECOND up to date").atMost(Duration.ofSeconds(10))
-                .until(() -> n.status(other).node().dataEpoch() == n.status(other).node().epoch());
+        await("PRIM sees its SECOND up to date").atMost(Duration.ofSeconds(10))
+                .until(() -> n.status(prim).node().peerSync() == io.vigil.core.SyncStatus.UPTODATE);
 
         CommandResult r = n.command(prim, "swap", null);
         assertThat(r.accepted()).as(r.message()).isTrue();
@@ -87,8 +87,8 @@ class TwoNodeProcessTest {
         Nodes n = start(info, s -> s.withServiceFailover(2000, 2));
         int prim = n.awaitPair();
         int other = 3 - prim;
-        await("SECOND up to date").atMost(Duration.ofSeconds(10))
-                .until(() -> n.status(other).node().dataEpoch() == n.status(other).node().epoch());
+        await("PRIM sees its SECOND up to date").atMost(Duration.ofSeconds(10))
+                .until(() -> n.status(prim).node().peerSync() == io.vigil.core.SyncStatus.UPTODATE);
 
         long firstPid = runningPid(n, prim);
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
