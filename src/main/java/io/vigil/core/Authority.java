@@ -57,10 +57,9 @@ final class Authority {
 
     void leaseGranted(long requestedAtMs, long durationMs, long epoch) {
         long until = requestedAtMs + (long) (durationMs * (1 - DRIFT));
-        if (until > leaseValidUntil) {
-            leaseValidUntil = until;
-            leaseEpoch = epoch;
-        }
+        leaseValidUntil = Math.max(leaseValidUntil, until);
+        // The witness keeps the highest epoch ever registered, whatever order the answers arrive in.
+        leaseEpoch = Math.max(leaseEpoch, epoch);
         if (requestedAtMs == pendingLeaseSentAt) {
             pendingLeaseSentAt = -1;
         }

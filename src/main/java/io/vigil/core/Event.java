@@ -34,11 +34,13 @@ public sealed interface Event {
      * The witness answered a lease request sent at {@code requestedAtMs} (this node's clock).
      *
      * @param granted       the lease is ours for {@code durationMs} from the witness's answer
+     * @param epoch         the epoch this request asked the witness to register (echoed back, so a
+     *                      late answer to an older request is never credited with a newer epoch)
      * @param highestEpoch  the highest epoch any node registered with the witness
      * @param holder        current holder when refused (0 = none / unknown)
      */
-    record LeaseReply(long requestedAtMs, boolean granted, long durationMs, long highestEpoch, int holder)
-            implements Event { }
+    record LeaseReply(long requestedAtMs, boolean granted, long durationMs, long epoch, long highestEpoch,
+                      int holder) implements Event { }
 
     /** The witness did not answer a lease request in time. */
     record LeaseUnreachable(long requestedAtMs) implements Event { }

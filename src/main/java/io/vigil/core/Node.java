@@ -187,11 +187,11 @@ public final class Node {
 
     private void servicesStopped(String detail) {
         services = ServicesPhase.IDLE;
-        synchronous = false;
         health.reset();
         if (mode == Mode.STOPPING && afterStop == AfterStop.RESTART_HERE && restartHere()) {
             return;
         }
+        synchronous = false;
         if (cfg.witnessConfigured()) {
             auth.dropLease();
             out.add(new Effect.ReleaseLease());
@@ -235,7 +235,12 @@ public final class Node {
         }
         afterStop = null;
         info("restarting the services in place");
-        startServices("restarted by operator");
+        // Same epoch, so the replication mode must not change: going asynchronous here would let
+        // a replica that is "up to date for this epoch" miss acknowledged writes.
+        boolean wasSynchronous = synchronous;
+        long downSince = partnerDownSinceMs;
+        startServices("restarted by operator", wasSynchronous);
+        partnerDownSinceMs = downSince;
         return true;
     }
 
@@ -293,7 +298,7 @@ public final class Node {
             return;
         }
         if (services != ServicesPhase.IDLE) {
-            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), pendingLeaseEpoch);
+            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), r.epoch());
         } else {
             out.add(new Effect.ReleaseLease());
         }
@@ -452,14 +457,22 @@ public final class Node {
     }
 
     void startServices(String why) {
+        startServices(why, false);
+    }
+
+    /**
+     * Starts the services. Asynchronous replication is safe only in a new epoch (no replica can
+     * claim its data yet); a restart in the same epoch passes the mode it had.
+     */
+    void startServices(String why, boolean synchronousReplication) {
         mode = Mode.STARTING;
         services = ServicesPhase.STARTING;
         reason = "starting the services: " + why;
         blocked = false;
         swapRequested = false;
-        synchronous = false;
+        synchronous = synchronousReplication;
         partnerDownSinceMs = -1;
-        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.PRIMARY, false));
+        out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.PRIMARY, synchronousReplication));
         out.add(new Effect.StartServices(epoch));
         persist();
     }

@@ -276,11 +276,10 @@ class VigilCommandTest extends CliFixture {
     }
 
     @Test
-    void nodeReportsThatTheDaemonIsNotWiredYet() throws Exception {
-        Path cfg = config(6259, 6260);
-        Run run = vigil("node", "--config", cfg.toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("not wired yet");
+    void nodeRefusesAMissingConfigurationFileWithExitTwo() throws Exception {
+        Run run = vigil("node", "--config", "/nonexistent/vigil.yaml");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("/nonexistent/vigil.yaml").contains("--config");
     }
 
     private static DaemonStatus withoutWarnings(DaemonStatus s) {

@@ -34,4 +34,15 @@ class AuthorityTest {
         a.leaseGranted(10_000, 3_000, 1);
         assertThat(a.leaseValidUntil()).isEqualTo(10_000 + (long) (3_000 * (1 - Authority.DRIFT)));
     }
+
+    @Test
+    void aLateAnswerToAnOlderRequestKeepsTheEpochTheWitnessRegisteredRegression() {
+        Authority a = new Authority();
+        a.leaseGranted(2_000, 3_000, 3);
+        a.leaseGranted(1_000, 3_000, 1);
+        assertThat(a.leaseEpoch()).isEqualTo(3);
+        Authority b = new Authority();
+        b.leaseGranted(1_000, 3_000, 1);
+        assertThat(b.leaseEpoch()).as("only an answer that registered epoch 3 counts").isEqualTo(1);
+    }
 }

@@ -326,7 +326,7 @@ public final class SimWorld {
             }
             at(now + net.delay(), () -> {
                 if (n.core == core) {
-                    deliver(n, new Event.LeaseReply(r.requestedAtMs(), granted, witness.leaseMs, highest, holder));
+                    deliver(n, new Event.LeaseReply(r.requestedAtMs(), granted, witness.leaseMs, r.epoch(), highest, holder));
                 }
             });
         });

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * command that replays it. {@code -Dsim.runs=N} sets the number of runs per suite.
  */
 class SimulationTest {
-    private static final int RUNS = Integer.getInteger("sim.runs", 500);
+    private static final int RUNS = Integer.getInteger("sim.runs", 5000);
 
     @Test
     void withAWitnessNoScheduleEverRunsTheServicesTwiceOrLosesAnAcknowledgedWrite() {
@@ -39,6 +39,7 @@ class SimulationTest {
 
     @Test
     void fastProfileIsAsSafe() {
+        // A failure here replays with -Dsim.fast=true added to the printed command.
         long base = new SplittableRandom().nextLong();
         for (int i = 0; i < RUNS / 4; i++) {
             SimWorld w = new SimWorld(base + i, new SimWorld.Options(true, 200, 1000, 300, 400, 1000));
@@ -51,7 +52,10 @@ class SimulationTest {
     @EnabledIfSystemProperty(named = "sim.seed", matches = "-?\\d+")
     void replay() {
         long seed = Long.getLong("sim.seed");
-        SimWorld w = new SimWorld(seed, SimWorld.Options.defaults(Boolean.parseBoolean(System.getProperty("sim.witness", "true"))));
+        boolean witness = Boolean.parseBoolean(System.getProperty("sim.witness", "true"));
+        SimWorld.Options options = Boolean.getBoolean("sim.fast")
+                ? new SimWorld.Options(witness, 200, 1000, 300, 400, 1000) : SimWorld.Options.defaults(witness);
+        SimWorld w = new SimWorld(seed, options);
         new Nemesis(w, true).run(12);
     }
 }
