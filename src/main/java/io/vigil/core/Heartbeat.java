@@ -29,7 +29,9 @@ package io.vigil.core;
  * @param swapRequest      the operator asked the sender (a SECOND) for a swap
  * @param swapWithoutSync  the requested swap may skip the up-to-date check
  * @param failoverEnabled  sender's "failover on" admin flag
- * @param recentFailovers  automatic failovers the sender performed in the flapping window
+ * @param recentFailovers  automatic failovers the sender knows of in the flapping window
+ * @param lastFailoverEpoch epoch of the newest automatic failover the sender knows of (0 = none), so
+ *                         a node that crashed and restarted relearns the cluster's history
  */
 public record Heartbeat(
         int from,
@@ -47,5 +49,6 @@ public record Heartbeat(
         boolean swapRequest,
         boolean swapWithoutSync,
         boolean failoverEnabled,
-        int recentFailovers) {
+        int recentFailovers,
+        long lastFailoverEpoch) {
 }

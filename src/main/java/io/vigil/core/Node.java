@@ -164,6 +164,7 @@ public final class Node {
             info("peer node" + hb.from() + " present: state=" + hb.state() + " epoch=" + hb.epoch()
                     + " services=" + hb.services());
         }
+        flaps.learn(hb.lastFailoverEpoch(), now);
         boolean grantsUs = hb.grantEpoch() > 0 && hb.grantEpoch() == epoch && hb.ackIncarnation() == incarnation;
         auth.peerGrant(grantsUs, hb.ackSeq(), cfg.grantValidityMs());
     }
@@ -482,7 +483,7 @@ public final class Node {
         long now = clock.nowMs();
         epoch = Epochs.next(cfg.nodeId(), Math.max(epoch, witnessEpoch));
         dataEpoch = epoch;
-        flaps.record(now);
+        flaps.record(epoch, now);
         long detect = peer.lastHeardAtMs() < 0 ? 0 : now - peer.lastHeardAtMs();
         out.add(new Effect.FailoverPerformed(why, detect));
         info("failover: " + why + "; taking over the services at epoch " + epoch + " (peer silent " + detect + " ms)");
@@ -564,7 +565,7 @@ public final class Node {
                 shown == null ? NodeState.WAIT : shown, services,
                 services == ServicesPhase.RUNNING ? Math.max(1, now - servicesSinceMs) : 0,
                 epoch, dataEpoch, services.claimed() ? (synchronous ? SyncStatus.UPTODATE : SyncStatus.NOT_CONFIGURED) : sync,
-                grant, swapRequested, swapWithoutSync, failoverEnabled, flaps.recent(now))));
+                grant, swapRequested, swapWithoutSync, failoverEnabled, flaps.recent(now), flaps.latestEpoch(now))));
     }
 
     /** The grant (promise) this node gives the peer now; see {@link Heartbeat}. */

@@ -104,9 +104,9 @@ final class Runner {
             n.emit(new Effect.RestartResource(resource));
             return;
         }
-        n.flaps.record(now);
         n.alarm("SERVICE_FAILOVER", why + ": handing the services over to node" + n.peerId());
         handOver(why);
+        n.flaps.record(n.handoverEpoch, now);
     }
 
     /**

@@ -28,7 +28,7 @@ public final class HeartbeatCodec {
     static final byte[] MAGIC = {'V', 'G', 'H', 'B'};
     static final int CLUSTER_HASH_BYTES = 8;
     static final int HEADER_BYTES = MAGIC.length + 1 + CLUSTER_HASH_BYTES;
-    static final int BODY_BYTES = 1 + 4 * 8 + 1 + 1 + 3 * 8 + 1 + 8 + 4;
+    static final int BODY_BYTES = 1 + 4 * 8 + 1 + 1 + 3 * 8 + 1 + 8 + 4 + 8;
     static final int MAC_BYTES = 32;
     /** Every version-1 heartbeat has exactly this length. */
     public static final int PACKET_BYTES = HEADER_BYTES + BODY_BYTES + MAC_BYTES;
@@ -86,7 +86,8 @@ public final class HeartbeatCodec {
                 .putLong(hb.servicesUpMs()).putLong(hb.epoch()).putLong(hb.dataEpoch())
                 .put((byte) hb.sync().ordinal())
                 .putLong(hb.grantEpoch())
-                .putInt(hb.recentFailovers());
+                .putInt(hb.recentFailovers())
+                .putLong(hb.lastFailoverEpoch());
         Mac mac = newMac();
         mac.update(b.array(), 0, HEADER_BYTES + BODY_BYTES);
         b.put(mac.doFinal());
@@ -167,6 +168,7 @@ public final class HeartbeatCodec {
         int sync = b.get() & 0xff;
         long grantEpoch = b.getLong();
         int recentFailovers = b.getInt();
+        long lastFailoverEpoch = b.getLong();
         if (state >= STATES.length) {
             throw new HeartbeatRejected(Reason.MALFORMED, "state ordinal " + state + " unknown");
         }
@@ -180,7 +182,7 @@ public final class HeartbeatCodec {
         return new Heartbeat(from, incarnation, seq, ackSeq, ackIncarnation, STATES[state],
                 PHASES[(flags >> SERVICES_SHIFT) & 3], servicesUpMs, epoch, dataEpoch, SYNCS[sync],
                 grantEpoch, (flags & FLAG_SWAP_REQUEST) != 0, (flags & FLAG_SWAP_WITHOUT_SYNC) != 0,
-                (flags & FLAG_FAILOVER_ENABLED) != 0, recentFailovers);
+                (flags & FLAG_FAILOVER_ENABLED) != 0, recentFailovers, lastFailoverEpoch);
     }
 
     private static int flags(Heartbeat hb) {

@@ -25,7 +25,8 @@
  *     72    1 sync (SyncStatus ordinal)
  *     73    8 grantEpoch
  *     81    4 recentFailovers
- *     85   32 HMAC-SHA256 of bytes 0..84, keyed with the shared cluster key
+ *     85    8 lastFailoverEpoch
+ *     93   32 HMAC-SHA256 of bytes 0..92, keyed with the shared cluster key
  * </pre>
  * Receive order: length, magic, version, cluster, HMAC (constant-time), then fields, then
  * replay and sender checks. Appending an enum constant changes the ordinals' meaning for an

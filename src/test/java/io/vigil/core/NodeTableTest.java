@@ -44,7 +44,7 @@ class NodeTableTest {
         int peer = 3 - to.cfg.nodeId();
         return new Heartbeat(peer, 77, 1, ack ? to.seq : -1, ack ? to.incarnation : 0, state, services,
                 services == ServicesPhase.RUNNING ? 5_000 : 0, epoch, dataEpoch,
-                SyncStatus.UPTODATE, grant, false, false, true, 0);
+                SyncStatus.UPTODATE, grant, false, false, true, 0, 0);
     }
 
     private static <T extends Effect> List<T> of(List<Effect> effects, Class<T> type) {
@@ -146,7 +146,7 @@ class NodeTableTest {
         Node n = booted(2, new PersistedState(NodeState.SECOND, 4, 4, BootMode.KEEP, true));
         n.step(new Event.Tick());
         Heartbeat stale = new Heartbeat(1, 77, 1, n.seq, n.incarnation ^ 2, NodeState.WAIT, ServicesPhase.IDLE, 0,
-                3, 3, SyncStatus.UPTODATE, 6, false, false, true, 0);
+                3, 3, SyncStatus.UPTODATE, 6, false, false, true, 0, 0);
         assertThat(of(n.step(new Event.HeartbeatReceived(stale)), Effect.StartServices.class)).isEmpty();
     }
 

@@ -27,11 +27,11 @@ final class TestHeartbeats {
                 r.nextLong(), states[r.nextInt(states.length)],
                 ServicesPhase.values()[r.nextInt(ServicesPhase.values().length)], r.nextLong(),
                 r.nextLong(), r.nextLong(), syncs[r.nextInt(syncs.length)], r.nextLong(),
-                r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r.nextInt());
+                r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r.nextInt(), r.nextLong());
     }
 
     static Heartbeat from(int node, long incarnation, long seq) {
         return new Heartbeat(node, incarnation, seq, -1, 0, NodeState.SECOND, ServicesPhase.IDLE, 0, 3, 3,
-                SyncStatus.UPTODATE, 0, false, false, true, 0);
+                SyncStatus.UPTODATE, 0, false, false, true, 0, 0);
     }
 }

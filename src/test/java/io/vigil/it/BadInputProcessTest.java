@@ -48,7 +48,7 @@ class BadInputProcessTest {
             random.nextBytes(b);
             junk.add(b);
         }
-        byte[] forged = new byte[117];
+        byte[] forged = new byte[io.vigil.heartbeat.HeartbeatCodec.PACKET_BYTES];
         System.arraycopy("VGHB".getBytes(StandardCharsets.US_ASCII), 0, forged, 0, 4);
         forged[4] = 1;
         junk.add(forged);

@@ -1,7 +1,6 @@
 package io.vigil.sim;
 
 import io.vigil.core.Command;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static io.vigil.core.NodeState.ALONE;
@@ -59,10 +58,6 @@ class ScenarioRegressionTest {
 
     /** Each node counted only the failovers it performed itself, in memory: a crash forgot them. */
     @Test
-    @Disabled("core bug, not a small fix: FlapGuard is in memory only and the heartbeat carries the sender's own"
-            + " count, so crash-driven flapping (each failover follows a crash of the node that counted the previous"
-            + " one) never reaches flapMax. Needs the failover times persisted (PersistedState, daemon StateStore)"
-            + " or a cluster-wide count in the heartbeat (wire codec).")
     void flappingCountWasForgottenByTheNodeThatCrashedAfterFailingOver() {
         Scenario s = running(Scenario.withWitness().flapMax(2));
         s.crash(1).within(10_000).expect(2, ALONE).restart(1).within(15_000).expect(1, SECOND).expect(2, PRIM)
