@@ -53,6 +53,13 @@ public final class AdminClient {
         return convert(exchange(request).get("status"), DaemonStatus.class, "status");
     }
 
+    /** Reads one of the node's logs; see {@link io.vigil.daemon.NodeControl#logs}. */
+    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "logs").put("log", log)
+                .put("verbose", verbose).put("offset", offset).put("limit", limit);
+        return convert(exchange(request).get("logs"), io.vigil.daemon.LogPage.class, "logs");
+    }
+
     /**
      * Sends an operator command. A command the node refuses still returns normally, with
      * {@link CommandResult#accepted()} false and the node's reason.

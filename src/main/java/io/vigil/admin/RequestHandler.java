@@ -90,9 +90,12 @@ final class RequestHandler {
             ok.put("status", control.status());
             return ok;
         }
+        if ("logs".equals(op)) {
+            return logs(request);
+        }
         if (!"command".equals(op)) {
-            return error("bad-request", op == null ? "missing \"op\"; expected \"status\" or \"command\""
-                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected \"status\" or \"command\"");
+            return error("bad-request", op == null ? "missing \"op\"; expected \"status\", \"logs\" or \"command\""
+                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected \"status\", \"logs\" or \"command\"");
         }
         Command command;
         try {
@@ -101,6 +104,25 @@ final class RequestHandler {
             return error("bad-request", e.getMessage());
         }
         return submit(command, who(text(request, "who")));
+    }
+
+    private Map<String, Object> logs(JsonNode request) {
+        String log = text(request, "log");
+        if (log == null || !io.vigil.daemon.LogPage.LOGS.contains(log)) {
+            return error("bad-request", "\"log\" must be one of " + io.vigil.daemon.LogPage.LOGS);
+        }
+        int offset = request.path("offset").asInt(0);
+        int limit = request.path("limit").asInt(100);
+        if (offset < 0 || limit < 1 || limit > 5000) {
+            return error("bad-request", "offset must be >= 0 and limit 1..5000 (got " + offset + ", " + limit + ")");
+        }
+        try {
+            Map<String, Object> ok = ok();
+            ok.put("logs", control.logs(log, request.path("verbose").asBoolean(false), offset, limit));
+            return ok;
+        } catch (java.io.IOException e) {
+            return error("internal", "cannot read the " + log + " log: " + e.getMessage());
+        }
     }
 
     private Map<String, Object> submit(Command command, String who) {

@@ -16,4 +16,10 @@ public interface NodeControl {
 
     /** The newest snapshot; cheap, never blocks the event loop. */
     DaemonStatus status();
+
+    /**
+     * The last {@code limit} lines (skipping the newest {@code offset}) of one of the node's logs,
+     * {@link LogPage#LOGS}; the module log's short view ({@code verbose} false) holds errors only.
+     */
+    LogPage logs(String log, boolean verbose, int offset, int limit) throws java.io.IOException;
 }

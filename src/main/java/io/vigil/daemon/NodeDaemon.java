@@ -194,6 +194,17 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         return s != null ? s : statusBuilder.build(node.status(), List.of(), transport);
     }
 
+    @Override
+    public LogPage logs(String log, boolean verbose, int offset, int limit) throws IOException {
+        List<String> lines = switch (log) {
+            case "module" -> moduleLog.read(verbose, offset, limit);
+            case "application" -> appLog.read(offset, limit);
+            case "commands" -> commandsLog.read(offset, limit);
+            default -> throw new IllegalArgumentException("unknown log \"" + log + "\": expected one of " + LogPage.LOGS);
+        };
+        return new LogPage(log, verbose, lines);
+    }
+
     public ModuleLog moduleLog() {
         return moduleLog;
     }

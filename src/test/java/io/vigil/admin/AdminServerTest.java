@@ -54,6 +54,16 @@ class AdminServerTest {
     }
 
     @Test
+    void logsAreReadThroughTheChannelAndBadArgumentsAreRefused() throws Exception {
+        start(FakeNode.primary(1), AdminServer.DEFAULTS);
+        assertThat(client(KEY).logs("module", true, 0, 10).lines()).containsExactly("fake module line");
+        assertThatThrownBy(() -> client(KEY).logs("kernel", false, 0, 10))
+                .isInstanceOf(AdminException.class).hasMessageContaining("must be one of");
+        assertThatThrownBy(() -> client(KEY).logs("module", false, 0, 100_000))
+                .isInstanceOf(AdminException.class).hasMessageContaining("limit 1..5000");
+    }
+
+    @Test
     void statusRoundTripsThroughTheChannel() throws Exception {
         start(node, AdminServer.DEFAULTS);
         DaemonStatus status = client(KEY).status();
@@ -144,7 +154,7 @@ class AdminServerTest {
         try (Raw raw = new Raw(server.port())) {
             raw.sendSigned(AdminProtocol.JSON.createObjectNode().put("op", "reboot"), KEY);
             assertThat(raw.answer().get("error").asText())
-                    .isEqualTo("unknown op \"reboot\"; expected \"status\" or \"command\"");
+                    .isEqualTo("unknown op \"reboot\"; expected \"status\", \"logs\" or \"command\"");
         }
         try (Raw raw = new Raw(server.port())) {
             raw.send("[1,2]");

@@ -60,6 +60,11 @@ public final class FakeNode implements NodeControl {
     }
 
     @Override
+    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) {
+        return new io.vigil.daemon.LogPage(log, verbose, java.util.List.of("fake " + log + " line"));
+    }
+
+    @Override
     public DaemonStatus status() {
         return status;
     }

@@ -47,6 +47,17 @@ class VigilCommandTest extends CliFixture {
     }
 
     @Test
+    void logsPrintsTheRequestedLogAndRefusesAnUnknownOne() throws Exception {
+        Path cfg = config(serve(node1), closedPort());
+        Run run = vigil("logs", "application", "--config", cfg.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("fake application line\n");
+        Run bad = vigil("logs", "kernel", "--config", cfg.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown log 'kernel'").contains("module");
+    }
+
+    @Test
     void aMissingWitnessIsReportedEvenIfTheNodeDidNotSayIt() throws Exception {
         FakeNode quiet = new FakeNode(withoutWarnings(FakeNode.status(1, NodeState.WAIT, Colour.MAGENTA, false)));
         Path cfg = config(serve(quiet), closedPort());

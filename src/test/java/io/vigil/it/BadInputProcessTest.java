@@ -68,6 +68,11 @@ class BadInputProcessTest {
         assertThat(after.node().epoch()).isEqualTo(epoch);
         assertThat(nodes.state(3 - prim)).isEqualTo(NodeState.SECOND);
         assertThat(nodes.moduleLog(prim)).contains("heartbeat datagram rejected (BAD_MAGIC)");
+        // The same, read the way an operator does (vigil logs --verbose); the short view is errors only.
+        assertThat(nodes.admin(prim).logs("module", true, 0, 2000).lines())
+                .anyMatch(l -> l.contains(" D heartbeat datagram rejected (BAD_MAGIC)"));
+        assertThat(nodes.admin(prim).logs("module", false, 0, 2000).lines())
+                .isNotEmpty().allMatch(l -> l.matches("\\S+ \\S+ E .*"));
         await("peer still heard").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                 .until(() -> nodes.status(prim).node().peerPresent());
     }
