@@ -1,19 +1,11 @@
 package io.vigil.bench;
 
-import io.vigil.admin.AdminClient;
-import io.vigil.admin.AdminException;
 import io.vigil.core.NodeState;
 import io.vigil.daemon.DaemonStatus;
 import io.vigil.demo.LocalCluster;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +17,6 @@ import java.util.Locale;
  * decided to take over). Default timings and the fast profile, N runs each.
  */
 public final class FailoverLoopback {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private LocalCluster cluster;
 
     public static void main(String[] args) throws Exception {
@@ -50,10 +41,9 @@ public final class FailoverLoopback {
 
     private Result profile(Path dir, long hb, long timeout, int runs, int heartbeatPort, int adminPort,
                            int servicePort) throws Exception {
-        deleteTree(dir);
+        LocalCluster.deleteTree(dir);
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir).withPorts(heartbeatPort, adminPort, servicePort);
-        s = new LocalCluster.Settings(s.dir(), s.basePort(), s.adminPort(), s.servicePort(), hb, timeout,
-                s.serviceFailoverDelayMs(), s.maxRestarts(), false);
+        s = s.withTimings(hb, timeout).withoutEventServer().withMaxFailovers(1000);
         cluster = LocalCluster.create(s);
         List<Long> failover = new ArrayList<>();
         List<Long> detect = new ArrayList<>();
@@ -127,35 +117,10 @@ public final class FailoverLoopback {
     }
 
     private DaemonStatus status(int id) {
-        try {
-            return new AdminClient("127.0.0.1", cluster.adminPort(id), cluster.key(), 500).status();
-        } catch (AdminException e) {
-            return null;
-        }
+        return cluster.statusOrNull(id);
     }
 
     private String servedBy() {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + cluster.settings().servicePort() + "/"))
-                    .timeout(Duration.ofMillis(200)).build(), HttpResponse.BodyHandlers.ofString());
-            int i = r.body().indexOf("served by ");
-            return i < 0 ? "" : r.body().substring(i + 10).split(" ")[0];
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        return cluster.servedBy();
     }
 }

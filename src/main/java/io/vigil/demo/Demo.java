@@ -11,13 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -29,7 +24,6 @@ public final class Demo {
     private final LocalCluster cluster;
     private final PrintStream out;
     private final long t0 = System.nanoTime();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
     private final String[] lastState = new String[3];
     private volatile String lastServer = "";
     private volatile long downSince = -1;
@@ -185,20 +179,7 @@ public final class Demo {
     }
 
     private void probeService() {
-        String server = "";
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + cluster.settings().servicePort() + "/"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                int i = r.body().indexOf("served by ");
-                server = i < 0 ? "up" : r.body().substring(i + 10).split(" ")[0];
-            }
-        } catch (IOException e) {
-            server = "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        String server = cluster.servedBy();
         if (server.equals(lastServer)) {
             return;
         }
@@ -225,18 +206,11 @@ public final class Demo {
     }
 
     private DaemonStatus statusOrNull(int id) {
-        if (!cluster.alive(id)) {
-            return null;
-        }
-        try {
-            return admin(id).status();
-        } catch (AdminException e) {
-            return null;
-        }
+        return cluster.statusOrNull(id);
     }
 
     private AdminClient admin(int id) {
-        return new AdminClient("127.0.0.1", cluster.adminPort(id), cluster.key(), 2000);
+        return cluster.admin(id);
     }
 
     private static String who() {

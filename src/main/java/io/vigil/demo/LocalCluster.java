@@ -1,11 +1,20 @@
 package io.vigil.demo;
 
+import io.vigil.admin.AdminClient;
+import io.vigil.admin.AdminException;
+import io.vigil.daemon.DaemonStatus;
+
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,29 +37,43 @@ public final class LocalCluster implements AutoCloseable {
      * @param serviceFailoverDelayMs failover delay after local restarts are used up
      * @param maxRestarts            local restarts allowed in the window
      * @param eventServer            also protect a sample event server that depends on the management server
+     * @param maxFailovers           flapping protection: automatic failovers allowed in 6 h
      */
     public record Settings(Path dir, int basePort, int adminPort, int servicePort, long heartbeatMs, long timeoutMs,
-                           long serviceFailoverDelayMs, int maxRestarts, boolean eventServer) {
+                           long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers) {
         public static Settings defaults(Path dir) {
-            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true);
+            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2);
         }
 
         public Settings withPorts(int base, int admin, int service) {
             return new Settings(dir, base, admin, service, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer);
+                    maxRestarts, eventServer, maxFailovers);
         }
 
         public Settings withTimings(long hbMs, long toMs) {
             return new Settings(dir, basePort, adminPort, servicePort, hbMs, toMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer);
+                    maxRestarts, eventServer, maxFailovers);
         }
 
         public Settings withServiceFailover(long delayMs, int restarts) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, delayMs, restarts,
-                    eventServer);
+                    eventServer, maxFailovers);
+        }
+
+        /** Only the management server, no event server. */
+        public Settings withoutEventServer() {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, false, maxFailovers);
+        }
+
+        /** Benchmarks fail over on purpose, again and again: raise the flapping limit. */
+        public Settings withMaxFailovers(int max) {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, eventServer, max);
         }
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private final Settings s;
     private final String key;
     private final Process[] processes = new Process[3];
@@ -58,6 +81,17 @@ public final class LocalCluster implements AutoCloseable {
     private LocalCluster(Settings s, String key) {
         this.s = s;
         this.key = key;
+    }
+
+    /** Removes a previous run's folder (configs, data, logs), so a new cluster starts clean. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** Writes both nodes' configuration files (a fresh random cluster key) into {@code s.dir()}. */
@@ -108,7 +142,8 @@ public final class LocalCluster implements AutoCloseable {
         y.append("heartbeat:\n  intervalMs: ").append(s.heartbeatMs()).append("\n  timeoutMs: ").append(s.timeoutMs())
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: 127.0.0.1\n      peer: 127.0.0.1\n");
-        y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs()).append("\n");
+        y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
+                .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
         y.append("restart:\n  maxRestarts: ").append(s.maxRestarts()).append("\n  windowMs: 300000\n");
         y.append("resources:\n");
         service(y, "mgmt", "Management server", s.servicePort(), id, List.of());
@@ -192,6 +227,38 @@ public final class LocalCluster implements AutoCloseable {
         if (pid > 0) {
             new ProcessBuilder("kill", signal, "--", "-" + pid).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public AdminClient admin(int id) {
+        return new AdminClient("127.0.0.1", adminPort(id), key(), 2000);
+    }
+
+    /** Node {@code id}'s status, or null if its process is not running or does not answer. */
+    public DaemonStatus statusOrNull(int id) {
+        if (!alive(id)) {
+            return null;
+        }
+        try {
+            return admin(id).status();
+        } catch (AdminException e) {
+            return null;
+        }
+    }
+
+    /** Which node the management server says it is served by ("node1"), or "" if it does not answer. */
+    public String servedBy() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + s.servicePort() + "/"))
+                    .timeout(Duration.ofMillis(300)).build(), HttpResponse.BodyHandlers.ofString());
+            int i = r.body().indexOf("served by ");
+            return r.statusCode() == 200 && i >= 0 ? r.body().substring(i + 10).split(" ")[0] : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

@@ -11,10 +11,6 @@ import io.vigil.resource.ResourceStatus;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +21,6 @@ import static org.awaitility.Awaitility.await;
 /** Test-side handle on a {@link LocalCluster} of two real node processes. */
 final class Nodes implements AutoCloseable {
     final LocalCluster cluster;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
 
     private Nodes(LocalCluster cluster) {
         this.cluster = cluster;
@@ -33,7 +28,7 @@ final class Nodes implements AutoCloseable {
 
     /** Two nodes on free loopback ports, default timings unless changed by {@code tune}. */
     static Nodes start(Path dir, java.util.function.UnaryOperator<LocalCluster.Settings> tune) throws IOException {
-        deleteTree(dir);
+        LocalCluster.deleteTree(dir);
         int base = freeUdpPair();
         int admin = freeTcp();
         int service = freeTcp();
@@ -56,15 +51,6 @@ final class Nodes implements AutoCloseable {
         return s != null && s.node().dataEpoch() == s.node().epoch();
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     private int pair() {
         NodeState a = state(1);
@@ -86,14 +72,7 @@ final class Nodes implements AutoCloseable {
     }
 
     DaemonStatus status(int id) {
-        if (!cluster.alive(id)) {
-            return null;
-        }
-        try {
-            return admin(id).status();
-        } catch (AdminException e) {
-            return null;
-        }
+        return cluster.statusOrNull(id);
     }
 
     CommandResult command(int id, String command, String arg) throws AdminException {
@@ -101,23 +80,12 @@ final class Nodes implements AutoCloseable {
     }
 
     AdminClient admin(int id) {
-        return new AdminClient("127.0.0.1", cluster.adminPort(id), cluster.key(), 3000);
+        return cluster.admin(id);
     }
 
     /** The node named by the management server's answer, or "" when it does not answer. */
     String servedBy() {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + cluster.settings().servicePort() + "/"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-            int i = r.body().indexOf("served by ");
-            return r.statusCode() == 200 && i >= 0 ? r.body().substring(i + 10).split(" ")[0] : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return cluster.servedBy();
     }
 
     ResourceStatus resource(int id, String name) {
