@@ -110,7 +110,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private void open() throws IOException, ConfigException {
         Optional<PersistedState> saved = store.load();
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
-                + " (" + Version.get() + ", host " + config.node().hostName() + ")");
+                + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
         resources = new ResourceManager(Resources.fromConfig(config.resources()), appLog::line,
                 new ResourceManager.Listener() {
                     @Override

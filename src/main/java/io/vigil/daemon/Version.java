@@ -7,6 +7,6 @@ public final class Version {
 
     public static String get() {
         String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "vigil-dev" : "vigil-" + v;
+        return v == null ? "dev" : v;
     }
 }
