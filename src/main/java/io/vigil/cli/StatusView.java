@@ -40,6 +40,10 @@ final class StatusView {
                 : "ABSENT"));
         row(b, "services", name(n.services()) + (n.forced() ? " (force-started)" : "") + ", "
                 + n.recentFailovers() + " automatic failover(s) in the flapping window");
+        if (n.witnessConfigured()) {
+            row(b, "witness", n.leaseRemainingMs() >= 0 ? "lease held, valid " + n.leaseRemainingMs() + " ms more"
+                    : "no lease held" + (n.state() != null && n.state().runsServices() ? " (running on the peer's grant)" : ""));
+        }
         row(b, "admin", "failover " + (n.failoverEnabled() ? "on" : "OFF")
                 + ", error detection " + (n.errorDetectionSuspended() ? "SUSPENDED" : "on")
                 + ", checkers " + (n.checkersRunning() ? "running" : "STOPPED")

@@ -98,6 +98,11 @@ public final class Node {
             leaseReply(r);
         } else if (event instanceof Event.LeaseUnreachable u) {
             auth.leaseAnswered(u.requestedAtMs());
+            if (mode == Mode.ACQUIRING) {
+                blocked = true;
+                reason = "node" + peerId() + " lost and the witness does not answer: not taking over, since both"
+                        + " nodes might run the services; force start this node if node" + peerId() + " is gone for good";
+            }
         } else if (event instanceof Event.WatchdogFired) {
             watchdogFired();
         } else if (event instanceof Event.OperatorCommand c) {
@@ -306,6 +311,10 @@ public final class Node {
     }
 
     private void watchdogFired() {
+        if (services == ServicesPhase.IDLE) {
+            info("the watchdog fired after the services had already stopped");
+            return;
+        }
         alarm("FENCED", "the watchdog killed the services: this node lost both its peer and its witness lease");
         services = ServicesPhase.IDLE;
         servicesStopped("killed by the watchdog");
@@ -681,7 +690,7 @@ public final class Node {
         return new NodeStatus(cfg.nodeId(), state(), colour(), reason, epoch, dataEpoch, sync, services, synchronous,
                 p != null, p == null ? null : p.state(), p == null ? null : peerSyncAsSeenHere(p), failoverEnabled,
                 detectionSuspended, checkersRunning, bootMode, cfg.witnessConfigured(), forced, flaps.recent(now),
-                List.copyOf(warnings));
+                List.copyOf(warnings), auth.leaseValid(now, 0) ? auth.leaseValidUntil() - now : -1);
     }
 
     /** The peer's sync status, "not uptodate" until its data has caught up with our epoch. */

@@ -6,6 +6,7 @@ import java.util.List;
  * An immutable snapshot of one node, for the console, the CLI and tests. Built by the event
  * loop after every step; readers never touch the live state machine.
  */
+/* leaseRemainingMs: how long the witness lease held by this node stays valid here (-1: none). */
 public record NodeStatus(
         int nodeId,
         NodeState state,
@@ -26,5 +27,6 @@ public record NodeStatus(
         boolean witnessConfigured,
         boolean forced,
         int recentFailovers,
-        List<String> warnings) {
+        List<String> warnings,
+        long leaseRemainingMs) {
 }

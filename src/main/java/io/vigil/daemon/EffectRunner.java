@@ -22,9 +22,13 @@ final class EffectRunner {
     private final StateStore store;
     private final ModuleLog log;
     private final ApplicationLog appLog;
+    private final Watchdog watchdog;
+    private final WitnessClient witness;
 
     EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog) {
+                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness) {
+        this.watchdog = watchdog;
+        this.witness = witness;
         this.daemon = daemon;
         this.transport = transport;
         this.resources = resources;
@@ -68,10 +72,21 @@ final class EffectRunner {
             log.info("FAILOVER " + f.reason() + " (peer silent for " + f.detectMs() + " ms before the decision)");
         } else if (effect instanceof Effect.Reply r) {
             daemon.replied(r);
-        } else if (effect instanceof Effect.StateChanged || effect instanceof Effect.ArmWatchdog
-                || effect instanceof Effect.RequestLease || effect instanceof Effect.ReleaseLease) {
-            // Logged by the core; the witness and watchdog are refused at start-up in this version.
-            return;
+        } else if (effect instanceof Effect.ArmWatchdog w) {
+            watchdog.arm(w.deadlineMs());
+            log.debug(w.deadlineMs() < 0 ? "watchdog disarmed"
+                    : "watchdog armed: kills the services in " + (w.deadlineMs() - NodeDaemon.monotonicMs()) + " ms unless re-armed");
+        } else if (effect instanceof Effect.RequestLease r) {
+            if (witness != null) {
+                witness.request(r);
+            }
+        } else if (effect instanceof Effect.ReleaseLease) {
+            if (witness != null) {
+                witness.release();
+            }
+        } else if (effect instanceof Effect.StateChanged) {
+            return; // logged by the core; events to the VMS come with the event server
+
         } else {
             throw new IllegalStateException("unhandled effect " + effect);
         }

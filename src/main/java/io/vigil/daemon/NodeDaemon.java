@@ -59,6 +59,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
     private AdminServer admin;
+    private Watchdog watchdog;
+    private WitnessClient witness;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -88,11 +90,6 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
-        if (config.witness() != null) {
-            throw new ConfigException(config.sourceFile(), "witness",
-                    "the witness service is not available in this version of Vigil",
-                    "Remove the witness section; the node then warns that a network split runs the services twice");
-        }
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
@@ -129,7 +126,13 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
-        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog);
+        watchdog = Watchdog.start(this::enqueue, moduleLog::info);
+        if (config.witness() != null) {
+            witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
+                    new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+        }
+        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
@@ -162,6 +165,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                     effects.run(effect);
                 }
                 status = statusBuilder.build(node.status(), resources.status(), transport);
+                watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
             } catch (RuntimeException ex) {
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
                 moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
@@ -253,6 +257,12 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         if (transport != null) {
             transport.close();
+        }
+        if (witness != null) {
+            witness.close();
+        }
+        if (watchdog != null) {
+            watchdog.close();
         }
         moduleLog.info("vigil node " + config.node().id() + " stopped");
         closeQuietly(moduleLog);

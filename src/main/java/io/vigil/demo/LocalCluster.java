@@ -38,44 +38,53 @@ public final class LocalCluster implements AutoCloseable {
      * @param maxRestarts            local restarts allowed in the window
      * @param eventServer            also protect a sample event server that depends on the management server
      * @param maxFailovers           flapping protection: automatic failovers allowed in 6 h
+     * @param witnessPort            UDP port of a local `vigil witness` (0: no witness)
      */
     public record Settings(Path dir, int basePort, int adminPort, int servicePort, long heartbeatMs, long timeoutMs,
-                           long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers) {
+                           long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers,
+                           int witnessPort) {
         public static Settings defaults(Path dir) {
-            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2);
+            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0);
+        }
+
+        /** Adds a witness process on this machine, listening on UDP {@code port}. */
+        public Settings withWitness(int port) {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, eventServer, maxFailovers, port);
         }
 
         public Settings withPorts(int base, int admin, int service) {
             return new Settings(dir, base, admin, service, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers);
+                    maxRestarts, eventServer, maxFailovers, witnessPort);
         }
 
         public Settings withTimings(long hbMs, long toMs) {
             return new Settings(dir, basePort, adminPort, servicePort, hbMs, toMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers);
+                    maxRestarts, eventServer, maxFailovers, witnessPort);
         }
 
         public Settings withServiceFailover(long delayMs, int restarts) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, delayMs, restarts,
-                    eventServer, maxFailovers);
+                    eventServer, maxFailovers, witnessPort);
         }
 
         /** Only the management server, no event server. */
         public Settings withoutEventServer() {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, false, maxFailovers);
+                    maxRestarts, false, maxFailovers, witnessPort);
         }
 
         /** Benchmarks fail over on purpose, again and again: raise the flapping limit. */
         public Settings withMaxFailovers(int max) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, max);
+                    maxRestarts, eventServer, max, witnessPort);
         }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private final Settings s;
     private final String key;
+    /** Index 0 is the witness, 1 and 2 the nodes. */
     private final Process[] processes = new Process[3];
 
     private LocalCluster(Settings s, String key) {
@@ -100,6 +109,12 @@ public final class LocalCluster implements AutoCloseable {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         LocalCluster c = new LocalCluster(s, HexFormat.of().formatHex(k));
+        if (s.witnessPort() > 0) {
+            Files.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
+                    + "bindAddress: 127.0.0.1\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
+                    + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
+                    + c.key + "\"\n", StandardCharsets.UTF_8);
+        }
         for (int id = 1; id <= 2; id++) {
             Path file = c.config(id);
             Files.writeString(file, c.yaml(id), StandardCharsets.UTF_8);
@@ -111,6 +126,10 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path config(int id) {
         return s.dir().resolve("node" + id + ".yaml");
+    }
+
+    public Path witnessConfig() {
+        return s.dir().resolve("witness.yaml");
     }
 
     public Path dataDir(int id) {
@@ -142,6 +161,9 @@ public final class LocalCluster implements AutoCloseable {
         y.append("heartbeat:\n  intervalMs: ").append(s.heartbeatMs()).append("\n  timeoutMs: ").append(s.timeoutMs())
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: 127.0.0.1\n      peer: 127.0.0.1\n");
+        if (s.witnessPort() > 0) {
+            y.append("witness:\n  address: 127.0.0.1\n  port: ").append(s.witnessPort()).append("\n");
+        }
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
         y.append("restart:\n  maxRestarts: ").append(s.maxRestarts()).append("\n  windowMs: 300000\n");
@@ -190,6 +212,27 @@ public final class LocalCluster implements AutoCloseable {
         File out = s.dir().resolve("node" + id + ".out").toFile();
         processes[id] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out)).start();
+    }
+
+    /** Starts the witness (settings must name a witness port), output appended to witness.out. */
+    public synchronized void startWitness() throws IOException {
+        if (alive(0)) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        cmd.addAll(javaCommand());
+        cmd.addAll(List.of("io.vigil.cli.Main", "witness", "--config", witnessConfig().toAbsolutePath().toString()));
+        processes[0] = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(s.dir().resolve("witness.out").toFile())).start();
+    }
+
+    /** SIGSTOP (true) or SIGCONT (false) of node {@code id}'s daemon process only, not its services. */
+    public void pauseDaemon(int id, boolean pause) throws IOException, InterruptedException {
+        long pid = pid(id);
+        if (pid > 0) {
+            new ProcessBuilder("kill", pause ? "-STOP" : "-CONT", Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     public synchronized boolean alive(int id) {
@@ -265,7 +308,9 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         for (int id = 1; id <= 2; id++) {
+            pauseDaemon(id, false);
             stop(id);
         }
+        stop(0);
     }
 }

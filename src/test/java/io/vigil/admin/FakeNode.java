@@ -76,7 +76,7 @@ public final class FakeNode implements NodeControl {
         NodeStatus node = new NodeStatus(id, state, colour, "peer joined", 7, 6, SyncStatus.UPTODATE,
                 state.runsServices() ? ServicesPhase.RUNNING : ServicesPhase.IDLE, true, true,
                 state == NodeState.PRIM ? NodeState.SECOND : NodeState.PRIM, SyncStatus.UPTODATE, true, false, true,
-                BootMode.KEEP, witness, false, 1, warnings);
+                BootMode.KEEP, witness, false, 1, warnings, -1);
         List<ResourceStatus> resources = List.of(
                 new ResourceStatus("db", "Database", Phase.RUNNING, 4242, 0, "tcp 5432 ok"),
                 new ResourceStatus("mgmt", "Management server", Phase.STARTING, -1, 2, "http 503"));

@@ -298,7 +298,7 @@ class VigilCommandTest extends CliFixture {
         var node = new io.vigil.core.NodeStatus(n.nodeId(), n.state(), n.colour(), n.reason(), n.epoch(),
                 n.dataEpoch(), n.sync(), n.services(), n.synchronousReplication(), n.peerPresent(), n.peerState(),
                 n.peerSync(), n.failoverEnabled(), n.errorDetectionSuspended(), n.checkersRunning(), n.bootMode(),
-                n.witnessConfigured(), n.forced(), n.recentFailovers(), java.util.List.of());
+                n.witnessConfigured(), n.forced(), n.recentFailovers(), java.util.List.of(), n.leaseRemainingMs());
         return new DaemonStatus(node, s.hostName(), s.peerHostName(), s.clusterName(), s.version(), s.uptimeMs(),
                 s.resources(), s.networks(), s.rejectedHeartbeats());
     }

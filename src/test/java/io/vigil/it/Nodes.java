@@ -33,7 +33,13 @@ final class Nodes implements AutoCloseable {
         int admin = freeTcp();
         int service = freeTcp();
         LocalCluster.Settings s = tune.apply(LocalCluster.Settings.defaults(dir).withPorts(base, admin, service));
+        if (s.witnessPort() == 1) {
+            s = s.withWitness(freeUdpPair());
+        }
         Nodes n = new Nodes(LocalCluster.create(s));
+        if (s.witnessPort() > 0) {
+            n.cluster.startWitness();
+        }
         n.cluster.start(1);
         n.cluster.start(2);
         return n;

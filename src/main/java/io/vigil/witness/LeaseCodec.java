@@ -1,0 +1,89 @@
+package io.vigil.witness;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Wire format between nodes and the witness: "VGWT1" + JSON + 32-byte HMAC-SHA256 of everything
+ * before it, keyed with the cluster's key. The witness finds the key by the cluster name in the
+ * JSON, then checks the MAC before trusting any field.
+ */
+public final class LeaseCodec {
+    static final byte[] MAGIC = "VGWT1".getBytes(StandardCharsets.US_ASCII);
+    static final int MAC_BYTES = 32;
+    static final int MAX_BYTES = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    private LeaseCodec() {
+    }
+
+    public static byte[] encode(LeaseMessage m, byte[] key) {
+        try {
+            byte[] body = JSON.writeValueAsBytes(m);
+            byte[] out = new byte[MAGIC.length + body.length + MAC_BYTES];
+            System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+            System.arraycopy(body, 0, out, MAGIC.length, body.length);
+            byte[] mac = mac(key, out, MAGIC.length + body.length);
+            System.arraycopy(mac, 0, out, MAGIC.length + body.length, MAC_BYTES);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot encode a lease message", e);
+        }
+    }
+
+    /**
+     * Decodes and authenticates. {@code keys} maps a cluster name to its key (null if unknown).
+     * Every failure is a {@link IllegalArgumentException} whose message says what is wrong.
+     */
+    public static LeaseMessage decode(byte[] buf, int len, Function<String, byte[]> keys) {
+        if (len < MAGIC.length + 2 + MAC_BYTES || len > MAX_BYTES) {
+            throw new IllegalArgumentException("datagram of " + len + " bytes is not a lease message");
+        }
+        if (!Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IllegalArgumentException("not a Vigil witness message (bad magic)");
+        }
+        int bodyEnd = len - MAC_BYTES;
+        Map<?, ?> peek;
+        try {
+            peek = JSON.readValue(buf, MAGIC.length, bodyEnd - MAGIC.length, Map.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("malformed lease message body");
+        }
+        Object cluster = peek.get("cluster");
+        byte[] key = cluster instanceof String c ? keys.apply(c) : null;
+        if (key == null) {
+            throw new IllegalArgumentException("unknown cluster " + (cluster instanceof String c ? "'" + c + "'" : "")
+                    + ": add it to the witness configuration");
+        }
+        byte[] expected = mac(key, buf, bodyEnd);
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, bodyEnd, len))) {
+            throw new IllegalArgumentException("bad MAC for cluster '" + cluster + "': wrong cluster key, or an altered packet");
+        }
+        try {
+            return JSON.readValue(buf, MAGIC.length, bodyEnd - MAGIC.length, LeaseMessage.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("malformed lease message fields");
+        }
+    }
+
+    private static byte[] mac(byte[] key, byte[] data, int len) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(data, 0, len);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.vigil.witness;
+
+import io.vigil.core.Clock;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The witness's decisions, one lease per cluster: at most one holder; a lease passes to the other
+ * node only after the holder's has expired here; the highest epoch ever registered is kept on
+ * disk (written before the grant is answered) and returned with every answer, so a node whose
+ * peer ran without it learns that its data is stale. Pure apart from the epoch store.
+ *
+ * <p>After a restart the witness knows nothing of the leases it granted before, so it grants
+ * none for {@code maxLeaseMs}: every earlier lease has expired by then.
+ */
+public final class LeaseTable {
+
+    /** Where the highest registered epoch of each cluster survives restarts. */
+    public interface EpochStore {
+        long load(String cluster) throws IOException;
+
+        void save(String cluster, long epoch) throws IOException;
+    }
+
+    private static final class Lease {
+        int holder;
+        long expiresAt;
+        long highestEpoch;
+        final long[][] lastSeen = new long[3][];
+    }
+
+    private final Clock clock;
+    private final long maxLeaseMs;
+    private final long quietUntil;
+    private final EpochStore store;
+    private final Map<String, Lease> leases = new HashMap<>();
+
+    public LeaseTable(Clock clock, long maxLeaseMs, EpochStore store) {
+        this.clock = clock;
+        this.maxLeaseMs = maxLeaseMs;
+        this.quietUntil = clock.nowMs() + maxLeaseMs;
+        this.store = store;
+    }
+
+    /** Answers an authenticated request. */
+    public synchronized LeaseMessage handle(LeaseMessage req) throws IOException {
+        if (req.node() != 1 && req.node() != 2) {
+            return req.answer(false, 0, 0, 0, "node must be 1 or 2");
+        }
+        Lease l = leases.get(req.cluster());
+        if (l == null) {
+            l = new Lease();
+            l.highestEpoch = store.load(req.cluster());
+            leases.put(req.cluster(), l);
+        }
+        long[] seen = l.lastSeen[req.node()];
+        if (seen != null && seen[0] == req.incarnation() && req.seq() <= seen[1]) {
+            return req.answer(false, 0, l.highestEpoch, l.holder, "replayed or reordered request (seq " + req.seq() + ")");
+        }
+        l.lastSeen[req.node()] = new long[] {req.incarnation(), req.seq()};
+        long now = clock.nowMs();
+        if ("release".equals(req.op())) {
+            if (l.holder == req.node()) {
+                l.holder = 0;
+            }
+            return req.answer(false, 0, l.highestEpoch, l.holder, "released");
+        }
+        if (!"acquire".equals(req.op()) && !"renew".equals(req.op())) {
+            return req.answer(false, 0, l.highestEpoch, l.holder, "unknown op '" + req.op() + "'");
+        }
+        if (now < quietUntil) {
+            return req.answer(false, 0, l.highestEpoch, 0, "the witness restarted " + (now - quietUntil + maxLeaseMs)
+                    + " ms ago and grants no lease for " + maxLeaseMs + " ms, so that earlier leases expire");
+        }
+        boolean free = l.holder == 0 || l.holder == req.node() || now >= l.expiresAt;
+        if (!free) {
+            return req.answer(false, 0, l.highestEpoch, l.holder,
+                    "held by node" + l.holder + " for another " + (l.expiresAt - now) + " ms");
+        }
+        if (req.epoch() > l.highestEpoch) {
+            store.save(req.cluster(), req.epoch()); // on disk before anyone may act on it
+            l.highestEpoch = req.epoch();
+        }
+        long duration = Math.max(1, Math.min(req.durationMs(), maxLeaseMs));
+        l.holder = req.node();
+        l.expiresAt = now + duration;
+        return req.answer(true, duration, l.highestEpoch, l.holder, "");
+    }
+}

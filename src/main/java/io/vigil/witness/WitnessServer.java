@@ -1,0 +1,103 @@
+package io.vigil.witness;
+
+import io.vigil.core.Clock;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.function.Consumer;
+
+/**
+ * {@code vigil witness}: the lease service on a third machine. One UDP socket; every request is
+ * authenticated with its cluster's key before anything else is read, and answered with the same
+ * key. Bad datagrams are counted and logged, never fatal.
+ */
+public final class WitnessServer implements AutoCloseable {
+    private final WitnessConfig config;
+    private final LeaseTable table;
+    private final DatagramSocket socket;
+    private final Consumer<String> log;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long rejected;
+
+    private WitnessServer(WitnessConfig config, LeaseTable table, DatagramSocket socket, Consumer<String> log) {
+        this.config = config;
+        this.table = table;
+        this.socket = socket;
+        this.log = log;
+        this.thread = new Thread(this::serve, "vigil-witness");
+    }
+
+    public static WitnessServer start(WitnessConfig config, Clock clock, Consumer<String> log) throws IOException {
+        DatagramSocket socket;
+        try {
+            socket = new DatagramSocket(new InetSocketAddress(config.bindAddress(), config.port()));
+        } catch (SocketException e) {
+            throw new IOException("cannot listen on UDP " + config.bindAddress() + ":" + config.port() + " ("
+                    + e.getMessage() + "): is another witness running? Change port: in the witness configuration", e);
+        }
+        LeaseTable table = new LeaseTable(clock, config.maxLeaseMs(), new FileEpochStore(config.stateDir()));
+        WitnessServer s = new WitnessServer(config, table, socket, log);
+        s.thread.start();
+        log.accept("witness listening on UDP " + config.bindAddress() + ":" + socket.getLocalPort() + " for clusters "
+                + config.keys().keySet() + "; no lease granted for the first " + config.maxLeaseMs() + " ms");
+        return s;
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    private void serve() {
+        byte[] buf = new byte[LeaseCodec.MAX_BYTES + 1];
+        while (running) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(p);
+            } catch (IOException e) {
+                if (running) {
+                    log.accept("receive failed: " + e.getMessage());
+                }
+                continue;
+            }
+            handle(p);
+        }
+    }
+
+    private void handle(DatagramPacket p) {
+        LeaseMessage req;
+        try {
+            req = LeaseCodec.decode(p.getData(), p.getLength(), config.keys()::get);
+        } catch (IllegalArgumentException e) {
+            rejected++;
+            log.accept("rejected datagram from " + p.getSocketAddress() + " (" + rejected + " so far): " + e.getMessage());
+            return;
+        }
+        try {
+            LeaseMessage answer = table.handle(req);
+            byte[] out = LeaseCodec.encode(answer, config.keys().get(req.cluster()));
+            socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
+            if (!answer.granted() && !"released".equals(answer.reason())) {
+                log.accept("cluster " + req.cluster() + " node" + req.node() + " " + req.op() + " epoch " + req.epoch()
+                        + ": refused, " + answer.reason());
+            }
+        } catch (IOException e) {
+            // Could not persist the epoch or answer: say nothing rather than grant unsafely.
+            log.accept("cannot serve cluster " + req.cluster() + " node" + req.node() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        socket.close();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
