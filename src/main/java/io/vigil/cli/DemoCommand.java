@@ -21,8 +21,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fast", description = "Fast profile: heartbeat every 200 ms, peer lost after 1 s.")
     boolean fast;
 
+    @Option(names = "--witness", description = "Also run a witness (UDP 4850): split-brain protection and self-fencing.")
+    boolean witness;
+
     @Override
     public Integer call() throws Exception {
-        return Demo.run(dir, fast, System.in, System.out);
+        return Demo.run(dir, fast, witness, System.in, System.out);
     }
 }

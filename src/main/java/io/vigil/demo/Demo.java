@@ -35,16 +35,23 @@ public final class Demo {
     }
 
     /** Runs the demo until "quit" or Ctrl-C; returns the exit code. */
-    public static int run(Path dir, boolean fast, InputStream in, PrintStream out) throws Exception {
+    public static int run(Path dir, boolean fast, boolean witness, InputStream in, PrintStream out) throws Exception {
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir.toAbsolutePath());
         if (fast) {
             s = s.withTimings(200, 1000);
+        }
+        if (witness) {
+            s = s.withWitness(4850);
         }
         LocalCluster cluster = LocalCluster.create(s);
         Demo demo = new Demo(cluster, out);
         Thread hook = new Thread(() -> demo.shutdown(), "vigil-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Starting two Vigil nodes on this machine (configs and logs in " + s.dir() + ") ...");
+        out.println("Starting two Vigil nodes" + (witness ? " and a witness" : "") + " on this machine (configs and logs in "
+                + s.dir() + ") ...");
+        if (witness) {
+            cluster.startWitness();
+        }
         cluster.start(1);
         cluster.start(2);
         if (!demo.awaitPair(90_000)) {
@@ -89,6 +96,13 @@ public final class Demo {
         out.println("  start 1    start node1 again: it comes back SECOND");
         out.println("  swap       exchange the roles of the two nodes");
         out.println("  stop 2 / restart 2 / status / quit   (Ctrl-C also stops everything)");
+        if (s.witnessPort() > 0) {
+            out.println("  pause 1    SIGSTOP node1's daemon: its watchdog kills its services before node2 may take over");
+            out.println("  resume 1   SIGCONT it: it rejoins as SECOND");
+            out.println("  kill w / start w   stop or start the witness (with it down, nothing moves while the nodes see each other)");
+        } else {
+            out.println("  (run `bin/vigil demo --witness` to add a witness and try split-brain protection)");
+        }
         out.println();
     }
 
@@ -117,12 +131,22 @@ public final class Demo {
         int node = w.length > 1 && w[1].matches("[12]") ? Integer.parseInt(w[1]) : 0;
         switch (w[0]) {
             case "kill" -> {
+                if (w.length > 1 && w[1].equals("w")) {
+                    cluster.kill(0);
+                    say("witness killed");
+                    return;
+                }
                 requireNode(node);
                 killedAt = System.nanoTime();
                 cluster.kill(node);
                 say("node" + node + " killed (kill -9 of its process group)");
             }
             case "start" -> {
+                if (w.length > 1 && w[1].equals("w")) {
+                    cluster.startWitness();
+                    say("witness started (it grants no lease during its first seconds)");
+                    return;
+                }
                 requireNode(node);
                 if (cluster.alive(node)) {
                     print(admin(node).command("start", null, who()));
@@ -135,6 +159,11 @@ public final class Demo {
                 requireNode(node);
                 print(admin(node).command(w[0], null, who()));
             }
+            case "pause", "resume" -> {
+                requireNode(node);
+                cluster.pauseDaemon(node, w[0].equals("pause"));
+                say("node" + node + " daemon " + (w[0].equals("pause") ? "paused (SIGSTOP)" : "resumed (SIGCONT)"));
+            }
             case "swap" -> print(admin(node == 0 ? 1 : node).command("swap", null, who()));
             case "status" -> {
                 for (int id = 1; id <= 2; id++) {
@@ -143,7 +172,8 @@ public final class Demo {
                 }
                 out.println("  service: " + (lastServer.isEmpty() ? "not answering" : lastServer));
             }
-            default -> out.println("  commands: kill N, start N, stop N, restart N, swap, status, quit");
+            default -> out.println("  commands: kill N, start N, stop N, restart N, pause N, resume N, swap, status,"
+                    + " kill w, start w, quit");
         }
     }
 
