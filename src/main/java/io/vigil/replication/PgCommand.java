@@ -68,7 +68,9 @@ final class PgCommand {
         }
         cmd.addAll(args);
         String commandLine = String.join(" ", args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(Path.of("/").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(Path.of("/").toFile())
+                // No tool may wait for input (postgres --single reads commands from stdin).
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         Map<String, String> environment = pb.environment();
         // English messages: error reasons and progress lines are parsed.
         environment.put("LC_ALL", "C");

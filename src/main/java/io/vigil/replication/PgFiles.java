@@ -31,7 +31,11 @@ final class PgFiles {
                 + "wal_level = replica\n"
                 + "max_wal_senders = 5\n"
                 + "max_replication_slots = 5\n"
-                // A standby stopped for a while can catch up by streaming instead of a full copy.
+                // WAL kept lets a briefly stopped standby catch up by streaming, and lets pg_rewind
+                // find the target's last checkpoint before the divergence (with 64MB a failback
+                // after a large load failed: "could not find previous WAL record"). The price:
+                // PostgreSQL 15's pg_rewind copies the source's whole pg_wal on every failback
+                // (skipping WAL before the divergence is not in a release yet).
                 + "wal_keep_size = '256MB'\n"
                 + "hot_standby = on\n"
                 + "hot_standby_feedback = on\n"

@@ -114,6 +114,7 @@ final class PgResync {
                     + primary.connectHost() + ":" + primary.port(), "", List.of(),
                     "stop this node first (pg_rewind measures a stopped data directory)");
         }
+        completeCrashRecovery();
         RewindRun run = runRewind(primary, true, ProgressListener.NONE);
         if (run.ok && run.noRewind.get()) {
             return new ResyncEstimate(ResyncEstimate.Method.STREAMING, 0,
@@ -126,6 +127,29 @@ final class PgResync {
         }
         return new ResyncEstimate(ResyncEstimate.Method.BASEBACKUP, primarySize(primary),
                 "incremental resync impossible (" + run.reason() + "): the whole database would be copied");
+    }
+
+    /**
+     * pg_rewind --dry-run refuses a target that was not shut down cleanly (a killed primary),
+     * although a real rewind recovers it first. Do the same recovery it would do: the
+     * single-user server replays the node's own WAL and stops, as the next start would.
+     */
+    private void completeCrashRecovery() {
+        Path controldata = PgCommand.tool(cfg, "pg_controldata");
+        AtomicBoolean clean = new AtomicBoolean();
+        PgCommand.run(cfg, List.of(controldata.toString(), "-D", cfg.dataDir().toString()), Duration.ofSeconds(30),
+                Map.of(), l -> {
+                    if (l.startsWith("Database cluster state:")
+                            && (l.endsWith("shut down") || l.endsWith("shut down in recovery"))) {
+                        clean.set(true);
+                    }
+                });
+        if (!clean.get()) {
+            Path postgres = PgCommand.tool(cfg, "postgres");
+            instance.run("crash recovery of " + cfg.dataDir() + " before measuring it", List.of(postgres.toString(),
+                    "--single", "-F", "-D", cfg.dataDir().toString(), "template1"), PgInstance.CTL_TIMEOUT,
+                    "start and stop the instance once, then retry");
+        }
     }
 
     /** Mutable state of one pg_rewind run, filled from its output. */
