@@ -1,0 +1,155 @@
+package io.vigil.replication;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The configuration files Vigil writes into a data directory.
+ *
+ * <p>Node-local settings (port, addresses, socket) live in {@code vigil-local.conf}, included
+ * from {@code postgresql.conf}, and are rewritten after every basebackup and rewind: both tools
+ * copy the source's configuration files, which carry the <em>other</em> node's port. Settings
+ * Vigil changes at run time go through ALTER SYSTEM into {@code postgresql.auto.conf}, which
+ * is also copied, so a new standby's copy is scrubbed of {@code synchronous_standby_names}:
+ * once promoted it would otherwise wait for a standby named after itself and block every commit.
+ */
+final class PgFiles {
+
+    static final String LOCAL_CONF = "vigil-local.conf";
+    private static final String AUTO_CONF = "postgresql.auto.conf";
+
+    private PgFiles() {
+    }
+
+    /** Cluster-wide settings appended to postgresql.conf once, at initdb. */
+    static void appendClusterSettings(PgConfig cfg) {
+        String settings = "\n# --- Vigil (SPEC §3): streaming replication, pg_rewind-able ---\n"
+                + "wal_level = replica\n"
+                + "max_wal_senders = 5\n"
+                + "max_replication_slots = 5\n"
+                // WAL kept lets a briefly stopped standby catch up by streaming, and lets pg_rewind
+                // find the target's last checkpoint before the divergence (with 64MB a failback
+                // after a large load failed: "could not find previous WAL record"). The price:
+                // PostgreSQL 15's pg_rewind copies the source's whole pg_wal on every failback
+                // (skipping WAL before the divergence is not in a release yet).
+                + "wal_keep_size = '256MB'\n"
+                + "hot_standby = on\n"
+                + "hot_standby_feedback = on\n"
+                // pg_rewind needs hint-bit changes WAL-logged (data checksums are also on).
+                + "wal_log_hints = on\n"
+                + "synchronous_commit = on\n"
+                + "password_encryption = 'scram-sha-256'\n"
+                + "include_if_exists = '" + LOCAL_CONF + "'\n";
+        Path conf = cfg.dataDir().resolve("postgresql.conf");
+        try {
+            Files.writeString(conf, Files.readString(conf, StandardCharsets.UTF_8) + settings, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw PgException.of("could not update " + conf + ": " + e.getMessage(), "", List.of(),
+                    "check the data directory " + cfg.dataDir());
+        }
+    }
+
+    /** This node's own settings; rewritten after anything that copies the peer's files. */
+    static void writeLocalSettings(PgConfig cfg) {
+        String content = "# Written by Vigil: this node's own settings. Rewritten after every resync.\n"
+                + "listen_addresses = '" + cfg.listenAddress() + "'\n"
+                + "port = " + cfg.port() + "\n"
+                + "unix_socket_directories = '" + cfg.socketDir() + "'\n"
+                + "cluster_name = '" + cfg.applicationName() + "'\n";
+        PgCommand.writeOwned(cfg, cfg.dataDir().resolve(LOCAL_CONF), content, "rw-------");
+    }
+
+    /**
+     * Who may connect: the replication user from the peer (streaming and pg_rewind's source
+     * connection), everybody else from this machine only, always with a SCRAM password.
+     */
+    static void writeHba(PgConfig cfg) {
+        String content = "# Written by Vigil (SPEC §3). TYPE DATABASE USER ADDRESS METHOD\n"
+                + "local all all peer\n"
+                + "host replication " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
+                + "host all " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
+                + "host replication " + cfg.replicationUser() + " 127.0.0.1/32 scram-sha-256\n"
+                + "host all all 127.0.0.1/32 scram-sha-256\n";
+        PgCommand.writeOwned(cfg, cfg.dataDir().resolve("pg_hba.conf"), content, "rw-------");
+    }
+
+    /**
+     * Makes a stopped data directory a standby of {@code primary}: standby.signal plus
+     * primary_conninfo naming this node, so the primary can list it in synchronous_standby_names.
+     */
+    static void writeStandbySettings(PgConfig cfg, PgConfig primary) {
+        writePassFile(cfg, primary);
+        List<String> kept = new ArrayList<>();
+        Path auto = cfg.dataDir().resolve(AUTO_CONF);
+        for (String line : readLines(auto)) {
+            String key = line.strip().split("[\\s=]", 2)[0];
+            if (!key.equals("primary_conninfo") && !key.equals("synchronous_standby_names")
+                    && !key.equals("primary_slot_name")) {
+                kept.add(line);
+            }
+        }
+        kept.add("primary_conninfo = '" + confQuote(conninfo(cfg, primary, "replication")) + "'");
+        PgCommand.writeOwned(cfg, auto, String.join("\n", kept) + "\n", "rw-------");
+        PgCommand.writeOwned(cfg, cfg.dataDir().resolve("standby.signal"), "", "rw-------");
+    }
+
+    /**
+     * libpq connection string to {@code primary} as the replication user; the password comes from
+     * the password file so it never appears on a command line, in a config file or a log.
+     *
+     * @param dbname "replication" for streaming (pg_basebackup ignores it), "postgres" for SQL
+     */
+    static String conninfo(PgConfig cfg, PgConfig primary, String dbname) {
+        StringBuilder sb = new StringBuilder()
+                .append("host=").append(primary.connectHost())
+                .append(" port=").append(primary.port())
+                .append(" user=").append(primary.replicationUser())
+                .append(" passfile=").append(connQuote(cfg.passFile().toString()))
+                .append(" application_name=").append(cfg.applicationName())
+                .append(" connect_timeout=5");
+        if (!"replication".equals(dbname)) {
+            sb.append(" dbname=").append(dbname);
+        }
+        return sb.toString();
+    }
+
+    /** The replication password for {@code primary}, in libpq's password-file format, mode 0600. */
+    static void writePassFile(PgConfig cfg, PgConfig primary) {
+        String prefix = passEscape(primary.connectHost()) + ":" + primary.port() + ":*:"
+                + passEscape(primary.replicationUser()) + ":";
+        List<String> lines = new ArrayList<>();
+        for (String line : readLines(cfg.passFile())) {
+            if (!line.startsWith(prefix)) {
+                lines.add(line);
+            }
+        }
+        lines.add(prefix + passEscape(primary.replicationPassword()));
+        PgCommand.writeOwned(cfg, cfg.passFile(), String.join("\n", lines) + "\n", "rw-------");
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            throw PgException.of("could not read " + file + ": " + e.getMessage(), "", List.of(),
+                    "check the file's permissions");
+        }
+    }
+
+    private static String passEscape(String s) {
+        return s.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    private static String connQuote(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** Quoting for a value in a PostgreSQL configuration file (backslash escapes, doubled quote). */
+    private static String confQuote(String s) {
+        return s.replace("\\", "\\\\").replace("'", "''");
+    }
+}

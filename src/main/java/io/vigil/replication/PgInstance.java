@@ -1,0 +1,338 @@
+package io.vigil.replication;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PostgreSQL instance on this node, driven through PostgreSQL's own tools (issue 3: no
+ * file-copying logic of our own where pg_basebackup and pg_rewind serve). Blocking calls: the
+ * daemon runs them off its event loop and reports the outcome as an event.
+ */
+public final class PgInstance {
+
+    private static final Logger log = LoggerFactory.getLogger(PgInstance.class);
+
+    /** pg_ctl -w timeout for start, stop and promote. */
+    static final Duration CTL_TIMEOUT = Duration.ofSeconds(120);
+
+    public enum StopMode {
+        /** Roll back sessions, checkpoint, exit cleanly. */
+        FAST,
+        /** Exit at once, as after a crash; the next start runs crash recovery. */
+        IMMEDIATE
+    }
+
+    private final PgConfig cfg;
+
+    public PgInstance(PgConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    public PgConfig config() {
+        return cfg;
+    }
+
+    /**
+     * Creates a new primary's data directory: data checksums on (pg_rewind needs them or
+     * wal_log_hints), replication settings, pg_hba.conf, the replication role. Leaves the
+     * instance stopped. Refuses a non-empty data directory: overwriting data is the basebackup's
+     * job, which keeps a copy.
+     */
+    public void initdb() {
+        Path initdb = PgCommand.tool(cfg, "initdb");
+        PgCommand.tool(cfg, "pg_ctl");
+        Path pwFile = null;
+        try {
+            prepareDataDir();
+            pwFile = cfg.dataDir().toAbsolutePath().resolveSibling(cfg.dataDir().getFileName() + ".initpw");
+            PgCommand.writeOwned(cfg, pwFile, cfg.adminPassword() + "\n", "rw-------");
+            run("initializing the database in " + cfg.dataDir(), List.of(initdb.toString(),
+                    "-D", cfg.dataDir().toString(), "--data-checksums", "-U", cfg.adminUser(),
+                    "--pwfile=" + pwFile, "--auth-local=peer", "--auth-host=scram-sha-256",
+                    "-E", "UTF8", "--locale=C"), Duration.ofMinutes(5),
+                    "check that " + cfg.dataDir().getParent() + " is writable by OS user " + cfg.osUser());
+        } finally {
+            deleteQuietly(pwFile);
+        }
+        PgFiles.appendClusterSettings(cfg);
+        PgFiles.writeLocalSettings(cfg);
+        PgFiles.writeHba(cfg);
+        start();
+        try {
+            createReplicationRole();
+        } finally {
+            stop(StopMode.FAST);
+        }
+        log.info("initialized PostgreSQL data directory {} (port {})", cfg.dataDir(), cfg.port());
+    }
+
+    /** Starts the instance and waits until it accepts connections; a running instance is left alone. */
+    public void start() {
+        Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
+        if (!Files.isRegularFile(cfg.dataDir().resolve("PG_VERSION"))) {
+            throw PgException.of("cannot start PostgreSQL: no data directory at " + cfg.dataDir(), "", List.of(),
+                    "run the initial configuration (node 1: initdb; node 2: copy from node 1) or fix the data directory");
+        }
+        if (isRunning()) {
+            return;
+        }
+        requirePortFree();
+        prepareLogAndSocket();
+        // The Vigil configuration is the truth for port and addresses, whatever a copy brought.
+        PgFiles.writeLocalSettings(cfg);
+        PgCommand.Result r = PgCommand.run(cfg, List.of(pgCtl.toString(), "start", "-w",
+                "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString(),
+                "-l", cfg.logFile().toString()), CTL_TIMEOUT.plusSeconds(10), Map.of(), line -> { });
+        if (!r.ok()) {
+            List<String> serverLog = PgCommand.lastLines(cfg.logFile(), 10);
+            List<String> out = new ArrayList<>(r.tail());
+            out.addAll(serverLog);
+            boolean portTaken = serverLog.stream().anyMatch(l -> l.contains("Address already in use"));
+            throw PgException.of("starting PostgreSQL on port " + cfg.port() + " failed (exit " + r.exitCode() + ")",
+                    r.commandLine(), out, portTaken
+                            ? "port " + cfg.port() + " is used by another program: stop it or choose another database port"
+                            : "read the server log " + cfg.logFile() + " for the cause");
+        }
+        log.info("PostgreSQL started: {} port {}", cfg.dataDir(), cfg.port());
+    }
+
+    /** Stops the instance; stopping a stopped instance succeeds (idempotent resource contract). */
+    public void stop(StopMode mode) {
+        Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
+        if (!isRunning()) {
+            return;
+        }
+        run("stopping PostgreSQL (" + mode.name().toLowerCase() + ") in " + cfg.dataDir(), List.of(pgCtl.toString(),
+                "stop", "-w", "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString(),
+                "-m", mode.name().toLowerCase()), CTL_TIMEOUT.plusSeconds(10),
+                "stop it with 'pg_ctl stop -m immediate -D " + cfg.dataDir() + "' as " + cfg.osUser());
+        log.info("PostgreSQL stopped ({}): {}", mode.name().toLowerCase(), cfg.dataDir());
+    }
+
+    /** True when a postmaster runs on this data directory (pg_ctl status). */
+    public boolean isRunning() {
+        Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
+        if (!Files.isDirectory(cfg.dataDir())) {
+            return false;
+        }
+        PgCommand.Result r = PgCommand.run(cfg, List.of(pgCtl.toString(), "status", "-D", cfg.dataDir().toString()),
+                Duration.ofSeconds(30), Map.of(), line -> { });
+        return r.exitCode() == 0;
+    }
+
+    public boolean isInRecovery() {
+        return queryBoolean("SELECT pg_is_in_recovery()");
+    }
+
+    /**
+     * Promotes a standby and waits until it accepts writes. A checkpoint follows: pg_rewind
+     * reads the source's timeline from its control file, which only a checkpoint updates, so
+     * without it a failback right after a failover would wrongly find "no divergence".
+     */
+    public void promote() {
+        Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
+        run("promoting the standby in " + cfg.dataDir(), List.of(pgCtl.toString(), "promote", "-w",
+                "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString()),
+                CTL_TIMEOUT.plusSeconds(10), "read the server log " + cfg.logFile());
+        execute("CHECKPOINT");
+        log.info("PostgreSQL promoted: {}", cfg.dataDir());
+    }
+
+    /**
+     * Makes commits wait for {@code standbyApplicationName} (synchronous) or for nobody.
+     * Switching off releases commits already waiting, which is how PRIM/ALONE stops waiting
+     * for a lost SECOND (SPEC §3).
+     *
+     * @return the WAL position after the change took effect: a standby that has flushed up to
+     *         here holds every commit acknowledged before the switch (see {@link SyncReporter})
+     */
+    public Lsn configureAsPrimary(boolean synchronous, String standbyApplicationName) {
+        String names = synchronous ? "\"" + requireName(standbyApplicationName) + "\"" : "";
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET synchronous_standby_names = " + PgSql.literal(names));
+            st.execute("ALTER SYSTEM SET synchronous_commit = 'on'");
+            st.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw PgSql.failure("setting synchronous_standby_names to '" + names + "' on port " + cfg.port(), e,
+                    "check the server log " + cfg.logFile());
+        }
+        log.info("replication on port {} is now {}", cfg.port(),
+                synchronous ? "synchronous to " + standbyApplicationName : "asynchronous");
+        return currentWalLsn();
+    }
+
+    /**
+     * Makes this instance a standby streaming from {@code primary} under this node's
+     * application name (restarting it if it runs: standby.signal is read only at start).
+     */
+    public void configureAsStandby(PgConfig primary) {
+        boolean wasRunning = isRunning();
+        if (wasRunning) {
+            stop(StopMode.FAST);
+        }
+        PgFiles.writeLocalSettings(cfg);
+        PgFiles.writeStandbySettings(cfg, primary);
+        if (wasRunning) {
+            start();
+        }
+        log.info("PostgreSQL {} is configured as standby of {}:{}", cfg.dataDir(), primary.connectHost(), primary.port());
+    }
+
+    /** Full resync: see {@link PgResync#basebackup}. Leaves the instance stopped, configured as standby. */
+    public BasebackupResult basebackupFrom(PgConfig primary, ProgressListener progress) {
+        return new PgResync(this).basebackup(primary, progress);
+    }
+
+    /** Incremental resync: see {@link PgResync#rewind}. Leaves the instance stopped. */
+    public RewindResult rewindFrom(PgConfig primary, ProgressListener progress) {
+        return new PgResync(this).rewind(primary, progress);
+    }
+
+    /** What a resync from {@code primary} would move: see {@link PgResync#estimate}. */
+    public ResyncEstimate estimateResync(PgConfig primary) {
+        return new PgResync(this).estimate(primary);
+    }
+
+    public ReplicationStatus replicationStatus() {
+        return PgStatus.read(cfg);
+    }
+
+    /** On a primary, the current write position; on a standby, the last replayed one. */
+    public Lsn currentWalLsn() {
+        String sql = "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+                + "ELSE pg_current_wal_lsn() END::text";
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        } catch (SQLException e) {
+            throw PgSql.failure("reading the WAL position on port " + cfg.port(), e, "check the server log " + cfg.logFile());
+        }
+    }
+
+    void execute(String sql) {
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw PgSql.failure("running '" + sql + "' on port " + cfg.port(), e, "check the server log " + cfg.logFile());
+        }
+    }
+
+    /** Runs a tool; a non-zero exit becomes a PgException with its output and {@code fix}. */
+    PgCommand.Result run(String what, List<String> args, Duration timeout, String fix) {
+        PgCommand.Result r = PgCommand.run(cfg, args, timeout, Map.of(), line -> log.debug("{}: {}", what, line));
+        if (!r.ok()) {
+            throw PgException.of(what + " failed (exit " + r.exitCode() + ")", r.commandLine(), r.tail(), fix);
+        }
+        return r;
+    }
+
+    private boolean queryBoolean(String sql) {
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw PgSql.failure("running '" + sql + "' on port " + cfg.port(), e, "check the server log " + cfg.logFile());
+        }
+    }
+
+    /**
+     * The role standbys stream with and pg_rewind reads its source with: replication, plus only
+     * the file functions pg_rewind needs and CHECKPOINT (PostgreSQL documents this minimal set),
+     * so the peer never holds a superuser password. The password is hashed client-side, so it
+     * never appears in SQL text the server might log.
+     */
+    private void createReplicationRole() {
+        String user = cfg.replicationUser();
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + user + " WITH REPLICATION LOGIN");
+            c.unwrap(PGConnection.class).alterUserPassword(user, cfg.replicationPassword().toCharArray(), "scram-sha-256");
+            st.execute("GRANT pg_checkpoint TO " + user);
+            for (String fn : List.of("pg_ls_dir(text, boolean, boolean)", "pg_stat_file(text, boolean)",
+                    "pg_read_binary_file(text)", "pg_read_binary_file(text, bigint, bigint, boolean)")) {
+                st.execute("GRANT EXECUTE ON FUNCTION pg_catalog." + fn + " TO " + user);
+            }
+        } catch (SQLException e) {
+            throw PgSql.failure("creating the replication role " + user, e, "check the server log " + cfg.logFile());
+        }
+    }
+
+    private void prepareDataDir() {
+        Path dir = cfg.dataDir();
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw PgException.of("refusing to initialize " + dir + ": it is not empty", "", List.of(),
+                                "move the old data away or pick an empty data directory");
+                    }
+                }
+            } else {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            PgCommand.own(cfg, dir);
+        } catch (IOException e) {
+            throw PgException.of("could not create the data directory " + dir + ": " + e.getMessage(), "", List.of(),
+                    "check that its parent exists and is writable");
+        }
+    }
+
+    private void prepareLogAndSocket() {
+        try {
+            if (!Files.isDirectory(cfg.socketDir())) {
+                Files.createDirectories(cfg.socketDir());
+                PgCommand.own(cfg, cfg.socketDir());
+            }
+            if (!Files.exists(cfg.logFile())) {
+                Files.createDirectories(cfg.logFile().toAbsolutePath().getParent());
+                PgCommand.writeOwned(cfg, cfg.logFile(), "", "rw-------");
+            }
+        } catch (IOException e) {
+            throw PgException.of("could not prepare " + cfg.socketDir() + " and " + cfg.logFile() + ": " + e.getMessage(),
+                    "", List.of(), "check that the directories are writable");
+        }
+    }
+
+    /** A clearer message than the server log's when the port is taken by another program. */
+    private void requirePortFree() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(cfg.connectHost()), cfg.port()));
+        } catch (IOException e) {
+            throw PgException.of("cannot start PostgreSQL: port " + cfg.port() + " on " + cfg.connectHost()
+                    + " is already in use (" + e.getMessage() + ")", "", List.of(),
+                    "stop the program using it (ss -ltnp 'sport = :" + cfg.port() + "') or choose another database port");
+        }
+    }
+
+    private static String requireName(String name) {
+        if (name == null || !name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("standby application name '" + name + "' must be like vigil_node2");
+        }
+        return name;
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                log.warn("could not delete {}: {}", p, e.toString());
+            }
+        }
+    }
+}

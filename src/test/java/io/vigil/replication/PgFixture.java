@@ -1,0 +1,117 @@
+package io.vigil.replication;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Real PostgreSQL instances on loopback for tests: a private directory owned by the
+ * "postgres" OS user, random free ports in 20000-40000, everything stopped and removed at close.
+ */
+final class PgFixture implements AutoCloseable {
+
+    static final String ADMIN_PASSWORD = "admin-secret-Xy7";
+    static final String REPLICATION_PASSWORD = "repl-secret-Qw3";
+
+    private final Path base;
+    private final List<PgInstance> instances = new ArrayList<>();
+    private final Set<Integer> ports = new HashSet<>();
+
+    PgFixture() throws IOException {
+        requirePostgres();
+        base = Files.createTempDirectory("vigil-pg-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        PgCommand.own(config("owner_probe", 20000), base);
+    }
+
+    /**
+     * CI installs PostgreSQL (scripts/setup.sh): a missing installation is a broken machine,
+     * so the tests fail, loudly, instead of silently skipping the only real-database coverage.
+     */
+    static void requirePostgres() {
+        if (!Files.isExecutable(PgConfig.DEFAULT_BIN_DIR.resolve("initdb"))) {
+            fail("PostgreSQL 15 is not installed (" + PgConfig.DEFAULT_BIN_DIR.resolve("initdb")
+                    + " is missing): run scripts/setup.sh, which installs it (CI does)");
+        }
+    }
+
+    Path base() {
+        return base;
+    }
+
+    PgConfig config(String name, int port) {
+        return PgConfig.of(base == null ? Path.of("/tmp", name) : base.resolve(name), port, "vigil_" + name,
+                ADMIN_PASSWORD, REPLICATION_PASSWORD);
+    }
+
+    /** A new, not yet initialized instance on a free port. */
+    PgInstance instance(String name) {
+        PgInstance pg = new PgInstance(config(name, freePort()));
+        instances.add(pg);
+        return pg;
+    }
+
+    PgInstance track(PgInstance pg) {
+        instances.add(pg);
+        return pg;
+    }
+
+    int freePort() {
+        for (int i = 0; i < 200; i++) {
+            int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+            if (ports.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                ports.add(port);
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IllegalStateException("no free port in 20000-40000");
+    }
+
+    static Connection connect(PgInstance pg) throws SQLException {
+        PgConfig c = pg.config();
+        Properties p = new Properties();
+        p.setProperty("user", c.adminUser());
+        p.setProperty("password", c.adminPassword());
+        p.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/postgres", p);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (PgInstance pg : instances) {
+            try {
+                pg.stop(PgInstance.StopMode.IMMEDIATE);
+            } catch (RuntimeException e) {
+                // best effort: the next instance must still be stopped
+            }
+        }
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
