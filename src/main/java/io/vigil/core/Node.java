@@ -55,6 +55,7 @@ public final class Node {
     long nextHeartbeatAtMs;
     long nextLeaseAtMs;
     long watchdogDeadline = -1;
+    boolean heartbeatDue;
     String lastAlarm = "";
     /** Why this node did not take over when it lost its peer (shown until the peer is heard again). */
     String noTakeoverCause;
@@ -112,6 +113,12 @@ public final class Node {
         }
         evaluate();
         publish();
+        if (heartbeatDue) {
+            // Sent after this step's decisions, never before: a node that has just fenced itself
+            // must not tell its peer it still runs the services (seen after a SIGCONT).
+            heartbeatDue = false;
+            sendHeartbeat(clock.nowMs());
+        }
         return out;
     }
 
@@ -154,7 +161,7 @@ public final class Node {
                         + (last == null ? "" : " (it was " + last.state() + ")"));
                 auth.revokeGrant();
             }
-            sendHeartbeat(now);
+            heartbeatDue = true;
         }
         if (swapRequested && now - swapRequestedAtMs > 10 * cfg.heartbeatIntervalMs()) {
             swapRequested = false;

@@ -68,6 +68,11 @@ final class Runner {
     private void splitBrain(Heartbeat p, long now) {
         long mine = n.services == ServicesPhase.RUNNING ? Math.max(1, now - n.servicesSinceMs) : 0;
         boolean keep = mine > p.servicesUpMs() || (mine == p.servicesUpMs() && n.cfg.nodeId() < p.from());
+        if (n.cfg.witnessConfigured() && !n.forced) {
+            // With a witness the lease decides, not seniority: a peer that claims the services
+            // without the lease is about to fence itself (e.g. it was paused), so do not yield to it.
+            keep = n.auth.leaseValid(now, n.cfg.fenceMarginMs());
+        }
         if (keep) {
             String msg = "split brain: node" + p.from() + " also runs the services; it has run them for less time,"
                     + " so it stops and resyncs from this node (its divergent data is kept aside)";

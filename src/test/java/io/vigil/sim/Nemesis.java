@@ -138,6 +138,13 @@ public final class Nemesis {
         long deadline = w.now + limitMs;
         while (w.now < deadline) {
             w.runFor(250);
+            for (int id = 1; id <= 2; id++) {
+                if (w.state(id) == NodeState.STOP) {
+                    // The operator undoes every stop of the fault phase, including one that was still
+                    // stopping the services when the heal began.
+                    w.command(id, new Command.Start());
+                }
+            }
             NodeState a = w.state(1);
             NodeState b = w.state(2);
             if ((a == NodeState.PRIM && b == NodeState.SECOND) || (a == NodeState.SECOND && b == NodeState.PRIM)) {

@@ -177,6 +177,8 @@ public final class SimWorld {
         }
         trace("node" + id + " RESUME");
         n.paused = false;
+        // Like a real SIGCONT: the overdue timer fires first, before the queued messages are read.
+        deliver(n, new Event.Tick());
         while (!n.pausedInbox.isEmpty() && n.alive()) {
             deliver(n, n.pausedInbox.poll());
         }
