@@ -11,7 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +67,7 @@ public final class NetLab implements AutoCloseable {
         LabNumber number = LabNumber.acquire();
         NetLab lab = new NetLab(prefix, number, List.of(hostNames));
         try {
-            removeLeftovers(prefix, number.value);
+            Namespaces.removeLeftovers(prefix, number.value);
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             lab.build();
             return lab;
@@ -192,9 +193,11 @@ public final class NetLab implements AutoCloseable {
         setLink(host, "down");
     }
 
+    /** Returns once the host's port forwards again, so that the next packet is not lost to the link coming up. */
     public void linkUp(String host) {
         record("link up " + host);
         setLink(host, "up");
+        awaitLinkReady(host);
     }
 
     /** Nothing passes between {@code a} and {@code b}, in either direction, ARP included. */
@@ -237,6 +240,7 @@ public final class NetLab implements AutoCloseable {
         record("heal all");
         faults.clear();
         hosts.keySet().forEach(h -> setLink(h, "up"));
+        hosts.keySet().forEach(this::awaitLinkReady);
         processes.resumeAll();
     }
 
@@ -264,9 +268,9 @@ public final class NetLab implements AutoCloseable {
         closed = true;
         try {
             processes.killAll();
-            namespaces().forEach(NetLab::destroyNamespace);
+            namespaces().forEach(Namespaces::destroy);
             List<String> left = new ArrayList<>(namespaces());
-            left.retainAll(listNamespaces());
+            left.retainAll(Namespaces.list());
             if (!left.isEmpty()) {
                 throw new IllegalStateException("namespaces left behind: " + left);
             }
@@ -305,12 +309,32 @@ public final class NetLab implements AutoCloseable {
             root("ip", "-n", ns, "link", "set", "dev", "lo", "up");
             setLink(host, "up");
         }
+        hosts.keySet().forEach(this::awaitLinkReady);
         record("created " + String.join(", ", hosts.keySet()) + " on 10.77." + lab.value + ".0/24");
     }
 
     private void setLink(String host, String state) {
         root("ip", "-n", switchNamespace(), "link", "set", "dev", port(host), state);
         root("ip", "-n", namespace(host), "link", "set", "dev", IFACE, state);
+    }
+
+    /**
+     * Carrier changes reach the bridge through the kernel's linkwatch, which may defer them for up to a
+     * second: until then the port drops frames, and a test's first ping or ARP probe would fail.
+     */
+    private void awaitLinkReady(String host) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            String port = root("ip", "-n", switchNamespace(), "-d", "link", "show", "dev", port(host));
+            String eth = root("ip", "-n", namespace(host), "link", "show", "dev", IFACE);
+            if (port.contains("state UP") && port.contains("bridge_slave state forwarding") && eth.contains("state UP")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("link of " + host + " not forwarding after 5 s: " + port + eth);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     private String port(String host) {
@@ -357,39 +381,6 @@ public final class NetLab implements AutoCloseable {
         if (hostNames.stream().distinct().count() != hostNames.size()) {
             throw new IllegalArgumentException("host names must be distinct: " + hostNames);
         }
-    }
-
-    /** Namespaces named {@code prefix-N-...} whose lab number N no live lab holds (or that we now hold). */
-    private static void removeLeftovers(String prefix, int ours) {
-        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(\\d+)-[a-z0-9]+");
-        for (String ns : listNamespaces()) {
-            Matcher m = mine.matcher(ns);
-            if (m.matches()) {
-                int n = Integer.parseInt(m.group(1));
-                if (n == ours || (n <= LabNumber.MAX && LabNumber.isFree(n))) {
-                    destroyNamespace(ns);
-                }
-            }
-        }
-    }
-
-    static List<String> listNamespaces() {
-        List<String> out = new ArrayList<>();
-        for (String line : root("ip", "netns", "list").split("\n")) {
-            if (!line.isBlank()) {
-                out.add(line.strip().split("\\s+")[0]);
-            }
-        }
-        return out;
-    }
-
-    /** Processes keep a deleted namespace (and its veths) alive, so they go first. */
-    private static void destroyNamespace(String ns) {
-        if (!listNamespaces().contains(ns)) {
-            return;
-        }
-        ProcessGroups.killAllIn(ns);
-        root("ip", "netns", "del", ns);
     }
 
     private static String root(String... command) {

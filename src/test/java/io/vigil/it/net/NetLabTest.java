@@ -189,7 +189,7 @@ class NetLabTest {
         lab.close();
         lab.close();
 
-        assertThat(NetLab.listNamespaces()).doesNotContainAnyElementsOf(namespaces);
+        assertThat(Namespaces.list()).doesNotContainAnyElementsOf(namespaces);
         assertThat(sleeper.isAlive()).isFalse();
         String rootLinks = Cmd.run("ip", "-o", "link").orThrow().output();
         assertThat(rootLinks).doesNotContain("closea").doesNotContain("closeb");
@@ -208,7 +208,7 @@ class NetLabTest {
 
         lab("nltl", "node1");
 
-        assertThat(NetLab.listNamespaces()).doesNotContain(leftover);
+        assertThat(Namespaces.list()).doesNotContain(leftover);
         await("orphan killed").atMost(Duration.ofSeconds(5)).until(() -> !orphan.isAlive());
     }
 
