@@ -32,8 +32,13 @@ final class SwitchFaults {
     }
 
     void install() {
-        nft("add table bridge " + TABLE);
-        nft("add chain bridge " + TABLE + " " + CHAIN + " { type filter hook forward priority 0; policy accept; }");
+        try {
+            nft("add table bridge " + TABLE);
+            nft("add chain bridge " + TABLE + " " + CHAIN + " { type filter hook forward priority 0; policy accept; }");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot filter bridged frames with nftables; the kernel needs nf_tables"
+                    + " with bridge family support (nft_meta_bridge, nft_numgen): " + e.getMessage(), e);
+        }
     }
 
     /** Drops every frame from port {@code from} to port {@code to}, ARP included; once per key. */
