@@ -38,6 +38,7 @@ public final class NetLab implements AutoCloseable {
     private static final String SWITCH = "switch";
     private static final String IFACE = "eth0";
     private static final List<String> TOOLS = List.of("ip", "nft", "arping", "ping", "setsid", "kill");
+    private static volatile boolean prerequisitesMet;
 
     private final String prefix;
     private final LabNumber lab;
@@ -82,6 +83,9 @@ public final class NetLab implements AutoCloseable {
      * privilege or tool there is a broken build, not a reason to pass quietly.
      */
     public static void requireRoot() {
+        if (prerequisitesMet) {
+            return;
+        }
         List<String> problems = new ArrayList<>();
         Cmd.Result uid = Cmd.run("id", "-u");
         if (!uid.ok() || !uid.output().strip().equals("0")) {
@@ -99,6 +103,7 @@ public final class NetLab implements AutoCloseable {
             throw new AssertionError("network namespace tests need root and iproute2/nftables/arping/iputils-ping:"
                     + " run them as root, CI does; install with scripts/setup.sh (" + String.join("; ", problems) + ")");
         }
+        prerequisitesMet = true;
     }
 
     /** The host's own IPv4 address. */
