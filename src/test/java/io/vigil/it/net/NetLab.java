@@ -1,0 +1,405 @@
+package io.vigil.it.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+/**
+ * Hosts in network namespaces on one Ethernet segment, with fault injection, for tests that run real
+ * Vigil processes on a real network. Needs root ({@link #requireRoot()}).
+ *
+ * <p>Layout for {@code create("vt", "node1", "node2")} holding lab number X:
+ * <pre>
+ *   netns vt-X-switch:  br0 (bridge) with ports "node1", "node2" (veth ends named after the hosts)
+ *   netns vt-X-node1:   lo, eth0 10.77.X.1/24   (other end of port "node1")
+ *   netns vt-X-node2:   lo, eth0 10.77.X.2/24
+ * </pre>
+ * Nothing is created in the root namespace, so a lab can neither disturb the machine's own network
+ * nor collide with another lab: X is unique among live labs ({@link LabNumber}), and addresses from
+ * .100 up ({@link #address(int)}) are free for virtual IPs. Faults are applied at the switch
+ * ({@link SwitchFaults}). {@link #close()} deletes the namespaces, which removes the veths, the
+ * bridge and the rules with them.
+ */
+public final class NetLab implements AutoCloseable {
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,7}");
+    /** A host name is also its switch port's name, and interface names have at most 15 characters. */
+    private static final Pattern HOST = Pattern.compile("[a-z][a-z0-9]{0,14}");
+    private static final String SWITCH = "switch";
+    private static final String IFACE = "eth0";
+    private static final List<String> TOOLS = List.of("ip", "nft", "arping", "ping", "setsid", "kill");
+    private static volatile boolean prerequisitesMet;
+
+    private final String prefix;
+    private final LabNumber lab;
+    private final Map<String, Integer> hosts = new LinkedHashMap<>();
+    private final SwitchFaults faults;
+    private final ProcessGroups processes = new ProcessGroups();
+    private final List<String> history = Collections.synchronizedList(new ArrayList<>());
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "netlab-cleanup");
+    private boolean closed;
+
+    private NetLab(String prefix, LabNumber lab, List<String> hostNames) {
+        this.prefix = prefix;
+        this.lab = lab;
+        for (String h : hostNames) {
+            hosts.put(h, hosts.size() + 1);
+        }
+        this.faults = new SwitchFaults(switchNamespace());
+    }
+
+    /**
+     * Builds a lab with the given hosts (addresses .1, .2, ... in host order), after removing what a
+     * crashed earlier run with the same prefix left behind.
+     */
+    public static NetLab create(String prefix, String... hostNames) {
+        validate(prefix, List.of(hostNames));
+        requireRoot();
+        LabNumber number = LabNumber.acquire();
+        NetLab lab = new NetLab(prefix, number, List.of(hostNames));
+        try {
+            Namespaces.removeLeftovers(prefix, number.value);
+            Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+            lab.build();
+            return lab;
+        } catch (RuntimeException | Error e) {
+            lab.closeQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * Fails (never skips) when this JVM cannot build labs: CI runs these tests as root, so a missing
+     * privilege or tool there is a broken build, not a reason to pass quietly.
+     */
+    public static void requireRoot() {
+        if (prerequisitesMet) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        Cmd.Result uid = Cmd.run("id", "-u");
+        if (!uid.ok() || !uid.output().strip().equals("0")) {
+            problems.add("not root (uid " + uid.output().strip() + ")");
+        }
+        for (String tool : TOOLS) {
+            if (!Cmd.run("sh", "-c", "command -v " + tool).ok()) {
+                problems.add(tool + " not found");
+            }
+        }
+        if (!problems.contains("arping not found") && !Cmd.run("arping", "--help").output().contains("Habets")) {
+            problems.add("arping is not Thomas Habets' arping (Debian package `arping`, not `iputils-arping`)");
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("network namespace tests need root and iproute2/nftables/arping/iputils-ping:"
+                    + " run them as root, CI does; install with scripts/setup.sh (" + String.join("; ", problems) + ")");
+        }
+        prerequisitesMet = true;
+    }
+
+    /** The host's own IPv4 address. */
+    public String ip(String host) {
+        return address(index(host));
+    }
+
+    /** 10.77.X.{@code lastOctet} on this lab's segment; from 100 up, no host uses it (virtual IPs). */
+    public String address(int lastOctet) {
+        if (lastOctet < 1 || lastOctet > 254) {
+            throw new IllegalArgumentException("last octet must be in 1..254, was " + lastOctet);
+        }
+        return "10.77." + lab.value + "." + lastOctet;
+    }
+
+    public int prefixLength() {
+        return 24;
+    }
+
+    /** The host's interface on the segment (the same name in every host). */
+    public String iface(String host) {
+        index(host);
+        return IFACE;
+    }
+
+    public String namespace(String host) {
+        index(host);
+        return namespacePrefix(prefix, lab.value) + host;
+    }
+
+    public List<String> hosts() {
+        return List.copyOf(hosts.keySet());
+    }
+
+    /** Every namespace of this lab, the switch's included. */
+    public List<String> namespaces() {
+        List<String> out = new ArrayList<>();
+        hosts.keySet().forEach(h -> out.add(namespace(h)));
+        out.add(switchNamespace());
+        return out;
+    }
+
+    /**
+     * Starts {@code command} in the host's namespace, in its own process group (so that
+     * {@link #killGroup} reaches its children too), stdout and stderr appended to {@code logFile}.
+     * Whatever is still running at {@link #close()} is killed.
+     */
+    public Process exec(String host, List<String> command, Path logFile) {
+        List<String> full = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", namespace(host)));
+        full.addAll(command);
+        record("exec " + host + " " + String.join(" ", command));
+        return processes.start(full, logFile);
+    }
+
+    /** Runs a command in the host's namespace to completion; returns its exit code. */
+    public int run(String host, String... command) {
+        return result(host, command).exitCode();
+    }
+
+    /** Runs a command in the host's namespace; throws with its output unless it succeeds, else returns the output. */
+    public String check(String host, String... command) {
+        return result(host, command).orThrow().output();
+    }
+
+    /** Runs a command in the host's namespace and returns its exit code and output. */
+    public Cmd.Result result(String host, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
+        full.addAll(List.of(command));
+        return Cmd.run(full, Cmd.TIMEOUT);
+    }
+
+    /** Sends {@code signal} ("KILL", "TERM", "STOP", ...) to the process's group; false if it is gone. */
+    public boolean killGroup(Process p, String signal) {
+        record("kill -" + signal + " group " + p.pid());
+        return processes.signal(p, signal);
+    }
+
+    /** SIGSTOPs the process's group, as a long GC pause or a frozen VM would. */
+    public void pause(Process p) {
+        record("pause group " + p.pid());
+        processes.pause(p);
+    }
+
+    public void resume(Process p) {
+        record("resume group " + p.pid());
+        processes.resume(p);
+    }
+
+    /** Power loss as the network sees it: the host's cable is pulled at both ends. */
+    public void linkDown(String host) {
+        record("link down " + host);
+        setLink(host, "down");
+    }
+
+    /** Returns once the host's port forwards again, so that the next packet is not lost to the link coming up. */
+    public void linkUp(String host) {
+        record("link up " + host);
+        setLink(host, "up");
+        awaitLinkReady(host);
+    }
+
+    /** Nothing passes between {@code a} and {@code b}, in either direction, ARP included. */
+    public void partition(String a, String b) {
+        record("partition " + a + " " + b);
+        faults.drop(partitionKey(a, b), port(a), port(b));
+        faults.drop(partitionKey(a, b), port(b), port(a));
+    }
+
+    /**
+     * IP packets from {@code from} to {@code to} are lost; the other direction still works. ARP still
+     * passes: dropping it would break resolution both ways once the neighbour caches expire, turning a
+     * one-way fault into a partition after a minute.
+     */
+    public void oneWay(String from, String to) {
+        record("one-way " + from + " -> " + to);
+        faults.dropIp("oneway " + from + " " + to, port(from), port(to));
+    }
+
+    /** Undoes {@link #partition} and {@link #oneWay} between the two hosts, in both directions. */
+    public void heal(String a, String b) {
+        record("heal " + a + " " + b);
+        faults.remove(partitionKey(a, b));
+        faults.remove("oneway " + a + " " + b);
+        faults.remove("oneway " + b + " " + a);
+    }
+
+    /** Each frame to or from the host is lost with probability {@code p} (replaces an earlier loss). */
+    public void loss(String host, double p) {
+        record("loss " + host + " " + p);
+        faults.loss("loss " + host, port(host), p);
+    }
+
+    public void noLoss(String host) {
+        loss(host, 0);
+    }
+
+    /** Removes every network fault, brings every link up and resumes every paused process group. */
+    public void healAll() {
+        record("heal all");
+        faults.clear();
+        hosts.keySet().forEach(h -> setLink(h, "up"));
+        hosts.keySet().forEach(this::awaitLinkReady);
+        processes.resumeAll();
+    }
+
+    /** The fault rules now installed at the switch, for failure messages. */
+    public String faultRules() {
+        return faults.listing();
+    }
+
+    /** What was done to this lab, one timestamped line per action, for failure messages. */
+    public List<String> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /**
+     * Kills every process group started here and every process left in the lab's namespaces, then
+     * deletes the namespaces (their veths, bridge and rules go with them). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            processes.killAll();
+            namespaces().forEach(Namespaces::destroy);
+            List<String> left = new ArrayList<>(namespaces());
+            left.retainAll(Namespaces.list());
+            if (!left.isEmpty()) {
+                throw new IllegalStateException("namespaces left behind: " + left);
+            }
+        } finally {
+            lab.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // We are the shutdown hook, or running beside it: nothing to deregister.
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("netlab " + namespacePrefix(prefix, lab.value) + ": cleanup failed: " + e.getMessage());
+        }
+    }
+
+    private void build() {
+        String sw = switchNamespace();
+        root("ip", "netns", "add", sw);
+        root("ip", "-n", sw, "link", "set", "dev", "lo", "up");
+        root("ip", "-n", sw, "link", "add", "name", "br0", "type", "bridge");
+        root("ip", "-n", sw, "link", "set", "dev", "br0", "up");
+        faults.install();
+        for (String host : hosts.keySet()) {
+            String ns = namespace(host);
+            root("ip", "netns", "add", ns);
+            // Both ends are created directly in their namespaces: no name ever appears in the root namespace.
+            root("ip", "-n", sw, "link", "add", "name", host, "type", "veth", "peer", "name", IFACE, "netns", ns);
+            root("ip", "-n", sw, "link", "set", "dev", host, "master", "br0");
+            root("ip", "-n", ns, "addr", "add", ip(host) + "/" + prefixLength(), "dev", IFACE);
+            root("ip", "-n", ns, "link", "set", "dev", "lo", "up");
+            setLink(host, "up");
+        }
+        hosts.keySet().forEach(this::awaitLinkReady);
+        record("created " + String.join(", ", hosts.keySet()) + " on 10.77." + lab.value + ".0/24");
+    }
+
+    private void setLink(String host, String state) {
+        root("ip", "-n", switchNamespace(), "link", "set", "dev", port(host), state);
+        root("ip", "-n", namespace(host), "link", "set", "dev", IFACE, state);
+    }
+
+    /**
+     * Carrier changes reach the bridge through the kernel's linkwatch, which may defer them for up to a
+     * second: until then the port drops frames, and a test's first ping or ARP probe would fail.
+     */
+    private void awaitLinkReady(String host) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            String port = root("ip", "-n", switchNamespace(), "-d", "link", "show", "dev", port(host));
+            String eth = root("ip", "-n", namespace(host), "link", "show", "dev", IFACE);
+            if (port.contains("state UP") && port.contains("bridge_slave state forwarding") && eth.contains("state UP")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("link of " + host + " not forwarding after 5 s: " + port + eth);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private String port(String host) {
+        index(host);
+        return host;
+    }
+
+    private int index(String host) {
+        Integer i = hosts.get(host);
+        if (i == null) {
+            throw new IllegalArgumentException("no host " + host + " in this lab; hosts are " + hosts.keySet());
+        }
+        return i;
+    }
+
+    private String switchNamespace() {
+        return namespacePrefix(prefix, lab.value) + SWITCH;
+    }
+
+    private static String partitionKey(String a, String b) {
+        return a.compareTo(b) < 0 ? "partition " + a + " " + b : "partition " + b + " " + a;
+    }
+
+    private void record(String action) {
+        history.add(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + action);
+    }
+
+    private static String namespacePrefix(String prefix, int lab) {
+        return prefix + "-" + lab + "-";
+    }
+
+    private static void validate(String prefix, List<String> hostNames) {
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("lab prefix must match " + PREFIX + ", was " + prefix);
+        }
+        if (hostNames.isEmpty() || hostNames.size() > 99) {
+            throw new IllegalArgumentException("a lab has 1 to 99 hosts, got " + hostNames.size());
+        }
+        for (String h : hostNames) {
+            if (!HOST.matcher(h).matches() || h.equals(SWITCH)) {
+                throw new IllegalArgumentException("host name must match " + HOST + " and not be '" + SWITCH + "': " + h);
+            }
+        }
+        if (hostNames.stream().distinct().count() != hostNames.size()) {
+            throw new IllegalArgumentException("host names must be distinct: " + hostNames);
+        }
+    }
+
+    private static String root(String... command) {
+        return Cmd.run(command).orThrow().output();
+    }
+
+    /** For tests writing logs next to the lab: {@code target/netlab/<name>}. */
+    public static Path logDir(String name) {
+        Path dir = Path.of(System.getProperty("vigil.home", "."), "target", "netlab", name);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+}
