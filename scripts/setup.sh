@@ -17,6 +17,11 @@ command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 # The cluster database: PostgreSQL 15 (Debian 12's own version); Vigil runs it as the
 # non-root 'postgres' user, on its own ports, next to the package's cluster.
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+# Network-namespace tests (run as root): faults as nftables rules on a test bridge, ARP checks.
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v arping >/dev/null 2>&1 || need+=(arping)
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v kill >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   $SUDO apt-get update -qq
