@@ -311,7 +311,11 @@ public final class Node {
             return;
         }
         if (services != ServicesPhase.IDLE) {
+            boolean had = auth.leaseValid(clock.nowMs(), 0);
             auth.leaseGranted(r.requestedAtMs(), r.durationMs(), r.epoch());
+            if (!had) {
+                info("holding the witness lease (epoch " + r.epoch() + " registered)");
+            }
         } else {
             out.add(new Effect.ReleaseLease());
         }

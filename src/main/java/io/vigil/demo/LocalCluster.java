@@ -82,8 +82,17 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    /**
+     * Where each host lives: its IPv4 address and, optionally, the network namespace its processes
+     * run in (index 0 the witness, 1 and 2 the nodes). Loopback by default.
+     */
+    public record Placement(List<String> addresses, List<String> namespaces) {
+        public static final Placement LOOPBACK = new Placement(List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), null);
+    }
+
     private final Settings s;
     private final String key;
+    private Placement placement = Placement.LOOPBACK;
     /** Index 0 is the witness, 1 and 2 the nodes. */
     private final Process[] processes = new Process[3];
 
@@ -105,13 +114,19 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Writes both nodes' configuration files (a fresh random cluster key) into {@code s.dir()}. */
     public static LocalCluster create(Settings s) throws IOException {
+        return create(s, Placement.LOOPBACK);
+    }
+
+    /** The same, with the hosts on the given addresses / in the given network namespaces. */
+    public static LocalCluster create(Settings s, Placement where) throws IOException {
         Files.createDirectories(s.dir());
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         LocalCluster c = new LocalCluster(s, HexFormat.of().formatHex(k));
+        c.placement = where;
         if (s.witnessPort() > 0) {
             Files.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
-                    + "bindAddress: 127.0.0.1\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
+                    + "bindAddress: " + c.address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
                     + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
                     + c.key + "\"\n", StandardCharsets.UTF_8);
         }
@@ -155,14 +170,16 @@ public final class LocalCluster implements AutoCloseable {
         y.append("cluster:\n  name: demo\n  key: \"").append(key).append("\"\n");
         y.append("node:\n  id: ").append(id).append("\n  dataDir: ").append(dataDir(id))
                 .append("\n  hostName: node").append(id).append("\n");
-        y.append("peer:\n  hostName: node").append(peer).append("\n  adminAddress: 127.0.0.1\n  adminPort: ")
+        y.append("peer:\n  hostName: node").append(peer).append("\n  adminAddress: ").append(address(peer))
+                .append("\n  adminPort: ")
                 .append(adminPort(peer)).append("\n");
-        y.append("admin:\n  bindAddress: 127.0.0.1\n  port: ").append(adminPort(id)).append("\n");
+        y.append("admin:\n  bindAddress: ").append(address(id)).append("\n  port: ").append(adminPort(id)).append("\n");
         y.append("heartbeat:\n  intervalMs: ").append(s.heartbeatMs()).append("\n  timeoutMs: ").append(s.timeoutMs())
                 .append("\n  basePort: ").append(s.basePort())
-                .append("\n  networks:\n    - local: 127.0.0.1\n      peer: 127.0.0.1\n");
+                .append("\n  networks:\n    - local: ").append(address(id)).append("\n      peer: ").append(address(peer))
+                .append("\n");
         if (s.witnessPort() > 0) {
-            y.append("witness:\n  address: 127.0.0.1\n  port: ").append(s.witnessPort()).append("\n");
+            y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
         }
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
@@ -179,17 +196,27 @@ public final class LocalCluster implements AutoCloseable {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port)));
+                "--port", Integer.toString(port), "--host", address(node)));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
         if (!deps.isEmpty()) {
             y.append("    dependsOn: [").append(String.join(", ", deps)).append("]\n");
         }
         y.append("    startTimeoutMs: 20000\n    stopTimeoutMs: 5000\n");
-        y.append("    checkers:\n      - type: http\n        url: http://127.0.0.1:").append(port)
+        y.append("    checkers:\n      - type: http\n        url: http://").append(address(node)).append(":").append(port)
                 .append("/health\n        intervalMs: 500\n        timeoutMs: 500\n        fall: 2\n        rise: 1\n"
                         + "        graceMs: 0\n      - type: process\n        intervalMs: 200\n        fall: 1\n"
                         + "        rise: 1\n        graceMs: 0\n");
+    }
+
+    public String address(int host) {
+        return placement.addresses().get(host);
+    }
+
+    /** {@code ip netns exec NS} for hosts placed in a namespace, nothing on loopback. */
+    private List<String> inHost(int host) {
+        return placement.namespaces() == null ? List.of()
+                : List.of("ip", "netns", "exec", placement.namespaces().get(host));
     }
 
     /** The java launcher and classpath of this JVM, so nodes and services run the same build. */
@@ -206,6 +233,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
+        cmd.addAll(inHost(id));
         cmd.addAll(javaCommand());
         cmd.add("io.vigil.daemon.NodeMain");
         cmd.add(config(id).toAbsolutePath().toString());
@@ -221,6 +249,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
+        cmd.addAll(inHost(0));
         cmd.addAll(javaCommand());
         cmd.addAll(List.of("io.vigil.cli.Main", "witness", "--config", witnessConfig().toAbsolutePath().toString()));
         processes[0] = new ProcessBuilder(cmd).redirectErrorStream(true)
