@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class ConfigReader {
 
-    static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness",
+    static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
             "failover", "boot", "restart", "resources", "logs");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
@@ -62,6 +62,7 @@ final class ConfigReader {
                 admin(root.child("admin")),
                 heartbeat,
                 root.child("witness").isPresent() ? witness(root.child("witness").get()) : null,
+                root.child("vip").isPresent() ? vip(root.child("vip").get()) : null,
                 failover(root.child("failover")),
                 boot(root),
                 restart, resources,
@@ -150,6 +151,11 @@ final class ConfigReader {
         }
         return new HeartbeatSection(h.number("intervalMs", 1000), h.number("timeoutMs", 3000),
                 h.integer("basePort", 8888), nets);
+    }
+
+    private static VipSection vip(YamlNode v) throws ConfigException {
+        v.mapping(Set.of("address", "interface"));
+        return new VipSection(v.requiredString("address"), v.string("interface", null));
     }
 
     private static WitnessSection witness(YamlNode w) throws ConfigException {

@@ -77,6 +77,15 @@ final class ConfigValidator {
             host("witness.address", c.witness().address());
             port("witness.port", c.witness().port());
         }
+        if (c.vip() != null) {
+            try {
+                io.vigil.vip.VirtualIp.of(c.vip().address(), c.vip().iface(), line -> { });
+            } catch (IllegalArgumentException e) {
+                String key = e.getMessage().startsWith("vip.interface") ? "vip.interface" : "vip.address";
+                throw new ConfigException(file, key, e.getMessage().substring(e.getMessage().indexOf(' ') + 1),
+                        "Use an IPv4 address of the nodes' subnet with its prefix, and the interface that carries it");
+            }
+        }
     }
 
     private void network() throws ConfigException {

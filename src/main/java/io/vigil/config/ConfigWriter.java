@@ -47,6 +47,12 @@ final class ConfigWriter {
         if (c.witness() != null) {
             root.putObject("witness").put("address", c.witness().address()).put("port", c.witness().port());
         }
+        if (c.vip() != null) {
+            ObjectNode v = root.putObject("vip").put("address", c.vip().address());
+            if (c.vip().iface() != null) {
+                v.put("interface", c.vip().iface());
+            }
+        }
         FailoverSection f = c.failover();
         root.putObject("failover").put("enabled", f.enabled()).put("serviceFailoverDelayMs", f.serviceFailoverDelayMs())
                 .put("maxFailovers", f.maxFailovers()).put("flappingWindowMs", f.flappingWindowMs())

@@ -24,9 +24,12 @@ final class EffectRunner {
     private final ApplicationLog appLog;
     private final Watchdog watchdog;
     private final WitnessClient witness;
+    private final io.vigil.vip.VirtualIp vip;
 
     EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness) {
+                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness,
+                 io.vigil.vip.VirtualIp vip) {
+        this.vip = vip;
         this.watchdog = watchdog;
         this.witness = witness;
         this.daemon = daemon;
@@ -42,6 +45,9 @@ final class EffectRunner {
             transport.send(s.heartbeat());
         } else if (effect instanceof Effect.StartServices s) {
             appLog.line("vigil", "starting the services (epoch " + s.epoch() + ")");
+            if (!vipUp()) {
+                return;
+            }
             resources.startAll().whenComplete((r, ex) -> daemon.enqueue(ex != null
                     ? new Event.ServicesStarted(false, ex.toString())
                     : new Event.ServicesStarted(r.ok(), r.detail())));
@@ -96,6 +102,7 @@ final class EffectRunner {
         appLog.line("vigil", (s.immediate() ? "killing" : "stopping") + " the services: " + s.reason());
         if (s.immediate()) {
             resources.killAll();
+            vipDown();
             daemon.enqueue(new Event.ServicesStopped("killed: " + s.reason()));
             return;
         }
@@ -104,6 +111,7 @@ final class EffectRunner {
                 appLog.line("vigil", "graceful stop failed (" + ex + "): killing the services");
                 resources.killAll();
             }
+            vipDown(); // the address goes after the services, as it came before them
             daemon.enqueue(new Event.ServicesStopped(s.reason()));
         });
     }
@@ -115,6 +123,32 @@ final class EffectRunner {
     private void replication(Effect.ReplicationRole r) {
         if (r.role() == Effect.ReplicationRole.Role.STANDBY) {
             daemon.enqueue(new Event.SyncReported(SyncStatus.UPTODATE));
+        }
+    }
+
+    /** The virtual IP comes up before the services (SPEC §4: a resource like the others). */
+    private boolean vipUp() {
+        if (vip == null) {
+            return true;
+        }
+        try {
+            vip.up();
+            return true;
+        } catch (java.io.IOException ex) {
+            log.error("cannot take the virtual IP: " + ex.getMessage());
+            daemon.enqueue(new Event.ServicesStarted(false, "virtual IP: " + ex.getMessage()));
+            return false;
+        }
+    }
+
+    private void vipDown() {
+        if (vip == null) {
+            return;
+        }
+        try {
+            vip.down();
+        } catch (java.io.IOException ex) {
+            log.error("cannot remove the virtual IP: " + ex.getMessage() + " (remove it by hand before the other node takes it)");
         }
     }
 

@@ -127,12 +127,20 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
+        io.vigil.vip.VirtualIp vip = null;
+        if (config.vip() != null) {
+            vip = io.vigil.vip.VirtualIp.of(config.vip().address(), config.vip().iface(), moduleLog::info);
+            // A node that starts does not run the services, so it must not hold the cluster address
+            // (e.g. left over from a crash); and a fenced node must lose it with its services.
+            vip.down();
+            watchdog.fenceCommand(vip.removeCommand());
+        }
         if (config.witness() != null) {
             witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         }
-        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness);
+        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());

@@ -86,8 +86,17 @@ public final class LocalCluster implements AutoCloseable {
      * Where each host lives: its IPv4 address and, optionally, the network namespace its processes
      * run in (index 0 the witness, 1 and 2 the nodes). Loopback by default.
      */
-    public record Placement(List<String> addresses, List<String> namespaces) {
+    public record Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface) {
         public static final Placement LOOPBACK = new Placement(List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), null);
+
+        public Placement(List<String> addresses, List<String> namespaces) {
+            this(addresses, namespaces, null, null);
+        }
+
+        /** The same hosts, with a virtual IP (a.b.c.d/prefix) carried on {@code iface}. */
+        public Placement withVip(String cidr, String iface) {
+            return new Placement(addresses, namespaces, cidr, iface);
+        }
     }
 
     private final Settings s;
@@ -178,6 +187,10 @@ public final class LocalCluster implements AutoCloseable {
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: ").append(address(id)).append("\n      peer: ").append(address(peer))
                 .append("\n");
+        if (placement.vip() != null) {
+            y.append("vip:\n  address: ").append(placement.vip()).append("\n  interface: ")
+                    .append(placement.vipInterface()).append("\n");
+        }
         if (s.witnessPort() > 0) {
             y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
         }
@@ -196,7 +209,7 @@ public final class LocalCluster implements AutoCloseable {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port), "--host", address(node)));
+                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node)));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
         if (!deps.isEmpty()) {

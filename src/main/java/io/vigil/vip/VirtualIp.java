@@ -82,17 +82,19 @@ public final class VirtualIp {
             log.accept("virtual IP " + address + " (loopback mode: nothing to configure)");
             return;
         }
-        run(List.of("ip", "-4", "addr", "add", address + "/" + prefix, "dev", iface), "File exists");
+        run(List.of("ip", "-4", "addr", "add", address + "/" + prefix, "dev", iface), "File exists", "already assigned");
         log.accept("virtual IP " + address + "/" + prefix + " added on " + iface + "; announcing it (gratuitous ARP)");
-        announce();
+        // arping sends one announcement a second: never on the caller's thread, which is the node's
+        // event loop (a 3 s stall there would miss heartbeats and lease renewals).
         Thread t = new Thread(() -> {
             try {
+                announce();
                 Thread.sleep(REPEAT_AFTER_MS);
                 if (held()) {
                     announce();
                 }
             } catch (InterruptedException | IOException e) {
-                // a repeat announcement is a courtesy; the first ones went out
+                log.accept("virtual IP announcement failed: " + e.getMessage());
             }
         }, "vigil-vip-announce");
         t.setDaemon(true);
@@ -104,7 +106,9 @@ public final class VirtualIp {
         if (loopback) {
             return;
         }
-        run(List.of("ip", "-4", "addr", "del", address + "/" + prefix, "dev", iface), "Cannot assign requested address");
+        // iproute2 versions word "not held" differently; either way it is what we want.
+        run(List.of("ip", "-4", "addr", "del", address + "/" + prefix, "dev", iface),
+                "Cannot assign requested address", "Address not found");
         log.accept("virtual IP " + address + " removed from " + iface);
     }
 
@@ -114,7 +118,7 @@ public final class VirtualIp {
     }
 
     boolean held() throws IOException {
-        return !loopback && run(List.of("ip", "-4", "-o", "addr", "show", "dev", iface), null).contains(" " + address + "/");
+        return !loopback && run(List.of("ip", "-4", "-o", "addr", "show", "dev", iface)).contains(" " + address + "/");
     }
 
     private void announce() throws IOException {
@@ -131,7 +135,7 @@ public final class VirtualIp {
         }
     }
 
-    private static String run(List<String> cmd, String harmless) throws IOException {
+    private static String run(List<String> cmd, String... harmless) throws IOException {
         Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         int code;
@@ -141,7 +145,7 @@ public final class VirtualIp {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", cmd));
         }
-        if (code != 0 && (harmless == null || !out.contains(harmless))) {
+        if (code != 0 && java.util.Arrays.stream(harmless).noneMatch(out::contains)) {
             String hint = out.contains("Operation not permitted")
                     ? " — the node needs CAP_NET_ADMIN (run it as root, or use a 127.x address for loopback mode)" : "";
             throw new IOException("`" + String.join(" ", cmd) + "` failed (exit " + code + "): " + out + hint);

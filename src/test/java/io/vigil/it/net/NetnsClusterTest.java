@@ -35,6 +35,7 @@ class NetnsClusterTest {
     private LocalCluster cluster;
     private ScheduledExecutorService sampler;
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    private String vip;
 
     @BeforeEach
     void lab(TestInfo info) throws Exception {
@@ -44,8 +45,9 @@ class NetnsClusterTest {
         LocalCluster.deleteTree(dir);
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir).withWitness(4850);
         List<String> hosts = List.of("witness", "node1", "node2");
+        vip = lab.address(100);
         cluster = LocalCluster.create(s, new LocalCluster.Placement(hosts.stream().map(lab::ip).toList(),
-                hosts.stream().map(lab::namespace).toList()));
+                hosts.stream().map(lab::namespace).toList()).withVip(vip + "/" + lab.prefixLength(), "eth0"));
         cluster.startWitness();
         cluster.start(1);
         cluster.start(2);
@@ -55,6 +57,9 @@ class NetnsClusterTest {
     void teardown() throws Exception {
         if (sampler != null) {
             sampler.shutdownNow();
+        }
+        if (vipSampler != null) {
+            vipSampler.shutdownNow();
         }
         if (cluster != null) {
             cluster.close();
@@ -100,6 +105,59 @@ class NetnsClusterTest {
         lab.linkUp("node" + prim);
         await("back as SECOND").atMost(Duration.ofSeconds(40)).until(() -> "SECOND".equals(lastState(prim)));
     }
+
+    @Test
+    void theVirtualIpFollowsTheServicesAndOnlyOneNodeEverAnswersArpForIt() throws Exception {
+        int prim = awaitPair();
+        int other = 3 - prim;
+        ArpProbe arp = new ArpProbe(lab);
+        await("the client reaches node" + prim + " through the VIP").atMost(Duration.ofSeconds(10))
+                .until(() -> curlVip().contains("served by node" + prim));
+        assertThat(arp.whoHas("client", vip)).containsExactly(arp.macOf("node" + prim));
+        watchForTwoVipHolders();
+        lab.linkDown("node" + prim);
+        await("the client reaches node" + other + " through the VIP").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> curlVip().contains("served by node" + other));
+        assertThat(arp.whoHas("client", vip)).containsExactly(arp.macOf("node" + other));
+        assertThat(holdsVip(prim)).as("node" + prim + " lost the VIP with its services").isFalse();
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void aPrimPausedPastItsLeaseNeverHoldsTheVirtualIpTogetherWithItsPeer() throws Exception {
+        int prim = awaitPair();
+        int other = 3 - prim;
+        watchForTwoVipHolders();
+        watchForTwoRunners();
+        cluster.pauseDaemon(prim, true);
+        await("node" + other + " holds the VIP").atMost(Duration.ofSeconds(30)).until(() -> holdsVip(other));
+        assertThat(holdsVip(prim)).as("the watchdog removed the paused node's VIP").isFalse();
+        cluster.pauseDaemon(prim, false);
+        await("back as SECOND").atMost(Duration.ofSeconds(30)).until(() -> "SECOND".equals(lastState(prim)));
+        assertThat(holdsVip(prim)).isFalse();
+        assertThat(curlVip()).contains("served by node" + other);
+        assertThat(violations).isEmpty();
+    }
+
+    private String curlVip() {
+        return lab.result("client", "curl", "-s", "-m", "1", "http://" + vip + ":18080/").output();
+    }
+
+    private boolean holdsVip(int id) {
+        return lab.result("node" + id, "ip", "-4", "-o", "addr", "show", "dev", "eth0").output().contains(" " + vip + "/");
+    }
+
+    private void watchForTwoVipHolders() {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor();
+        s.scheduleAtFixedRate(() -> {
+            if (holdsVip(1) && holdsVip(2)) {
+                violations.add(System.nanoTime() / 1_000_000 + " ms: both nodes hold the virtual IP");
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        vipSampler = s;
+    }
+
+    private ScheduledExecutorService vipSampler;
 
     /** PRIM (holding the lease) + up-to-date SECOND, from both nodes' logs; returns the PRIM. */
     private int awaitPair() throws IOException {
