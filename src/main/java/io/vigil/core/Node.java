@@ -307,6 +307,7 @@ public final class Node {
                 return;
             }
             auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
+            info("holding the witness lease (epoch " + requested + " registered)");
             takeOver("peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
             return;
         }
