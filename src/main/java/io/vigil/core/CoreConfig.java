@@ -66,13 +66,11 @@ public record CoreConfig(
         return restartOverrides.getOrDefault(resource, restart);
     }
 
-    /** Heartbeat intervals without news after which the peer is lost. */
-    public int missedIntervalsForLoss() {
-        return (int) ((peerTimeoutMs + heartbeatIntervalMs - 1) / heartbeatIntervalMs);
-    }
-
-    /** The peer cannot start services within this long after it last heard us (its grant promise). */
+    /**
+     * The peer cannot start services within this long after it last heard us (its grant promise):
+     * its failure detector needs this much silence, counted in real time or less.
+     */
     public long grantValidityMs() {
-        return missedIntervalsForLoss() * heartbeatIntervalMs;
+        return peerTimeoutMs;
     }
 }

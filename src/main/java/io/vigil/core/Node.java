@@ -65,7 +65,7 @@ public final class Node {
         this.cfg = cfg;
         this.clock = clock;
         this.incarnation = random.nextLong() & Long.MAX_VALUE | 1;
-        this.peer = new PeerView(cfg.missedIntervalsForLoss());
+        this.peer = new PeerView(cfg.peerTimeoutMs(), Math.max(50, cfg.heartbeatIntervalMs() / 4));
         this.health = new ResourceHealth(cfg);
         this.flaps = new FlapGuard(cfg.flapMaxFailovers(), cfg.flapWindowMs());
     }
@@ -152,15 +152,15 @@ public final class Node {
 
     private void tick() {
         long now = clock.nowMs();
+        if (peer.tick(now)) {
+            Heartbeat last = peer.last();
+            info("peer node" + peerId() + " lost: nothing heard for " + peer.silentMs() + " ms"
+                    + (last == null ? "" : " (it was " + last.state() + ")"));
+            auth.revokeGrant();
+        }
         if (now >= nextHeartbeatAtMs) {
-            // Fixed delay, never catch-up: after a pause only one interval is counted as missed.
+            // Fixed delay, never catch-up: a node that was paused sends one heartbeat, not a burst.
             nextHeartbeatAtMs = now + cfg.heartbeatIntervalMs();
-            if (peer.intervalElapsed()) {
-                Heartbeat last = peer.last();
-                info("peer node" + peerId() + " lost: nothing heard for " + peer.missed() + " heartbeat intervals"
-                        + (last == null ? "" : " (it was " + last.state() + ")"));
-                auth.revokeGrant();
-            }
             heartbeatDue = true;
         }
         if (swapRequested && now - swapRequestedAtMs > 10 * cfg.heartbeatIntervalMs()) {

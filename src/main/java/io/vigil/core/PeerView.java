@@ -3,20 +3,25 @@ package io.vigil.core;
 /**
  * What this node knows about its peer, and the failure detector.
  *
- * <p>Loss is decided by counting heartbeat intervals in which nothing arrived (JGroups FD_ALL3),
- * never by comparing timestamps: a clock jump or a paused process counts as at most one missed
- * interval, so neither causes a failover by itself.
+ * <p>Silence is accumulated tick by tick, and one tick never adds more than {@code capMs}: a
+ * paused process, a stalled event loop or a clock step therefore adds at most one cap, never a
+ * burst that causes a failover by itself (the point of JGroups FD_ALL3's interval counting),
+ * while loss is still declared within one tick of the timeout, not up to one heartbeat interval
+ * late. Accumulated silence never exceeds the real time since the last heartbeat, which is what
+ * makes a node's grant a safe promise (see {@link Heartbeat}).
  */
 final class PeerView {
-    private final int missedForLoss;
+    private final long timeoutMs;
+    private final long capMs;
     private Heartbeat last;
     private long lastHeardAtMs = -1;
-    private boolean heardSinceCheck;
-    private int missed;
+    private long lastTickAtMs = Long.MIN_VALUE;
+    private long silentMs;
     private boolean lost = true;
 
-    PeerView(int missedForLoss) {
-        this.missedForLoss = missedForLoss;
+    PeerView(long timeoutMs, long capMs) {
+        this.timeoutMs = timeoutMs;
+        this.capMs = capMs;
     }
 
     /** Records a heartbeat. Returns true if the peer was lost (or never heard) before. */
@@ -24,23 +29,19 @@ final class PeerView {
         boolean wasLost = lost;
         last = hb;
         lastHeardAtMs = nowMs;
-        heardSinceCheck = true;
-        missed = 0;
+        lastTickAtMs = nowMs; // silence counts from here, never from before the heartbeat
+        silentMs = 0;
         lost = false;
         return wasLost;
     }
 
-    /**
-     * Called once per heartbeat interval, when this node sends its own heartbeat.
-     * Returns true exactly when the peer becomes lost.
-     */
-    boolean intervalElapsed() {
-        if (heardSinceCheck) {
-            heardSinceCheck = false;
-            return false;
+    /** Called on every tick. Returns true exactly when the peer becomes lost. */
+    boolean tick(long nowMs) {
+        if (lastTickAtMs != Long.MIN_VALUE) {
+            silentMs += Math.min(Math.max(0, nowMs - lastTickAtMs), capMs);
         }
-        missed++;
-        if (!lost && missed >= missedForLoss) {
+        lastTickAtMs = nowMs;
+        if (!lost && silentMs >= timeoutMs) {
             lost = true;
             return true;
         }
@@ -66,7 +67,8 @@ final class PeerView {
         return lastHeardAtMs;
     }
 
-    int missed() {
-        return missed;
+    /** Silence counted so far (bounded per tick), in ms. */
+    long silentMs() {
+        return silentMs;
     }
 }
