@@ -43,8 +43,8 @@
  *   with the witness first, so the old replica can no longer take over (Patroni's
  *   synchronous-mode rule). A SECOND takes over only if its data is up to date for the
  *   current epoch and the witness has seen no newer one.</li>
- *   <li><b>Failure detection</b> counts heartbeat intervals without news
- *   ({@link io.vigil.core.PeerView}); a clock jump or a pause counts as one interval.</li>
+ *   <li><b>Failure detection</b> accumulates silence tick by tick, each tick capped
+ *   ({@link io.vigil.core.PeerView}); a clock step or a pause adds at most one capped tick.</li>
  * </ul>
  * Without a witness the nodes cannot tell a dead peer from a cut link: a split runs the
  * services on both (warned at boot and in every status). When they hear each other again, the
