@@ -2,7 +2,6 @@ package io.vigil.it;
 
 import io.vigil.core.NodeState;
 import io.vigil.daemon.DaemonStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,19 +23,11 @@ import static org.awaitility.Awaitility.await;
 
 /** Malformed datagrams and configuration files against real node processes. */
 @Tag("processes")
-class BadInputProcessTest {
-    private Nodes nodes;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
+class BadInputProcessTest extends ClusterProcessTest {
 
     @Test
     void forgedTruncatedReplayedAndRandomDatagramsChangeNothingAndAreCounted() throws Exception {
-        nodes = Nodes.start(Path.of("target/it/bad-datagrams").toAbsolutePath(), s -> s);
+        start("bad-datagrams", s -> s);
         int prim = nodes.awaitPair();
         int port = nodes.cluster.settings().basePort() + prim - 1;
         long epoch = nodes.status(prim).node().epoch();
@@ -110,7 +101,7 @@ class BadInputProcessTest {
 
     @Test
     void theClusterKeyNeverAppearsInTheLogs() throws Exception {
-        nodes = Nodes.start(Path.of("target/it/no-secrets").toAbsolutePath(), s -> s);
+        start("no-secrets", s -> s);
         nodes.awaitPair();
         String key = java.util.HexFormat.of().formatHex(nodes.cluster.key());
         for (int id = 1; id <= 2; id++) {

@@ -3,14 +3,11 @@ package io.vigil.it;
 import io.vigil.core.NodeState;
 import io.vigil.daemon.CommandResult;
 import io.vigil.resource.ResourceStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,21 +17,7 @@ import static org.awaitility.Awaitility.await;
  * sample management server (and an event server that depends on it).
  */
 @Tag("processes")
-class TwoNodeProcessTest {
-    private Nodes nodes;
-
-    private Nodes start(TestInfo info, UnaryOperator<io.vigil.demo.LocalCluster.Settings> tune) throws Exception {
-        Path dir = Path.of("target/it", info.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        nodes = Nodes.start(dir, tune);
-        return nodes;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
+class TwoNodeProcessTest extends ClusterProcessTest {
 
     @Test
     void killingThePrimMakesTheOtherNodeAloneAndRestartingItBringsItBackAsSecond(TestInfo info) throws Exception {

@@ -5,7 +5,6 @@ import io.vigil.core.NodeState;
 import io.vigil.daemon.CommandResult;
 import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -19,21 +18,10 @@ import static org.awaitility.Awaitility.await;
 
 /** Two real nodes and a real `vigil witness` on loopback: leases, self-fencing, the watchdog. */
 @Tag("processes")
-class WitnessProcessTest {
-    private Nodes nodes;
+class WitnessProcessTest extends ClusterProcessTest {
 
     private Nodes start(TestInfo info) throws Exception {
-        // witnessPort 1 asks the harness for a free port
-        nodes = Nodes.start(Path.of("target/it", info.getTestMethod().orElseThrow().getName()).toAbsolutePath(),
-                s -> s.withWitness(1));
-        return nodes;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nodes != null) {
-            nodes.close();
-        }
+        return start(info, s -> s.withWitness(1)); // witnessPort 1 asks the harness for a free port
     }
 
     @Test
