@@ -31,6 +31,9 @@ final class ConfigValidator {
         v.network(); // before node(): peer.adminAddress defaults to a heartbeat address
         v.node();
         v.failover();
+        if (c.database() != null) {
+            new DatabaseValidator(c.sourceFile()).validate(c.database());
+        }
         v.restart("restart", c.restart());
         ResourceGraph.check(c.sourceFile(), c.resources());
         for (int i = 0; i < c.resources().size(); i++) {

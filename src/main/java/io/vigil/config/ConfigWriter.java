@@ -62,6 +62,9 @@ final class ConfigWriter {
         ArrayNode resources = root.putArray("resources");
         c.resources().forEach(r -> resource(resources.addObject(), r));
         root.putObject("logs").put("maxFileBytes", c.logs().maxFileBytes()).put("keepFiles", c.logs().keepFiles());
+        if (c.database() != null) {
+            database(root.putObject("database"), c.database());
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -108,5 +111,16 @@ final class ConfigWriter {
 
     private static void strings(ArrayNode a, List<String> values) {
         values.forEach(a::add);
+    }
+
+    private static void database(ObjectNode o, DatabaseSection d) {
+        o.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
+        if (d.internal()) {
+            o.put("binDir", d.binDir().toString()).put("osUser", d.osUser()).put("dataDir", d.dataDir().toString())
+                    .put("port", d.port()).put("listenAddress", d.listenAddress()).put("peerAddress", d.peerAddress())
+                    .put("peerPort", d.peerPort()).put("allowedCidr", d.allowedCidr());
+        } else {
+            o.put("url", d.url()).put("user", d.user()).put("passwordFile", d.passwordFile().toString());
+        }
     }
 }

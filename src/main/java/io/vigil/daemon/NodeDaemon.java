@@ -15,7 +15,12 @@ import io.vigil.log.ApplicationLog;
 import io.vigil.log.CommandsLog;
 import io.vigil.log.ModuleLog;
 import io.vigil.log.Redactor;
+import io.vigil.core.SyncStatus;
+import io.vigil.replication.DatabaseNode;
+import io.vigil.replication.PgInstance;
+import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceManager;
+import io.vigil.resource.ResourceStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +66,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private AdminServer admin;
     private Watchdog watchdog;
     private WitnessClient witness;
+    private DatabaseNode database;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -75,6 +81,14 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         redactor.addSecret(HexFormat.of().formatHex(config.clusterKey()));
         if (config.cluster().key() != null) {
             redactor.addSecret(config.cluster().key());
+        }
+        Databases.serviceEnvironment(config).forEach((k, v) -> {
+            if (k.endsWith("PASSWORD")) {
+                redactor.addSecret(v);
+            }
+        });
+        if (config.database() != null && config.database().internal()) {
+            redactor.addSecret(Databases.local(config).replicationPassword());
         }
         long max = config.logs().maxFileBytes();
         int keep = config.logs().keepFiles();
@@ -108,7 +122,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         Optional<PersistedState> saved = store.load();
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
                 + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
-        resources = new ResourceManager(Resources.fromConfig(config.resources()), appLog::line,
+        database = openDatabase();
+        resources = new ResourceManager(Resources.fromConfig(config.resources(), Databases.serviceEnvironment(config)),
+                appLog::line,
                 new ResourceManager.Listener() {
                     @Override
                     public void resourceFailed(String name, String detail) {
@@ -140,13 +156,67 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         }
-        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip);
+        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * This node's PostgreSQL when the cluster replicates one (SPEC §3). Node 1 creates the
+     * database when it has none; node 2 always receives a copy of node 1's.
+     */
+    private DatabaseNode openDatabase() throws ConfigException {
+        if (config.database() == null || !config.database().internal()) {
+            return null;
+        }
+        PgInstance pg = Databases.instance(config);
+        pg.prepareHome();
+        long pollMs = Math.max(200, Math.min(1000, config.heartbeat().intervalMs()));
+        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, new DatabaseNode.Listener() {
+            @Override
+            public void syncStatus(SyncStatus s) {
+                enqueue(new Event.SyncReported(s));
+            }
+
+            @Override
+            public void failed(String detail) {
+                enqueue(new Event.ResourceFailed(EffectRunner.DATABASE, detail));
+            }
+
+            @Override
+            public void recovered() {
+                enqueue(new Event.ResourceRecovered(EffectRunner.DATABASE));
+            }
+
+            @Override
+            public void info(String line) {
+                moduleLog.info(line);
+            }
+
+            @Override
+            public void error(String line) {
+                moduleLog.error(line);
+            }
+        }, pollMs);
+    }
+
+    /** The configured resources, with the database first when Vigil runs one. */
+    private List<ResourceStatus> resourceStatus() {
+        List<ResourceStatus> list = resources.status();
+        if (database == null) {
+            return list;
+        }
+        DatabaseNode.Status d = database.status();
+        Phase phase = d.pid() > 0 ? Phase.RUNNING : Phase.STOPPED;
+        String role = d.role() == DatabaseNode.Role.NONE ? "" : " " + d.role().name().toLowerCase(java.util.Locale.ROOT);
+        List<ResourceStatus> all = new java.util.ArrayList<>();
+        all.add(new ResourceStatus(EffectRunner.DATABASE, "PostgreSQL" + role, phase, d.pid(), 0, d.detail()));
+        all.addAll(list);
+        return all;
     }
 
     void enqueue(Event e) {
@@ -172,7 +242,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 for (Effect effect : out) {
                     effects.run(effect);
                 }
-                status = statusBuilder.build(node.status(), resources.status(), transport);
+                status = statusBuilder.build(node.status(), resourceStatus(), transport);
                 watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
             } catch (RuntimeException ex) {
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
@@ -262,6 +332,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog.error("services did not stop cleanly at shutdown (" + e + "): killing them");
             }
             resources.close();
+        }
+        if (database != null) {
+            database.close();
         }
         if (transport != null) {
             transport.close();

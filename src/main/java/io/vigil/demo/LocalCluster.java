@@ -39,45 +39,52 @@ public final class LocalCluster implements AutoCloseable {
      * @param eventServer            also protect a sample event server that depends on the management server
      * @param maxFailovers           flapping protection: automatic failovers allowed in 6 h
      * @param witnessPort            UDP port of a local `vigil witness` (0: no witness)
+     * @param databasePort           node 1's PostgreSQL port, node 2 uses databasePort+1 (0: no database)
      */
     public record Settings(Path dir, int basePort, int adminPort, int servicePort, long heartbeatMs, long timeoutMs,
                            long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers,
-                           int witnessPort) {
+                           int witnessPort, int databasePort) {
         public static Settings defaults(Path dir) {
-            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0);
+            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0, 0);
+        }
+
+        /** Each node runs a replicated PostgreSQL (SPEC §3) on {@code port} and {@code port+1}. */
+        public Settings withDatabase(int port) {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, eventServer, maxFailovers, witnessPort, port);
         }
 
         /** Adds a witness process on this machine, listening on UDP {@code port}. */
         public Settings withWitness(int port) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, port);
+                    maxRestarts, eventServer, maxFailovers, port, databasePort);
         }
 
         public Settings withPorts(int base, int admin, int service) {
             return new Settings(dir, base, admin, service, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         public Settings withTimings(long hbMs, long toMs) {
             return new Settings(dir, basePort, adminPort, servicePort, hbMs, toMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         public Settings withServiceFailover(long delayMs, int restarts) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, delayMs, restarts,
-                    eventServer, maxFailovers, witnessPort);
+                    eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         /** Only the management server, no event server. */
         public Settings withoutEventServer() {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, false, maxFailovers, witnessPort);
+                    maxRestarts, false, maxFailovers, witnessPort, databasePort);
         }
 
         /** Benchmarks fail over on purpose, again and again: raise the flapping limit. */
         public Settings withMaxFailovers(int max) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, max, witnessPort);
+                    maxRestarts, eventServer, max, witnessPort, databasePort);
         }
     }
 
@@ -194,6 +201,12 @@ public final class LocalCluster implements AutoCloseable {
         if (s.witnessPort() > 0) {
             y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
         }
+        if (s.databasePort() > 0) {
+            y.append("database:\n  mode: internal\n  port: ").append(s.databasePort() + id - 1)
+                    .append("\n  peerPort: ").append(s.databasePort() + peer - 1)
+                    .append("\n  listenAddress: ").append(address(id)).append("\n  peerAddress: ").append(address(peer))
+                    .append("\n  allowedCidr: ").append(address(peer)).append("/32\n");
+        }
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
         y.append("restart:\n  maxRestarts: ").append(s.maxRestarts()).append("\n  windowMs: 300000\n");
@@ -285,12 +298,38 @@ public final class LocalCluster implements AutoCloseable {
         return processes[id] == null ? -1 : processes[id].pid();
     }
 
-    /** kill -9 of the node's whole process group: the daemon and the services it started. */
+    /**
+     * kill -9 of the node's whole process group (the daemon and the services it started) and
+     * of its PostgreSQL, which pg_ctl starts in a session of its own: a power loss, as far as
+     * the processes can tell.
+     */
     public void kill(int id) throws IOException, InterruptedException {
         signalGroup(id, "-KILL");
+        killDatabase(id);
         Process p = processes[id];
         if (p != null) {
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The postmaster's pid of node {@code id}, or -1 when it does not run. */
+    public long databasePid(int id) {
+        try {
+            Path file = dataDir(id).resolve("pg").resolve("data").resolve("postmaster.pid");
+            long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** kill -9 of node {@code id}'s postmaster; its backends exit when they notice. */
+    public void killDatabase(int id) throws IOException, InterruptedException {
+        long pid = databasePid(id);
+        if (pid > 0) {
+            new ProcessBuilder("kill", "-KILL", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> h).join());
         }
     }
 
@@ -305,6 +344,7 @@ public final class LocalCluster implements AutoCloseable {
             signalGroup(id, "-KILL");
         }
         signalGroup(id, "-KILL"); // anything its services left behind
+        killDatabase(id);
     }
 
     private void signalGroup(int id, String signal) throws IOException, InterruptedException {
