@@ -133,7 +133,7 @@ public final class DatabaseNode implements AutoCloseable {
             local.stop(PgInstance.StopMode.IMMEDIATE);
             local.start();
             if (local.isInRecovery()) {
-                local.promote();
+                local.promote(peer.applicationName());
             }
             local.configureAsPrimary(synchronous, peer.applicationName());
             primaryFailed = false;
@@ -194,7 +194,9 @@ public final class DatabaseNode implements AutoCloseable {
         local.start();
         if (local.isInRecovery()) {
             listener.info("promoting the database (standby -> primary)");
-            local.promote();
+            local.promote(peer.applicationName());
+        } else {
+            local.keepWalFor(peer.applicationName(), false);
         }
     }
 

@@ -164,12 +164,43 @@ public final class PgInstance {
      * without it a failback right after a failover would wrongly find "no divergence".
      */
     public void promote() {
+        promote(null);
+    }
+
+    /**
+     * Promotes, then (before the checkpoint) gives the peer a fresh replication slot: the new
+     * primary keeps every WAL segment the old one needs to rewind and stream back, however
+     * small wal_keep_size is. Its restart point is the last restartpoint of the standby era,
+     * before the divergence.
+     *
+     * @param keepWalFor the peer's application name, or null for no slot
+     */
+    public void promote(String keepWalFor) {
         Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
         run("promoting the standby in " + cfg.dataDir(), List.of(pgCtl.toString(), "promote", "-w",
                 "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString()),
                 CTL_TIMEOUT.plusSeconds(10), "read the server log " + cfg.logFile());
+        if (keepWalFor != null) {
+            keepWalFor(keepWalFor, true);
+        }
         execute("CHECKPOINT");
         log.info("PostgreSQL promoted: {}", cfg.dataDir());
+    }
+
+    /**
+     * Makes sure this primary holds a physical replication slot named after the peer's
+     * standby, so WAL it has not received is kept (bounded by max_slot_wal_keep_size).
+     *
+     * @param fresh drop an inactive slot first: one left from an earlier era points at WAL of
+     *              another timeline and would only hold segments back
+     */
+    public void keepWalFor(String standbyApplicationName, boolean fresh) {
+        String name = requireName(standbyApplicationName);
+        String sql = (fresh ? "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE slot_name = " + PgSql.literal(name) + " AND NOT active; " : "")
+                + "SELECT pg_create_physical_replication_slot(" + PgSql.literal(name) + ", true)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + PgSql.literal(name) + ")";
+        execute(sql);
     }
 
     /**

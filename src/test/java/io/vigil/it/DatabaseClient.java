@@ -92,6 +92,19 @@ final class DatabaseClient implements AutoCloseable {
         }
     }
 
+    void execute(int id, String sql) throws SQLException {
+        try (Connection c = connect(id); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    long queryLong(int id, String sql) throws SQLException {
+        try (Connection c = connect(id); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private void writeLoop() {
         while (running.get()) {
             try (Connection c = connectPrimary();
