@@ -32,7 +32,7 @@ final class ConfigValidator {
         v.node();
         v.failover();
         if (c.database() != null) {
-            new DatabaseValidator(c.sourceFile()).validate(c.database());
+            new DatabaseValidator(c.sourceFile()).validate(c.database(), c.resources());
         }
         v.restart("restart", c.restart());
         ResourceGraph.check(c.sourceFile(), c.resources());

@@ -16,7 +16,12 @@ final class DatabaseValidator {
         this.file = file;
     }
 
-    void validate(DatabaseSection d) throws ConfigException {
+    void validate(DatabaseSection d, java.util.List<ResourceSection> resources) throws ConfigException {
+        for (int i = 0; i < resources.size(); i++) {
+            require(!"database".equals(resources.get(i).name()), "resources[" + i + "].name",
+                    "'database' is the name Vigil gives its own database resource",
+                    "Rename this resource");
+        }
         if (d.internal()) {
             internal(d);
         } else {
