@@ -32,11 +32,16 @@ final class StatusView {
                 .append(state(n)).append("   cluster ").append(s.clusterName()).append(", vigil ").append(s.version())
                 .append(", up ").append(duration(s.uptimeMs())).append('\n');
         row(b, "reason", n.reason() == null || n.reason().isBlank() ? "-" : n.reason());
-        row(b, "sync", (n.sync() == null ? "-" : n.sync().label())
-                + (n.synchronousReplication() ? " (synchronous)" : "")
-                + ", epoch " + n.epoch() + ", data epoch " + n.dataEpoch());
+        boolean replicated = s.database() == null || s.replicated();
+        if (replicated) {
+            row(b, "sync", (n.sync() == null ? "-" : n.sync().label())
+                    + (n.synchronousReplication() ? " (synchronous)" : "")
+                    + ", epoch " + n.epoch() + ", data epoch " + n.dataEpoch());
+        } else {
+            row(b, "database", s.database() + " (not replicated by Vigil), epoch " + n.epoch());
+        }
         row(b, "peer", s.peerHostName() + ": " + (n.peerPresent()
-                ? "present, " + name(n.peerState()) + ", " + (n.peerSync() == null ? "-" : n.peerSync().label())
+                ? "present, " + name(n.peerState()) + (replicated ? ", " + (n.peerSync() == null ? "-" : n.peerSync().label()) : "")
                 : "ABSENT"));
         row(b, "services", name(n.services()) + (n.forced() ? " (force-started)" : "") + ", "
                 + n.recentFailovers() + " automatic failover(s) in the flapping window");

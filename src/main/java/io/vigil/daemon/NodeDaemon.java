@@ -287,6 +287,15 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         return new LogPage(log, verbose, lines);
     }
 
+    @Override
+    public io.vigil.replication.ResyncEstimate estimate() {
+        if (database == null) {
+            throw new IllegalStateException("no replicated database is configured on this node"
+                    + " (database: mode internal), so there is no data to sync");
+        }
+        return database.estimate();
+    }
+
     public ModuleLog moduleLog() {
         return moduleLog;
     }

@@ -35,6 +35,7 @@ final class StatusBuilder {
         }
         return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
                 Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
-                Map.copyOf(rejected));
+                Map.copyOf(rejected), config.database() == null ? "none"
+                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -160,6 +160,31 @@ public final class DatabaseNode implements AutoCloseable {
         }
     }
 
+    /**
+     * What a resync from the peer would move (SPEC §2 "estimate data sync"), without moving it:
+     * a following standby by its WAL lag, a stopped instance with pg_rewind --dry-run. Runs on the
+     * worker thread, after any role change already queued.
+     */
+    public ResyncEstimate estimate() {
+        if (role == Role.PRIMARY) {
+            throw new IllegalStateException("this node runs the primary database: it is the source of a resync,"
+                    + " not its target; estimate on the other node");
+        }
+        Future<ResyncEstimate> f = worker.submit(() -> local.estimateResync(peer));
+        try {
+            return f.get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException(cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new IllegalStateException("measuring took more than 2 minutes; try again when the node is idle");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring");
+        }
+    }
+
     public Status status() {
         long pid = pid();
         return new Status(role, detail, pid, role == Role.STANDBY ? standby.last() : null, progress);

@@ -83,6 +83,6 @@ public final class FakeNode implements NodeControl {
         List<DaemonStatus.NetworkLink> networks = List.of(
                 new DaemonStatus.NetworkLink("127.0.0.1", "127.0.0.1", 420, null));
         return new DaemonStatus(node, "host" + id, "host" + (3 - id), "demo", "0.1.0", 3_723_000, resources,
-                networks, Map.of("bad-mac", 3L));
+                networks, Map.of("bad-mac", 3L), "internal");
     }
 }

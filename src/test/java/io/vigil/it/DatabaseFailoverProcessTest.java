@@ -65,6 +65,11 @@ class DatabaseFailoverProcessTest extends ClusterProcessTest {
             await("node" + second + " caught up").ignoreExceptions().atMost(Duration.ofSeconds(30))
                     .until(() -> client.missingOn(second, all).isEmpty());
             assertThat(n.status(second).node().sync()).isEqualTo(SyncStatus.UPTODATE);
+            io.vigil.replication.ResyncEstimate estimate = n.admin(second).estimate();
+            assertThat(estimate.method()).isEqualTo(io.vigil.replication.ResyncEstimate.Method.STREAMING);
+            assertThat(estimate.bytes()).isNotNegative();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> n.admin(prim).estimate())
+                    .hasMessageContaining("runs the primary database");
         }
     }
 
