@@ -90,6 +90,13 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
+        if (config.vip() != null) {
+            // Refuse now, not at the first failover: a node that cannot take the VIP is no standby.
+            Optional<String> missing = io.vigil.vip.NetAdminCapability.problem(config.vip().address());
+            if (missing.isPresent()) {
+                throw new IOException(missing.get());
+            }
+        }
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
