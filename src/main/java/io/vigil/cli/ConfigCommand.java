@@ -67,8 +67,7 @@ final class ConfigCommand implements Runnable {
                     + c.peer().adminAddress() + ":" + c.peer().adminPort() + ", admin channel "
                     + c.admin().bindAddress() + ":" + c.admin().port() + ", " + c.heartbeat().networks().size()
                     + " heartbeat network(s), " + c.resources().size() + " resource(s), "
-                    + (c.witness() == null ? "no witness" : "witness " + c.witness().address() + ":"
-                    + c.witness().port());
+                    + (c.witness() == null ? "no witness" : c.witness().describe());
         }
     }
 

@@ -23,11 +23,11 @@ final class EffectRunner {
     private final ModuleLog log;
     private final ApplicationLog appLog;
     private final Watchdog watchdog;
-    private final WitnessClient witness;
+    private final LeaseSource witness;
     private final io.vigil.vip.VirtualIp vip;
 
     EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness,
+                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, LeaseSource witness,
                  io.vigil.vip.VirtualIp vip) {
         this.vip = vip;
         this.watchdog = watchdog;

@@ -60,7 +60,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private EffectRunner effects;
     private AdminServer admin;
     private Watchdog watchdog;
-    private WitnessClient witness;
+    private LeaseSource witness;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -142,7 +142,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             vip.down();
             watchdog.fenceCommand(vip.removeCommand());
         }
-        if (config.witness() != null) {
+        if (config.witness() != null && config.witness().isPing()) {
+            witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+        } else if (config.witness() != null) {
             witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
