@@ -177,6 +177,11 @@ public final class LocalCluster implements AutoCloseable {
         return s.dir().resolve("node" + id).toAbsolutePath();
     }
 
+    /** The numbered records node {@code id}'s management server acknowledged (SampleService --data). */
+    public Path records(int id) {
+        return dataDir(id).resolve("mgmt-records.log");
+    }
+
     public Settings settings() {
         return s;
     }
@@ -231,7 +236,8 @@ public final class LocalCluster implements AutoCloseable {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node)));
+                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node),
+                "--data", dataDir(node).resolve(name + "-records.log").toString()));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
         if (!deps.isEmpty()) {
