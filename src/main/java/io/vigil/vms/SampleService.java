@@ -87,6 +87,9 @@ public final class SampleService {
             reply(ex, 500, "record " + n + " not stored: " + e.getMessage() + "\n");
             return;
         }
+        // When it was stored, on the machine's monotonic clock: a client on the same machine (the chaos
+        // run) orders answers by it, since a reply can reach the client long after it was sent.
+        ex.getResponseHeaders().set("X-Stored-At-Ms", Long.toString(System.nanoTime() / 1_000_000));
         reply(ex, 200, "ack " + node + " " + n + "\n");
     }
 

@@ -81,6 +81,46 @@ final class LabCluster implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * PRIM + SECOND as the nodes report them (`vigil status --json`, run in each node's namespace,
+     * where its admin channel listens): a PRIM running the services under a valid lease with its
+     * peer present, a SECOND up to date at the PRIM's epoch, and the processes agreeing. Returns the
+     * PRIM, or 0. Slower than {@link #pair()} (a JVM per node) but independent of log wording.
+     */
+    int pairFromStatus() {
+        com.fasterxml.jackson.databind.JsonNode[] s = {null, status(1), status(2)};
+        for (int prim = 1; prim <= 2; prim++) {
+            com.fasterxml.jackson.databind.JsonNode p = s[prim];
+            com.fasterxml.jackson.databind.JsonNode q = s[3 - prim];
+            if (p != null && q != null && "PRIM".equals(p.path("state").asText())
+                    && "RUNNING".equals(p.path("services").asText()) && p.path("leaseRemainingMs").asLong(-1) > 0
+                    && p.path("peerPresent").asBoolean() && "SECOND".equals(q.path("state").asText())
+                    && q.path("dataEpoch").asLong() == p.path("epoch").asLong()
+                    && q.path("epoch").asLong() == p.path("epoch").asLong()
+                    && runs(prim) && !runs(3 - prim)) {
+                return prim;
+            }
+        }
+        return 0;
+    }
+
+    /** The "node" object of node {@code id}'s `vigil status --json`, or null if it does not answer. */
+    com.fasterxml.jackson.databind.JsonNode status(int id) {
+        Cmd.Result r = lab.result("node" + id, ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "io.vigil.cli.Main", "status", "--json", "--config", cluster.config(id).toString());
+        if (r.exitCode() != 0) {
+            return null;
+        }
+        try {
+            String out = r.output();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.substring(out.indexOf('{')))
+                    .path("node");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Records every 20 ms sample in which both nodes' management servers exist. */
     void watchForTwoRunners() {
         watch(20, () -> runs(1) && runs(2), "both nodes run the management server");
@@ -116,8 +156,13 @@ final class LabCluster implements AutoCloseable {
      * sample services named the same.
      */
     boolean runs(int id) {
+        return servicePid(id) > 0;
+    }
+
+    /** The pid of node {@code id}'s management server (not a zombie), or -1. */
+    long servicePid(int id) {
         String netns = netnsOf(id);
-        return ProcessHandle.allProcesses().anyMatch(h -> {
+        return ProcessHandle.allProcesses().filter(h -> {
             try {
                 Path proc = Path.of("/proc", Long.toString(h.pid()));
                 String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
@@ -131,7 +176,7 @@ final class LabCluster implements AutoCloseable {
             } catch (IOException e) {
                 return false; // exited while we looked
             }
-        });
+        }).mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
     /** "net:[inode]" as /proc/PID/ns/net reads for processes in node {@code id}'s namespace. */
