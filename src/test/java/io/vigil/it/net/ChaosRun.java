@@ -94,6 +94,8 @@ final class ChaosRun {
                     ChaosClient.class.getName(), "http://" + c.vip + ":" + c.cluster.settings().servicePort(), "2",
                     acks.toString(), stop.toString()), dir.resolve("client.out"));
             try {
+                await("the client's first acknowledged record").atMost(Duration.ofSeconds(30))
+                        .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
                 nemesis(c, seed, faults, pacing, log);
                 long lastHeal = System.nanoTime();
                 healEverything(c);
