@@ -161,7 +161,19 @@ final class ConfigReader {
     }
 
     private static WitnessSection witness(YamlNode w) throws ConfigException {
-        w.mapping(Set.of("address", "port"));
+        w.mapping(Set.of("address", "port", "ping"));
+        if (w.child("ping").isPresent()) {
+            if (w.child("address").isPresent() || w.child("port").isPresent()) {
+                throw w.error("ping", "cannot be combined with address/port: a witness is either a ping target or a"
+                        + " `vigil witness` lease service", "Keep 'ping: <gateway IPv4>' or 'address:' (and 'port:'),"
+                        + " not both; the lease service is the stronger of the two");
+            }
+            return WitnessSection.pingTarget(w.requiredString("ping"));
+        }
+        if (w.child("address").isEmpty()) {
+            throw w.error("address", "is required (or 'ping')", "Set 'address: <host of vigil witness>' (and 'port:'"
+                    + " if not 4850), or, without a third machine, 'ping: <gateway IPv4>'");
+        }
         return new WitnessSection(w.requiredString("address"), w.integer("port", 4850));
     }
 

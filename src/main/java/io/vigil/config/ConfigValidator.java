@@ -76,7 +76,12 @@ final class ConfigValidator {
         ipv4("admin.bindAddress", c.admin().bindAddress());
         host("peer.adminAddress", c.peer().adminAddress());
         port("peer.adminPort", c.peer().adminPort());
-        if (c.witness() != null) {
+        if (c.witness() != null && c.witness().isPing()) {
+            ipv4("witness.ping", c.witness().ping());
+            require(!c.witness().ping().startsWith("127.") && !c.witness().ping().equals("0.0.0.0"), "witness.ping",
+                    "must be an address beyond this machine, was " + c.witness().ping() + " (it always answers)",
+                    "Use the default gateway of the nodes' subnet (see `ip route`)");
+        } else if (c.witness() != null) {
             host("witness.address", c.witness().address());
             port("witness.port", c.witness().port());
         }

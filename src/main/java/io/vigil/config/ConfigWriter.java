@@ -44,7 +44,9 @@ final class ConfigWriter {
                 .put("timeoutMs", c.heartbeat().timeoutMs()).put("basePort", c.heartbeat().basePort());
         ArrayNode nets = hb.putArray("networks");
         c.heartbeat().networks().forEach(n -> nets.addObject().put("local", n.local()).put("peer", n.peer()));
-        if (c.witness() != null) {
+        if (c.witness() != null && c.witness().isPing()) {
+            root.putObject("witness").put("ping", c.witness().ping());
+        } else if (c.witness() != null) {
             root.putObject("witness").put("address", c.witness().address()).put("port", c.witness().port());
         }
         if (c.vip() != null) {

@@ -85,6 +85,12 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
             return List.of("No witness is configured: if the nodes lose each other on every heartbeat network "
                     + "while both are alive, both will run the services. Configure 'witness:' to prevent this.");
         }
+        if (witness.isPing()) {
+            return List.of("The witness is a ping target (" + witness.ping() + "): it stops an isolated node from "
+                    + "running the services, but if only the heartbeat links fail while both nodes still reach "
+                    + witness.ping() + ", both will run the services. Use several heartbeat networks, or a "
+                    + "`vigil witness` on a third machine to rule this out.");
+        }
         return List.of();
     }
 

@@ -29,14 +29,14 @@ final class EffectRunner {
     private final ModuleLog log;
     private final ApplicationLog appLog;
     private final Watchdog watchdog;
-    private final WitnessClient witness;
+    private final LeaseSource witness;
     private final io.vigil.vip.VirtualIp vip;
     private final DatabaseNode database;
     /** Completes when the database accepts writes: the services start only after it (SPEC §3). */
     private CompletableFuture<Void> databaseReady = CompletableFuture.completedFuture(null);
 
     EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness,
+                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, LeaseSource witness,
                  io.vigil.vip.VirtualIp vip, DatabaseNode database) {
         this.vip = vip;
         this.database = database;

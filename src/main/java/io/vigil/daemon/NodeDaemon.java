@@ -65,7 +65,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private EffectRunner effects;
     private AdminServer admin;
     private Watchdog watchdog;
-    private WitnessClient witness;
+    private LeaseSource witness;
     private DatabaseNode database;
     private Thread loop;
     private volatile boolean running = true;
@@ -104,6 +104,13 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
+        if (config.vip() != null) {
+            // Refuse now, not at the first failover: a node that cannot take the VIP is no standby.
+            Optional<String> missing = io.vigil.vip.NetAdminCapability.problem(config.vip().address());
+            if (missing.isPresent()) {
+                throw new IOException(missing.get());
+            }
+        }
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
@@ -151,7 +158,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             vip.down();
             watchdog.fenceCommand(vip.removeCommand());
         }
-        if (config.witness() != null) {
+        if (config.witness() != null && config.witness().isPing()) {
+            witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+        } else if (config.witness() != null) {
             witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);

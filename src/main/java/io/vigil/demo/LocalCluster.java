@@ -93,16 +93,33 @@ public final class LocalCluster implements AutoCloseable {
      * Where each host lives: its IPv4 address and, optionally, the network namespace its processes
      * run in (index 0 the witness, 1 and 2 the nodes). Loopback by default.
      */
-    public record Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface) {
+    public record Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface,
+                            String pingWitness, List<List<String>> moreNetworks) {
         public static final Placement LOOPBACK = new Placement(List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), null);
 
         public Placement(List<String> addresses, List<String> namespaces) {
             this(addresses, namespaces, null, null);
         }
 
+        public Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface) {
+            this(addresses, namespaces, vip, vipInterface, null, List.of());
+        }
+
         /** The same hosts, with a virtual IP (a.b.c.d/prefix) carried on {@code iface}. */
         public Placement withVip(String cidr, String iface) {
-            return new Placement(addresses, namespaces, cidr, iface);
+            return new Placement(addresses, namespaces, cidr, iface, pingWitness, moreNetworks);
+        }
+
+        /** The nodes use a ping target as their witness (instead of a `vigil witness` process). */
+        public Placement withPingWitness(String ip) {
+            return new Placement(addresses, namespaces, vip, vipInterface, ip, moreNetworks);
+        }
+
+        /** Another heartbeat network: the hosts' addresses on it, indexed like {@link #addresses()}. */
+        public Placement withNetwork(List<String> hostAddresses) {
+            List<List<String>> more = new ArrayList<>(moreNetworks);
+            more.add(List.copyOf(hostAddresses));
+            return new Placement(addresses, namespaces, vip, vipInterface, pingWitness, List.copyOf(more));
         }
     }
 
@@ -167,6 +184,11 @@ public final class LocalCluster implements AutoCloseable {
         return s.dir().resolve("node" + id).toAbsolutePath();
     }
 
+    /** The numbered records node {@code id}'s management server acknowledged (SampleService --data). */
+    public Path records(int id) {
+        return dataDir(id).resolve("mgmt-records.log");
+    }
+
     public Settings settings() {
         return s;
     }
@@ -194,11 +216,16 @@ public final class LocalCluster implements AutoCloseable {
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: ").append(address(id)).append("\n      peer: ").append(address(peer))
                 .append("\n");
+        for (List<String> net : placement.moreNetworks()) {
+            y.append("    - local: ").append(net.get(id)).append("\n      peer: ").append(net.get(peer)).append("\n");
+        }
         if (placement.vip() != null) {
             y.append("vip:\n  address: ").append(placement.vip()).append("\n  interface: ")
                     .append(placement.vipInterface()).append("\n");
         }
-        if (s.witnessPort() > 0) {
+        if (placement.pingWitness() != null) {
+            y.append("witness:\n  ping: ").append(placement.pingWitness()).append("\n");
+        } else if (s.witnessPort() > 0) {
             y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
         }
         if (s.databasePort() > 0) {
@@ -222,7 +249,8 @@ public final class LocalCluster implements AutoCloseable {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node)));
+                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node),
+                "--data", dataDir(node).resolve(name + "-records.log").toString()));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
         if (!deps.isEmpty()) {

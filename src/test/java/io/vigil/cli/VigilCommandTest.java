@@ -264,6 +264,21 @@ class VigilCommandTest extends CliFixture {
     }
 
     @Test
+    void configCheckOfAPingWitnessNamesItAndWarnsAboutWhatItCannotPrevent() throws Exception {
+        Path cfg = config(6259, 6260);
+        Files.writeString(cfg, Files.readString(cfg) + "witness:\n  ping: 10.9.8.254\n");
+        Run ok = vigil("config", "check", cfg.toString());
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("ping witness 10.9.8.254").contains("warning: The witness is a ping target")
+                .contains("both will run the services").doesNotContain("No witness");
+
+        Files.writeString(cfg, Files.readString(cfg) + "  address: 10.9.8.3\n");
+        Run ko = vigil("config", "check", cfg.toString());
+        assertThat(ko.exitCode()).isEqualTo(2);
+        assertThat(ko.err()).contains("witness.ping").contains("cannot be combined with address/port");
+    }
+
+    @Test
     void configShowRedactsTheKey() throws Exception {
         Path cfg = config(6259, 6260);
         Run run = vigil("config", "show", "--config", cfg.toString());
