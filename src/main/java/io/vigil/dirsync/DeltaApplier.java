@@ -32,7 +32,7 @@ final class DeltaApplier implements AutoCloseable {
     private final int blockSize;
     private final int blockCount;
     private final MessageDigest hash = Blocks.sha256();
-    private final ByteBuffer copyBuf = ByteBuffer.allocate(COPY_CHUNK);
+    private ByteBuffer copyBuf; // only a delta needs it; most files arrive whole
     private long written;
     private boolean done;
 
@@ -87,6 +87,9 @@ final class DeltaApplier implements AutoCloseable {
         if (basis == null || first < 0 || count <= 0 || (long) first + count > blockCount) {
             throw new CorruptStreamException("reference to blocks " + first + "+" + count + " of a basis with "
                     + blockCount + " blocks");
+        }
+        if (copyBuf == null) {
+            copyBuf = ByteBuffer.allocate(COPY_CHUNK);
         }
         long from = (long) first * blockSize;
         long end = Math.min(basisSize, (long) (first + count) * blockSize);

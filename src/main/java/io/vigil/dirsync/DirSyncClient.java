@@ -34,6 +34,7 @@ public final class DirSyncClient {
         this.port = port;
         this.key = clusterKey.clone();
         this.timeoutMs = timeoutMs;
+        CryptoWarmUp.start();
     }
 
     public String address() {

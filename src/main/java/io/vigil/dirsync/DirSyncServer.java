@@ -59,6 +59,7 @@ public final class DirSyncServer implements AutoCloseable {
     public static DirSyncServer start(byte[] clusterKey, String bindAddress, int port,
                                       Map<String, java.nio.file.Path> directories, Consumer<String> log)
             throws IOException {
+        CryptoWarmUp.start();
         ServerSocket s = new ServerSocket();
         try {
             s.setReuseAddress(true);
