@@ -26,7 +26,7 @@ import java.util.Set;
 final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
-            "failover", "boot", "restart", "resources", "logs");
+            "failover", "boot", "restart", "resources", "logs", "replication");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
             // A key written twice is almost always a paste mistake; last-one-wins would hide it.
@@ -67,6 +67,8 @@ final class ConfigReader {
                 boot(root),
                 restart, resources,
                 logs(root.child("logs")),
+                root.child("replication").isPresent()
+                        ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
                 file);
     }
 

@@ -62,11 +62,21 @@ final class ConfigWriter {
         ArrayNode resources = root.putArray("resources");
         c.resources().forEach(r -> resource(resources.addObject(), r));
         root.putObject("logs").put("maxFileBytes", c.logs().maxFileBytes()).put("keepFiles", c.logs().keepFiles());
+        if (c.replication() != null) {
+            replication(root.putObject("replication"), c.replication());
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // an in-memory tree of strings and numbers always serialises
         }
+    }
+
+    private static void replication(ObjectNode o, ReplicationSection r) {
+        o.put("port", r.port()).put("bindAddress", r.bindAddress()).put("peerAddress", r.peerAddress())
+                .put("peerPort", r.peerPort()).put("intervalMs", r.intervalMs());
+        ArrayNode dirs = o.putArray("directories");
+        r.directories().forEach(d -> dirs.addObject().put("name", d.name()).put("path", d.path().toString()));
     }
 
     private static void restart(ObjectNode o, RestartSection r) {
