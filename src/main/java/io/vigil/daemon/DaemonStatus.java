@@ -18,6 +18,7 @@ import java.util.Map;
  * @param resources     each protected resource
  * @param networks      each heartbeat network and when it last carried a heartbeat
  * @param rejectedHeartbeats datagrams refused on the heartbeat port, by reason
+ * @param directories  each replicated directory's sync status (empty when none is configured)
  */
 public record DaemonStatus(
         NodeStatus node,
@@ -28,7 +29,8 @@ public record DaemonStatus(
         long uptimeMs,
         List<ResourceStatus> resources,
         List<NetworkLink> networks,
-        Map<String, Long> rejectedHeartbeats) {
+        Map<String, Long> rejectedHeartbeats,
+        List<io.vigil.dirsync.DirectoryStatus> directories) {
 
     /** One heartbeat network as seen from this node. */
     public record NetworkLink(String local, String peer, long lastHeardMsAgo, String lastError) {

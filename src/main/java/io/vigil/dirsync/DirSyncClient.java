@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,6 +50,15 @@ public final class DirSyncClient {
      * @throws IOException             when the source is unreachable or a file kept failing
      */
     public SyncResult pull(String name, Path root, SyncListener listener) throws IOException {
+        return pull(name, root, listener, () -> true);
+    }
+
+    /**
+     * As {@link #pull(String, Path, SyncListener)}, stopping before the next file once {@code proceed}
+     * turns false (the node stopped being SECOND: nothing may be written into its directories then).
+     */
+    public SyncResult pull(String name, Path root, SyncListener listener, BooleanSupplier proceed)
+            throws IOException {
         long t0 = System.nanoTime();
         AtomicLong wire = new AtomicLong();
         SecureChannel ch = connect(wire);
@@ -57,7 +67,7 @@ public final class DirSyncClient {
             Files.createDirectories(root);
             Pass pass = new Pass(name, root, remote, asRoot, listener);
             int deleted = pass.prepare();
-            ch = fetchAll(ch, wire, name, root, pass);
+            ch = fetchAll(ch, wire, name, root, pass, proceed);
             pass.finishDirectories();
             return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
                     pass.literalBytes(), wire.get(), deleted, pass.retries(), (System.nanoTime() - t0) / 1_000_000);
@@ -66,11 +76,14 @@ public final class DirSyncClient {
         }
     }
 
-    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass)
-            throws IOException {
+    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
+                                   BooleanSupplier proceed) throws IOException {
         SecureChannel ch = first;
         FileFetcher fetcher = new FileFetcher(ch, asRoot);
         for (Entry e : pass.toFetch()) {
+            if (!proceed.getAsBoolean()) {
+                throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
+            }
             Path target = SafePaths.resolve(root, e.path());
             boolean whole = false;
             for (int attempt = 1; ; attempt++) {
