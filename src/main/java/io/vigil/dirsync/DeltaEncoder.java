@@ -25,8 +25,12 @@ final class DeltaEncoder {
     private int copyFirst = -1;
     private int copyCount;
 
-    DeltaEncoder(FrameWriter frames) {
+    private final byte[] readBuf;
+
+    /** @param readBuf reused between files; large reads keep the disk's read-ahead busy (1 MiB) */
+    DeltaEncoder(FrameWriter frames, byte[] readBuf) {
         this.frames = frames;
+        this.readBuf = readBuf;
     }
 
     long literalBytes() {
@@ -56,15 +60,14 @@ final class DeltaEncoder {
     }
 
     private void literalOnly(FileChannel in) throws IOException {
-        byte[] buf = new byte[SecureChannel.MAX_FRAME - 64];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
+        ByteBuffer bb = ByteBuffer.wrap(readBuf);
         while (true) {
             bb.clear();
             int n = in.read(bb);
             if (n < 0) {
                 return;
             }
-            literal(buf, 0, n);
+            literal(readBuf, 0, n);
         }
     }
 

@@ -6,7 +6,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DirSyncClient {
 
     static final int ATTEMPTS = 3;
+    private static final int WINDOW = 32;
     private static final int CONNECT_TIMEOUT_MS = 5000;
 
     private final String host;
@@ -76,35 +79,76 @@ public final class DirSyncClient {
         }
     }
 
+    /**
+     * Fetches every file the pass needs. Requests without signatures are a few bytes, so up to
+     * {@link #WINDOW} of them are kept in flight and many small files do not cost a round trip
+     * each; a request with signatures (possibly megabytes) goes out alone, so neither side can
+     * block writing while the other does too.
+     */
     private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
         SecureChannel ch = first;
         FileFetcher fetcher = new FileFetcher(ch, asRoot);
-        for (Entry e : pass.toFetch()) {
+        Deque<Job> queue = new ArrayDeque<>();
+        pass.toFetch().forEach(e -> queue.add(new Job(e)));
+        Deque<Job> inflight = new ArrayDeque<>();
+        while (!queue.isEmpty() || !inflight.isEmpty()) {
             if (!proceed.getAsBoolean()) {
                 throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
             }
-            Path target = SafePaths.resolve(root, e.path());
-            boolean whole = false;
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    long basis = whole ? -1 : pass.basisSize(e.path());
-                    pass.fetching(e);
-                    FileFetcher.Outcome o = fetcher.fetch(name, e.path(), target, basis, e.size(), pass::written);
-                    pass.fetched(e, o, fetcher.lastLiteral());
-                    break;
-                } catch (DeltaApplier.BadFileException ex) {
-                    pass.retried(ex, attempt);
-                    whole = true; // a block checksum collided or the old copy changed: resend it all
-                } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
-                    pass.retried(ex, attempt);
-                    ch.close();
-                    ch = connect(wire);
-                    fetcher = new FileFetcher(ch, asRoot);
+            send(fetcher, name, root, pass, queue, inflight);
+            Job job = inflight.poll();
+            try {
+                FileFetcher.Outcome o = fetcher.receive(job.request, pass::written);
+                pass.fetched(job.entry, o, fetcher.lastLiteral());
+            } catch (DeltaApplier.BadFileException ex) {
+                pass.retried(ex, ++job.attempts);
+                job.whole = true; // a block checksum collided or the old copy changed: resend it all
+                queue.addFirst(job);
+            } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
+                pass.retried(ex, ++job.attempts);
+                while (!inflight.isEmpty()) {
+                    queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
                 }
+                queue.addFirst(job);
+                ch.close();
+                ch = connect(wire);
+                fetcher = new FileFetcher(ch, asRoot);
             }
         }
         return ch;
+    }
+
+    private static void send(FileFetcher fetcher, String name, Path root, Pass pass, Deque<Job> queue,
+                             Deque<Job> inflight) throws IOException {
+        while (!queue.isEmpty() && inflight.size() < WINDOW) {
+            Job job = queue.peek();
+            long basis = job.whole ? -1 : pass.basisSize(job.entry.path());
+            if (basis > 0 && !inflight.isEmpty()) {
+                break;
+            }
+            queue.poll();
+            Path target = SafePaths.resolve(root, job.entry.path());
+            pass.checkParents(target);
+            job.request = fetcher.request(name, job.entry, target, basis);
+            inflight.add(job);
+            if (basis > 0) {
+                break;
+            }
+        }
+        fetcher.flush();
+    }
+
+    /** One file to fetch, and how often it failed in this pass. */
+    private static final class Job {
+        final Entry entry;
+        int attempts;
+        boolean whole;
+        FileFetcher.Request request;
+
+        Job(Entry entry) {
+            this.entry = entry;
+        }
     }
 
     private SecureChannel connect(AtomicLong wire) throws IOException {

@@ -36,25 +36,42 @@ final class FileFetcher {
         return lastLiteral;
     }
 
+    /** A FETCH sent and not yet answered; answers come back in the order of the requests. */
+    record Request(Entry entry, Path target, long basisSize, int blockSize, int blockCount) {
+    }
+
     /**
-     * @param basisSize size of the old copy at {@code target}, or -1 to ask for the whole file
-     * @param written   told the running count of bytes rebuilt
-     * @throws DeltaApplier.BadFileException when the rebuilt file fails its checksum (connection still usable)
-     * @throws CorruptStreamException        when the stream was damaged (connection unusable)
+     * Sends a FETCH for {@code e}, with the block signatures of the old copy at {@code target}
+     * (not flushed: several requests may go out together).
+     *
+     * @param basisSize size of the old copy, or -1 to ask for the whole file
      */
-    Outcome fetch(String dir, String rel, Path target, long basisSize, long sourceSize, LongConsumer written)
-            throws IOException {
-        int bs = Blocks.blockSize(Math.max(Math.max(basisSize, 0), sourceSize));
+    Request request(String dir, Entry e, Path target, long basisSize) throws IOException {
+        int bs = Blocks.blockSize(Math.max(Math.max(basisSize, 0), e.size()));
         int count = basisSize <= 0 ? 0 : Blocks.blockCount(basisSize, bs);
         ByteBuffer f = frames.begin(Codec.FETCH);
         Codec.putString(f, dir);
-        Codec.putString(f, rel);
+        Codec.putString(f, e.path());
         f.putLong(Math.max(basisSize, 0)).putInt(bs).putInt(count);
         frames.send();
         if (count > 0) {
             sendSignatures(target, basisSize, bs, count);
         }
+        return new Request(e, target, basisSize, bs, count);
+    }
+
+    void flush() throws IOException {
         frames.flush();
+    }
+
+    /**
+     * Reads the answer to {@code r} and installs the file.
+     *
+     * @param written told the running count of bytes rebuilt
+     * @throws DeltaApplier.BadFileException when the rebuilt file fails its checksum (connection still usable)
+     * @throws CorruptStreamException        when the stream was damaged (connection unusable)
+     */
+    Outcome receive(Request r, LongConsumer written) throws IOException {
         ByteBuffer m = ch.receive();
         byte type = Codec.type(m);
         if (type == Codec.GONE) {
@@ -67,7 +84,8 @@ final class FileFetcher {
             throw new CorruptStreamException("expected FILE, got message type " + type);
         }
         Entry attrs = Entry.read(m);
-        try (DeltaApplier applier = new DeltaApplier(target, count > 0 ? target : null, basisSize, bs)) {
+        try (DeltaApplier applier = new DeltaApplier(r.target(), r.blockCount() > 0 ? r.target() : null,
+                r.basisSize(), r.blockSize())) {
             while (true) {
                 m = ch.receive();
                 type = Codec.type(m);

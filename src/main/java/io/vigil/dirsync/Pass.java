@@ -166,9 +166,7 @@ final class Pass {
                 LinkOption.NOFOLLOW_LINKS) ? have.size() : -1;
     }
 
-    void fetching(Entry e) throws IOException {
-        currentDone = 0;
-        Path p = SafePaths.resolve(root, e.path());
+    void checkParents(Path p) throws IOException {
         if (!SafePaths.parentsAreDirectories(root, p)) {
             throw new IOException("cannot write " + p + ": a parent is not a directory (changed during the pass)");
         }

@@ -22,6 +22,7 @@ final class SourceSession {
     private final Map<String, Path> directories;
     private final BooleanSupplier serving;
     private final Supplier<String> notServingReason;
+    private final byte[] readBuf = new byte[1 << 20];
 
     SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
                   Supplier<String> notServingReason) {
@@ -141,7 +142,7 @@ final class SourceSession {
             ByteBuffer f = frames.begin(Codec.FILE);
             attrs.write(f);
             frames.send();
-            DeltaEncoder enc = new DeltaEncoder(frames);
+            DeltaEncoder enc = new DeltaEncoder(frames, readBuf);
             byte[] hash = enc.encode(in, index);
             ByteBuffer end = frames.begin(Codec.FILE_END);
             end.putLong(enc.literalBytes() + enc.matchedBytes()).put(hash);
