@@ -69,54 +69,66 @@ public final class ResyncDirs {
             }
             Path vdst = base.resolve("vigil");
             Path rdst = base.resolve("rsync");
-            // Two rounds each, the order swapped in the second, best of two: page cache and
-            // writeback then favour neither tool.
-            long rsyncMs = Long.MAX_VALUE;
-            long vigilMs = Long.MAX_VALUE;
-            SyncResult full = null;
-            for (int round = 0; round < 2; round++) {
-                long r = -1;
-                if (round == 0) {
-                    r = timeRsync(rdst);
-                }
-                deleteTree(vdst);
-                sync();
-                long t0 = System.nanoTime();
-                full = client.pull("data", vdst, SyncListener.NONE);
-                long v = (System.nanoTime() - t0) / 1_000_000;
-                if (round == 1) {
-                    r = timeRsync(rdst);
-                }
-                rsyncMs = Math.min(rsyncMs, r);
-                vigilMs = Math.min(vigilMs, v);
-                System.err.printf(Locale.ROOT, "full round %d: rsync -a %d ms, vigil %d ms (%d files, %d bytes on the "
-                        + "wire for %d bytes of data)%n", round + 1, r, v, full.filesTransferred(), full.wireBytes(),
-                        full.dataBytes());
-            }
-            long changed = changeOnePercent(size);
-            sync();
-            long t0 = System.nanoTime();
-            SyncResult incr = client.pull("data", vdst, SyncListener.NONE);
-            long vigilIncrMs = (System.nanoTime() - t0) / 1_000_000;
-            t0 = System.nanoTime();
-            String stats = rsync("-a", "--no-whole-file", "--stats", src + "/", rdst + "/");
-            long rsyncIncrMs = (System.nanoTime() - t0) / 1_000_000;
-            long rsyncWire = number(SENT, stats) + number(RECEIVED, stats);
-            long rsyncLiteral = number(LITERAL, stats);
-            System.err.printf(Locale.ROOT, "data %d bytes, changed %d bytes in %d blocks%n", size, changed, changed / BLOCK);
-            System.err.printf(Locale.ROOT, "incremental: vigil %d ms, %d bytes on the wire, %d literal, %d files;"
-                            + " rsync %d ms, %d bytes sent+received, %d literal%n", vigilIncrMs, incr.wireBytes(),
-                    incr.literalBytes(), incr.filesTransferred(), rsyncIncrMs, rsyncWire, rsyncLiteral);
-            verifySame(vdst);
-            System.out.printf(Locale.ROOT, "{\"bench\":\"resync-dirs\",\"data_bytes\":%d,\"vigil_full_ms\":%d,"
-                            + "\"rsync_full_ms\":%d,\"dir_full_ratio\":%.3f,\"dir_incr_pct\":%.3f,\"rsync_incr_pct\":%.3f,"
-                            + "\"vigil_incr_literal_pct\":%.3f,\"rsync_incr_literal_pct\":%.3f,\"vigil_incr_ms\":%d,"
-                            + "\"rsync_incr_ms\":%d}%n",
-                    size, vigilMs, rsyncMs, (double) vigilMs / rsyncMs, incr.wireBytes() * 100.0 / size,
-                    rsyncWire * 100.0 / size, incr.literalBytes() * 100.0 / size, rsyncLiteral * 100.0 / size,
-                    vigilIncrMs, rsyncIncrMs);
+            long[] full = fullRounds(client, vdst, rdst);
+            incremental(client, size, vdst, rdst, full[0], full[1]);
         }
         deleteTree(base);
+    }
+
+    /** Full resync, both tools, two rounds with the order swapped; returns {vigil ms, rsync ms}, best of two. */
+    private long[] fullRounds(DirSyncClient client, Path vdst, Path rdst) throws Exception {
+        // Two rounds each, the order swapped in the second, best of two: page cache and
+        // writeback then favour neither tool.
+        long rsyncMs = Long.MAX_VALUE;
+        long vigilMs = Long.MAX_VALUE;
+        SyncResult full = null;
+        for (int round = 0; round < 2; round++) {
+            long r = -1;
+            if (round == 0) {
+                r = timeRsync(rdst);
+            }
+            deleteTree(vdst);
+            sync();
+            long t0 = System.nanoTime();
+            full = client.pull("data", vdst, SyncListener.NONE);
+            long v = (System.nanoTime() - t0) / 1_000_000;
+            if (round == 1) {
+                r = timeRsync(rdst);
+            }
+            rsyncMs = Math.min(rsyncMs, r);
+            vigilMs = Math.min(vigilMs, v);
+            System.err.printf(Locale.ROOT, "full round %d: rsync -a %d ms, vigil %d ms (%d files, %d bytes on the "
+                    + "wire for %d bytes of data)%n", round + 1, r, v, full.filesTransferred(), full.wireBytes(),
+                    full.dataBytes());
+        }
+        return new long[] {vigilMs, rsyncMs};
+    }
+
+    /** 1% of the blocks change; both resync into their previous copies; prints the JSON line. */
+    private void incremental(DirSyncClient client, long size, Path vdst, Path rdst, long vigilMs, long rsyncMs)
+            throws Exception {
+        long changed = changeOnePercent(size);
+        sync();
+        long t0 = System.nanoTime();
+        SyncResult incr = client.pull("data", vdst, SyncListener.NONE);
+        long vigilIncrMs = (System.nanoTime() - t0) / 1_000_000;
+        t0 = System.nanoTime();
+        String stats = rsync("-a", "--no-whole-file", "--stats", src + "/", rdst + "/");
+        long rsyncIncrMs = (System.nanoTime() - t0) / 1_000_000;
+        long rsyncWire = number(SENT, stats) + number(RECEIVED, stats);
+        long rsyncLiteral = number(LITERAL, stats);
+        System.err.printf(Locale.ROOT, "data %d bytes, changed %d bytes in %d blocks%n", size, changed, changed / BLOCK);
+        System.err.printf(Locale.ROOT, "incremental: vigil %d ms, %d bytes on the wire, %d literal, %d files;"
+                        + " rsync %d ms, %d bytes sent+received, %d literal%n", vigilIncrMs, incr.wireBytes(),
+                incr.literalBytes(), incr.filesTransferred(), rsyncIncrMs, rsyncWire, rsyncLiteral);
+        verifySame(vdst);
+        System.out.printf(Locale.ROOT, "{\"bench\":\"resync-dirs\",\"data_bytes\":%d,\"vigil_full_ms\":%d,"
+                        + "\"rsync_full_ms\":%d,\"dir_full_ratio\":%.3f,\"dir_incr_pct\":%.3f,\"rsync_incr_pct\":%.3f,"
+                        + "\"vigil_incr_literal_pct\":%.3f,\"rsync_incr_literal_pct\":%.3f,\"vigil_incr_ms\":%d,"
+                        + "\"rsync_incr_ms\":%d}%n",
+                size, vigilMs, rsyncMs, (double) vigilMs / rsyncMs, incr.wireBytes() * 100.0 / size,
+                rsyncWire * 100.0 / size, incr.literalBytes() * 100.0 / size, rsyncLiteral * 100.0 / size,
+                vigilIncrMs, rsyncIncrMs);
     }
 
     private long timeRsync(Path rdst) throws Exception {

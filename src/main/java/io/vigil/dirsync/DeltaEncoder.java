@@ -99,12 +99,9 @@ final class DeltaEncoder {
             }
             int n = Math.min(bs, avail);
             if (!haveWeak) {
-                a = 0;
-                s = 0;
-                for (int i = pos; i < pos + n; i++) {
-                    a += win[i] & 0xff;
-                    s += a;
-                }
+                int w0 = Blocks.weak(win, pos, n); // both halves only matter mod 2^16, so unpacking is exact
+                a = w0 & 0xffff;
+                s = w0 >>> 16;
                 haveWeak = true;
             }
             int w = Blocks.pack(a, s);
