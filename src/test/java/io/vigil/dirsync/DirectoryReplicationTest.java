@@ -113,6 +113,16 @@ class DirectoryReplicationTest {
     }
 
     @Test
+    void aTakenPortIsRefusedNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> node(taken.getLocalPort(), 1, "a", DirSyncFixture.KEY))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot open the directory replication port 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("replication.port");
+        }
+    }
+
+    @Test
     void leavingTheSecondRoleStopsPulling() throws Exception {
         int p1 = freePort();
         int p2 = freePort();
