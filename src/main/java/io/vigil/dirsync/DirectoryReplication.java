@@ -33,7 +33,10 @@ public final class DirectoryReplication implements AutoCloseable {
     private final Consumer<String> error;
     private final ScheduledExecutorService puller;
     private final Map<String, DirectoryStatus> status = new ConcurrentHashMap<>();
+    private static final long PROGRESS_LOG_MS = 10_000;
     private ScheduledFuture<?> pulling;
+    private boolean logging; // pull thread only
+    private long nextProgressLog;
     private volatile Effect.ReplicationRole.Role role = Effect.ReplicationRole.Role.NONE;
 
     private DirectoryReplication(ReplicationSection config, DirSyncServer server, byte[] key, Consumer<String> info,
@@ -128,7 +131,7 @@ public final class DirectoryReplication implements AutoCloseable {
 
     private void pull(ReplicationSection.Directory d) {
         try {
-            SyncResult r = client.pull(d.name(), d.path(), p -> update(d, status.get(d.name()).progress(p)),
+            SyncResult r = client.pull(d.name(), d.path(), p -> progress(d, p),
                     () -> role == Effect.ReplicationRole.Role.STANDBY);
             DirectoryStatus before = status.get(d.name());
             update(d, before.done(r, System.currentTimeMillis()));
@@ -143,6 +146,25 @@ public final class DirectoryReplication implements AutoCloseable {
             fail(d, connection ? SyncStatus.CONNECTION_ERROR : SyncStatus.NOT_UPTODATE, e.getMessage());
         } catch (RuntimeException e) {
             fail(d, SyncStatus.NOT_UPTODATE, "internal error: " + e);
+        }
+    }
+
+    /** Status at every report; the log every {@link #PROGRESS_LOG_MS} of a long pass (a full resync). */
+    private void progress(ReplicationSection.Directory d, Progress p) {
+        if (p.filesTotal() > 0) { // a pass that finds nothing to copy must not flicker to "not uptodate"
+            update(d, status.get(d.name()).progress(p));
+        }
+        long now = System.nanoTime();
+        if (p.filesDone() == p.filesTotal()) {
+            logging = false;
+        } else if (!logging) {
+            logging = true;
+            nextProgressLog = now + PROGRESS_LOG_MS * 1_000_000L;
+        } else if (now - nextProgressLog >= 0) {
+            info.accept("directory " + d.name() + ": " + p.percent() + "% (" + p.bytesDone() + " of "
+                    + p.bytesTotal() + " bytes, " + p.filesDone() + " of " + p.filesTotal() + " files)"
+                    + (p.etaMs() >= 0 ? ", about " + (p.etaMs() + 999) / 1000 + " s left" : ""));
+            nextProgressLog = now + PROGRESS_LOG_MS * 1_000_000L;
         }
     }
 
