@@ -9,10 +9,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Gets the JIT to compile AES-GCM and SHA-256 to their CPU-instruction versions before the first
- * large transfer. The JDK only uses those (100x faster) paths once the methods are compiled, and
- * with few, large calls that takes seconds of slow copying; many small calls get there in about
- * half a second. Runs once per JVM, in the background, with a throwaway key.
+ * Starts the JIT on AES-GCM and SHA-256 before the first large transfer. The JDK uses the CPU's
+ * instructions for them only from JIT-compiled callers; until then a frame costs 10-100x more,
+ * and with few, large calls that phase lasts seconds. Many small calls shorten it (measured in
+ * isolation: 0.5 s, then full speed), though under real traffic the JIT may still take the first
+ * gigabyte or so to settle (profiled in bench/resync-dirs). Runs once per JVM, in the background,
+ * with a throwaway key.
  */
 final class CryptoWarmUp {
 
