@@ -57,6 +57,7 @@ final class StatusView {
             row(b, "heartbeat", l.local() + " -> " + l.peer() + ", " + heard(l));
         }
         rejected(b, s.rejectedHeartbeats());
+        directories(b, s.directories());
         resources(b, s.resources());
         for (String w : warnings(n)) {
             wrapped(b, "warning", "! " + w);
@@ -100,6 +101,17 @@ final class StatusView {
         rejected.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
         wrapped(b, "rejected", "heartbeats: " + String.join(", ", parts));
+    }
+
+    /** Replicated directories (issue 3); a node without any shows no row. */
+    private static void directories(StringBuilder b, List<io.vigil.dirsync.DirectoryStatus> dirs) {
+        for (io.vigil.dirsync.DirectoryStatus d : dirs == null ? List.<io.vigil.dirsync.DirectoryStatus>of() : dirs) {
+            String progress = d.bytesTotal() > 0 && d.percent() < 100
+                    ? ", " + d.percent() + "% of " + d.bytesTotal() + " bytes"
+                    + (d.etaMs() >= 0 ? String.format(Locale.ROOT, ", ETA %.1f s", d.etaMs() / 1000.0) : "") : "";
+            wrapped(b, "directory", d.name() + ": " + (d.status() == null ? "-" : d.status().label()) + progress
+                    + (d.detail() == null || d.detail().isBlank() ? "" : " (" + d.detail() + ")"));
+        }
     }
 
     private static void resources(StringBuilder b, List<ResourceStatus> resources) {

@@ -27,7 +27,7 @@ final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
             "failover", "boot", "restart", "resources", "logs",
-            "database");
+            "database", "replication");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
             // A key written twice is almost always a paste mistake; last-one-wins would hide it.
@@ -69,6 +69,8 @@ final class ConfigReader {
                 restart, resources,
                 logs(root.child("logs")),
                 root.child("database").isPresent() ? database(root.child("database").get(), node, heartbeat) : null,
+                root.child("replication").isPresent()
+                        ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
                 file);
     }
 

@@ -67,11 +67,21 @@ final class ConfigWriter {
         if (c.database() != null) {
             database(root.putObject("database"), c.database());
         }
+        if (c.replication() != null) {
+            replication(root.putObject("replication"), c.replication());
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // an in-memory tree of strings and numbers always serialises
         }
+    }
+
+    private static void replication(ObjectNode o, ReplicationSection r) {
+        o.put("port", r.port()).put("bindAddress", r.bindAddress()).put("peerAddress", r.peerAddress())
+                .put("peerPort", r.peerPort()).put("intervalMs", r.intervalMs());
+        ArrayNode dirs = o.putArray("directories");
+        r.directories().forEach(d -> dirs.addObject().put("name", d.name()).put("path", d.path().toString()));
     }
 
     private static void restart(ObjectNode o, RestartSection r) {

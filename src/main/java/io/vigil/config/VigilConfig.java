@@ -19,12 +19,14 @@ import java.util.Map;
  *                   services on both nodes, and status must say so (see {@link #warnings()})
  * @param vip        null when the cluster has no virtual IP
  * @param database   null when Vigil manages no database
+ * @param replication null when no directories are replicated
  * @param sourceFile the file it was read from (absolute), or null when built in code
  */
 public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection peer, AdminSection admin,
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
-                          LogsSection logs, DatabaseSection database, Path sourceFile) {
+                          LogsSection logs, DatabaseSection database, ReplicationSection replication,
+                          Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);

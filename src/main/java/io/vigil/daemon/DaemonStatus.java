@@ -20,6 +20,7 @@ import java.util.Map;
  * @param rejectedHeartbeats datagrams refused on the heartbeat port, by reason
  * @param database      "internal" (replicated by Vigil), "external" (not replicated: no data sync
  *                      to show) or "none"
+ * @param directories  each replicated directory's sync status (empty when none is configured)
  */
 public record DaemonStatus(
         NodeStatus node,
@@ -31,7 +32,8 @@ public record DaemonStatus(
         List<ResourceStatus> resources,
         List<NetworkLink> networks,
         Map<String, Long> rejectedHeartbeats,
-        String database) {
+        String database,
+        List<io.vigil.dirsync.DirectoryStatus> directories) {
 
     /** Whether data sync means anything here (SPEC §5: no sync column with an external database). */
     public boolean replicated() {

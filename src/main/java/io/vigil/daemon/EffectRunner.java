@@ -81,6 +81,7 @@ final class EffectRunner {
                 }
             });
         } else if (effect instanceof Effect.ReplicationRole r) {
+            daemon.followDirectories(r.role());
             replication(r);
         } else if (effect instanceof Effect.SetCheckers c) {
             resources.setCheckersRunning(c.running());

@@ -67,6 +67,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private Watchdog watchdog;
     private LeaseSource witness;
     private DatabaseNode database;
+    private io.vigil.dirsync.DirectoryReplication directories;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -166,6 +167,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         }
+        if (config.replication() != null) {
+            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
+                    moduleLog::info, moduleLog::error);
+        }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
@@ -252,13 +257,24 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 for (Effect effect : out) {
                     effects.run(effect);
                 }
-                status = statusBuilder.build(node.status(), resourceStatus(), transport);
+                status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus());
                 watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
             } catch (RuntimeException ex) {
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
                 moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
             }
         }
+    }
+
+    /** Directory replication (issue 3) follows the replication role; called by {@link EffectRunner}. */
+    void followDirectories(Effect.ReplicationRole.Role role) {
+        if (directories != null) {
+            directories.follow(role);
+        }
+    }
+
+    private List<io.vigil.dirsync.DirectoryStatus> directoryStatus() {
+        return directories == null ? List.of() : directories.status();
     }
 
     /** Called by {@link EffectRunner} for {@link Effect.Reply}. */
@@ -283,7 +299,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     @Override
     public DaemonStatus status() {
         DaemonStatus s = status;
-        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport);
+        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport, directoryStatus());
     }
 
     @Override
@@ -360,6 +376,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         if (witness != null) {
             witness.close();
+        }
+        if (directories != null) {
+            directories.close();
         }
         if (watchdog != null) {
             watchdog.close();
