@@ -26,7 +26,7 @@ import java.util.Set;
 final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
-            "failover", "boot", "restart", "resources", "logs");
+            "failover", "boot", "restart", "resources", "logs", "console");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
             // A key written twice is almost always a paste mistake; last-one-wins would hide it.
@@ -67,6 +67,7 @@ final class ConfigReader {
                 boot(root),
                 restart, resources,
                 logs(root.child("logs")),
+                root.child("console").isPresent() ? console(root.child("console").get()) : null,
                 file);
     }
 
@@ -198,6 +199,17 @@ final class ConfigReader {
         }
         YamlNode n = l.get().mapping(Set.of("maxFileBytes", "keepFiles"));
         return new LogsSection(n.number("maxFileBytes", 10L << 20), n.integer("keepFiles", 5));
+    }
+
+    private ConsoleSection console(YamlNode c) throws ConfigException {
+        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile"));
+        Optional<YamlNode> pw = c.child("password");
+        if (pw.isPresent() && !pw.get().raw().isTextual()) {
+            throw pw.get().error(null, "the password was read as a number or a boolean, not as text",
+                    "Put the password in quotes: password: \"...\"");
+        }
+        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", 9010),
+                c.string("password", null), c.path("passwordFile", base, null));
     }
 
     private ResourceSection resource(YamlNode r) throws ConfigException {

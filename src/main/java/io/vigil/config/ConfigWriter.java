@@ -62,6 +62,16 @@ final class ConfigWriter {
         ArrayNode resources = root.putArray("resources");
         c.resources().forEach(r -> resource(resources.addObject(), r));
         root.putObject("logs").put("maxFileBytes", c.logs().maxFileBytes()).put("keepFiles", c.logs().keepFiles());
+        if (c.console() != null) {
+            ObjectNode k = root.putObject("console").put("bindAddress", c.console().bindAddress())
+                    .put("port", c.console().port());
+            if (c.console().password() != null) {
+                k.put("password", ClusterSection.REDACTED);
+            }
+            if (c.console().passwordFile() != null) {
+                k.put("passwordFile", c.console().passwordFile().toString());
+            }
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -18,12 +18,13 @@ import java.util.Map;
  * @param witness    null when no witness is configured: then a network split runs the
  *                   services on both nodes, and status must say so (see {@link #warnings()})
  * @param vip        null when the cluster has no virtual IP
+ * @param console    null when this node serves no web console / REST API
  * @param sourceFile the file it was read from (absolute), or null when built in code
  */
 public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection peer, AdminSection admin,
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
-                          LogsSection logs, Path sourceFile) {
+                          LogsSection logs, ConsoleSection console, Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);

@@ -59,6 +59,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
     private AdminServer admin;
+    private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
     private WitnessClient witness;
     private Thread loop;
@@ -143,6 +144,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
+        if (config.console() != null) {
+            console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
+        }
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
@@ -244,6 +248,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         running = false;
         ticker.shutdownNow();
+        if (console != null) {
+            console.close();
+        }
         if (admin != null) {
             admin.close();
         }

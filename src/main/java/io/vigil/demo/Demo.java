@@ -21,6 +21,8 @@ import java.util.Locale;
  * a small prompt to break and repair things. Ctrl-C stops everything.
  */
 public final class Demo {
+    /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
+    static final int CONSOLE_PORT = 9010;
     private final LocalCluster cluster;
     private final PrintStream out;
     private final long t0 = System.nanoTime();
@@ -44,6 +46,9 @@ public final class Demo {
             s = s.withWitness(4850);
         }
         LocalCluster cluster = LocalCluster.create(s);
+        Path passwordFile = s.dir().resolve("console-password");
+        String password = LocalCluster.writeConsolePassword(passwordFile);
+        cluster.enableConsole(CONSOLE_PORT, CONSOLE_PORT + 1, passwordFile);
         Demo demo = new Demo(cluster, out);
         Thread hook = new Thread(() -> demo.shutdown(), "vigil-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -59,6 +64,10 @@ public final class Demo {
             return 1;
         }
         demo.banner();
+        out.println("Web console: http://127.0.0.1:" + CONSOLE_PORT + "/ (node1) and http://127.0.0.1:"
+                + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
+        out.println("  (the password is also in " + passwordFile + ", readable only by you)");
+        out.println();
         Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
         watcher.setDaemon(true);
         watcher.start();
