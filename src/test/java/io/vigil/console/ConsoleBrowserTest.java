@@ -48,7 +48,7 @@ class ConsoleBrowserTest {
         Browser.assumeInstalled();
         LocalCluster.deleteTree(dir);
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir)
-                .withPorts(OneNode.freeUdpPair(), freeTcpPair(), freeTcpPair()).withTimings(200, 1000);
+                .withPorts(OneNode.freeUdpPair(), OneNode.freeTcpPair(), OneNode.freeTcpPair()).withTimings(200, 1000);
         cluster = LocalCluster.create(s);
         password = LocalCluster.writeConsolePassword(dir.resolve("console-password"));
         int c1 = OneNode.freeTcp();
@@ -247,19 +247,5 @@ class ConsoleBrowserTest {
             return ((x == NodeState.PRIM && y == NodeState.SECOND) || (x == NodeState.SECOND && y == NodeState.PRIM))
                     && second.node().dataEpoch() == second.node().epoch();
         });
-    }
-
-    /** Admin (and service) ports come in pairs (node N uses port+N-1; the event server +10). */
-    private static int freeTcpPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int p = 20000 + new java.security.SecureRandom().nextInt(20000);
-            try (java.net.ServerSocket a = new java.net.ServerSocket(p); java.net.ServerSocket b = new java.net.ServerSocket(p + 1);
-                 java.net.ServerSocket c = new java.net.ServerSocket(p + 10)) {
-                return p;
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        throw new IOException("no free TCP ports found");
     }
 }

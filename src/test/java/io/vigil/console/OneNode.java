@@ -66,6 +66,20 @@ final class OneNode implements AutoCloseable {
         }
     }
 
+    /** Admin (and service) ports come in pairs (node N uses port+N-1; the event server +10). */
+    static int freeTcpPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = 20000 + new java.security.SecureRandom().nextInt(20000);
+            try (java.net.ServerSocket a = new java.net.ServerSocket(p); java.net.ServerSocket b = new java.net.ServerSocket(p + 1);
+                 java.net.ServerSocket c = new java.net.ServerSocket(p + 10)) {
+                return p;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free TCP ports found");
+    }
+
     static int freeUdpPair() throws IOException {
         for (int i = 0; i < 50; i++) {
             int p = 40000 + new SecureRandom().nextInt(10000);
