@@ -202,14 +202,16 @@ final class ConfigReader {
     }
 
     private ConsoleSection console(YamlNode c) throws ConfigException {
-        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile"));
+        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile", "certificate", "privateKey"));
         Optional<YamlNode> pw = c.child("password");
         if (pw.isPresent() && !pw.get().raw().isTextual()) {
             throw pw.get().error(null, "the password was read as a number or a boolean, not as text",
                     "Put the password in quotes: password: \"...\"");
         }
-        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", 9010),
-                c.string("password", null), c.path("passwordFile", base, null));
+        Path certificate = c.path("certificate", base, null);
+        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", certificate != null ? 9453 : 9010),
+                c.string("password", null), c.path("passwordFile", base, null), certificate,
+                c.path("privateKey", base, null));
     }
 
     private ResourceSection resource(YamlNode r) throws ConfigException {

@@ -175,6 +175,9 @@ final class ConfigValidator {
                         + "or 'password'");
         require(k.password() == null || k.password().length() >= 8, "console.password",
                 "is shorter than 8 characters", "Choose a longer password");
+        require((k.certificate() == null) == (k.privateKey() == null), k.certificate() == null ? "console.certificate"
+                        : "console.privateKey", "HTTPS needs both a certificate and its private key",
+                "Set both 'certificate' and 'privateKey' (PEM files) for HTTPS, or neither for HTTP");
     }
 
     private void port(String path, int port) throws ConfigException {

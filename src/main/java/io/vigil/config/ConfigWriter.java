@@ -71,6 +71,10 @@ final class ConfigWriter {
             if (c.console().passwordFile() != null) {
                 k.put("passwordFile", c.console().passwordFile().toString());
             }
+            if (c.console().https()) {
+                k.put("certificate", c.console().certificate().toString())
+                        .put("privateKey", c.console().privateKey().toString());
+            }
         }
         try {
             return MAPPER.writeValueAsString(root);

@@ -13,12 +13,20 @@ import java.nio.file.Path;
  * @param port         default 9010
  * @param password     the admin password in the file itself, or null
  * @param passwordFile file holding the password or its hash (absolute), or null
+ * @param certificate  PEM server certificate (chain) for HTTPS, or null for plain HTTP
+ * @param privateKey   its unencrypted PKCS#8 PEM key; set together with {@code certificate}
  */
-public record ConsoleSection(String bindAddress, int port, String password, Path passwordFile) {
+public record ConsoleSection(String bindAddress, int port, String password, Path passwordFile, Path certificate,
+                             Path privateKey) {
+
+    /** HTTPS (SPEC §11: 9453) when a certificate is configured, else HTTP (9010). */
+    public boolean https() {
+        return certificate != null;
+    }
 
     @Override
     public String toString() {
         return "ConsoleSection[bindAddress=" + bindAddress + ", port=" + port + ", password="
-                + (password == null ? "null" : ClusterSection.REDACTED) + ", passwordFile=" + passwordFile + "]";
+                + (password == null ? "null" : ClusterSection.REDACTED) + ", passwordFile=" + passwordFile + ", certificate=" + certificate + ", privateKey=" + privateKey + "]";
     }
 }

@@ -2,6 +2,8 @@ package io.vigil.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.vigil.admin.AdminClient;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConsoleSection;
@@ -70,7 +72,8 @@ public final class ConsoleServer implements AutoCloseable {
                     "Write the password itself in the file");
         }
         java.util.function.LongSupplier clock = () -> System.nanoTime() / 1_000_000;
-        Auth auth = new Auth(hash, new Sessions(clock), new LoginGuard(clock), false, log::info, log::error);
+        // Under HTTPS the session cookie is marked Secure, so a browser never sends it over plain HTTP.
+        Auth auth = new Auth(hash, new Sessions(clock), new LoginGuard(clock), c.https(), log::info, log::error);
         byte[] key = config.clusterKey();
         int me = config.node().id();
         String peerHost = config.peer().adminAddress();
@@ -81,7 +84,15 @@ public final class ConsoleServer implements AutoCloseable {
                 config.cluster().name(), config.vip() == null ? null : config.vip().address());
         EventStream events = new EventStream(cluster::snapshot);
         Api api = new Api(auth, cluster, events, config.toYaml(), Clock.systemDefaultZone());
-        HttpServer http = HttpServer.create(new InetSocketAddress(c.bindAddress(), c.port()), 64);
+        HttpServer http;
+        if (c.https()) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(c.bindAddress(), c.port()), 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(Pem.context(config.sourceFile(), c.certificate(),
+                    c.privateKey())));
+            http = https;
+        } else {
+            http = HttpServer.create(new InetSocketAddress(c.bindAddress(), c.port()), 64);
+        }
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "vigil-console-http");
             t.setDaemon(true);
@@ -93,7 +104,7 @@ public final class ConsoleServer implements AutoCloseable {
         cluster.start();
         events.start();
         http.start();
-        log.info("console: web console and REST API on http://" + c.bindAddress() + ":" + server.port() + "/");
+        log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress() + ":" + server.port() + "/");
         return server;
     }
 

@@ -94,7 +94,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ConfigException | RuntimeException e) {
             d.close();
             throw e;
         }

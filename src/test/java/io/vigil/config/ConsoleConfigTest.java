@@ -55,4 +55,15 @@ class ConsoleConfigTest extends ConfigFixture {
         assertThat(c.toYaml()).contains("console:").contains("port: 9011").doesNotContain("s3cret-console-pw");
         assertThat(c.console().toString()).doesNotContain("s3cret-console-pw");
     }
+
+    @Test
+    void httpsNeedsBothCertificateAndKeyAndDefaultsToPort9453() throws Exception {
+        assertThat(error(MINIMAL + "console:\n  passwordFile: f\n  certificate: server.crt\n", "console.privateKey"))
+                .contains("both a certificate and its private key");
+        ConsoleSection c = load(MINIMAL + "console:\n  passwordFile: f\n  certificate: server.crt\n"
+                + "  privateKey: server.key\n").console();
+        assertThat(c.https()).isTrue();
+        assertThat(c.port()).isEqualTo(9453);
+        assertThat(c.privateKey()).isEqualTo(dir.resolve("server.key"));
+    }
 }

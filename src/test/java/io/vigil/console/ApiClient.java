@@ -16,11 +16,17 @@ final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String base;
+    private final HttpClient client;
     String cookie;
     String csrf;
 
     ApiClient(String base) {
+        this(base, HTTP);
+    }
+
+    ApiClient(String base, HttpClient client) {
         this.base = base;
+        this.client = client;
     }
 
     /** Logs in as admin; fails the test if that does not work. */
@@ -68,7 +74,7 @@ final class ApiClient {
         return b;
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -31,6 +31,11 @@ final class OneNode implements AutoCloseable {
     }
 
     static OneNode start(Path dir) throws Exception {
+        return start(dir, "", "http");
+    }
+
+    /** @param consoleExtra more lines of the console: section (two-space indented), e.g. certificate: */
+    static OneNode start(Path dir, String consoleExtra, String scheme) throws Exception {
         LocalCluster.deleteTree(dir);
         Files.createDirectories(dir);
         Path pw = dir.resolve("console-password");
@@ -44,11 +49,12 @@ final class OneNode implements AutoCloseable {
                 + "admin:\n  bindAddress: 127.0.0.1\n  port: " + freeTcp() + "\n"
                 + "heartbeat:\n  intervalMs: 200\n  timeoutMs: 1000\n  basePort: " + freeUdpPair()
                 + "\n  networks:\n    - local: 127.0.0.1\n      peer: 127.0.0.1\n"
-                + "console:\n  bindAddress: 127.0.0.1\n  port: " + console + "\n  passwordFile: " + pw + "\n";
+                + "console:\n  bindAddress: 127.0.0.1\n  port: " + console + "\n  passwordFile: " + pw + "\n"
+                + consoleExtra;
         Path file = dir.resolve("node1.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         NodeDaemon d = NodeDaemon.start(VigilConfig.load(file));
-        return new OneNode(d, "http://127.0.0.1:" + console, password, dir);
+        return new OneNode(d, scheme + "://127.0.0.1:" + console, password, dir);
     }
 
     String moduleLog() throws IOException {
