@@ -85,13 +85,12 @@ public final class ConsoleServer implements AutoCloseable {
         EventStream events = new EventStream(cluster::snapshot);
         Api api = new Api(auth, cluster, events, config.toYaml(), Clock.systemDefaultZone());
         HttpServer http;
-        if (c.https()) {
-            HttpsServer https = HttpsServer.create(new InetSocketAddress(c.bindAddress(), c.port()), 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(Pem.context(config.sourceFile(), c.certificate(),
-                    c.privateKey())));
-            http = https;
-        } else {
-            http = HttpServer.create(new InetSocketAddress(c.bindAddress(), c.port()), 64);
+        try {
+            http = bind(c, config);
+        } catch (java.net.BindException e) {
+            throw new IOException("the console cannot listen on " + c.bindAddress() + ":" + c.port() + " ("
+                    + e.getMessage() + "): another program uses that port, or the address is not this machine's;"
+                    + " change console.port / console.bindAddress", e);
         }
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "vigil-console-http");
@@ -104,8 +103,20 @@ public final class ConsoleServer implements AutoCloseable {
         cluster.start();
         events.start();
         http.start();
-        log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress() + ":" + server.port() + "/");
+        log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress()
+                + ":" + server.port() + "/");
         return server;
+    }
+
+    private static HttpServer bind(ConsoleSection c, VigilConfig config) throws IOException, ConfigException {
+        InetSocketAddress at = new InetSocketAddress(c.bindAddress(), c.port());
+        if (!c.https()) {
+            return HttpServer.create(at, 64);
+        }
+        HttpsServer https = HttpsServer.create(at, 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(Pem.context(config.sourceFile(), c.certificate(),
+                c.privateKey())));
+        return https;
     }
 
     /** The bound port (useful when configured as 0 in tests). */

@@ -36,13 +36,22 @@ final class OneNode implements AutoCloseable {
 
     /** @param consoleExtra more lines of the console: section (two-space indented), e.g. certificate: */
     static OneNode start(Path dir, String consoleExtra, String scheme) throws Exception {
+        return start(dir, consoleExtra, scheme, freeTcp());
+    }
+
+    static OneNode start(Path dir, String consoleExtra, String scheme, int console) throws Exception {
+        return start(dir, consoleExtra, scheme, console, null);
+    }
+
+    /** @param passwordFile a given password file, or null for a new random password */
+    static OneNode start(Path dir, String consoleExtra, String scheme, int console, Path passwordFile)
+            throws Exception {
         LocalCluster.deleteTree(dir);
         Files.createDirectories(dir);
-        Path pw = dir.resolve("console-password");
-        String password = LocalCluster.writeConsolePassword(pw);
+        Path pw = passwordFile != null ? passwordFile : dir.resolve("console-password");
+        String password = passwordFile != null ? null : LocalCluster.writeConsolePassword(pw);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        int console = freeTcp();
         String yaml = "cluster:\n  name: apitest\n  key: \"" + HexFormat.of().formatHex(key) + "\"\n"
                 + "node:\n  id: 1\n  dataDir: " + dir.resolve("node1") + "\n  hostName: node1\n"
                 + "peer:\n  hostName: node2\n  adminAddress: 127.0.0.1\n  adminPort: " + freeTcp() + "\n"
