@@ -41,6 +41,7 @@ class ConsoleBrowserTest {
     private Browser browser;
     private String password;
     private String base1;
+    private String base2;
     private final Path dir = Path.of("target/console-browser").toAbsolutePath();
 
     @BeforeAll
@@ -55,6 +56,7 @@ class ConsoleBrowserTest {
         int c2 = OneNode.freeTcp();
         cluster.enableConsole(c1, c2, dir.resolve("console-password"));
         base1 = "http://127.0.0.1:" + c1;
+        base2 = "http://127.0.0.1:" + c2;
         cluster.start(1);
         cluster.start(2);
         awaitPair();
@@ -151,7 +153,10 @@ class ConsoleBrowserTest {
     @Order(4)
     void theControlTabShowsResourcesAndLogs() throws Exception {
         browser.click("#tab-control");
+        browser.click("#control-nodes button[data-node='" + primNode() + "']");
         browser.visible("#control-body tr[data-resource='mgmt']");
+        await("the PRIM's services running").atMost(Duration.ofSeconds(10)).until(() -> browser.all(
+                "#control-body tr[data-resource='mgmt'] .state.green").size() == 1);
         assertThat(((JavascriptExecutor) browser.driver).executeScript(
                 "return document.querySelector(\"#control-body tr[data-resource='mgmt'] td\").title"))
                 .isEqualTo("Internal name: mgmt");
@@ -162,9 +167,11 @@ class ConsoleBrowserTest {
                 .until(() -> browser.all("#log-lines").size() == 1
                         && browser.byId("log-lines").getText().contains(" I "));
         browser.screenshot("console-control-module-log");
+        // The standby was stopped and started from the console in the test before: its commands log says who.
+        browser.click("#control-nodes button[data-node='" + (3 - primNode()) + "']");
         browser.driver.findElement(By.cssSelector("#control-tabs [data-view='commands']")).click();
         await("commands log").atMost(Duration.ofSeconds(10)).until(() -> browser.all("#log-lines").size() == 1
-                && browser.byId("log-lines").getText().contains("admin (console, 127.0.0.1) | swap"));
+                && browser.byId("log-lines").getText().contains("admin (console, 127.0.0.1) | stop"));
         browser.byId("tab-monitoring").click();
     }
 
@@ -204,10 +211,14 @@ class ConsoleBrowserTest {
                     .isEqualTo("fr");
             fr.screenshot("console-fr");
         }
+        // Node2's own console: either node's console shows the whole cluster.
         try (Browser ja = Browser.open("ja", dir.resolve("downloads-ja"))) {
-            ja.driver.get(base1 + "/");
+            ja.driver.get(base2 + "/");
             assertThat(ja.visible("#login-submit").getText()).isEqualTo("ログイン");
-            ja.login(base1, password);
+            ja.login(base2, password);
+            assertThat(ja.byId("console-node").getText()).isEqualTo("node2 のコンソール");
+            await("both nodes on node2's console").atMost(Duration.ofSeconds(10))
+                    .until(() -> ja.state(1).matches("PRIM|SECOND") && ja.state(2).matches("PRIM|SECOND"));
             assertThat(ja.byId("tab-monitoring").getText()).isEqualTo("監視");
             assertThat(ja.byId("tab-control").getText()).isEqualTo("制御");
             ja.screenshot("console-ja");

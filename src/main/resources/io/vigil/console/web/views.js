@@ -174,7 +174,8 @@
     if (p === 'RUNNING') {
       return 'green';
     }
-    return p === 'STARTING' || p === 'STOPPING' ? 'magenta' : (p === 'FAILED' ? 'red' : 'magenta');
+    // A stopped resource is normal on the standby node: neutral, not a colour that asks for attention.
+    return p === 'STARTING' || p === 'STOPPING' ? 'magenta' : (p === 'FAILED' ? 'red' : 'grey');
   }
 
   V.renderInformation = function (n, snap) {
