@@ -119,6 +119,11 @@ public final class ConsoleServer implements AutoCloseable {
         return https;
     }
 
+    /** The stored form ({@code pbkdf2$...}) of a console password, for {@code vigil config hash-password}. */
+    public static String hashPassword(String password) {
+        return PasswordHash.of(password).encoded();
+    }
+
     /** The bound port (useful when configured as 0 in tests). */
     public int port() {
         return http.getAddress().getPort();

@@ -34,4 +34,20 @@ class ConsoleStartupTest {
                 .isInstanceOf(io.vigil.config.ConfigException.class)
                 .hasMessageContaining("console.passwordFile").hasMessageContaining("is empty");
     }
+
+    @Test
+    void aPasswordFileHoldingTheHashLetsTheOperatorLogIn() throws Exception {
+        Path dir = Path.of("target/console-hashed-password").toAbsolutePath();
+        io.vigil.demo.LocalCluster.deleteTree(dir);
+        Files.createDirectories(dir);
+        Path file = dir.resolve("hashed");
+        Files.writeString(file, ConsoleServer.hashPassword("hashed secret 42") + "\n");
+        try (OneNode node = OneNode.start(dir.resolve("node"), "", "http", OneNode.freeTcp(), file)) {
+            ApiClient admin = new ApiClient(node.base).login("hashed secret 42");
+            org.assertj.core.api.Assertions.assertThat(admin.get("/api/cluster").statusCode()).isEqualTo(200);
+            org.assertj.core.api.Assertions.assertThat(new ApiClient(node.base).post("/api/login",
+                    "{\"user\":\"admin\",\"password\":\"" + Files.readString(file).strip() + "\"}", false)
+                    .statusCode()).as("the hash itself is not a password").isEqualTo(401);
+        }
+    }
 }
