@@ -23,6 +23,13 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v arping >/dev/null 2>&1 || need+=(arping)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v kill >/dev/null 2>&1 || need+=(procps)
+# Web console browser tests: Debian's chromium and its chromedriver (headless); CJK fonts so the
+# Japanese screenshots show text, not boxes.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+# HTTPS console test: a throw-away certificate.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   $SUDO apt-get update -qq

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** `vigil config check|show`: validate or display a node configuration without a running node. */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Check or show a node configuration file.",
-        subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class, HashPasswordCommand.class})
 final class ConfigCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +22,7 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check or show");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check, show or hash-password");
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -27,7 +27,7 @@ final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
             "failover", "boot", "restart", "resources", "logs",
-            "database", "replication");
+            "database", "replication", "console");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
             // A key written twice is almost always a paste mistake; last-one-wins would hide it.
@@ -71,6 +71,7 @@ final class ConfigReader {
                 root.child("database").isPresent() ? database(root.child("database").get(), node, heartbeat) : null,
                 root.child("replication").isPresent()
                         ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
+                root.child("console").isPresent() ? console(root.child("console").get()) : null,
                 file);
     }
 
@@ -236,6 +237,19 @@ final class ConfigReader {
         }
         YamlNode n = l.get().mapping(Set.of("maxFileBytes", "keepFiles"));
         return new LogsSection(n.number("maxFileBytes", 10L << 20), n.integer("keepFiles", 5));
+    }
+
+    private ConsoleSection console(YamlNode c) throws ConfigException {
+        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile", "certificate", "privateKey"));
+        Optional<YamlNode> pw = c.child("password");
+        if (pw.isPresent() && !pw.get().raw().isTextual()) {
+            throw pw.get().error(null, "the password was read as a number or a boolean, not as text",
+                    "Put the password in quotes: password: \"...\"");
+        }
+        Path certificate = c.path("certificate", base, null);
+        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", certificate != null ? 9453 : 9010),
+                c.string("password", null), c.path("passwordFile", base, null), certificate,
+                c.path("privateKey", base, null));
     }
 
     private ResourceSection resource(YamlNode r) throws ConfigException {

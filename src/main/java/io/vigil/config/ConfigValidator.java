@@ -44,6 +44,7 @@ final class ConfigValidator {
         }
         v.require(c.logs().maxFileBytes() >= 4096, "logs.maxFileBytes", "must be at least 4096",
                 "Use a larger size, e.g. 10485760 (10 MiB)");
+        v.console();
         v.require(c.logs().keepFiles() >= 1, "logs.keepFiles", "must be at least 1", "Keep at least one old file");
     }
 
@@ -212,6 +213,26 @@ final class ConfigValidator {
         require(k.fall() >= 1, path + ".fall", "must be at least 1", "Use 3");
         require(k.rise() >= 1, path + ".rise", "must be at least 1", "Use 2");
         require(k.graceMs() >= 0, path + ".graceMs", "must not be negative", "Use 5000");
+    }
+
+    /** SPEC §7: no default password, so an enabled console without one is a configuration error. */
+    private void console() throws ConfigException {
+        ConsoleSection k = c.console();
+        if (k == null) {
+            return;
+        }
+        port("console.port", k.port());
+        ipv4("console.bindAddress", k.bindAddress());
+        require((k.password() == null) != (k.passwordFile() == null), "console.password",
+                k.password() == null ? "the console is enabled but has no password (there is no default)"
+                        : "both password and passwordFile are set",
+                "Set exactly one: 'passwordFile' with the path of a file holding the admin password (recommended), "
+                        + "or 'password'");
+        require(k.password() == null || k.password().length() >= 8, "console.password",
+                "is shorter than 8 characters", "Choose a longer password");
+        require((k.certificate() == null) == (k.privateKey() == null), k.certificate() == null ? "console.certificate"
+                        : "console.privateKey", "HTTPS needs both a certificate and its private key",
+                "Set both 'certificate' and 'privateKey' (PEM files) for HTTPS, or neither for HTTP");
     }
 
     private void port(String path, int port) throws ConfigException {

@@ -70,6 +70,20 @@ final class ConfigWriter {
         if (c.replication() != null) {
             replication(root.putObject("replication"), c.replication());
         }
+        if (c.console() != null) {
+            ObjectNode k = root.putObject("console").put("bindAddress", c.console().bindAddress())
+                    .put("port", c.console().port());
+            if (c.console().password() != null) {
+                k.put("password", ClusterSection.REDACTED);
+            }
+            if (c.console().passwordFile() != null) {
+                k.put("passwordFile", c.console().passwordFile().toString());
+            }
+            if (c.console().https()) {
+                k.put("certificate", c.console().certificate().toString())
+                        .put("privateKey", c.console().privateKey().toString());
+            }
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {

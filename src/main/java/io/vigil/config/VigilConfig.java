@@ -20,13 +20,14 @@ import java.util.Map;
  * @param vip        null when the cluster has no virtual IP
  * @param database   null when Vigil manages no database
  * @param replication null when no directories are replicated
+ * @param console    null when this node serves no web console / REST API
  * @param sourceFile the file it was read from (absolute), or null when built in code
  */
 public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection peer, AdminSection admin,
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
                           LogsSection logs, DatabaseSection database, ReplicationSection replication,
-                          Path sourceFile) {
+                          ConsoleSection console, Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);

@@ -64,6 +64,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
     private AdminServer admin;
+    private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
     private LeaseSource witness;
     private DatabaseNode database;
@@ -115,7 +116,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ConfigException | RuntimeException e) {
             d.close();
             throw e;
         }
@@ -174,6 +175,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
+        if (config.console() != null) {
+            console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
+        }
         loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
@@ -349,6 +353,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         running = false;
         ticker.shutdownNow();
+        if (console != null) {
+            console.close();
+        }
         if (admin != null) {
             admin.close();
         }

@@ -25,6 +25,8 @@ public final class Demo {
     /** node1's PostgreSQL port in the demo; node2 uses the next one. */
     static final int DATABASE_PORT = 15432;
 
+    /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
+    static final int CONSOLE_PORT = 9010;
     private final LocalCluster cluster;
     private final PrintStream out;
     private final long t0 = System.nanoTime();
@@ -68,6 +70,9 @@ public final class Demo {
             java.nio.file.Files.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.key()) + "\n");
             java.nio.file.Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
+        Path passwordFile = s.dir().resolve("console-password");
+        String password = LocalCluster.writeConsolePassword(passwordFile);
+        cluster.enableConsole(CONSOLE_PORT, CONSOLE_PORT + 1, passwordFile);
         Demo demo = new Demo(cluster, out);
         Thread hook = new Thread(() -> demo.shutdown(), "vigil-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -83,6 +88,10 @@ public final class Demo {
             return 1;
         }
         demo.banner();
+        out.println("Web console: http://127.0.0.1:" + CONSOLE_PORT + "/ (node1) and http://127.0.0.1:"
+                + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
+        out.println("  (the password is also in " + passwordFile + ", readable only by you)");
+        out.println();
         Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
         watcher.setDaemon(true);
         watcher.start();

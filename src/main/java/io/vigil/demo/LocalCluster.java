@@ -172,6 +172,31 @@ public final class LocalCluster implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Gives both nodes a web console (SPEC §5): node 1 on {@code port1}, node 2 on {@code port2}, on
+     * their own addresses, login admin with the password in {@code passwordFile}. Call before
+     * {@link #start}; it appends a {@code console:} section to both configuration files.
+     */
+    public void enableConsole(int port1, int port2, Path passwordFile) throws IOException {
+        for (int id = 1; id <= 2; id++) {
+            Files.writeString(config(id), "console:\n  bindAddress: " + address(id) + "\n  port: "
+                    + (id == 1 ? port1 : port2) + "\n  passwordFile: " + passwordFile.toAbsolutePath() + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Writes a new random console password into {@code file}, readable by its owner only; returns it. */
+    public static String writeConsolePassword(Path file) throws IOException {
+        byte[] b = new byte[12];
+        new SecureRandom().nextBytes(b);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        return password;
+    }
+
     public Path config(int id) {
         return s.dir().resolve("node" + id + ".yaml");
     }

@@ -1,0 +1,301 @@
+package io.vigil.console;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.vigil.admin.CommandWords;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.LogPage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON REST API under {@code /api} (documented in {@code openapi.json}). Login first, then
+ * every request carries the session cookie, and every POST the CSRF header. Handlers only read
+ * snapshots and submit commands; answers are always JSON written by {@link Json}, so client
+ * input quoted in an error is escaped.
+ */
+final class Api {
+
+    private static final Pattern NODE_COMMAND = Pattern.compile("/api/nodes/([^/]+)/commands/([^/]+)");
+    private static final Pattern CLUSTER_COMMAND = Pattern.compile("/api/cluster/commands/([^/]+)");
+    private static final Pattern NODE_LOG = Pattern.compile("/api/nodes/([^/]+)/logs/([^/]+)");
+    private static final Pattern NODE_SNAPSHOT = Pattern.compile("/api/nodes/([^/]+)/snapshot");
+
+    private final Auth auth;
+    private final ClusterView cluster;
+    private final EventStream events;
+    private final String configYaml;
+    private final Clock clock;
+
+    /** @param configYaml this node's configuration with secrets redacted, for snapshots */
+    Api(Auth auth, ClusterView cluster, EventStream events, String configYaml, Clock clock) {
+        this.auth = auth;
+        this.cluster = cluster;
+        this.events = events;
+        this.configYaml = configYaml;
+        this.clock = clock;
+    }
+
+    void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/api/openapi.json")) {
+            if (allow(ex, "GET")) {
+                openApi(ex);
+            }
+            return;
+        }
+        if (path.equals("/api/login")) {
+            if (allow(ex, "POST")) {
+                auth.login(ex);
+            }
+            return;
+        }
+        Optional<Sessions.Session> session = auth.require(ex, path.equals("/api/metrics") && method.equals("GET"));
+        if (session.isEmpty()) {
+            return;
+        }
+        route(ex, path, session.get());
+    }
+
+    private void route(HttpExchange ex, String path, Sessions.Session s) throws IOException {
+        Matcher m;
+        switch (path) {
+            case "/api/session" -> {
+                if (allow(ex, "GET")) {
+                    Http.json(ex, 200, Auth.sessionBody(s));
+                }
+            }
+            case "/api/logout" -> {
+                if (allow(ex, "POST")) {
+                    auth.logout(ex, s);
+                }
+            }
+            case "/api/cluster" -> {
+                if (allow(ex, "GET")) {
+                    Http.json(ex, 200, cluster.snapshot());
+                }
+            }
+            case "/api/metrics" -> {
+                if (allow(ex, "GET")) {
+                    Http.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                            Metrics.render(cluster.snapshot(), events.clientCount()).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            case "/api/events" -> {
+                if (allow(ex, "GET")) {
+                    events(ex, s);
+                }
+            }
+            default -> {
+                if ((m = NODE_COMMAND.matcher(path)).matches()) {
+                    if (allow(ex, "POST")) {
+                        nodeCommand(ex, m.group(1), m.group(2));
+                    }
+                } else if ((m = CLUSTER_COMMAND.matcher(path)).matches()) {
+                    if (allow(ex, "POST")) {
+                        clusterCommand(ex, m.group(1));
+                    }
+                } else if ((m = NODE_LOG.matcher(path)).matches()) {
+                    if (allow(ex, "GET")) {
+                        logs(ex, m.group(1), m.group(2));
+                    }
+                } else if ((m = NODE_SNAPSHOT.matcher(path)).matches()) {
+                    if (allow(ex, "GET")) {
+                        snapshot(ex, m.group(1));
+                    }
+                } else {
+                    Http.error(ex, 404, "not-found", "no API endpoint " + Http.printable(path)
+                            + "; see /api/openapi.json");
+                }
+            }
+        }
+    }
+
+    private static boolean allow(HttpExchange ex, String method) throws IOException {
+        String m = ex.getRequestMethod();
+        if (m.equals(method) || (method.equals("GET") && m.equals("HEAD"))) {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", method);
+        Http.error(ex, 405, "method", "use " + method + " for " + Http.printable(ex.getRequestURI().getPath()));
+        return false;
+    }
+
+    private NodeAccess node(HttpExchange ex, String id) throws IOException {
+        NodeAccess n = id.matches("[12]") ? cluster.node(Integer.parseInt(id)) : null;
+        if (n == null) {
+            Http.error(ex, 404, "no-such-node", "no node \"" + Http.printable(id) + "\" in this cluster; use 1 or 2");
+        }
+        return n;
+    }
+
+    /** The command word and argument for a menu action id ("failover-off") or a plain word with {"arg":...}. */
+    private static String[] command(HttpExchange ex, String name) throws IOException {
+        ActionRules.Def def = ActionRules.def(name);
+        if (def != null) {
+            return new String[] {def.word(), def.arg()};
+        }
+        String body = Http.body(ex);
+        String arg = null;
+        if (!body.isBlank()) {
+            try {
+                JsonNode n = Json.MAPPER.readTree(body);
+                arg = n != null && n.hasNonNull("arg") ? n.get("arg").asText() : null;
+            } catch (JacksonException e) {
+                throw new IllegalArgumentException("the body must be JSON such as {\"arg\":\"on\"}");
+            }
+        }
+        CommandWords.parse(name, arg); // throws with a precise message for an unknown word or argument
+        return new String[] {name, arg};
+    }
+
+    private void nodeCommand(HttpExchange ex, String id, String name) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n == null) {
+            return;
+        }
+        String[] c;
+        try {
+            c = command(ex, name);
+        } catch (IllegalArgumentException e) {
+            Http.error(ex, 400, "bad-command", e.getMessage());
+            return;
+        }
+        try {
+            CommandResult r = n.command(c[0], c[1], who(ex));
+            Http.json(ex, r.accepted() ? 200 : 409, r);
+        } catch (NodeAccess.NodeUnavailable e) {
+            Http.error(ex, 502, "node-unreachable", e.getMessage());
+        }
+    }
+
+    /** Cluster actions (SPEC §2 "Start / Stop / Restart ... both"): the same command to each node in turn. */
+    private void clusterCommand(HttpExchange ex, String name) throws IOException {
+        String[] c;
+        try {
+            c = command(ex, name);
+        } catch (IllegalArgumentException e) {
+            Http.error(ex, 400, "bad-command", e.getMessage());
+            return;
+        }
+        List<CommandResult> results = new ArrayList<>();
+        boolean all = true;
+        for (int id = 1; id <= 2; id++) {
+            try {
+                CommandResult r = cluster.node(id).command(c[0], c[1], who(ex));
+                results.add(r);
+                all &= r.accepted();
+            } catch (NodeAccess.NodeUnavailable e) {
+                results.add(new CommandResult(id, c[0], false, e.getMessage()));
+                all = false;
+            }
+        }
+        Http.json(ex, all ? 200 : 409, Map.of("results", results));
+    }
+
+    private void logs(HttpExchange ex, String id, String log) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n == null) {
+            return;
+        }
+        if (!LogPage.LOGS.contains(log)) {
+            Http.error(ex, 404, "no-such-log", "no log \"" + Http.printable(log) + "\"; use one of " + LogPage.LOGS);
+            return;
+        }
+        Map<String, String> q = Http.query(ex);
+        int offset;
+        int limit;
+        try {
+            offset = Integer.parseInt(q.getOrDefault("offset", "0"));
+            limit = Integer.parseInt(q.getOrDefault("limit", "200"));
+        } catch (NumberFormatException e) {
+            Http.error(ex, 400, "bad-query", "offset and limit must be whole numbers");
+            return;
+        }
+        if (offset < 0 || limit < 1 || limit > 5000) {
+            Http.error(ex, 400, "bad-query", "offset must be >= 0 and limit 1..5000 (got " + offset + ", " + limit + ")");
+            return;
+        }
+        try {
+            LogPage page = n.logs(log, "true".equals(q.get("verbose")), offset, limit);
+            if ("true".equals(q.get("download"))) {
+                Http.attachment(ex, "text/plain; charset=utf-8", "node" + n.id() + "-" + log + ".log",
+                        (String.join("\n", page.lines()) + "\n").getBytes(StandardCharsets.UTF_8));
+            } else {
+                Http.json(ex, 200, page);
+            }
+        } catch (NodeAccess.NodeUnavailable e) {
+            Http.error(ex, 502, "node-unreachable", e.getMessage());
+        }
+    }
+
+    private void snapshot(HttpExchange ex, String id) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n == null) {
+            return;
+        }
+        try {
+            byte[] zip = Snapshot.build(n, n.local() ? configYaml : null, clock);
+            Http.attachment(ex, "application/zip", "vigil-snapshot-node" + n.id() + ".zip", zip);
+        } catch (NodeAccess.NodeUnavailable e) {
+            Http.error(ex, 502, "node-unreachable", e.getMessage());
+        }
+    }
+
+    private void events(HttpExchange ex, Sessions.Session s) throws IOException {
+        EventStream.Client client = events.subscribe();
+        if (client == null) {
+            Http.error(ex, 503, "busy", "too many live pages on this console; close some and reload");
+            return;
+        }
+        Http.securityHeaders(ex);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            // Tell the browser to reconnect quickly if the node restarts (SSE retry is in ms).
+            out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (auth.alive(s)) {
+                String frame = client.next(15_000);
+                out.write((frame == null ? ": keep-alive\n\n" : frame).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException gone) {
+            // The page was closed or reloaded: nothing to report.
+        } finally {
+            events.unsubscribe(client);
+            ex.close();
+        }
+    }
+
+    private static void openApi(HttpExchange ex) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream("web/openapi.json")) {
+            if (in == null) {
+                Http.error(ex, 500, "internal", "openapi.json is missing from this build");
+                return;
+            }
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+            Http.send(ex, 200, "application/json; charset=utf-8", in.readAllBytes());
+        }
+    }
+
+    private static String who(HttpExchange ex) {
+        return Auth.USER + " (console, " + Http.remote(ex) + ")";
+    }
+}

@@ -1,0 +1,146 @@
+package io.vigil.console;
+
+import io.vigil.core.NodeState;
+import io.vigil.core.NodeStatus;
+import io.vigil.core.SyncStatus;
+import io.vigil.daemon.DaemonStatus;
+import io.vigil.resource.Phase;
+import io.vigil.resource.ResourceStatus;
+
+import java.util.Map;
+
+/**
+ * {@code GET /api/metrics}: the cluster in the Prometheus text format (version 0.0.4), so the
+ * operators' monitoring can alarm on states, peer reachability, heartbeat loss, failovers and
+ * checker results without scraping the console.
+ */
+final class Metrics {
+
+    private final StringBuilder out = new StringBuilder();
+
+    private Metrics() {
+    }
+
+    static String render(ClusterView.Snapshot s, int sseClients) {
+        Metrics m = new Metrics();
+        m.help("vigil_node_reachable", "1 if the console reaches the node (this node always), 0 if not");
+        for (ClusterView.NodeView n : s.nodes()) {
+            m.sample("vigil_node_reachable", labels("node", n.name()), n.reachable() ? 1 : 0);
+        }
+        m.help("vigil_node_state", "1 for the node's current state (PRIM, SECOND, ALONE, STOP, WAIT), 0 for the others");
+        forEachReachable(s, (n, st) -> {
+            for (NodeState state : NodeState.values()) {
+                m.sample("vigil_node_state", labels("node", n.name(), "state", state.name()),
+                        st.node().state() == state ? 1 : 0);
+            }
+        });
+        m.nodeGauges(s);
+        m.heartbeats(s);
+        m.resources(s);
+        m.help("vigil_console_event_clients", "pages connected to this console's live event stream");
+        m.sample("vigil_console_event_clients", "", sseClients);
+        return m.out.toString();
+    }
+
+    private void nodeGauges(ClusterView.Snapshot s) {
+        help("vigil_peer_present", "1 if the node hears its peer's heartbeats");
+        forEachReachable(s, (n, st) -> sample("vigil_peer_present", labels("node", n.name()),
+                st.node().peerPresent() ? 1 : 0));
+        help("vigil_data_uptodate", "1 if the node's data sync status is uptodate");
+        forEachReachable(s, (n, st) -> sample("vigil_data_uptodate", labels("node", n.name()),
+                st.node().sync() == SyncStatus.UPTODATE ? 1 : 0));
+        help("vigil_failover_enabled", "1 if automatic failover is on");
+        forEachReachable(s, (n, st) -> sample("vigil_failover_enabled", labels("node", n.name()),
+                st.node().failoverEnabled() ? 1 : 0));
+        help("vigil_failovers_recent", "automatic failovers within the flapping window (SPEC §2)");
+        forEachReachable(s, (n, st) -> sample("vigil_failovers_recent", labels("node", n.name()),
+                st.node().recentFailovers()));
+        help("vigil_epoch", "the node's cluster epoch; its data epoch lags it while data is not up to date");
+        forEachReachable(s, (n, st) -> {
+            NodeStatus x = st.node();
+            sample("vigil_epoch", labels("node", n.name(), "kind", "cluster"), x.epoch());
+            sample("vigil_epoch", labels("node", n.name(), "kind", "data"), x.dataEpoch());
+        });
+        help("vigil_uptime_seconds", "time since the node's daemon started");
+        forEachReachable(s, (n, st) -> sample("vigil_uptime_seconds", labels("node", n.name()), st.uptimeMs() / 1000.0));
+    }
+
+    private void heartbeats(ClusterView.Snapshot s) {
+        help("vigil_heartbeat_last_heard_seconds", "time since the last heartbeat on each network (-1: never)");
+        forEachReachable(s, (n, st) -> {
+            for (DaemonStatus.NetworkLink l : st.networks()) {
+                sample("vigil_heartbeat_last_heard_seconds", labels("node", n.name(), "network",
+                        l.local() + "->" + l.peer()), l.lastHeardMsAgo() < 0 ? -1 : l.lastHeardMsAgo() / 1000.0);
+            }
+        });
+        help("vigil_heartbeat_rejected_total", "heartbeat datagrams refused, by reason");
+        forEachReachable(s, (n, st) -> {
+            for (Map.Entry<String, Long> e : st.rejectedHeartbeats().entrySet()) {
+                sample("vigil_heartbeat_rejected_total", labels("node", n.name(), "reason", e.getKey()), e.getValue());
+            }
+        });
+    }
+
+    private void resources(ClusterView.Snapshot s) {
+        help("vigil_resource_up", "1 if the resource runs and its checkers pass");
+        forEachReachable(s, (n, st) -> {
+            for (ResourceStatus r : st.resources()) {
+                sample("vigil_resource_up", labels("node", n.name(), "resource", r.name()),
+                        r.phase() == Phase.RUNNING ? 1 : 0);
+            }
+        });
+        help("vigil_resource_failed", "1 if a checker (or the process) reports the resource failed");
+        forEachReachable(s, (n, st) -> {
+            for (ResourceStatus r : st.resources()) {
+                sample("vigil_resource_failed", labels("node", n.name(), "resource", r.name()),
+                        r.phase() == Phase.FAILED ? 1 : 0);
+            }
+        });
+        help("vigil_resource_restarts_total", "local restarts of the resource");
+        forEachReachable(s, (n, st) -> {
+            for (ResourceStatus r : st.resources()) {
+                sample("vigil_resource_restarts_total", labels("node", n.name(), "resource", r.name()), r.restarts());
+            }
+        });
+    }
+
+    private interface NodeVisitor {
+        void visit(ClusterView.NodeView n, DaemonStatus st);
+    }
+
+    private static void forEachReachable(ClusterView.Snapshot s, NodeVisitor v) {
+        for (ClusterView.NodeView n : s.nodes()) {
+            if (n.status() != null) {
+                v.visit(n, n.status());
+            }
+        }
+    }
+
+    private void help(String name, String text) {
+        out.append("# HELP ").append(name).append(' ').append(text).append('\n');
+        out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter" : " gauge").append('\n');
+    }
+
+    private void sample(String name, String labels, double value) {
+        out.append(name).append(labels).append(' ');
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.append((long) value);
+        } else {
+            out.append(value);
+        }
+        out.append('\n');
+    }
+
+    /** {k="v",...} with the exposition format's escaping of backslash, quote and newline. */
+    static String labels(String... kv) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < kv.length; i += 2) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String v = kv[i + 1].replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+            b.append(kv[i]).append("=\"").append(v).append('"');
+        }
+        return b.append('}').toString();
+    }
+}

@@ -1,0 +1,114 @@
+package io.vigil.console;
+
+import io.vigil.admin.AdminClient;
+import io.vigil.admin.AdminException;
+import io.vigil.admin.CommandWords;
+import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.DaemonStatus;
+import io.vigil.daemon.LogPage;
+import io.vigil.daemon.NodeControl;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One node of the cluster as the console reaches it: this node through {@link NodeControl}, the
+ * peer through its admin channel. Failures surface as {@link NodeUnavailable} with a message for
+ * the operator.
+ */
+interface NodeAccess {
+
+    int id();
+
+    boolean local();
+
+    DaemonStatus status() throws NodeUnavailable;
+
+    LogPage logs(String log, boolean verbose, int offset, int limit) throws NodeUnavailable;
+
+    /** @param word one of {@link CommandWords#WORDS}; {@code arg} as the CLI takes it, or null */
+    CommandResult command(String word, String arg, String who) throws NodeUnavailable;
+
+    /** The node could not be reached or could not answer; the message says why and what to check. */
+    final class NodeUnavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NodeUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** This node, in-process. */
+    record Local(NodeControl control, int id, long commandTimeoutMs) implements NodeAccess {
+        @Override
+        public boolean local() {
+            return true;
+        }
+
+        @Override
+        public DaemonStatus status() {
+            return control.status();
+        }
+
+        @Override
+        public LogPage logs(String log, boolean verbose, int offset, int limit) throws NodeUnavailable {
+            try {
+                return control.logs(log, verbose, offset, limit);
+            } catch (IOException e) {
+                throw new NodeUnavailable("cannot read the " + log + " log of node" + id + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public CommandResult command(String word, String arg, String who) throws NodeUnavailable {
+            try {
+                return control.submit(CommandWords.parse(word, arg), who).get(commandTimeoutMs, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new NodeUnavailable("node" + id + " did not decide on \"" + word + "\" within "
+                        + commandTimeoutMs / 1000 + " s; check its module log", e);
+            } catch (ExecutionException e) {
+                throw new NodeUnavailable("node" + id + " failed while handling \"" + word + "\": " + e.getCause(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NodeUnavailable("the console is shutting down", e);
+            }
+        }
+    }
+
+    /** The peer node, through its admin channel (peer.adminAddress / peer.adminPort). */
+    record Peer(AdminClient client, int id) implements NodeAccess {
+        @Override
+        public boolean local() {
+            return false;
+        }
+
+        @Override
+        public DaemonStatus status() throws NodeUnavailable {
+            try {
+                return client.status();
+            } catch (AdminException e) {
+                throw new NodeUnavailable(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public LogPage logs(String log, boolean verbose, int offset, int limit) throws NodeUnavailable {
+            try {
+                return client.logs(log, verbose, offset, limit);
+            } catch (AdminException e) {
+                throw new NodeUnavailable(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public CommandResult command(String word, String arg, String who) throws NodeUnavailable {
+            try {
+                return client.command(word, arg, who);
+            } catch (AdminException e) {
+                throw new NodeUnavailable(e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.vigil.console;
+
+import io.vigil.daemon.DaemonStatus;
+import io.vigil.daemon.LogPage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The support snapshot of one node (SPEC §2 "Support"), built on demand: a zip holding one dump
+ * folder {@code dump_<date>_<hour>/} with the node's three logs (verbose), its status, and —
+ * for this node — its configuration with the secrets redacted. The peer's dump comes through
+ * its admin channel (status and logs; its configuration stays on the peer).
+ */
+final class Snapshot {
+
+    /** Lines of each log put in a dump: enough for a day of a busy node, small enough for a mail. */
+    static final int LOG_LINES = 5000;
+
+    private Snapshot() {
+    }
+
+    /** @param configYaml this node's redacted configuration, or null for the peer */
+    static byte[] build(NodeAccess node, String configYaml, Clock clock) throws NodeAccess.NodeUnavailable {
+        String dump = "dump_" + LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "/";
+        DaemonStatus status = node.status();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            put(zip, dump + "status.json", Json.write(status));
+            for (String log : LogPage.LOGS) {
+                LogPage page = node.logs(log, true, 0, LOG_LINES);
+                put(zip, dump + log + ".log", String.join("\n", page.lines()) + "\n");
+            }
+            if (configYaml != null) {
+                put(zip, dump + "configuration.yaml", configYaml);
+            }
+            put(zip, "README.txt", "Vigil support snapshot of node" + node.id() + " (" + status.hostName()
+                    + "), version " + status.version() + ".\nSecrets are redacted.\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a zip in memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void put(ZipOutputStream zip, String name, String text) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(text.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+}
