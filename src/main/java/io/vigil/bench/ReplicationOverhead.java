@@ -47,7 +47,7 @@ public final class ReplicationOverhead {
 
     public static void main(String[] args) throws Exception {
         Params p = new Params(Path.of(args.length > 0 ? args[0] : "bench/out/replication-overhead").toAbsolutePath(),
-                intArg(args, 1, 5), intArg(args, 2, 10), intArg(args, 3, 8), intArg(args, 4, 4), intArg(args, 5, 20));
+                intArg(args, 1, 9), intArg(args, 2, 10), intArg(args, 3, 8), intArg(args, 4, 4), intArg(args, 5, 20));
         PgAvailability.require();
         for (int port : List.of(DB_PORT, DB_PORT + 1, DB_PORT + 10, DB_PORT + 11, 47100, 47101, 46100, 46101, 28780)) {
             requireFree(port);
@@ -72,6 +72,9 @@ public final class ReplicationOverhead {
             onManual.init(p.scale());
             describe("vigil ", onVigil);
             describe("manual", onManual);
+            compareSettings("primaries", onVigil, onManual);
+            compareSettings("standbys", new PgBench("127.0.0.1", DB_PORT + (3 - prim) - 1, Databases.ADMIN_USER,
+                    Databases.adminPassword(cluster.key())), hand.standbyClient());
             // One unrecorded run each: the first run after the load is slower (cold caches, the
             // first writes after the load's checkpoint), whichever pair it is.
             round(onVigil);
@@ -109,6 +112,22 @@ public final class ReplicationOverhead {
                 on.port(), on.queryText("SHOW synchronous_standby_names"), on.queryText("SHOW synchronous_commit"),
                 on.queryText("SELECT string_agg(application_name || ' ' || state || ' ' || sync_state, ', ')"
                         + " FROM pg_stat_replication"));
+    }
+
+    /**
+     * Prints every server setting in which the two pairs differ (on stderr): the comparison is
+     * only fair if nothing but what Vigil is supposed to set differs.
+     */
+    private static void compareSettings(String what, PgBench vigil, PgBench manual) {
+        String sql = "SELECT string_agg(name || '=' || setting, E'\\n' ORDER BY name) FROM pg_settings"
+                + " WHERE source NOT IN ('default', 'override') AND name NOT IN ('port', 'cluster_name',"
+                + " 'data_directory', 'config_file', 'hba_file', 'ident_file', 'unix_socket_directories',"
+                + " 'primary_conninfo', 'synchronous_standby_names', 'application_name')";
+        List<String> v = List.of(vigil.queryText(sql).split("\n"));
+        List<String> m = List.of(manual.queryText(sql).split("\n"));
+        List<String> onlyVigil = v.stream().filter(x -> !m.contains(x)).toList();
+        List<String> onlyManual = m.stream().filter(x -> !v.contains(x)).toList();
+        System.err.printf("settings of the %s: only Vigil's %s, only the manual one's %s%n", what, onlyVigil, onlyManual);
     }
 
     /** A checkpoint first, so no round inherits the previous round's dirty buffers. */
@@ -202,6 +221,10 @@ public final class ReplicationOverhead {
                 Thread.sleep(200);
             }
             return client;
+        }
+
+        PgBench standbyClient() {
+            return new PgBench("127.0.0.1", DB_PORT + 11, standby.config().adminUser(), standby.config().adminPassword());
         }
 
         boolean isSynchronous() {

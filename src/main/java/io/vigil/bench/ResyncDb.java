@@ -56,7 +56,7 @@ public final class ResyncDb {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "bench/out/resync-db").toAbsolutePath();
         int scale = args.length > 1 ? Integer.parseInt(args[1]) : 70;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         PgAvailability.require();
         Cmd.run(List.of("rsync", "--version"));
         Cmd.removeTree(dir);
