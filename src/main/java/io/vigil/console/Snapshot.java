@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
  * for this node — its configuration with the secrets redacted. The peer's dump comes through
  * its admin channel (status and logs; its configuration stays on the peer).
  */
-final class Snapshot {
+public final class Snapshot {
 
     /** Lines of each log put in a dump: enough for a day of a busy node, small enough for a mail. */
     static final int LOG_LINES = 5000;
@@ -47,6 +47,24 @@ final class Snapshot {
             throw new UncheckedIOException("writing a zip in memory failed", e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The same snapshot, built by the CLI from a node's admin channel (`vigil snapshot`).
+     *
+     * @param configYaml the node's redacted configuration when the CLI has it, else null
+     */
+    public static byte[] overAdminChannel(io.vigil.admin.AdminClient client, int nodeId, String configYaml)
+            throws io.vigil.admin.AdminException {
+        try {
+            return build(new NodeAccess.Peer(client, nodeId), configYaml, Clock.systemDefaultZone());
+        } catch (NodeAccess.NodeUnavailable e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof io.vigil.admin.AdminException a) {
+                throw a;
+            }
+            throw new io.vigil.admin.AdminException(io.vigil.admin.AdminException.Kind.UNREACHABLE, e.getMessage(), e);
+        }
     }
 
     private static void put(ZipOutputStream zip, String name, String text) throws IOException {

@@ -1,0 +1,68 @@
+package io.vigil.cli;
+
+import io.vigil.admin.AdminException;
+import io.vigil.config.VigilConfig;
+import io.vigil.console.Snapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `vigil snapshot`: the console's Support snapshot (SPEC §2), from the command line. */
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = "Download a support snapshot of a node (or both with --cluster): a zip with its three logs,"
+                + " its status and, for the local node, its configuration with the secrets redacted.")
+final class SnapshotCommand extends NodeClientCommand {
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".",
+            description = "Folder to write vigil-snapshot-node<N>-<time>.zip into (default: current folder).")
+    Path out;
+
+    @Override
+    int execute() throws CliException {
+        VigilConfig config = config();
+        byte[] key = ConfigFiles.key(config);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Target t : targets(config)) {
+            try {
+                String yaml = t.nodeId() == config.node().id() ? config.toYaml() : null;
+                byte[] zip = Snapshot.overAdminChannel(client(t, key, STATUS_TIMEOUT_MS), t.nodeId(), yaml);
+                Path file = out.resolve("vigil-snapshot-node" + t.nodeId() + "-" + stamp + ".zip");
+                Files.createDirectories(out);
+                Files.write(file, zip);
+                Map<String, Object> written = new LinkedHashMap<>();
+                written.put("nodeId", t.nodeId());
+                written.put("file", file.toAbsolutePath().toString());
+                written.put("bytes", zip.length);
+                outcomes.add(new Outcome(t, written, null));
+            } catch (AdminException e) {
+                outcomes.add(new Outcome(t, null, e));
+            } catch (IOException e) {
+                throw new CliException(ExitCode.USAGE, "cannot write the snapshot into " + out + ": " + e.getMessage());
+            }
+        }
+        if (options.json) {
+            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
+        }
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
+            } else if (!options.json) {
+                Map<?, ?> w = (Map<?, ?>) o.value();
+                out().println("node " + o.target().nodeId() + ": snapshot written to " + w.get("file")
+                        + " (" + w.get("bytes") + " bytes)");
+            }
+        }
+        out().flush();
+        return worst(outcomes);
+    }
+}
