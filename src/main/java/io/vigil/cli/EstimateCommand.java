@@ -1,10 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.admin.AdminException;
-import io.vigil.config.VigilConfig;
 import io.vigil.replication.ResyncEstimate;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -21,29 +18,8 @@ final class EstimateCommand extends NodeClientCommand {
 
     @Override
     int execute() throws CliException {
-        VigilConfig config = config();
-        byte[] key = ConfigFiles.key(config);
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Target t : targets(config)) {
-            try {
-                outcomes.add(new Outcome(t, client(t, key, ESTIMATE_TIMEOUT_MS).estimate(), null));
-            } catch (AdminException e) {
-                outcomes.add(new Outcome(t, null, e));
-            }
-        }
-        if (options.json) {
-            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
-        }
-        for (Outcome o : outcomes) {
-            if (o.error() != null) {
-                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
-            } else if (!options.json) {
-                ResyncEstimate e = (ResyncEstimate) o.value();
-                out().println("node " + o.target().nodeId() + ": " + describe(e));
-            }
-        }
-        out().flush();
-        return worst(outcomes);
+        List<Outcome> outcomes = askTargets(config(), ESTIMATE_TIMEOUT_MS, (client, t) -> client.estimate());
+        return report(outcomes, o -> out().println("node " + o.target().nodeId() + ": " + describe((ResyncEstimate) o.value())));
     }
 
     static String describe(ResyncEstimate e) {

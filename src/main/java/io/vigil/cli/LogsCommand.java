@@ -1,10 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.admin.AdminException;
-import io.vigil.config.VigilConfig;
 import io.vigil.daemon.LogPage;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,30 +28,12 @@ final class LogsCommand extends NodeClientCommand {
         if (!LogPage.LOGS.contains(log)) {
             throw new CliException(ExitCode.USAGE, "unknown log '" + log + "': use one of " + LogPage.LOGS);
         }
-        VigilConfig config = config();
-        byte[] key = ConfigFiles.key(config);
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Target t : targets(config)) {
-            try {
-                outcomes.add(new Outcome(t, client(t, key, STATUS_TIMEOUT_MS).logs(log, verbose, 0, lines), null));
-            } catch (AdminException e) {
-                outcomes.add(new Outcome(t, null, e));
+        List<Outcome> outcomes = askTargets(config(), STATUS_TIMEOUT_MS, (client, t) -> client.logs(log, verbose, 0, lines));
+        return report(outcomes, o -> {
+            if (options.cluster) {
+                out().println("== node " + o.target().nodeId() + " " + log + " log ==");
             }
-        }
-        if (options.json) {
-            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
-        }
-        for (Outcome o : outcomes) {
-            if (o.error() != null) {
-                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
-            } else if (!options.json) {
-                if (options.cluster) {
-                    out().println("== node " + o.target().nodeId() + " " + log + " log ==");
-                }
-                ((LogPage) o.value()).lines().forEach(out()::println);
-            }
-        }
-        out().flush();
-        return worst(outcomes);
+            ((LogPage) o.value()).lines().forEach(out()::println);
+        });
     }
 }

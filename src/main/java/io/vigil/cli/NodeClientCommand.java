@@ -94,6 +94,45 @@ abstract class NodeClientCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** What to ask one node over its admin channel. */
+    @FunctionalInterface
+    interface Ask {
+        Object ask(AdminClient client, Target target) throws AdminException;
+    }
+
+    /** Asks each selected node (--node / --cluster), keeping each answer or failure. */
+    List<Outcome> askTargets(VigilConfig config, int timeoutMs, Ask ask) throws CliException {
+        byte[] key = ConfigFiles.key(config);
+        List<Outcome> outcomes = new java.util.ArrayList<>();
+        for (Target t : targets(config)) {
+            try {
+                outcomes.add(new Outcome(t, ask.ask(client(t, key, timeoutMs), t), null));
+            } catch (AdminException e) {
+                outcomes.add(new Outcome(t, null, e));
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Prints the answers (JSON with --json, else {@code text} per node; failures on stderr) and
+     * returns the worst exit code.
+     */
+    int report(List<Outcome> outcomes, java.util.function.Consumer<Outcome> text) {
+        if (options.json) {
+            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
+        }
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
+            } else if (!options.json) {
+                text.accept(o);
+            }
+        }
+        out().flush();
+        return worst(outcomes);
+    }
+
     /** The worst exit code among the outcomes: the cluster command fails if any node failed. */
     static int worst(List<Outcome> outcomes) {
         int code = ExitCode.OK;

@@ -1,10 +1,7 @@
 package io.vigil.cli;
 
-import io.vigil.admin.AdminException;
-import io.vigil.config.VigilConfig;
 import io.vigil.daemon.DaemonStatus;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -16,33 +13,15 @@ final class StatusCommand extends NodeClientCommand {
 
     @Override
     int execute() throws CliException {
-        VigilConfig config = config();
-        byte[] key = ConfigFiles.key(config);
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Target t : targets(config)) {
-            try {
-                outcomes.add(new Outcome(t, client(t, key, STATUS_TIMEOUT_MS).status(), null));
-            } catch (AdminException e) {
-                outcomes.add(new Outcome(t, null, e));
-            }
-        }
-        if (options.json) {
-            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
-        }
+        List<Outcome> outcomes = askTargets(config(), STATUS_TIMEOUT_MS, (client, t) -> client.status());
         StatusView view = new StatusView(terminal().ansi());
-        boolean first = true;
-        for (Outcome o : outcomes) {
-            if (o.error() != null) {
-                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
-            } else if (!options.json) {
-                if (!first) {
-                    out().println();
-                }
-                out().print(view.render((DaemonStatus) o.value()));
-                first = false;
+        boolean[] first = {true};
+        return report(outcomes, o -> {
+            if (!first[0]) {
+                out().println();
             }
-        }
-        out().flush();
-        return worst(outcomes);
+            out().print(view.render((DaemonStatus) o.value()));
+            first[0] = false;
+        });
     }
 }
