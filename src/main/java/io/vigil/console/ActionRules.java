@@ -39,6 +39,7 @@ final class ActionRules {
     static Map<String, Availability> unreachable() {
         Map<String, Availability> m = new LinkedHashMap<>();
         DEFS.forEach(d -> m.put(d.id(), new Availability(false, "reason.unreachable")));
+        m.put("estimate", new Availability(false, "reason.unreachable"));
         return m;
     }
 
@@ -53,6 +54,8 @@ final class ActionRules {
         m.put("swap", when(swapWhy == null, swapWhy));
         m.put("swap-without-sync", when(swapWhy == null, swapWhy));
         m.put("force-start", when(!s.runsServices(), "reason.alreadyRunsServices"));
+        // Not a command: a measurement (GET /api/nodes/{id}/estimate), on the node a resync would target.
+        m.put("estimate", when(!s.runsServices(), "reason.estimateOnSource"));
         m.put("failover-on", when(!n.failoverEnabled(), "reason.alreadyOn"));
         m.put("failover-off", when(n.failoverEnabled(), "reason.alreadyOff"));
         for (BootMode b : BootMode.values()) {

@@ -32,6 +32,7 @@ final class Api {
     private static final Pattern CLUSTER_COMMAND = Pattern.compile("/api/cluster/commands/([^/]+)");
     private static final Pattern NODE_LOG = Pattern.compile("/api/nodes/([^/]+)/logs/([^/]+)");
     private static final Pattern NODE_SNAPSHOT = Pattern.compile("/api/nodes/([^/]+)/snapshot");
+    private static final Pattern NODE_ESTIMATE = Pattern.compile("/api/nodes/([^/]+)/estimate");
 
     private final Auth auth;
     private final ClusterView cluster;
@@ -111,6 +112,10 @@ final class Api {
                 } else if ((m = NODE_LOG.matcher(path)).matches()) {
                     if (allow(ex, "GET")) {
                         logs(ex, m.group(1), m.group(2));
+                    }
+                } else if ((m = NODE_ESTIMATE.matcher(path)).matches()) {
+                    if (allow(ex, "GET")) {
+                        estimate(ex, m.group(1));
                     }
                 } else if ((m = NODE_SNAPSHOT.matcher(path)).matches()) {
                     if (allow(ex, "GET")) {
@@ -237,6 +242,20 @@ final class Api {
             } else {
                 Http.json(ex, 200, page);
             }
+        } catch (NodeAccess.NodeUnavailable e) {
+            Http.error(ex, 502, "node-unreachable", e.getMessage());
+        }
+    }
+
+    private void estimate(HttpExchange ex, String id) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n == null) {
+            return;
+        }
+        try {
+            Http.json(ex, 200, n.estimate());
+        } catch (IllegalStateException e) {
+            Http.error(ex, 409, "refused", e.getMessage());
         } catch (NodeAccess.NodeUnavailable e) {
             Http.error(ex, 502, "node-unreachable", e.getMessage());
         }

@@ -31,6 +31,13 @@ interface NodeAccess {
     /** @param word one of {@link CommandWords#WORDS}; {@code arg} as the CLI takes it, or null */
     CommandResult command(String word, String arg, String who) throws NodeUnavailable;
 
+    /**
+     * Expert "estimate data sync" (SPEC §2).
+     *
+     * @throws IllegalStateException when the node cannot measure it, with its reason
+     */
+    io.vigil.replication.ResyncEstimate estimate() throws NodeUnavailable;
+
     /** The node could not be reached or could not answer; the message says why and what to check. */
     final class NodeUnavailable extends Exception {
         private static final long serialVersionUID = 1L;
@@ -75,6 +82,11 @@ interface NodeAccess {
                 throw new NodeUnavailable("the console is shutting down", e);
             }
         }
+
+        @Override
+        public io.vigil.replication.ResyncEstimate estimate() {
+            return control.estimate();
+        }
     }
 
     /** The peer node, through its admin channel (peer.adminAddress / peer.adminPort). */
@@ -107,6 +119,18 @@ interface NodeAccess {
             try {
                 return client.command(word, arg, who);
             } catch (AdminException e) {
+                throw new NodeUnavailable(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public io.vigil.replication.ResyncEstimate estimate() throws NodeUnavailable {
+            try {
+                return client.estimate();
+            } catch (AdminException e) {
+                if (e.kind() == AdminException.Kind.REFUSED) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
                 throw new NodeUnavailable(e.getMessage(), e);
             }
         }

@@ -42,7 +42,9 @@ class ActionRulesTest {
             "PRIM,   SECOND, boot-keep,   reason.current",
             "PRIM,   SECOND, boot-disabled, -",
             "PRIM,   SECOND, checkers-resume, reason.notSuspended",
-            "PRIM,   SECOND, checkers-start, reason.alreadyRunning"})
+            "PRIM,   SECOND, checkers-start, reason.alreadyRunning",
+            "PRIM,   SECOND, estimate, reason.estimateOnSource",
+            "SECOND, PRIM,   estimate, "})
     void availability(NodeState state, NodeState peer, String action, String reason) {
         Map<String, ActionRules.Availability> a = ActionRules.of(node(state), peer == null ? null : node(peer));
         assertThat(a.get(action).enabled()).isEqualTo(reason == null);
@@ -52,7 +54,11 @@ class ActionRulesTest {
     @Test
     void everyEntryIsAnsweredAndMapsToACommandTheNodeAccepts() {
         Map<String, ActionRules.Availability> a = ActionRules.of(node(NodeState.PRIM), node(NodeState.SECOND));
-        assertThat(a.keySet()).containsExactlyElementsOf(ActionRules.DEFS.stream().map(ActionRules.Def::id).toList());
+        java.util.List<String> commands = ActionRules.DEFS.stream().map(ActionRules.Def::id).toList();
+        java.util.List<String> expected = new java.util.ArrayList<>(commands);
+        expected.add(expected.indexOf("force-start") + 1, "estimate"); // a measurement, not a command
+        assertThat(a.keySet()).containsExactlyElementsOf(expected);
+        assertThat(ActionRules.unreachable().keySet()).containsExactlyInAnyOrderElementsOf(expected);
         for (ActionRules.Def d : ActionRules.DEFS) {
             assertThat(io.vigil.admin.CommandWords.parse(d.word(), d.arg())).as(d.id()).isNotNull();
         }

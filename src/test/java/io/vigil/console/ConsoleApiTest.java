@@ -203,6 +203,17 @@ class ConsoleApiTest {
     }
 
     @Test
+    void estimatingADataSyncSaysWhyItCannotBeMeasuredHereOrThereAndMovesNothing() throws Exception {
+        ApiClient admin = admin();
+        HttpResponse<String> local = admin.get("/api/nodes/1/estimate");
+        assertThat(local.statusCode()).isEqualTo(409);
+        assertThat(local.body()).contains("no replicated database is configured");
+        HttpResponse<String> peer = admin.get("/api/nodes/2/estimate");
+        assertThat(peer.statusCode()).isEqualTo(502);
+        assertThat(peer.body()).contains("cannot reach the vigil admin channel");
+    }
+
+    @Test
     void aCommandGoesThroughTheNodeAndIntoItsCommandsLog() throws Exception {
         ApiClient admin = admin();
         HttpResponse<String> off = admin.post("/api/nodes/1/commands/failover-off", "", true);

@@ -146,6 +146,10 @@
 
   async function nodeAction(node, action) {
     V.closeMenus();
+    if (action === 'estimate') {
+      estimate(node);
+      return;
+    }
     const ok = await confirmThen(t('confirm.title', {action: t('menu.' + action), node: node.name}),
       t('confirm.' + action, names(node)), DANGEROUS.includes(action));
     if (!ok) {
@@ -169,6 +173,21 @@
     } else {
       report(r);
     }
+  }
+
+  // Expert "estimate data sync": a measurement, not a command, so no confirmation.
+  async function estimate(node) {
+    const r = await api('GET', '/api/nodes/' + node.id + '/estimate').catch(e => ({status: 0, data: {error: e.message}}));
+    if (r.status === 200) {
+      toast(t('result.estimate', {node: node.name, method: t('estimate.' + r.data.method),
+        bytes: formatBytes(r.data.bytes), detail: r.data.detail}), false);
+    } else {
+      report(r);
+    }
+  }
+
+  function formatBytes(b) {
+    return b < 10240 ? b + ' B' : b < 10485760 ? (b / 1024).toFixed(1) + ' KiB' : (b / 1048576).toFixed(1) + ' MiB';
   }
 
   function report(r) {

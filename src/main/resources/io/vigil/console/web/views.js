@@ -47,7 +47,7 @@
 
   const MENU = [
     {items: ['start', 'stop', 'restart', 'swap']},
-    {group: 'menu.expert', items: ['swap-without-sync', 'force-start']},
+    {group: 'menu.expert', items: ['swap-without-sync', 'force-start', 'estimate']},
     {group: 'menu.admin', items: ['failover-on', 'failover-off', 'boot-keep', 'boot-enabled', 'boot-disabled',
       'checkers-suspend', 'checkers-resume', 'checkers-start', 'checkers-stop']},
   ];
