@@ -96,6 +96,18 @@ final class Metrics {
                         r.phase() == Phase.FAILED ? 1 : 0);
             }
         });
+        help("vigil_resync_percent", "progress of a resync in progress on the node (database, or a replicated directory)");
+        forEachReachable(s, (n, st) -> {
+            if (st.databaseResync() != null) {
+                sample("vigil_resync_percent", labels("node", n.name(), "target", "database"), st.databaseResync().percent());
+            }
+            for (io.vigil.dirsync.DirectoryStatus d : st.directories() == null ? java.util.List.<io.vigil.dirsync.DirectoryStatus>of()
+                    : st.directories()) {
+                if (d.status() == io.vigil.core.SyncStatus.NOT_UPTODATE) {
+                    sample("vigil_resync_percent", labels("node", n.name(), "target", "directory:" + d.name()), d.percent());
+                }
+            }
+        });
         help("vigil_resource_restarts_total", "local restarts of the resource");
         forEachReachable(s, (n, st) -> {
             for (ResourceStatus r : st.resources()) {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param database      "internal" (replicated by Vigil), "external" (not replicated: no data sync
  *                      to show) or "none"
  * @param directories  each replicated directory's sync status (empty when none is configured)
+ * @param databaseResync the database resync in progress on this node, or null
  */
 public record DaemonStatus(
         NodeStatus node,
@@ -33,7 +34,8 @@ public record DaemonStatus(
         List<NetworkLink> networks,
         Map<String, Long> rejectedHeartbeats,
         String database,
-        List<io.vigil.dirsync.DirectoryStatus> directories) {
+        List<io.vigil.dirsync.DirectoryStatus> directories,
+        io.vigil.replication.DatabaseNode.Progress databaseResync) {
 
     /** Whether data sync means anything here (SPEC §5: no sync column with an external database). */
     public boolean replicated() {

@@ -261,7 +261,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 for (Effect effect : out) {
                     effects.run(effect);
                 }
-                status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus());
+                status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus(),
+                        database == null ? null : database.status().progress());
                 watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
             } catch (RuntimeException ex) {
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
@@ -303,7 +304,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     @Override
     public DaemonStatus status() {
         DaemonStatus s = status;
-        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport, directoryStatus());
+        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport, directoryStatus(), null);
     }
 
     @Override

@@ -22,7 +22,7 @@ final class StatusBuilder {
     }
 
     DaemonStatus build(NodeStatus node, List<ResourceStatus> resources, UdpHeartbeatTransport transport,
-                       List<io.vigil.dirsync.DirectoryStatus> directories) {
+                       List<io.vigil.dirsync.DirectoryStatus> directories, io.vigil.replication.DatabaseNode.Progress databaseResync) {
         long now = System.nanoTime();
         List<DaemonStatus.NetworkLink> links = new ArrayList<>();
         Map<String, Long> rejected = new LinkedHashMap<>();
@@ -37,6 +37,6 @@ final class StatusBuilder {
         return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
                 Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
                 Map.copyOf(rejected), config.database() == null ? "none"
-                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories));
+                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories), databaseResync);
     }
 }

@@ -317,7 +317,7 @@ class VigilCommandTest extends CliFixture {
                 n.peerSync(), n.failoverEnabled(), n.errorDetectionSuspended(), n.checkersRunning(), n.bootMode(),
                 n.witnessConfigured(), n.forced(), n.recentFailovers(), java.util.List.of(), n.leaseRemainingMs());
         return new DaemonStatus(node, s.hostName(), s.peerHostName(), s.clusterName(), s.version(), s.uptimeMs(),
-                s.resources(), s.networks(), s.rejectedHeartbeats(), s.database(), s.directories());
+                s.resources(), s.networks(), s.rejectedHeartbeats(), s.database(), s.directories(), s.databaseResync());
     }
 
     private static Terminal terminalTyping(String input) {
