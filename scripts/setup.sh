@@ -14,6 +14,7 @@ command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)   # NetAdminProcessTest drops CAP_NET_ADMIN
 # The cluster database: PostgreSQL 15 (Debian 12's own version); Vigil runs it as the
 # non-root 'postgres' user, on its own ports, next to the package's cluster.
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)

@@ -53,6 +53,12 @@ public final class AdminClient {
         return convert(exchange(request).get("status"), DaemonStatus.class, "status");
     }
 
+    /** Expert action "estimate data sync"; see {@link io.vigil.daemon.NodeControl#estimate}. */
+    public io.vigil.replication.ResyncEstimate estimate() throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "estimate");
+        return convert(exchange(request).get("estimate"), io.vigil.replication.ResyncEstimate.class, "estimate");
+    }
+
     /** Reads one of the node's logs; see {@link io.vigil.daemon.NodeControl#logs}. */
     public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "logs").put("log", log)

@@ -93,9 +93,12 @@ final class RequestHandler {
         if ("logs".equals(op)) {
             return logs(request);
         }
+        if ("estimate".equals(op)) {
+            return estimate();
+        }
         if (!"command".equals(op)) {
-            return error("bad-request", op == null ? "missing \"op\"; expected \"status\", \"logs\" or \"command\""
-                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected \"status\", \"logs\" or \"command\"");
+            return error("bad-request", op == null ? "missing \"op\"; expected " + OPS
+                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected " + OPS);
         }
         Command command;
         try {
@@ -104,6 +107,18 @@ final class RequestHandler {
             return error("bad-request", e.getMessage());
         }
         return submit(command, who(text(request, "who")));
+    }
+
+    private static final String OPS = "\"status\", \"logs\", \"estimate\" or \"command\"";
+
+    private Map<String, Object> estimate() {
+        try {
+            Map<String, Object> ok = ok();
+            ok.put("estimate", control.estimate());
+            return ok;
+        } catch (IllegalStateException e) {
+            return error("refused", e.getMessage());
+        }
     }
 
     private Map<String, Object> logs(JsonNode request) {

@@ -45,6 +45,12 @@ final class ConfigCommand implements Runnable {
                 for (String w : c.warnings()) {
                     out.println("warning: " + w);
                 }
+                if (c.vip() != null) {
+                    // A warning, not an error: the node may run under another user or with systemd's
+                    // AmbientCapabilities, which this checking process does not have.
+                    io.vigil.vip.NetAdminCapability.problem(c.vip().address()).ifPresent(p ->
+                            out.println("warning: a node started like this command would refuse to start: " + p));
+                }
                 return ExitCode.OK;
             } catch (CliException e) {
                 spec.commandLine().getErr().println(e.getMessage());
@@ -61,8 +67,7 @@ final class ConfigCommand implements Runnable {
                     + c.peer().adminAddress() + ":" + c.peer().adminPort() + ", admin channel "
                     + c.admin().bindAddress() + ":" + c.admin().port() + ", " + c.heartbeat().networks().size()
                     + " heartbeat network(s), " + c.resources().size() + " resource(s), "
-                    + (c.witness() == null ? "no witness" : "witness " + c.witness().address() + ":"
-                    + c.witness().port());
+                    + (c.witness() == null ? "no witness" : c.witness().describe());
         }
     }
 

@@ -24,8 +24,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--witness", description = "Also run a witness (UDP 4850): split-brain protection and self-fencing.")
     boolean witness;
 
+    @Option(names = "--no-database", description = "Do not run the replicated PostgreSQL on each node.")
+    boolean noDatabase;
+
     @Override
     public Integer call() throws Exception {
-        return Demo.run(dir, fast, witness, System.in, System.out);
+        return Demo.run(dir, fast, witness, !noDatabase, System.in, System.out);
     }
 }

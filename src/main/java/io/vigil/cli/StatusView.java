@@ -32,11 +32,16 @@ final class StatusView {
                 .append(state(n)).append("   cluster ").append(s.clusterName()).append(", vigil ").append(s.version())
                 .append(", up ").append(duration(s.uptimeMs())).append('\n');
         row(b, "reason", n.reason() == null || n.reason().isBlank() ? "-" : n.reason());
-        row(b, "sync", (n.sync() == null ? "-" : n.sync().label())
-                + (n.synchronousReplication() ? " (synchronous)" : "")
-                + ", epoch " + n.epoch() + ", data epoch " + n.dataEpoch());
+        boolean replicated = s.database() == null || s.replicated();
+        if (replicated) {
+            row(b, "sync", (n.sync() == null ? "-" : n.sync().label())
+                    + (n.synchronousReplication() ? " (synchronous)" : "")
+                    + ", epoch " + n.epoch() + ", data epoch " + n.dataEpoch());
+        } else {
+            row(b, "database", s.database() + " (not replicated by Vigil), epoch " + n.epoch());
+        }
         row(b, "peer", s.peerHostName() + ": " + (n.peerPresent()
-                ? "present, " + name(n.peerState()) + ", " + (n.peerSync() == null ? "-" : n.peerSync().label())
+                ? "present, " + name(n.peerState()) + (replicated ? ", " + (n.peerSync() == null ? "-" : n.peerSync().label()) : "")
                 : "ABSENT"));
         row(b, "services", name(n.services()) + (n.forced() ? " (force-started)" : "") + ", "
                 + n.recentFailovers() + " automatic failover(s) in the flapping window");
@@ -52,6 +57,7 @@ final class StatusView {
             row(b, "heartbeat", l.local() + " -> " + l.peer() + ", " + heard(l));
         }
         rejected(b, s.rejectedHeartbeats());
+        directories(b, s.directories());
         resources(b, s.resources());
         for (String w : warnings(n)) {
             wrapped(b, "warning", "! " + w);
@@ -95,6 +101,17 @@ final class StatusView {
         rejected.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
         wrapped(b, "rejected", "heartbeats: " + String.join(", ", parts));
+    }
+
+    /** Replicated directories (issue 3); a node without any shows no row. */
+    private static void directories(StringBuilder b, List<io.vigil.dirsync.DirectoryStatus> dirs) {
+        for (io.vigil.dirsync.DirectoryStatus d : dirs == null ? List.<io.vigil.dirsync.DirectoryStatus>of() : dirs) {
+            String progress = d.bytesTotal() > 0 && d.percent() < 100
+                    ? ", " + d.percent() + "% of " + d.bytesTotal() + " bytes"
+                    + (d.etaMs() >= 0 ? String.format(Locale.ROOT, ", ETA %.1f s", d.etaMs() / 1000.0) : "") : "";
+            wrapped(b, "directory", d.name() + ": " + (d.status() == null ? "-" : d.status().label()) + progress
+                    + (d.detail() == null || d.detail().isBlank() ? "" : " (" + d.detail() + ")"));
+        }
     }
 
     private static void resources(StringBuilder b, List<ResourceStatus> resources) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Vigil two-node failover cluster: run a node, and control a running one.",
         subcommands = {
-            NodeCommand.class, StatusCommand.class, LogsCommand.class,
+            NodeCommand.class, StatusCommand.class, LogsCommand.class, EstimateCommand.class,
             Actions.Start.class, Actions.Stop.class, Actions.Restart.class, Actions.Swap.class,
             PrimCommand.class, Actions.Boot.class, Actions.Failover.class, Actions.Checkers.class,
             ConfigCommand.class, DemoCommand.class, WitnessCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class

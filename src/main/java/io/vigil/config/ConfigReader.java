@@ -26,7 +26,8 @@ import java.util.Set;
 final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
-            "failover", "boot", "restart", "resources", "logs", "console");
+            "failover", "boot", "restart", "resources", "logs",
+            "database", "replication", "console");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
             // A key written twice is almost always a paste mistake; last-one-wins would hide it.
@@ -67,6 +68,9 @@ final class ConfigReader {
                 boot(root),
                 restart, resources,
                 logs(root.child("logs")),
+                root.child("database").isPresent() ? database(root.child("database").get(), node, heartbeat) : null,
+                root.child("replication").isPresent()
+                        ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
                 root.child("console").isPresent() ? console(root.child("console").get()) : null,
                 file);
     }
@@ -160,8 +164,42 @@ final class ConfigReader {
     }
 
     private static WitnessSection witness(YamlNode w) throws ConfigException {
-        w.mapping(Set.of("address", "port"));
+        w.mapping(Set.of("address", "port", "ping"));
+        if (w.child("ping").isPresent()) {
+            if (w.child("address").isPresent() || w.child("port").isPresent()) {
+                throw w.error("ping", "cannot be combined with address/port: a witness is either a ping target or a"
+                        + " `vigil witness` lease service", "Keep 'ping: <gateway IPv4>' or 'address:' (and 'port:'),"
+                        + " not both; the lease service is the stronger of the two");
+            }
+            return WitnessSection.pingTarget(w.requiredString("ping"));
+        }
+        if (w.child("address").isEmpty()) {
+            throw w.error("address", "is required (or 'ping')", "Set 'address: <host of vigil witness>' (and 'port:'"
+                    + " if not 4850), or, without a third machine, 'ping: <gateway IPv4>'");
+        }
         return new WitnessSection(w.requiredString("address"), w.integer("port", 4850));
+    }
+
+    private DatabaseSection database(YamlNode d, NodeSection node, HeartbeatSection hb) throws ConfigException {
+        d.mapping(Set.of("mode", "binDir", "osUser", "dataDir", "port", "listenAddress", "peerAddress", "peerPort",
+                "allowedCidr", "url", "user", "passwordFile"));
+        String m = d.requiredString("mode");
+        DatabaseSection.Mode mode;
+        try {
+            mode = DatabaseSection.Mode.valueOf(m.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw d.required("mode").error(null, "'" + m + "' is not a database mode",
+                    "Use internal (Vigil runs and replicates PostgreSQL) or external (a database outside the cluster)");
+        }
+        HeartbeatSection.Network first = hb.networks().isEmpty() ? null : hb.networks().get(0);
+        int port = d.integer("port", 5432);
+        String peerAddress = d.string("peerAddress", first == null ? "127.0.0.1" : first.peer());
+        Path dataDir = node.dataDir() == null ? null : node.dataDir().resolve("pg").resolve("data");
+        return new DatabaseSection(mode, d.path("binDir", base, Path.of("/usr/lib/postgresql/15/bin")),
+                d.string("osUser", "postgres"), d.path("dataDir", base, dataDir), port,
+                d.string("listenAddress", first == null ? "127.0.0.1" : first.local()), peerAddress,
+                d.integer("peerPort", port), d.string("allowedCidr", peerAddress + "/32"), d.string("url", null),
+                d.string("user", null), d.path("passwordFile", base, null));
     }
 
     private static FailoverSection failover(Optional<YamlNode> f) throws ConfigException {

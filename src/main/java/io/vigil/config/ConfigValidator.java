@@ -31,6 +31,12 @@ final class ConfigValidator {
         v.network(); // before node(): peer.adminAddress defaults to a heartbeat address
         v.node();
         v.failover();
+        if (c.database() != null) {
+            new DatabaseValidator(c.sourceFile()).validate(c.database(), c.resources());
+        }
+        if (c.replication() != null) {
+            v.replication(c.replication());
+        }
         v.restart("restart", c.restart());
         ResourceGraph.check(c.sourceFile(), c.resources());
         for (int i = 0; i < c.resources().size(); i++) {
@@ -74,7 +80,12 @@ final class ConfigValidator {
         ipv4("admin.bindAddress", c.admin().bindAddress());
         host("peer.adminAddress", c.peer().adminAddress());
         port("peer.adminPort", c.peer().adminPort());
-        if (c.witness() != null) {
+        if (c.witness() != null && c.witness().isPing()) {
+            ipv4("witness.ping", c.witness().ping());
+            require(!c.witness().ping().startsWith("127.") && !c.witness().ping().equals("0.0.0.0"), "witness.ping",
+                    "must be an address beyond this machine, was " + c.witness().ping() + " (it always answers)",
+                    "Use the default gateway of the nodes' subnet (see `ip route`)");
+        } else if (c.witness() != null) {
             host("witness.address", c.witness().address());
             port("witness.port", c.witness().port());
         }
@@ -117,6 +128,50 @@ final class ConfigValidator {
         require(f.fenceMarginMs() >= 0 && f.fenceMarginMs() < timeout - interval, "failover.fenceMarginMs",
                 "must be at least 0 and less than heartbeat.timeoutMs - heartbeat.intervalMs ("
                         + (timeout - interval) + "), was " + f.fenceMarginMs(), "Use 500 with the default timings");
+    }
+
+    /**
+     * The SECOND makes each directory an exact copy of the PRIM's, deleting what the PRIM lacks:
+     * so a directory must never overlap another one or Vigil's own data (SPEC §3).
+     */
+    void replication(ReplicationSection r) throws ConfigException {
+        port("replication.port", r.port());
+        port("replication.peerPort", r.peerPort());
+        ipv4("replication.bindAddress", r.bindAddress());
+        host("replication.peerAddress", r.peerAddress());
+        require(r.intervalMs() >= 100, "replication.intervalMs", "must be at least 100, was " + r.intervalMs(),
+                "Use 2000 (the SECOND pulls changes every 2 s)");
+        require(!r.directories().isEmpty(), "replication.directories", "no directory is listed",
+                "List the directories to replicate, e.g. '- /etc/vms/certs', or remove the replication section");
+        for (int i = 0; i < r.directories().size(); i++) {
+            directory("replication.directories[" + i + "]", r.directories().get(i), r.directories().subList(0, i));
+        }
+    }
+
+    private void directory(String path, ReplicationSection.Directory d, List<ReplicationSection.Directory> before)
+            throws ConfigException {
+        require(d.name() != null && !d.name().isBlank() && d.name().length() <= 200
+                && d.name().chars().noneMatch(Character::isISOControl), path + ".name",
+                "must be 1 to 200 printable characters", "Give the directory a short name such as 'certs'");
+        Path p = d.path();
+        require(p.isAbsolute(), path + ".path", "must be an absolute path, was '" + p + "'",
+                "Write the full path, e.g. /etc/vms/certs; it must be the same directory on both nodes");
+        require(p.getNameCount() > 0, path + ".path", "the root directory cannot be replicated",
+                "List the directories that hold the data, e.g. /etc/vms/certs");
+        for (Path own : java.util.stream.Stream.of(c.node().dataDir(), c.node().logDir())
+                .filter(java.util.Objects::nonNull).map(Path::toAbsolutePath).toList()) {
+            require(!p.startsWith(own) && !own.startsWith(p), path + ".path", "'" + p + "' overlaps Vigil's own "
+                    + "data or log directory " + own + ", which the SECOND would overwrite",
+                    "Replicate only the VMS's directories");
+        }
+        for (int j = 0; j < before.size(); j++) {
+            ReplicationSection.Directory o = before.get(j);
+            require(!o.name().equals(d.name()), path + ".name", "duplicate name '" + d.name() + "' (also "
+                    + "replication.directories[" + j + "])", "Give each directory its own name");
+            require(!p.startsWith(o.path()) && !o.path().startsWith(p), path + ".path", "'" + p + "' overlaps "
+                    + "replication.directories[" + j + "] (" + o.path() + ")",
+                    "List each directory once; a replicated directory already includes its subdirectories");
+        }
     }
 
     private void restart(String path, RestartSection r) throws ConfigException {

@@ -44,7 +44,9 @@ final class ConfigWriter {
                 .put("timeoutMs", c.heartbeat().timeoutMs()).put("basePort", c.heartbeat().basePort());
         ArrayNode nets = hb.putArray("networks");
         c.heartbeat().networks().forEach(n -> nets.addObject().put("local", n.local()).put("peer", n.peer()));
-        if (c.witness() != null) {
+        if (c.witness() != null && c.witness().isPing()) {
+            root.putObject("witness").put("ping", c.witness().ping());
+        } else if (c.witness() != null) {
             root.putObject("witness").put("address", c.witness().address()).put("port", c.witness().port());
         }
         if (c.vip() != null) {
@@ -62,6 +64,12 @@ final class ConfigWriter {
         ArrayNode resources = root.putArray("resources");
         c.resources().forEach(r -> resource(resources.addObject(), r));
         root.putObject("logs").put("maxFileBytes", c.logs().maxFileBytes()).put("keepFiles", c.logs().keepFiles());
+        if (c.database() != null) {
+            database(root.putObject("database"), c.database());
+        }
+        if (c.replication() != null) {
+            replication(root.putObject("replication"), c.replication());
+        }
         if (c.console() != null) {
             ObjectNode k = root.putObject("console").put("bindAddress", c.console().bindAddress())
                     .put("port", c.console().port());
@@ -81,6 +89,13 @@ final class ConfigWriter {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // an in-memory tree of strings and numbers always serialises
         }
+    }
+
+    private static void replication(ObjectNode o, ReplicationSection r) {
+        o.put("port", r.port()).put("bindAddress", r.bindAddress()).put("peerAddress", r.peerAddress())
+                .put("peerPort", r.peerPort()).put("intervalMs", r.intervalMs());
+        ArrayNode dirs = o.putArray("directories");
+        r.directories().forEach(d -> dirs.addObject().put("name", d.name()).put("path", d.path().toString()));
     }
 
     private static void restart(ObjectNode o, RestartSection r) {
@@ -122,5 +137,16 @@ final class ConfigWriter {
 
     private static void strings(ArrayNode a, List<String> values) {
         values.forEach(a::add);
+    }
+
+    private static void database(ObjectNode o, DatabaseSection d) {
+        o.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
+        if (d.internal()) {
+            o.put("binDir", d.binDir().toString()).put("osUser", d.osUser()).put("dataDir", d.dataDir().toString())
+                    .put("port", d.port()).put("listenAddress", d.listenAddress()).put("peerAddress", d.peerAddress())
+                    .put("peerPort", d.peerPort()).put("allowedCidr", d.allowedCidr());
+        } else {
+            o.put("url", d.url()).put("user", d.user()).put("passwordFile", d.passwordFile().toString());
+        }
     }
 }

@@ -18,13 +18,16 @@ import java.util.Map;
  * @param witness    null when no witness is configured: then a network split runs the
  *                   services on both nodes, and status must say so (see {@link #warnings()})
  * @param vip        null when the cluster has no virtual IP
+ * @param database   null when Vigil manages no database
+ * @param replication null when no directories are replicated
  * @param console    null when this node serves no web console / REST API
  * @param sourceFile the file it was read from (absolute), or null when built in code
  */
 public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection peer, AdminSection admin,
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
-                          LogsSection logs, ConsoleSection console, Path sourceFile) {
+                          LogsSection logs, DatabaseSection database, ReplicationSection replication,
+                          ConsoleSection console, Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);
@@ -84,6 +87,12 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
         if (witness == null) {
             return List.of("No witness is configured: if the nodes lose each other on every heartbeat network "
                     + "while both are alive, both will run the services. Configure 'witness:' to prevent this.");
+        }
+        if (witness.isPing()) {
+            return List.of("The witness is a ping target (" + witness.ping() + "): it stops an isolated node from "
+                    + "running the services, but if only the heartbeat links fail while both nodes still reach "
+                    + witness.ping() + ", both will run the services. Use several heartbeat networks, or a "
+                    + "`vigil witness` on a third machine to rule this out.");
         }
         return List.of();
     }

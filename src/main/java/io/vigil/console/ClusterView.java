@@ -1,7 +1,6 @@
 package io.vigil.console;
 
 import io.vigil.core.NodeStatus;
-import io.vigil.core.SyncStatus;
 import io.vigil.daemon.DaemonStatus;
 
 import java.util.List;
@@ -103,8 +102,8 @@ final class ClusterView implements AutoCloseable {
                         ActionRules.of(theirNode, mine.node()));
         List<NodeView> nodes = local.id() < peer.id() ? List.of(me, other) : List.of(other, me);
         // The sync column means nothing when no node replicates data (external database): hide it then.
-        boolean syncShown = mine.node().sync() != SyncStatus.NOT_CONFIGURED
-                || (mine.node().peerSync() != null && mine.node().peerSync() != SyncStatus.NOT_CONFIGURED);
+        // SPEC §5: the data sync column only when Vigil replicates the database.
+        boolean syncShown = mine.replicated();
         return new Snapshot(clusterName, local.id(), vip, syncShown, nodes);
     }
 

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param resources     each protected resource
  * @param networks      each heartbeat network and when it last carried a heartbeat
  * @param rejectedHeartbeats datagrams refused on the heartbeat port, by reason
+ * @param database      "internal" (replicated by Vigil), "external" (not replicated: no data sync
+ *                      to show) or "none"
+ * @param directories  each replicated directory's sync status (empty when none is configured)
  */
 public record DaemonStatus(
         NodeStatus node,
@@ -28,7 +31,14 @@ public record DaemonStatus(
         long uptimeMs,
         List<ResourceStatus> resources,
         List<NetworkLink> networks,
-        Map<String, Long> rejectedHeartbeats) {
+        Map<String, Long> rejectedHeartbeats,
+        String database,
+        List<io.vigil.dirsync.DirectoryStatus> directories) {
+
+    /** Whether data sync means anything here (SPEC §5: no sync column with an external database). */
+    public boolean replicated() {
+        return "internal".equals(database);
+    }
 
     /** One heartbeat network as seen from this node. */
     public record NetworkLink(String local, String peer, long lastHeardMsAgo, String lastError) {

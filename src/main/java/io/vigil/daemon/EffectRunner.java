@@ -8,7 +8,10 @@ import io.vigil.log.ApplicationLog;
 import io.vigil.log.ModuleLog;
 import io.vigil.resource.ResourceManager;
 
+import io.vigil.replication.DatabaseNode;
+
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Carries out the state machine's effects on the real world. Runs on the event loop thread;
@@ -16,6 +19,9 @@ import java.io.IOException;
  * event.
  */
 final class EffectRunner {
+    /** The database's name as a resource: its failures and restarts go through the core. */
+    static final String DATABASE = "database";
+
     private final NodeDaemon daemon;
     private final UdpHeartbeatTransport transport;
     private final ResourceManager resources;
@@ -23,13 +29,17 @@ final class EffectRunner {
     private final ModuleLog log;
     private final ApplicationLog appLog;
     private final Watchdog watchdog;
-    private final WitnessClient witness;
+    private final LeaseSource witness;
     private final io.vigil.vip.VirtualIp vip;
+    private final DatabaseNode database;
+    /** Completes when the database accepts writes: the services start only after it (SPEC §3). */
+    private CompletableFuture<Void> databaseReady = CompletableFuture.completedFuture(null);
 
     EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, WitnessClient witness,
-                 io.vigil.vip.VirtualIp vip) {
+                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, LeaseSource witness,
+                 io.vigil.vip.VirtualIp vip, DatabaseNode database) {
         this.vip = vip;
+        this.database = database;
         this.watchdog = watchdog;
         this.witness = witness;
         this.daemon = daemon;
@@ -45,22 +55,33 @@ final class EffectRunner {
             transport.send(s.heartbeat());
         } else if (effect instanceof Effect.StartServices s) {
             appLog.line("vigil", "starting the services (epoch " + s.epoch() + ")");
-            if (!vipUp()) {
-                return;
-            }
-            resources.startAll().whenComplete((r, ex) -> daemon.enqueue(ex != null
-                    ? new Event.ServicesStarted(false, ex.toString())
-                    : new Event.ServicesStarted(r.ok(), r.detail())));
+            databaseReady.whenComplete((ready, dbFailure) -> {
+                if (dbFailure != null) {
+                    daemon.enqueue(new Event.ServicesStarted(false, "database: " + rootMessage(dbFailure)));
+                    return;
+                }
+                if (!vipUp()) {
+                    return;
+                }
+                resources.startAll().whenComplete((r, ex) -> daemon.enqueue(ex != null
+                        ? new Event.ServicesStarted(false, ex.toString())
+                        : new Event.ServicesStarted(r.ok(), r.detail())));
+            });
         } else if (effect instanceof Effect.StopServices s) {
             stop(s);
         } else if (effect instanceof Effect.RestartResource r) {
             appLog.line(r.resource(), "restarting in place");
+            if (database != null && DATABASE.equals(r.resource())) {
+                database.restartPrimary().thenRun(() -> daemon.enqueue(new Event.ResourceRecovered(DATABASE)));
+                return;
+            }
             resources.restart(r.resource()).thenAccept(ok -> {
                 if (ok) {
                     daemon.enqueue(new Event.ResourceRecovered(r.resource()));
                 }
             });
         } else if (effect instanceof Effect.ReplicationRole r) {
+            daemon.followDirectories(r.role());
             replication(r);
         } else if (effect instanceof Effect.SetCheckers c) {
             resources.setCheckersRunning(c.running());
@@ -103,7 +124,7 @@ final class EffectRunner {
         if (s.immediate()) {
             resources.killAll();
             vipDown();
-            daemon.enqueue(new Event.ServicesStopped("killed: " + s.reason()));
+            stopDatabase(true).whenComplete((v, ex) -> daemon.enqueue(new Event.ServicesStopped("killed: " + s.reason())));
             return;
         }
         resources.stopAll(s.reason()).whenComplete((v, ex) -> {
@@ -112,18 +133,49 @@ final class EffectRunner {
                 resources.killAll();
             }
             vipDown(); // the address goes after the services, as it came before them
-            daemon.enqueue(new Event.ServicesStopped(s.reason()));
+            // The database last: the services may flush to it while they stop.
+            stopDatabase(false).whenComplete((d, dbEx) -> daemon.enqueue(new Event.ServicesStopped(s.reason())));
         });
     }
 
+    private CompletableFuture<Void> stopDatabase(boolean immediate) {
+        databaseReady = CompletableFuture.completedFuture(null);
+        return database == null ? CompletableFuture.completedFuture(null) : database.stopPrimary(immediate);
+    }
+
     /**
-     * Data replication arrives with the database issue. Until then a standby has nothing to
-     * copy, so it is up to date as soon as it follows the peer.
+     * The database follows the node's role. Without an internal database (none, or an external
+     * one nobody replicates) a standby has nothing to copy: it is up to date as soon as it
+     * follows the peer.
      */
     private void replication(Effect.ReplicationRole r) {
-        if (r.role() == Effect.ReplicationRole.Role.STANDBY) {
-            daemon.enqueue(new Event.SyncReported(SyncStatus.UPTODATE));
+        switch (r.role()) {
+            case PRIMARY -> {
+                if (database != null) {
+                    databaseReady = database.primary(r.synchronous());
+                }
+            }
+            case STANDBY -> {
+                if (database != null) {
+                    database.follow();
+                } else {
+                    daemon.enqueue(new Event.SyncReported(SyncStatus.UPTODATE));
+                }
+            }
+            case NONE -> {
+                if (database != null) {
+                    database.none();
+                }
+            }
         }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     /** The virtual IP comes up before the services (SPEC §4: a resource like the others). */

@@ -22,4 +22,15 @@ public interface NodeControl {
      * {@link LogPage#LOGS}; the module log's short view ({@code verbose} false) holds errors only.
      */
     LogPage logs(String log, boolean verbose, int offset, int limit) throws java.io.IOException;
+
+    /**
+     * Expert action "estimate data sync" (SPEC §2): what a resync of this node from the peer
+     * would move, measured without moving anything. Blocks while it measures (up to a minute
+     * for a pg_rewind dry run).
+     *
+     * @throws IllegalStateException when it cannot be measured here, with the reason
+     */
+    default io.vigil.replication.ResyncEstimate estimate() {
+        throw new IllegalStateException("this node cannot estimate a data sync");
+    }
 }

@@ -15,7 +15,12 @@ import io.vigil.log.ApplicationLog;
 import io.vigil.log.CommandsLog;
 import io.vigil.log.ModuleLog;
 import io.vigil.log.Redactor;
+import io.vigil.core.SyncStatus;
+import io.vigil.replication.DatabaseNode;
+import io.vigil.replication.PgInstance;
+import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceManager;
+import io.vigil.resource.ResourceStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +66,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private AdminServer admin;
     private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
-    private WitnessClient witness;
+    private LeaseSource witness;
+    private DatabaseNode database;
+    private io.vigil.dirsync.DirectoryReplication directories;
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
@@ -77,6 +84,14 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (config.cluster().key() != null) {
             redactor.addSecret(config.cluster().key());
         }
+        Databases.serviceEnvironment(config).forEach((k, v) -> {
+            if (k.endsWith("PASSWORD")) {
+                redactor.addSecret(v);
+            }
+        });
+        if (config.database() != null && config.database().internal()) {
+            redactor.addSecret(Databases.local(config).replicationPassword());
+        }
         long max = config.logs().maxFileBytes();
         int keep = config.logs().keepFiles();
         Clock wall = Clock.systemDefaultZone();
@@ -91,6 +106,13 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
+        if (config.vip() != null) {
+            // Refuse now, not at the first failover: a node that cannot take the VIP is no standby.
+            Optional<String> missing = io.vigil.vip.NetAdminCapability.problem(config.vip().address());
+            if (missing.isPresent()) {
+                throw new IOException(missing.get());
+            }
+        }
         NodeDaemon d = new NodeDaemon(config);
         try {
             d.open();
@@ -109,7 +131,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         Optional<PersistedState> saved = store.load();
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
                 + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
-        resources = new ResourceManager(Resources.fromConfig(config.resources()), appLog::line,
+        database = openDatabase();
+        resources = new ResourceManager(Resources.fromConfig(config.resources(), Databases.serviceEnvironment(config)),
+                appLog::line,
                 new ResourceManager.Listener() {
                     @Override
                     public void resourceFailed(String name, String detail) {
@@ -136,12 +160,19 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             vip.down();
             watchdog.fenceCommand(vip.removeCommand());
         }
-        if (config.witness() != null) {
+        if (config.witness() != null && config.witness().isPing()) {
+            witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+        } else if (config.witness() != null) {
             witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         }
-        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip);
+        if (config.replication() != null) {
+            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
+                    moduleLog::info, moduleLog::error);
+        }
+        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 line -> moduleLog.error("admin channel: " + line));
         if (config.console() != null) {
@@ -151,6 +182,60 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * This node's PostgreSQL when the cluster replicates one (SPEC §3). Node 1 creates the
+     * database when it has none; node 2 always receives a copy of node 1's.
+     */
+    private DatabaseNode openDatabase() throws ConfigException {
+        if (config.database() == null || !config.database().internal()) {
+            return null;
+        }
+        PgInstance pg = Databases.instance(config);
+        pg.prepareHome();
+        long pollMs = Math.max(200, Math.min(1000, config.heartbeat().intervalMs()));
+        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, new DatabaseNode.Listener() {
+            @Override
+            public void syncStatus(SyncStatus s) {
+                enqueue(new Event.SyncReported(s));
+            }
+
+            @Override
+            public void failed(String detail) {
+                enqueue(new Event.ResourceFailed(EffectRunner.DATABASE, detail));
+            }
+
+            @Override
+            public void recovered() {
+                enqueue(new Event.ResourceRecovered(EffectRunner.DATABASE));
+            }
+
+            @Override
+            public void info(String line) {
+                moduleLog.info(line);
+            }
+
+            @Override
+            public void error(String line) {
+                moduleLog.error(line);
+            }
+        }, pollMs);
+    }
+
+    /** The configured resources, with the database first when Vigil runs one. */
+    private List<ResourceStatus> resourceStatus() {
+        List<ResourceStatus> list = resources.status();
+        if (database == null) {
+            return list;
+        }
+        DatabaseNode.Status d = database.status();
+        Phase phase = d.pid() > 0 ? Phase.RUNNING : Phase.STOPPED;
+        String role = d.role() == DatabaseNode.Role.NONE ? "" : " " + d.role().name().toLowerCase(java.util.Locale.ROOT);
+        List<ResourceStatus> all = new java.util.ArrayList<>();
+        all.add(new ResourceStatus(EffectRunner.DATABASE, "PostgreSQL" + role, phase, d.pid(), 0, d.detail()));
+        all.addAll(list);
+        return all;
     }
 
     void enqueue(Event e) {
@@ -176,13 +261,24 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 for (Effect effect : out) {
                     effects.run(effect);
                 }
-                status = statusBuilder.build(node.status(), resources.status(), transport);
+                status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus());
                 watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
             } catch (RuntimeException ex) {
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
                 moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
             }
         }
+    }
+
+    /** Directory replication (issue 3) follows the replication role; called by {@link EffectRunner}. */
+    void followDirectories(Effect.ReplicationRole.Role role) {
+        if (directories != null) {
+            directories.follow(role);
+        }
+    }
+
+    private List<io.vigil.dirsync.DirectoryStatus> directoryStatus() {
+        return directories == null ? List.of() : directories.status();
     }
 
     /** Called by {@link EffectRunner} for {@link Effect.Reply}. */
@@ -207,7 +303,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     @Override
     public DaemonStatus status() {
         DaemonStatus s = status;
-        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport);
+        return s != null ? s : statusBuilder.build(node.status(), List.of(), transport, directoryStatus());
     }
 
     @Override
@@ -219,6 +315,15 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             default -> throw new IllegalArgumentException("unknown log \"" + log + "\": expected one of " + LogPage.LOGS);
         };
         return new LogPage(log, verbose, lines);
+    }
+
+    @Override
+    public io.vigil.replication.ResyncEstimate estimate() {
+        if (database == null) {
+            throw new IllegalStateException("no replicated database is configured on this node"
+                    + " (database: mode internal), so there is no data to sync");
+        }
+        return database.estimate();
     }
 
     public ModuleLog moduleLog() {
@@ -270,11 +375,17 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             }
             resources.close();
         }
+        if (database != null) {
+            database.close();
+        }
         if (transport != null) {
             transport.close();
         }
         if (witness != null) {
             witness.close();
+        }
+        if (directories != null) {
+            directories.close();
         }
         if (watchdog != null) {
             watchdog.close();

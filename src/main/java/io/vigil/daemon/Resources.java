@@ -5,7 +5,9 @@ import io.vigil.config.CheckerSection;
 import io.vigil.config.ResourceSection;
 import io.vigil.resource.ResourceSpec;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Maps the configuration's resource sections to the process runner's specifications. */
 final class Resources {
@@ -13,11 +15,18 @@ final class Resources {
     }
 
     static List<ResourceSpec> fromConfig(List<ResourceSection> sections) {
-        return sections.stream().map(Resources::spec).toList();
+        return fromConfig(sections, Map.of());
     }
 
-    private static ResourceSpec spec(ResourceSection r) {
-        return new ResourceSpec(r.name(), r.description(), r.start(), r.stop(), r.dependsOn(), r.env(), r.workDir(),
+    /** {@code commonEnv} (the database's address) is given to every resource; its own env wins. */
+    static List<ResourceSpec> fromConfig(List<ResourceSection> sections, Map<String, String> commonEnv) {
+        return sections.stream().map(r -> spec(r, commonEnv)).toList();
+    }
+
+    private static ResourceSpec spec(ResourceSection r, Map<String, String> commonEnv) {
+        Map<String, String> env = new LinkedHashMap<>(commonEnv);
+        env.putAll(r.env());
+        return new ResourceSpec(r.name(), r.description(), r.start(), r.stop(), r.dependsOn(), env, r.workDir(),
                 r.startTimeoutMs(), r.stopTimeoutMs(), r.checkers().stream().map(Resources::checker).toList());
     }
 

@@ -21,7 +21,8 @@ final class StatusBuilder {
         this.startedNanos = startedNanos;
     }
 
-    DaemonStatus build(NodeStatus node, List<ResourceStatus> resources, UdpHeartbeatTransport transport) {
+    DaemonStatus build(NodeStatus node, List<ResourceStatus> resources, UdpHeartbeatTransport transport,
+                       List<io.vigil.dirsync.DirectoryStatus> directories) {
         long now = System.nanoTime();
         List<DaemonStatus.NetworkLink> links = new ArrayList<>();
         Map<String, Long> rejected = new LinkedHashMap<>();
@@ -35,6 +36,7 @@ final class StatusBuilder {
         }
         return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
                 Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
-                Map.copyOf(rejected));
+                Map.copyOf(rejected), config.database() == null ? "none"
+                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories));
     }
 }

@@ -8,12 +8,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** The daemon's side of {@link WatchdogMain}: starts it, feeds it deadlines and service pids. */
 final class Watchdog implements AutoCloseable {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private final Process process;
     private final Writer in;
     private String lastPids = "";
@@ -25,6 +28,14 @@ final class Watchdog implements AutoCloseable {
 
     static Watchdog start(Consumer<Event> events, Consumer<String> log) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // Its own session, so that a signal to the daemon's process group (kill -9 -PGID, Ctrl-C in
+        // a terminal) does not take the backstop down with the daemon: it must outlive the daemon
+        // to kill the services and remove the virtual IP (found by the chaos run: a group kill left
+        // the VIP on the dead node's interface while the peer took it over). setsid without a fork
+        // (the child is no group leader) keeps the pid, so stdin and pid handling are unchanged.
+        if (Files.isExecutable(SETSID)) {
+            cmd.add(SETSID.toString());
+        }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Xmx24m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), WatchdogMain.class.getName()));

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * authenticated datagram; the answer (or its absence after {@code timeoutMs}) comes back as an
  * event carrying the request's send time, so the core dates the lease from the request.
  */
-final class WitnessClient implements AutoCloseable {
+final class WitnessClient implements LeaseSource {
     private final String cluster;
     private final int node;
     private final long incarnation = new SecureRandom().nextLong() & Long.MAX_VALUE;
@@ -56,7 +56,8 @@ final class WitnessClient implements AutoCloseable {
         receiver.start();
     }
 
-    void request(Effect.RequestLease r) {
+    @Override
+    public void request(Effect.RequestLease r) {
         long s = seq.incrementAndGet();
         pending.put(s, r.requestedAtMs());
         send(LeaseMessage.request(cluster, node, incarnation, s, r.acquire() ? "acquire" : "renew", r.epoch(), leaseMs));
@@ -68,7 +69,8 @@ final class WitnessClient implements AutoCloseable {
         }, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    void release() {
+    @Override
+    public void release() {
         send(LeaseMessage.request(cluster, node, incarnation, seq.incrementAndGet(), "release", 0, 0));
     }
 

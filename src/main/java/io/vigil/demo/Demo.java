@@ -8,6 +8,7 @@ import io.vigil.daemon.DaemonStatus;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import io.vigil.replication.PgConfig;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -21,6 +22,9 @@ import java.util.Locale;
  * a small prompt to break and repair things. Ctrl-C stops everything.
  */
 public final class Demo {
+    /** node1's PostgreSQL port in the demo; node2 uses the next one. */
+    static final int DATABASE_PORT = 15432;
+
     /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
     static final int CONSOLE_PORT = 9010;
     private final LocalCluster cluster;
@@ -38,7 +42,22 @@ public final class Demo {
 
     /** Runs the demo until "quit" or Ctrl-C; returns the exit code. */
     public static int run(Path dir, boolean fast, boolean witness, InputStream in, PrintStream out) throws Exception {
+        return run(dir, fast, witness, true, in, out);
+    }
+
+    /**
+     * @param database run a replicated PostgreSQL on each node (SPEC §3) when PostgreSQL 15 is
+     *                 installed (scripts/setup.sh installs it)
+     */
+    public static int run(Path dir, boolean fast, boolean witness, boolean database, InputStream in, PrintStream out)
+            throws Exception {
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir.toAbsolutePath());
+        if (database && java.nio.file.Files.isExecutable(PgConfig.DEFAULT_BIN_DIR.resolve("pg_ctl"))) {
+            s = s.withDatabase(DATABASE_PORT);
+        } else if (database) {
+            out.println("PostgreSQL 15 is not installed (" + PgConfig.DEFAULT_BIN_DIR + "): running without the"
+                    + " replicated database. scripts/setup.sh installs it.");
+        }
         if (fast) {
             s = s.withTimings(200, 1000);
         }
@@ -46,6 +65,11 @@ public final class Demo {
             s = s.withWitness(4850);
         }
         LocalCluster cluster = LocalCluster.create(s);
+        if (s.databasePort() > 0) {
+            Path pw = s.dir().resolve("db-password");
+            java.nio.file.Files.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.key()) + "\n");
+            java.nio.file.Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
         Path passwordFile = s.dir().resolve("console-password");
         String password = LocalCluster.writeConsolePassword(passwordFile);
         cluster.enableConsole(CONSOLE_PORT, CONSOLE_PORT + 1, passwordFile);
@@ -94,6 +118,12 @@ public final class Demo {
         out.println();
         out.println("=== Vigil demo: node1 and node2 form a cluster ===");
         out.println("The management server answers at http://127.0.0.1:" + s.servicePort() + "/ on whichever node runs it.");
+        if (s.databasePort() > 0) {
+            out.println("Each node runs PostgreSQL (node1 port " + s.databasePort() + ", node2 port " + (s.databasePort() + 1)
+                    + "): the PRIM's is the primary, the SECOND's a synchronous standby.");
+            out.println("  PGPASSWORD=$(cat " + s.dir().resolve("db-password") + ") psql -h 127.0.0.1 -p "
+                    + s.databasePort() + " -U " + io.vigil.daemon.Databases.ADMIN_USER + " postgres");
+        }
         out.println();
         out.println("Watch (in another terminal):");
         out.println("  bin/vigil status --cluster --config " + cfg);
@@ -201,7 +231,9 @@ public final class Demo {
         while (true) {
             for (int id = 1; id <= 2; id++) {
                 DaemonStatus st = statusOrNull(id);
-                String now = st == null ? "down" : st.node().state().name();
+                String now = st == null ? "down" : st.node().state().name()
+                        + (cluster.settings().databasePort() > 0 && st.node().state() == NodeState.SECOND
+                        ? ", data " + st.node().sync().label() : "");
                 if (!now.equals(lastState[id])) {
                     say("node" + id + " " + (lastState[id] == null ? "" : lastState[id] + " -> ") + now
                             + (st == null ? "" : "  (" + st.node().reason() + ")"));

@@ -39,45 +39,52 @@ public final class LocalCluster implements AutoCloseable {
      * @param eventServer            also protect a sample event server that depends on the management server
      * @param maxFailovers           flapping protection: automatic failovers allowed in 6 h
      * @param witnessPort            UDP port of a local `vigil witness` (0: no witness)
+     * @param databasePort           node 1's PostgreSQL port, node 2 uses databasePort+1 (0: no database)
      */
     public record Settings(Path dir, int basePort, int adminPort, int servicePort, long heartbeatMs, long timeoutMs,
                            long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers,
-                           int witnessPort) {
+                           int witnessPort, int databasePort) {
         public static Settings defaults(Path dir) {
-            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0);
+            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0, 0);
+        }
+
+        /** Each node runs a replicated PostgreSQL (SPEC §3) on {@code port} and {@code port+1}. */
+        public Settings withDatabase(int port) {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, eventServer, maxFailovers, witnessPort, port);
         }
 
         /** Adds a witness process on this machine, listening on UDP {@code port}. */
         public Settings withWitness(int port) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, port);
+                    maxRestarts, eventServer, maxFailovers, port, databasePort);
         }
 
         public Settings withPorts(int base, int admin, int service) {
             return new Settings(dir, base, admin, service, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         public Settings withTimings(long hbMs, long toMs) {
             return new Settings(dir, basePort, adminPort, servicePort, hbMs, toMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         public Settings withServiceFailover(long delayMs, int restarts) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, delayMs, restarts,
-                    eventServer, maxFailovers, witnessPort);
+                    eventServer, maxFailovers, witnessPort, databasePort);
         }
 
         /** Only the management server, no event server. */
         public Settings withoutEventServer() {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, false, maxFailovers, witnessPort);
+                    maxRestarts, false, maxFailovers, witnessPort, databasePort);
         }
 
         /** Benchmarks fail over on purpose, again and again: raise the flapping limit. */
         public Settings withMaxFailovers(int max) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, max, witnessPort);
+                    maxRestarts, eventServer, max, witnessPort, databasePort);
         }
     }
 
@@ -86,16 +93,33 @@ public final class LocalCluster implements AutoCloseable {
      * Where each host lives: its IPv4 address and, optionally, the network namespace its processes
      * run in (index 0 the witness, 1 and 2 the nodes). Loopback by default.
      */
-    public record Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface) {
+    public record Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface,
+                            String pingWitness, List<List<String>> moreNetworks) {
         public static final Placement LOOPBACK = new Placement(List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), null);
 
         public Placement(List<String> addresses, List<String> namespaces) {
             this(addresses, namespaces, null, null);
         }
 
+        public Placement(List<String> addresses, List<String> namespaces, String vip, String vipInterface) {
+            this(addresses, namespaces, vip, vipInterface, null, List.of());
+        }
+
         /** The same hosts, with a virtual IP (a.b.c.d/prefix) carried on {@code iface}. */
         public Placement withVip(String cidr, String iface) {
-            return new Placement(addresses, namespaces, cidr, iface);
+            return new Placement(addresses, namespaces, cidr, iface, pingWitness, moreNetworks);
+        }
+
+        /** The nodes use a ping target as their witness (instead of a `vigil witness` process). */
+        public Placement withPingWitness(String ip) {
+            return new Placement(addresses, namespaces, vip, vipInterface, ip, moreNetworks);
+        }
+
+        /** Another heartbeat network: the hosts' addresses on it, indexed like {@link #addresses()}. */
+        public Placement withNetwork(List<String> hostAddresses) {
+            List<List<String>> more = new ArrayList<>(moreNetworks);
+            more.add(List.copyOf(hostAddresses));
+            return new Placement(addresses, namespaces, vip, vipInterface, pingWitness, List.copyOf(more));
         }
     }
 
@@ -185,6 +209,11 @@ public final class LocalCluster implements AutoCloseable {
         return s.dir().resolve("node" + id).toAbsolutePath();
     }
 
+    /** The numbered records node {@code id}'s management server acknowledged (SampleService --data). */
+    public Path records(int id) {
+        return dataDir(id).resolve("mgmt-records.log");
+    }
+
     public Settings settings() {
         return s;
     }
@@ -212,12 +241,23 @@ public final class LocalCluster implements AutoCloseable {
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: ").append(address(id)).append("\n      peer: ").append(address(peer))
                 .append("\n");
+        for (List<String> net : placement.moreNetworks()) {
+            y.append("    - local: ").append(net.get(id)).append("\n      peer: ").append(net.get(peer)).append("\n");
+        }
         if (placement.vip() != null) {
             y.append("vip:\n  address: ").append(placement.vip()).append("\n  interface: ")
                     .append(placement.vipInterface()).append("\n");
         }
-        if (s.witnessPort() > 0) {
+        if (placement.pingWitness() != null) {
+            y.append("witness:\n  ping: ").append(placement.pingWitness()).append("\n");
+        } else if (s.witnessPort() > 0) {
             y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
+        }
+        if (s.databasePort() > 0) {
+            y.append("database:\n  mode: internal\n  port: ").append(s.databasePort() + id - 1)
+                    .append("\n  peerPort: ").append(s.databasePort() + peer - 1)
+                    .append("\n  listenAddress: ").append(address(id)).append("\n  peerAddress: ").append(address(peer))
+                    .append("\n  allowedCidr: ").append(address(peer)).append("/32\n");
         }
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
@@ -234,7 +274,8 @@ public final class LocalCluster implements AutoCloseable {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node)));
+                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node),
+                "--data", dataDir(node).resolve(name + "-records.log").toString()));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
         if (!deps.isEmpty()) {
@@ -310,12 +351,38 @@ public final class LocalCluster implements AutoCloseable {
         return processes[id] == null ? -1 : processes[id].pid();
     }
 
-    /** kill -9 of the node's whole process group: the daemon and the services it started. */
+    /**
+     * kill -9 of the node's whole process group (the daemon and the services it started) and
+     * of its PostgreSQL, which pg_ctl starts in a session of its own: a power loss, as far as
+     * the processes can tell.
+     */
     public void kill(int id) throws IOException, InterruptedException {
         signalGroup(id, "-KILL");
+        killDatabase(id);
         Process p = processes[id];
         if (p != null) {
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The postmaster's pid of node {@code id}, or -1 when it does not run. */
+    public long databasePid(int id) {
+        try {
+            Path file = dataDir(id).resolve("pg").resolve("data").resolve("postmaster.pid");
+            long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** kill -9 of node {@code id}'s postmaster; its backends exit when they notice. */
+    public void killDatabase(int id) throws IOException, InterruptedException {
+        long pid = databasePid(id);
+        if (pid > 0) {
+            new ProcessBuilder("kill", "-KILL", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> h).join());
         }
     }
 
@@ -330,6 +397,7 @@ public final class LocalCluster implements AutoCloseable {
             signalGroup(id, "-KILL");
         }
         signalGroup(id, "-KILL"); // anything its services left behind
+        killDatabase(id);
     }
 
     private void signalGroup(int id, String signal) throws IOException, InterruptedException {

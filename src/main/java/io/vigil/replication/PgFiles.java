@@ -31,12 +31,17 @@ final class PgFiles {
                 + "wal_level = replica\n"
                 + "max_wal_senders = 5\n"
                 + "max_replication_slots = 5\n"
-                // WAL kept lets a briefly stopped standby catch up by streaming, and lets pg_rewind
-                // find the target's last checkpoint before the divergence (with 64MB a failback
-                // after a large load failed: "could not find previous WAL record"). The price:
                 // PostgreSQL 15's pg_rewind copies the source's whole pg_wal on every failback
-                // (skipping WAL before the divergence is not in a release yet).
-                + "wal_keep_size = '256MB'\n"
+                // (skipping WAL before the divergence is not in a release yet), so pg_wal is kept
+                // small: wal_keep_size lets a briefly stopped standby catch up by streaming (a
+                // longer absence ends in a rewind or basebackup, which Vigil starts by itself);
+                // min/max_wal_size bound the recycled segments pg_rewind would copy too.
+                + "wal_keep_size = '64MB'\n"
+                + "min_wal_size = '32MB'\n"
+                + "max_wal_size = '256MB'\n"
+                // The peer's slot keeps what it has not received; this caps it so a node gone for
+                // good cannot fill the disk (its slot is then invalidated and it resyncs in full).
+                + "max_slot_wal_keep_size = '4GB'\n"
                 + "hot_standby = on\n"
                 + "hot_standby_feedback = on\n"
                 // pg_rewind needs hint-bit changes WAL-logged (data checksums are also on).
@@ -93,8 +98,24 @@ final class PgFiles {
             }
         }
         kept.add("primary_conninfo = '" + confQuote(conninfo(cfg, primary, "replication")) + "'");
+        if (primaryHasSlot(primary, cfg.applicationName())) {
+            kept.add("primary_slot_name = '" + cfg.applicationName() + "'");
+        }
         PgCommand.writeOwned(cfg, auto, String.join("\n", kept) + "\n", "rw-------");
         PgCommand.writeOwned(cfg, cfg.dataDir().resolve("standby.signal"), "", "rw-------");
+    }
+
+    /** Whether the primary keeps a replication slot for this standby (Vigil's primaries do). */
+    private static boolean primaryHasSlot(PgConfig primary, String name) {
+        try (java.sql.Connection c = PgSql.replication(primary); java.sql.PreparedStatement st = c.prepareStatement(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")) {
+            st.setString(1, name);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (java.sql.SQLException | PgException e) {
+            return false; // stream without a slot: wal_keep_size still covers a short absence
+        }
     }
 
     /**

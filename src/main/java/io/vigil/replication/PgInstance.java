@@ -82,6 +82,24 @@ public final class PgInstance {
         log.info("initialized PostgreSQL data directory {} (port {})", cfg.dataDir(), cfg.port());
     }
 
+    /**
+     * Creates the data directory's parent for the OS user: pg_basebackup (run as that user)
+     * creates the data directory itself, and the socket and server log live beside it.
+     */
+    public void prepareHome() {
+        Path home = cfg.dataDir().toAbsolutePath().getParent();
+        try {
+            if (!Files.isDirectory(home)) {
+                Files.createDirectories(home);
+            }
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+            PgCommand.own(cfg, home);
+        } catch (IOException e) {
+            throw PgException.of("could not prepare " + home + " for PostgreSQL: " + e.getMessage(), "", List.of(),
+                    "check that its parent exists and is writable");
+        }
+    }
+
     /** Starts the instance and waits until it accepts connections; a running instance is left alone. */
     public void start() {
         Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
@@ -146,12 +164,43 @@ public final class PgInstance {
      * without it a failback right after a failover would wrongly find "no divergence".
      */
     public void promote() {
+        promote(null);
+    }
+
+    /**
+     * Promotes, then (before the checkpoint) gives the peer a fresh replication slot: the new
+     * primary keeps every WAL segment the old one needs to rewind and stream back, however
+     * small wal_keep_size is. Its restart point is the last restartpoint of the standby era,
+     * before the divergence.
+     *
+     * @param keepWalFor the peer's application name, or null for no slot
+     */
+    public void promote(String keepWalFor) {
         Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
         run("promoting the standby in " + cfg.dataDir(), List.of(pgCtl.toString(), "promote", "-w",
                 "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString()),
                 CTL_TIMEOUT.plusSeconds(10), "read the server log " + cfg.logFile());
+        if (keepWalFor != null) {
+            keepWalFor(keepWalFor, true);
+        }
         execute("CHECKPOINT");
         log.info("PostgreSQL promoted: {}", cfg.dataDir());
+    }
+
+    /**
+     * Makes sure this primary holds a physical replication slot named after the peer's
+     * standby, so WAL it has not received is kept (bounded by max_slot_wal_keep_size).
+     *
+     * @param fresh drop an inactive slot first: one left from an earlier era points at WAL of
+     *              another timeline and would only hold segments back
+     */
+    public void keepWalFor(String standbyApplicationName, boolean fresh) {
+        String name = requireName(standbyApplicationName);
+        String sql = (fresh ? "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE slot_name = " + PgSql.literal(name) + " AND NOT active; " : "")
+                + "SELECT pg_create_physical_replication_slot(" + PgSql.literal(name) + ", true)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + PgSql.literal(name) + ")";
+        execute(sql);
     }
 
     /**
@@ -253,7 +302,8 @@ public final class PgInstance {
 
     /**
      * The role standbys stream with and pg_rewind reads its source with: replication, plus only
-     * the file functions pg_rewind needs and CHECKPOINT (PostgreSQL documents this minimal set),
+     * the file functions pg_rewind needs, CHECKPOINT (PostgreSQL documents this minimal set) and
+     * reading statistics,
      * so the peer never holds a superuser password. The password is hashed client-side, so it
      * never appears in SQL text the server might log.
      */
@@ -263,6 +313,9 @@ public final class PgInstance {
             st.execute("CREATE ROLE " + user + " WITH REPLICATION LOGIN");
             c.unwrap(PGConnection.class).alterUserPassword(user, cfg.replicationPassword().toCharArray(), "scram-sha-256");
             st.execute("GRANT pg_checkpoint TO " + user);
+            // The standby's node reads its own sync_state in the primary's pg_stat_replication,
+            // which PostgreSQL shows only to members of pg_read_all_stats.
+            st.execute("GRANT pg_read_all_stats TO " + user);
             for (String fn : List.of("pg_ls_dir(text, boolean, boolean)", "pg_stat_file(text, boolean)",
                     "pg_read_binary_file(text)", "pg_read_binary_file(text, bigint, bigint, boolean)")) {
                 st.execute("GRANT EXECUTE ON FUNCTION pg_catalog." + fn + " TO " + user);

@@ -42,8 +42,10 @@ final class PgResync {
 
     /**
      * Stops the instance, moves its data directory aside (kept: SPEC §3 backs node 2's data up
-     * before overwriting it) and copies the primary's with pg_basebackup into a fresh one. On
-     * failure the partial copy is removed and the old directory put back.
+     * before overwriting it) and copies the primary's with pg_basebackup into a fresh one, then
+     * checks the copy against the backup manifest's per-file checksums (pg_verifybackup): a
+     * transfer that was corrupted or cut short is never started. On any failure the partial copy
+     * is removed and the old directory put back; the caller retries.
      */
     BasebackupResult basebackup(PgConfig primary, ProgressListener progress) {
         Path tool = PgCommand.tool(cfg, "pg_basebackup");
@@ -52,20 +54,25 @@ final class PgResync {
         PgFiles.writePassFile(cfg, primary);
         Path previous = moveAside();
         AtomicLong done = new AtomicLong();
-        List<String> args = List.of(tool.toString(), "-D", cfg.dataDir().toString(), "-X", "stream", "-R",
-                "--progress", "--checkpoint=fast", "--no-password", "-d", PgFiles.conninfo(cfg, primary, "replication"));
-        PgCommand.Result r = PgCommand.run(cfg, args, COPY_TIMEOUT, Map.of(), line -> {
-            ToolOutput.progress(line).ifPresent(p -> {
-                done.set(p.doneBytes());
-                progress.progress("basebackup", p.doneBytes(), p.totalBytes());
+        try {
+            List<String> args = List.of(tool.toString(), "-D", cfg.dataDir().toString(), "-X", "stream", "-R",
+                    "--progress", "--checkpoint=fast", "--no-password", "-d", PgFiles.conninfo(cfg, primary, "replication"));
+            PgCommand.Result r = PgCommand.run(cfg, args, COPY_TIMEOUT, Map.of(), line -> {
+                ToolOutput.progress(line).ifPresent(p -> {
+                    done.set(p.doneBytes());
+                    progress.progress("basebackup", p.doneBytes(), p.totalBytes());
+                });
             });
-        });
-        if (!r.ok()) {
+            if (!r.ok()) {
+                throw PgException.of("copying the database from " + primary.connectHost() + ":" + primary.port()
+                                + " with pg_basebackup failed (exit " + r.exitCode() + "); the old data directory was put back",
+                        r.commandLine(), r.tail(), "check that the primary runs and accepts replication connections from this"
+                                + " node (pg_hba.conf, replication password)");
+            }
+            verify(primary);
+        } catch (RuntimeException e) {
             restore(previous);
-            throw PgException.of("copying the database from " + primary.connectHost() + ":" + primary.port()
-                            + " with pg_basebackup failed (exit " + r.exitCode() + "); the old data directory was put back",
-                    r.commandLine(), r.tail(), "check that the primary runs and accepts replication connections from this"
-                            + " node (pg_hba.conf, replication password)");
+            throw e;
         }
         PgFiles.writeLocalSettings(cfg);
         PgFiles.writeStandbySettings(cfg, primary);
@@ -73,6 +80,19 @@ final class PgResync {
         log.info("full resync from {}:{} copied {} bytes in {} s; previous data kept in {}", primary.connectHost(),
                 primary.port(), done.get(), took.toSeconds(), previous);
         return new BasebackupResult(done.get(), previous, took);
+    }
+
+    /** Checks a fresh copy against its manifest (file sizes and checksums, and the WAL's CRCs). */
+    private void verify(PgConfig primary) {
+        Path verify = PgCommand.tool(cfg, "pg_verifybackup");
+        PgCommand.Result v = PgCommand.run(cfg, List.of(verify.toString(), "--quiet", cfg.dataDir().toString()),
+                COPY_TIMEOUT, Map.of(), line -> log.debug("pg_verifybackup: {}", line));
+        if (!v.ok()) {
+            throw PgException.of("the copy of the database from " + primary.connectHost() + ":" + primary.port()
+                            + " does not match its manifest (corrupted or incomplete transfer); it was discarded and the old data directory"
+                            + " was put back", v.commandLine(), v.tail(),
+                    "nothing to do if it happens once (the copy is retried); if it repeats, check the network and disks");
+        }
     }
 
     /**

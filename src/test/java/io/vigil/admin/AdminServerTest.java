@@ -154,7 +154,7 @@ class AdminServerTest {
         try (Raw raw = new Raw(server.port())) {
             raw.sendSigned(AdminProtocol.JSON.createObjectNode().put("op", "reboot"), KEY);
             assertThat(raw.answer().get("error").asText())
-                    .isEqualTo("unknown op \"reboot\"; expected \"status\", \"logs\" or \"command\"");
+                    .isEqualTo("unknown op \"reboot\"; expected \"status\", \"logs\", \"estimate\" or \"command\"");
         }
         try (Raw raw = new Raw(server.port())) {
             raw.send("[1,2]");

@@ -83,6 +83,8 @@ public final class FakeNode implements NodeControl {
         List<DaemonStatus.NetworkLink> networks = List.of(
                 new DaemonStatus.NetworkLink("127.0.0.1", "127.0.0.1", 420, null));
         return new DaemonStatus(node, "host" + id, "host" + (3 - id), "demo", "0.1.0", 3_723_000, resources,
-                networks, Map.of("bad-mac", 3L));
+                networks, Map.of("bad-mac", 3L), "internal", List.of(new io.vigil.dirsync.DirectoryStatus("certs", "/etc/vms/certs",
+                        io.vigil.core.SyncStatus.NOT_UPTODATE, "transferring 1/2 changed files", 0, 40, 400, 1000,
+                        1500, 5000, 0)));
     }
 }

@@ -38,6 +38,8 @@ class VigilCommandTest extends CliFixture {
                 .contains("failover on, error detection on, checkers running, boot keep")
                 .contains("  heartbeat  127.0.0.1 -> 127.0.0.1, heard 0.4 s ago\n")
                 .contains("  rejected   heartbeats: bad-mac 3\n")
+                .contains("  directory  certs: not uptodate, 40% of 1000 bytes, ETA 1.5 s (transferring 1/2\n"
+                        + "             changed files)\n")
                 .containsPattern("db +Database +RUNNING +4242 +0\n")
                 .containsPattern("mgmt +Management server +STARTING +- +2\n")
                 .contains("  warning    ! No witness is configured: a network split runs the services on\n"
@@ -264,6 +266,21 @@ class VigilCommandTest extends CliFixture {
     }
 
     @Test
+    void configCheckOfAPingWitnessNamesItAndWarnsAboutWhatItCannotPrevent() throws Exception {
+        Path cfg = config(6259, 6260);
+        Files.writeString(cfg, Files.readString(cfg) + "witness:\n  ping: 10.9.8.254\n");
+        Run ok = vigil("config", "check", cfg.toString());
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("ping witness 10.9.8.254").contains("warning: The witness is a ping target")
+                .contains("both will run the services").doesNotContain("No witness");
+
+        Files.writeString(cfg, Files.readString(cfg) + "  address: 10.9.8.3\n");
+        Run ko = vigil("config", "check", cfg.toString());
+        assertThat(ko.exitCode()).isEqualTo(2);
+        assertThat(ko.err()).contains("witness.ping").contains("cannot be combined with address/port");
+    }
+
+    @Test
     void configShowRedactsTheKey() throws Exception {
         Path cfg = config(6259, 6260);
         Run run = vigil("config", "show", "--config", cfg.toString());
@@ -300,7 +317,7 @@ class VigilCommandTest extends CliFixture {
                 n.peerSync(), n.failoverEnabled(), n.errorDetectionSuspended(), n.checkersRunning(), n.bootMode(),
                 n.witnessConfigured(), n.forced(), n.recentFailovers(), java.util.List.of(), n.leaseRemainingMs());
         return new DaemonStatus(node, s.hostName(), s.peerHostName(), s.clusterName(), s.version(), s.uptimeMs(),
-                s.resources(), s.networks(), s.rejectedHeartbeats());
+                s.resources(), s.networks(), s.rejectedHeartbeats(), s.database(), s.directories());
     }
 
     private static Terminal terminalTyping(String input) {

@@ -28,6 +28,12 @@ final class Nodes implements AutoCloseable {
 
     /** Two nodes on free loopback ports, default timings unless changed by {@code tune}. */
     static Nodes start(Path dir, java.util.function.UnaryOperator<LocalCluster.Settings> tune) throws IOException {
+        return start(dir, tune, c -> { });
+    }
+
+    /** The same, letting {@code edit} change the written configuration files before the nodes start. */
+    static Nodes start(Path dir, java.util.function.UnaryOperator<LocalCluster.Settings> tune,
+                       IoConsumer<LocalCluster> edit) throws IOException {
         LocalCluster.deleteTree(dir);
         int base = freeUdpPair();
         int admin = freeTcp();
@@ -37,12 +43,18 @@ final class Nodes implements AutoCloseable {
             s = s.withWitness(freeUdpPair());
         }
         Nodes n = new Nodes(LocalCluster.create(s));
+        edit.accept(n.cluster);
         if (s.witnessPort() > 0) {
             n.cluster.startWitness();
         }
         n.cluster.start(1);
         n.cluster.start(2);
         return n;
+    }
+
+    /** A step that may fail with an I/O error. */
+    interface IoConsumer<T> {
+        void accept(T t) throws IOException;
     }
 
     /** Waits for one PRIM and one up-to-date SECOND (eligible to take over); returns the PRIM's id. */

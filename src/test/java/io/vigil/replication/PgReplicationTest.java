@@ -96,7 +96,8 @@ class PgReplicationTest {
         assertThatThrownBy(() -> commit.get(2, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
         node2.start();
         commit.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(count(node2, "SELECT count(*) FROM t WHERE id = 2")).isEqualTo(1);
+        // Acknowledged once flushed on the standby; visible there once replayed, a moment later.
+        await().atMost(WAIT).until(() -> count(node2, "SELECT count(*) FROM t WHERE id = 2") == 1);
     }
 
     @Test
@@ -127,7 +128,7 @@ class PgReplicationTest {
         sql(node1, "INSERT INTO t VALUES (10, 'lost on node 1 only')");
         node1.stop(PgInstance.StopMode.IMMEDIATE);
         node2.start();
-        node2.promote();
+        node2.promote("vigil_node1");
         sql(node2, "INSERT INTO t VALUES (11, 'written on node 2 alone')");
         sql(node2, "UPDATE big SET pad = 'y' WHERE id <= 1000");
 

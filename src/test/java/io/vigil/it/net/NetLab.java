@@ -25,7 +25,13 @@ import java.util.regex.Pattern;
  *   netns vt-X-node1:   lo, eth0 10.77.X.1/24   (other end of port "node1")
  *   netns vt-X-node2:   lo, eth0 10.77.X.2/24
  * </pre>
- * Nothing is created in the root namespace, so a lab can neither disturb the machine's own network
+ * With {@link #create(String, int, String...)} and N networks, network k (from 0) is bridge
+ * {@code br<k>}, port {@code <host>} for k = 0 and {@code <host>n<k>} after, host interface
+ * {@code eth<k>}, subnet 10.(77+k).X.0/24: separate heartbeat networks for the same hosts.
+ * {@link #partition} and {@link #linkDown} act on every network, as a cut between two hosts or a
+ * power loss would; the variants with a network number act on one.
+ *
+ * <p>Nothing is created in the root namespace, so a lab can neither disturb the machine's own network
  * nor collide with another lab: X is unique among live labs ({@link LabNumber}), and addresses from
  * .100 up ({@link #address(int)}) are free for virtual IPs. Faults are applied at the switch
  * ({@link SwitchFaults}). {@link #close()} deletes the namespaces, which removes the veths, the
@@ -37,11 +43,13 @@ public final class NetLab implements AutoCloseable {
     private static final Pattern HOST = Pattern.compile("[a-z][a-z0-9]{0,14}");
     private static final String SWITCH = "switch";
     private static final String IFACE = "eth0";
+    private static final int MAX_NETWORKS = 4;
     private static final List<String> TOOLS = List.of("ip", "nft", "arping", "ping", "setsid", "kill");
     private static volatile boolean prerequisitesMet;
 
     private final String prefix;
     private final LabNumber lab;
+    private final int networks;
     private final Map<String, Integer> hosts = new LinkedHashMap<>();
     private final SwitchFaults faults;
     private final ProcessGroups processes = new ProcessGroups();
@@ -49,9 +57,10 @@ public final class NetLab implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::closeQuietly, "netlab-cleanup");
     private boolean closed;
 
-    private NetLab(String prefix, LabNumber lab, List<String> hostNames) {
+    private NetLab(String prefix, LabNumber lab, int networks, List<String> hostNames) {
         this.prefix = prefix;
         this.lab = lab;
+        this.networks = networks;
         for (String h : hostNames) {
             hosts.put(h, hosts.size() + 1);
         }
@@ -63,10 +72,15 @@ public final class NetLab implements AutoCloseable {
      * crashed earlier run with the same prefix left behind.
      */
     public static NetLab create(String prefix, String... hostNames) {
-        validate(prefix, List.of(hostNames));
+        return create(prefix, 1, hostNames);
+    }
+
+    /** The same hosts on {@code networks} separate segments (1 to 4), each with its own bridge. */
+    public static NetLab create(String prefix, int networks, String... hostNames) {
+        validate(prefix, networks, List.of(hostNames));
         requireRoot();
         LabNumber number = LabNumber.acquire();
-        NetLab lab = new NetLab(prefix, number, List.of(hostNames));
+        NetLab lab = new NetLab(prefix, number, networks, List.of(hostNames));
         try {
             Namespaces.removeLeftovers(prefix, number.value);
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
@@ -109,6 +123,16 @@ public final class NetLab implements AutoCloseable {
     /** The host's own IPv4 address. */
     public String ip(String host) {
         return address(index(host));
+    }
+
+    /** The host's IPv4 address on network {@code network} (0 is {@link #ip(String)}). */
+    public String ip(String host, int network) {
+        checkNetwork(network);
+        return "10." + (77 + network) + "." + lab.value + "." + index(host);
+    }
+
+    public int networks() {
+        return networks;
     }
 
     /** 10.77.X.{@code lastOctet} on this lab's segment; from 100 up, no host uses it (virtual IPs). */
@@ -192,24 +216,46 @@ public final class NetLab implements AutoCloseable {
         processes.resume(p);
     }
 
-    /** Power loss as the network sees it: the host's cable is pulled at both ends. */
+    /** Power loss as the network sees it: the host's cables (every network) are pulled at both ends. */
     public void linkDown(String host) {
         record("link down " + host);
         setLink(host, "down");
     }
 
-    /** Returns once the host's port forwards again, so that the next packet is not lost to the link coming up. */
+    /** Returns once the host's ports forward again, so that the next packet is not lost to the link coming up. */
     public void linkUp(String host) {
         record("link up " + host);
         setLink(host, "up");
         awaitLinkReady(host);
     }
 
-    /** Nothing passes between {@code a} and {@code b}, in either direction, ARP included. */
+    /** One of the host's cables pulled: network {@code network} only. */
+    public void linkDown(String host, int network) {
+        record("link down " + host + " net" + network);
+        setLink(host, network, "down");
+    }
+
+    public void linkUp(String host, int network) {
+        record("link up " + host + " net" + network);
+        setLink(host, network, "up");
+        awaitLinkReady(host, network);
+    }
+
+    /** Nothing passes between {@code a} and {@code b} on any network, in either direction, ARP included. */
     public void partition(String a, String b) {
         record("partition " + a + " " + b);
-        faults.drop(partitionKey(a, b), port(a), port(b));
-        faults.drop(partitionKey(a, b), port(b), port(a));
+        for (int n = 0; n < networks; n++) {
+            faults.drop(partitionKey(a, b), port(a, n), port(b, n));
+            faults.drop(partitionKey(a, b), port(b, n), port(a, n));
+        }
+    }
+
+    /** Nothing passes between {@code a} and {@code b} on network {@code network}; healed by {@link #heal}. */
+    public void partition(String a, String b, int network) {
+        record("partition " + a + " " + b + " net" + network);
+        checkNetwork(network);
+        faults.drop(partitionKey(a, b), port(a, network), port(b, network));
+        faults.drop(partitionKey(a, b), port(b, network), port(a, network));
     }
 
     /**
@@ -219,7 +265,9 @@ public final class NetLab implements AutoCloseable {
      */
     public void oneWay(String from, String to) {
         record("one-way " + from + " -> " + to);
-        faults.dropIp("oneway " + from + " " + to, port(from), port(to));
+        for (int n = 0; n < networks; n++) {
+            faults.dropIp("oneway " + from + " " + to, port(from, n), port(to, n));
+        }
     }
 
     /** Undoes {@link #partition} and {@link #oneWay} between the two hosts, in both directions. */
@@ -230,10 +278,12 @@ public final class NetLab implements AutoCloseable {
         faults.remove("oneway " + b + " " + a);
     }
 
-    /** Each frame to or from the host is lost with probability {@code p} (replaces an earlier loss). */
+    /** Each frame to or from the host, on every network, is lost with probability {@code p} (replaces an earlier loss). */
     public void loss(String host, double p) {
         record("loss " + host + " " + p);
-        faults.loss("loss " + host, port(host), p);
+        for (int n = 0; n < networks; n++) {
+            faults.loss("loss " + host + (n == 0 ? "" : " net" + n), port(host, n), p);
+        }
     }
 
     public void noLoss(String host) {
@@ -301,16 +351,21 @@ public final class NetLab implements AutoCloseable {
         String sw = switchNamespace();
         root("ip", "netns", "add", sw);
         root("ip", "-n", sw, "link", "set", "dev", "lo", "up");
-        root("ip", "-n", sw, "link", "add", "name", "br0", "type", "bridge");
-        root("ip", "-n", sw, "link", "set", "dev", "br0", "up");
+        for (int n = 0; n < networks; n++) {
+            root("ip", "-n", sw, "link", "add", "name", "br" + n, "type", "bridge");
+            root("ip", "-n", sw, "link", "set", "dev", "br" + n, "up");
+        }
         faults.install();
         for (String host : hosts.keySet()) {
             String ns = namespace(host);
             root("ip", "netns", "add", ns);
-            // Both ends are created directly in their namespaces: no name ever appears in the root namespace.
-            root("ip", "-n", sw, "link", "add", "name", host, "type", "veth", "peer", "name", IFACE, "netns", ns);
-            root("ip", "-n", sw, "link", "set", "dev", host, "master", "br0");
-            root("ip", "-n", ns, "addr", "add", ip(host) + "/" + prefixLength(), "dev", IFACE);
+            for (int n = 0; n < networks; n++) {
+                // Both ends are created directly in their namespaces: no name ever appears in the root namespace.
+                root("ip", "-n", sw, "link", "add", "name", port(host, n), "type", "veth", "peer", "name", "eth" + n,
+                        "netns", ns);
+                root("ip", "-n", sw, "link", "set", "dev", port(host, n), "master", "br" + n);
+                root("ip", "-n", ns, "addr", "add", ip(host, n) + "/" + prefixLength(), "dev", "eth" + n);
+            }
             root("ip", "-n", ns, "link", "set", "dev", "lo", "up");
             setLink(host, "up");
         }
@@ -319,8 +374,15 @@ public final class NetLab implements AutoCloseable {
     }
 
     private void setLink(String host, String state) {
-        root("ip", "-n", switchNamespace(), "link", "set", "dev", port(host), state);
-        root("ip", "-n", namespace(host), "link", "set", "dev", IFACE, state);
+        for (int n = 0; n < networks; n++) {
+            setLink(host, n, state);
+        }
+    }
+
+    private void setLink(String host, int network, String state) {
+        checkNetwork(network);
+        root("ip", "-n", switchNamespace(), "link", "set", "dev", port(host, network), state);
+        root("ip", "-n", namespace(host), "link", "set", "dev", "eth" + network, state);
     }
 
     /**
@@ -328,10 +390,16 @@ public final class NetLab implements AutoCloseable {
      * second: until then the port drops frames, and a test's first ping or ARP probe would fail.
      */
     private void awaitLinkReady(String host) {
+        for (int n = 0; n < networks; n++) {
+            awaitLinkReady(host, n);
+        }
+    }
+
+    private void awaitLinkReady(String host, int network) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
-            String port = root("ip", "-n", switchNamespace(), "-d", "link", "show", "dev", port(host));
-            String eth = root("ip", "-n", namespace(host), "link", "show", "dev", IFACE);
+            String port = root("ip", "-n", switchNamespace(), "-d", "link", "show", "dev", port(host, network));
+            String eth = root("ip", "-n", namespace(host), "link", "show", "dev", "eth" + network);
             if (port.contains("state UP") && port.contains("bridge_slave state forwarding") && eth.contains("state UP")) {
                 return;
             }
@@ -343,8 +411,18 @@ public final class NetLab implements AutoCloseable {
     }
 
     private String port(String host) {
+        return port(host, 0);
+    }
+
+    private String port(String host, int network) {
         index(host);
-        return host;
+        return network == 0 ? host : host + "n" + network;
+    }
+
+    private void checkNetwork(int network) {
+        if (network < 0 || network >= networks) {
+            throw new IllegalArgumentException("network must be in 0.." + (networks - 1) + ", was " + network);
+        }
     }
 
     private int index(String host) {
@@ -371,7 +449,16 @@ public final class NetLab implements AutoCloseable {
         return prefix + "-" + lab + "-";
     }
 
-    private static void validate(String prefix, List<String> hostNames) {
+    private static void validate(String prefix, int networks, List<String> hostNames) {
+        if (networks < 1 || networks > MAX_NETWORKS) {
+            throw new IllegalArgumentException("a lab has 1 to " + MAX_NETWORKS + " networks, got " + networks);
+        }
+        for (String h : hostNames) {
+            if (networks > 1 && h.length() > 13) {
+                throw new IllegalArgumentException("with several networks host names have at most 13 characters"
+                        + " (switch port <host>n<k>): " + h);
+            }
+        }
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("lab prefix must match " + PREFIX + ", was " + prefix);
         }

@@ -1,0 +1,94 @@
+package io.vigil.daemon;
+
+import io.vigil.config.ConfigException;
+import io.vigil.config.DatabaseSection;
+import io.vigil.config.VigilConfig;
+import io.vigil.replication.PgConfig;
+import io.vigil.replication.PgInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Builds this node's and the peer's PostgreSQL settings from the configuration (SPEC §3). The
+ * database roles' passwords are derived from the cluster key: both nodes compute the same
+ * ones, nobody has to type or distribute them, and there is no default password.
+ */
+public final class Databases {
+    public static final String ADMIN_USER = "vigil_admin";
+    public static final String REPLICATION_USER = "vigil_replication";
+
+    private Databases() {
+    }
+
+    public static String applicationName(int nodeId) {
+        return "vigil_node" + nodeId;
+    }
+
+    public static PgConfig local(VigilConfig c) throws ConfigException {
+        DatabaseSection d = c.database();
+        byte[] key = c.clusterKey();
+        return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.port(), d.listenAddress(), null, null, null,
+                ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
+                applicationName(c.node().id()), d.allowedCidr());
+    }
+
+    /** The peer's instance as this node reaches it (its data directory is not used from here). */
+    public static PgConfig peer(VigilConfig c) throws ConfigException {
+        DatabaseSection d = c.database();
+        byte[] key = c.clusterKey();
+        return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.peerPort(), d.peerAddress(), null, null, null,
+                ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
+                applicationName(c.node().peerId()), d.allowedCidr());
+    }
+
+    /** What this node's services are told about the database, as environment variables. */
+    public static Map<String, String> serviceEnvironment(VigilConfig c) throws ConfigException {
+        DatabaseSection d = c.database();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (d == null) {
+            return env;
+        }
+        if (d.internal()) {
+            env.put("VIGIL_DB_URL", "jdbc:postgresql://" + local(c).connectHost() + ":" + d.port() + "/postgres");
+            env.put("VIGIL_DB_USER", ADMIN_USER);
+            env.put("VIGIL_DB_PASSWORD", derive(c.clusterKey(), "admin"));
+        } else {
+            env.put("VIGIL_DB_URL", d.url());
+            env.put("VIGIL_DB_USER", d.user());
+            try {
+                env.put("VIGIL_DB_PASSWORD", Files.readString(d.passwordFile(), StandardCharsets.UTF_8).strip());
+            } catch (IOException e) {
+                throw new ConfigException(c.sourceFile(), "database.passwordFile", "cannot read " + d.passwordFile(),
+                        "Check that it exists and that the vigil user may read it");
+            }
+        }
+        return env;
+    }
+
+    public static PgInstance instance(VigilConfig c) throws ConfigException {
+        return new PgInstance(local(c));
+    }
+
+    /** The database superuser's password, derived from the cluster key (tools, tests). */
+    public static String adminPassword(byte[] clusterKey) {
+        return derive(clusterKey, "admin");
+    }
+
+    static String derive(byte[] clusterKey, String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(clusterKey, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(("vigil database " + purpose).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+}

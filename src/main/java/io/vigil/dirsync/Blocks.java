@@ -1,0 +1,156 @@
+package io.vigil.dirsync;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The per-block checksums of rsync's delta algorithm: a weak rolling checksum that can slide one
+ * byte in O(1), so the sender can look for the receiver's blocks at every offset, and a strong
+ * hash (SHA-256, first 8 bytes) that confirms a weak match. A false match that survives both is
+ * still caught by the whole-file SHA-256 check, after which the file is resent in full.
+ */
+final class Blocks {
+
+    static final int MIN_BLOCK = 4096;
+    /** Beyond this many blocks the block grows, so the signature list stays within a few MB. */
+    private static final int MAX_BLOCKS_SHIFT = 18;
+
+    private Blocks() {
+    }
+
+    /**
+     * Block size for a file: 4 KiB (the file system's block, so a changed disk block costs one
+     * delta block) up to 1 GiB files, then doubling so a file never has more than 2^18 blocks.
+     */
+    static int blockSize(long size) {
+        long bs = MIN_BLOCK;
+        while ((size >> MAX_BLOCKS_SHIFT) > bs && bs < (1 << 20)) {
+            bs <<= 1;
+        }
+        return (int) bs;
+    }
+
+    static int blockCount(long size, int blockSize) {
+        return (int) ((size + blockSize - 1) / blockSize);
+    }
+
+    /** rsync's checksum: a = sum of bytes, s = sum of the running a; both kept mod 2^16 on output. */
+    static int weak(byte[] b, int off, int len) {
+        int a = 0;
+        int s = 0;
+        for (int i = off; i < off + len; i++) {
+            a += b[i] & 0xff;
+            s += a;
+        }
+        return pack(a, s);
+    }
+
+    static int pack(int a, int s) {
+        return (a & 0xffff) | (s << 16);
+    }
+
+    static long strong(MessageDigest sha, byte[] b, int off, int len) {
+        sha.reset();
+        sha.update(b, off, len);
+        byte[] d = sha.digest();
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (d[i] & 0xff);
+        }
+        return v;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /** The receiver's blocks, looked up by weak checksum without boxing (up to 2^18 of them). */
+    static final class Index {
+        private final int blockSize;
+        private final int lastLength;
+        private final int[] weak;
+        private final long[] strong;
+        private final int[] next;
+        private final int[] heads;
+        private final int mask;
+        private int count;
+
+        Index(long basisSize, int blockSize, int capacity) {
+            this.blockSize = blockSize;
+            int rem = (int) (basisSize % blockSize);
+            this.lastLength = rem == 0 ? blockSize : rem;
+            this.weak = new int[capacity];
+            this.strong = new long[capacity];
+            this.next = new int[capacity];
+            int table = Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1;
+            this.heads = new int[table];
+            java.util.Arrays.fill(heads, -1);
+            this.mask = table - 1;
+        }
+
+        void add(int w, long s) {
+            int i = count++;
+            weak[i] = w;
+            strong[i] = s;
+            int h = mix(w) & mask;
+            next[i] = heads[h];
+            heads[h] = i;
+        }
+
+        int size() {
+            return count;
+        }
+
+        int blockSize() {
+            return blockSize;
+        }
+
+        int length(int block) {
+            return block == count - 1 ? lastLength : blockSize;
+        }
+
+        boolean mayContain(int w) {
+            for (int i = heads[mix(w) & mask]; i >= 0; i = next[i]) {
+                if (weak[i] == w) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The block equal to {@code b[off, off+len)}, preferring {@code preferred} (the block after
+         * the previous match, so runs of unchanged blocks stay runs), or -1.
+         */
+        int find(int w, MessageDigest sha, byte[] b, int off, int len, int preferred) {
+            long s = 0;
+            boolean haveStrong = false;
+            int found = -1;
+            for (int i = heads[mix(w) & mask]; i >= 0; i = next[i]) {
+                if (weak[i] != w || length(i) != len) {
+                    continue;
+                }
+                if (!haveStrong) {
+                    s = strong(sha, b, off, len);
+                    haveStrong = true;
+                }
+                if (strong[i] == s) {
+                    if (i == preferred) {
+                        return i;
+                    }
+                    found = found < 0 ? i : Math.min(found, i);
+                }
+            }
+            return found;
+        }
+
+        private static int mix(int w) {
+            int h = w * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.vigil.dirsync;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+
+/**
+ * The sending side of the delta transfer: walks the source file with a rolling checksum and
+ * emits, in file order, COPY (a run of the receiver's own blocks) or LITERAL (bytes it lacks).
+ * Every byte passes through the whole-file SHA-256 exactly once, in order, whichever way it
+ * travels, so the receiver can check the file it rebuilt against what was read here.
+ */
+final class DeltaEncoder {
+
+    /** Pending literal bytes are sent once this many accumulate, bounding the window. */
+    private static final int LITERAL_FLUSH = 256 * 1024;
+    private static final int WINDOW = 4 << 20;
+
+    private final FrameWriter frames;
+    private final MessageDigest fileHash = Blocks.sha256();
+    private final MessageDigest blockHash = Blocks.sha256();
+    private long literalBytes;
+    private long matchedBytes;
+    private int copyFirst = -1;
+    private int copyCount;
+
+    private final byte[] readBuf;
+
+    /** @param readBuf reused between files; large reads keep the disk's read-ahead busy (1 MiB) */
+    DeltaEncoder(FrameWriter frames, byte[] readBuf) {
+        this.frames = frames;
+        this.readBuf = readBuf;
+    }
+
+    long literalBytes() {
+        return literalBytes;
+    }
+
+    long matchedBytes() {
+        return matchedBytes;
+    }
+
+    /**
+     * Sends {@code in} from its start as DELTA messages against {@code index} (null: no basis).
+     *
+     * @return the SHA-256 of every byte read
+     */
+    byte[] encode(FileChannel in, Blocks.Index index) throws IOException {
+        if (index == null || index.size() == 0) {
+            literalOnly(in);
+        } else {
+            delta(in, index);
+        }
+        flushCopy();
+        if (frames.isOpen() && frames.current().position() > 1) {
+            frames.send();
+        }
+        return fileHash.digest();
+    }
+
+    private void literalOnly(FileChannel in) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(readBuf);
+        while (true) {
+            bb.clear();
+            int n = in.read(bb);
+            if (n < 0) {
+                return;
+            }
+            literal(readBuf, 0, n);
+        }
+    }
+
+    private void delta(FileChannel in, Blocks.Index index) throws IOException {
+        int bs = index.blockSize();
+        byte[] win = new byte[Math.max(WINDOW, 4 * bs + LITERAL_FLUSH)];
+        int len = 0;
+        int pos = 0;
+        int lit = 0;
+        boolean eof = false;
+        boolean haveWeak = false;
+        int a = 0;
+        int s = 0;
+        int expect = 0;
+        while (true) {
+            if (len - pos < bs && !eof) {
+                System.arraycopy(win, lit, win, 0, len - lit);
+                len -= lit;
+                pos -= lit;
+                lit = 0;
+                int n = fill(in, win, len);
+                len += n;
+                eof = len < win.length; // fill stops short of a full window only at the end of the file
+                continue;
+            }
+            int avail = len - pos;
+            if (avail == 0) {
+                break;
+            }
+            int n = Math.min(bs, avail);
+            if (!haveWeak) {
+                int w0 = Blocks.weak(win, pos, n); // both halves only matter mod 2^16, so unpacking is exact
+                a = w0 & 0xffff;
+                s = w0 >>> 16;
+                haveWeak = true;
+            }
+            int w = Blocks.pack(a, s);
+            int match = index.mayContain(w) ? index.find(w, blockHash, win, pos, n, expect) : -1;
+            if (match >= 0) {
+                literal(win, lit, pos - lit);
+                copy(win, pos, n, match);
+                pos += n;
+                lit = pos;
+                haveWeak = false;
+                expect = match + 1;
+            } else if (n < bs) {
+                break; // a tail shorter than a block that matched nothing: literal below
+            } else if (pos + bs < len) {
+                int out = win[pos] & 0xff;
+                a += (win[pos + bs] & 0xff) - out;
+                s += a - bs * out;
+                pos++;
+            } else {
+                pos++;
+                haveWeak = false;
+            }
+            if (pos - lit >= LITERAL_FLUSH) {
+                literal(win, lit, pos - lit);
+                lit = pos;
+            }
+        }
+        literal(win, lit, len - lit);
+    }
+
+    /** Reads until the buffer is full or the file ends; returns the bytes read. */
+    private static int fill(FileChannel in, byte[] win, int from) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(win, from, win.length - from);
+        while (bb.hasRemaining() && in.read(bb) >= 0) {
+            // keep reading: a file channel may return fewer bytes than asked
+        }
+        return bb.position() - from;
+    }
+
+    private void literal(byte[] b, int off, int len) throws IOException {
+        if (len <= 0) {
+            return;
+        }
+        flushCopy();
+        fileHash.update(b, off, len);
+        literalBytes += len;
+        while (len > 0) {
+            ByteBuffer f = room(6);
+            int chunk = Math.min(len, f.remaining() - 5);
+            f.put(Codec.OP_LITERAL).putInt(chunk).put(b, off, chunk);
+            off += chunk;
+            len -= chunk;
+        }
+    }
+
+    private void copy(byte[] b, int off, int len, int block) throws IOException {
+        fileHash.update(b, off, len);
+        matchedBytes += len;
+        if (copyFirst >= 0 && copyFirst + copyCount == block) {
+            copyCount++;
+            return;
+        }
+        flushCopy();
+        copyFirst = block;
+        copyCount = 1;
+    }
+
+    private void flushCopy() throws IOException {
+        if (copyFirst < 0) {
+            return;
+        }
+        room(9).put(Codec.OP_COPY).putInt(copyFirst).putInt(copyCount);
+        copyFirst = -1;
+        copyCount = 0;
+    }
+
+    private ByteBuffer room(int need) throws IOException {
+        if (frames.isOpen() && frames.current().remaining() < need) {
+            frames.send();
+        }
+        if (!frames.isOpen()) {
+            frames.begin(Codec.DELTA);
+        }
+        return frames.current();
+    }
+}

@@ -1,0 +1,200 @@
+package io.vigil.dirsync;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The receiving side (SECOND): pulls one directory from the source in one pass. Each pass lists
+ * the source, deletes what it no longer has, creates directories and links, and fetches every
+ * file whose size or mtime differs (rsync's quick check) by delta transfer. A file whose stream
+ * is damaged is fetched again on a fresh connection, one that fails its checksum is fetched again
+ * whole; after {@link #ATTEMPTS} tries the pass fails and the next pass starts over.
+ */
+public final class DirSyncClient {
+
+    static final int ATTEMPTS = 3;
+    private static final int WINDOW = 32;
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+
+    private final String host;
+    private final int port;
+    private final byte[] key;
+    private final int timeoutMs;
+    private final boolean asRoot = "root".equals(System.getProperty("user.name"));
+
+    /** @param timeoutMs how long a read may wait for the source before the connection counts as lost */
+    public DirSyncClient(String host, int port, byte[] clusterKey, int timeoutMs) {
+        this.host = host;
+        this.port = port;
+        this.key = clusterKey.clone();
+        this.timeoutMs = timeoutMs;
+        CryptoWarmUp.start();
+    }
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /**
+     * Makes {@code root} a copy of the source's directory {@code name}.
+     *
+     * @throws AuthenticationException when the keys differ (retrying will not help)
+     * @throws RemoteRefusal           when the source will not serve it (not PRIM, unknown name)
+     * @throws IOException             when the source is unreachable or a file kept failing
+     */
+    public SyncResult pull(String name, Path root, SyncListener listener) throws IOException {
+        return pull(name, root, listener, () -> true);
+    }
+
+    /**
+     * As {@link #pull(String, Path, SyncListener)}, stopping before the next file once {@code proceed}
+     * turns false (the node stopped being SECOND: nothing may be written into its directories then).
+     */
+    public SyncResult pull(String name, Path root, SyncListener listener, BooleanSupplier proceed)
+            throws IOException {
+        long t0 = System.nanoTime();
+        AtomicLong wire = new AtomicLong();
+        SecureChannel ch = connect(wire);
+        try {
+            List<Entry> remote = list(ch, name);
+            Files.createDirectories(root);
+            Pass pass = new Pass(name, root, remote, asRoot, listener);
+            int deleted = pass.prepare();
+            ch = fetchAll(ch, wire, name, root, pass, proceed);
+            pass.finishDirectories();
+            return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
+                    pass.literalBytes(), wire.get(), deleted, pass.retries(), (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            ch.close();
+        }
+    }
+
+    /**
+     * Fetches every file the pass needs. Requests without signatures are a few bytes, so up to
+     * {@link #WINDOW} of them are kept in flight and many small files do not cost a round trip
+     * each; a request with signatures (possibly megabytes) goes out alone, so neither side can
+     * block writing while the other does too.
+     */
+    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
+                                   BooleanSupplier proceed) throws IOException {
+        SecureChannel ch = first;
+        FileFetcher fetcher = new FileFetcher(ch, asRoot);
+        Deque<Job> queue = new ArrayDeque<>();
+        pass.toFetch().forEach(e -> queue.add(new Job(e)));
+        Deque<Job> inflight = new ArrayDeque<>();
+        while (!queue.isEmpty() || !inflight.isEmpty()) {
+            if (!proceed.getAsBoolean()) {
+                throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
+            }
+            send(fetcher, name, root, pass, queue, inflight);
+            Job job = inflight.poll();
+            try {
+                FileFetcher.Outcome o = fetcher.receive(job.request, pass::written);
+                pass.fetched(job.entry, o, fetcher.lastLiteral());
+            } catch (DeltaApplier.BadFileException ex) {
+                pass.retried(ex, ++job.attempts);
+                job.whole = true; // a block checksum collided or the old copy changed: resend it all
+                queue.addFirst(job);
+            } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
+                pass.retried(ex, ++job.attempts);
+                while (!inflight.isEmpty()) {
+                    queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
+                }
+                queue.addFirst(job);
+                ch.close();
+                ch = connect(wire);
+                fetcher = new FileFetcher(ch, asRoot);
+            }
+        }
+        return ch;
+    }
+
+    private static void send(FileFetcher fetcher, String name, Path root, Pass pass, Deque<Job> queue,
+                             Deque<Job> inflight) throws IOException {
+        while (!queue.isEmpty() && inflight.size() < WINDOW) {
+            Job job = queue.peek();
+            long basis = job.whole ? -1 : pass.basisSize(job.entry.path());
+            if (basis > 0 && !inflight.isEmpty()) {
+                break;
+            }
+            queue.poll();
+            Path target = SafePaths.resolve(root, job.entry.path());
+            pass.checkParents(target);
+            job.request = fetcher.request(name, job.entry, target, basis);
+            inflight.add(job);
+            if (basis > 0) {
+                break;
+            }
+        }
+        fetcher.flush();
+    }
+
+    /** One file to fetch, and how often it failed in this pass. */
+    private static final class Job {
+        final Entry entry;
+        int attempts;
+        boolean whole;
+        FileFetcher.Request request;
+
+        Job(Entry entry) {
+            this.entry = entry;
+        }
+    }
+
+    private SecureChannel connect(AtomicLong wire) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, CONNECT_TIMEOUT_MS));
+            s.setSoTimeout(timeoutMs);
+            s.setTcpNoDelay(true);
+            return SecureChannel.client(s, key, wire);
+        } catch (IOException e) {
+            s.close();
+            if (e instanceof AuthenticationException) {
+                throw e;
+            }
+            throw new IOException("cannot reach the replication source at " + address() + " (" + e.getMessage()
+                    + "): is the peer node running, and replication.peerAddress/peerPort right?", e);
+        }
+    }
+
+    private static List<Entry> list(SecureChannel ch, String name) throws IOException {
+        FrameWriter frames = new FrameWriter(ch);
+        Codec.putString(frames.begin(Codec.LIST), name);
+        frames.send();
+        frames.flush();
+        List<Entry> out = new ArrayList<>();
+        try {
+            while (true) {
+                ByteBuffer m = ch.receive();
+                byte type = Codec.type(m);
+                if (type == Codec.ERROR) {
+                    throw new RemoteRefusal(Codec.getString(m));
+                } else if (type == Codec.END) {
+                    if (m.getInt() != out.size()) {
+                        throw new CorruptStreamException("the listing of '" + name + "' is incomplete");
+                    }
+                    return out;
+                } else if (type == Codec.ENTRIES) {
+                    for (int n = m.getInt(); n > 0; n--) {
+                        out.add(Entry.read(m));
+                    }
+                } else {
+                    throw new CorruptStreamException("unexpected message type " + type + " in a listing");
+                }
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new CorruptStreamException("listing message shorter than its fields", e);
+        }
+    }
+}

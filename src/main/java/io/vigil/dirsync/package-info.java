@@ -1,0 +1,29 @@
+/**
+ * Directory replication (SPEC §3, issue 3): listed directories copied from the node running the
+ * services to the SECOND, continuously, with rsync-style incremental transfer.
+ *
+ * <p>Who does what: {@link io.vigil.dirsync.DirectoryReplication} follows the state machine's
+ * replication role. PRIMARY: its {@link io.vigil.dirsync.DirSyncServer} serves. STANDBY: it pulls
+ * every interval with a {@link io.vigil.dirsync.DirSyncClient}. NONE: neither. The SECOND pulls
+ * (rather than the PRIM pushing) because the receiver holds the old copy whose block signatures
+ * the delta algorithm starts from, and because a pull loop needs no change notification that
+ * could be missed: every pass compares the whole tree.
+ *
+ * <p>Channel ({@link io.vigil.dirsync.SecureChannel}): the JDK has no TLS-PSK and the nodes share
+ * only the 32-byte cluster key, so: a mutual HMAC-SHA256 challenge-response over fresh nonces
+ * (as the admin channel does), per-connection per-direction AES-256 keys derived from it, and
+ * AES-GCM frames whose IV is an implicit sequence number. A frame altered, dropped, replayed or
+ * reordered fails its tag; a stream cut inside a frame is a short read. Either ends the
+ * connection ({@link io.vigil.dirsync.CorruptStreamException}).
+ *
+ * <p>Transfer ({@link io.vigil.dirsync.FileFetcher}, {@link io.vigil.dirsync.DeltaEncoder},
+ * {@link io.vigil.dirsync.DeltaApplier}): rsync's algorithm with 4 KiB blocks (weak rolling
+ * checksum + first 8 bytes of SHA-256), rebuilt into a temporary file, verified against the
+ * source's whole-file SHA-256, renamed into place. Any failure discards the temporary file; the
+ * file is retried (a new connection after a corrupt stream, a whole-file send after a checksum
+ * mismatch), {@link io.vigil.dirsync.DirSyncClient#ATTEMPTS} times per pass.
+ *
+ * <p>Symbolic links are copied as links and never followed; paths from the peer are checked to
+ * stay inside the directory ({@link io.vigil.dirsync.SafePaths}).
+ */
+package io.vigil.dirsync;

@@ -1,0 +1,245 @@
+package io.vigil.it.net;
+
+import io.vigil.demo.LocalCluster;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Jepsen-style chaos run of issue 4 (bench/chaos, and ChaosTest's short version): real nodes,
+ * a real witness and a client in network namespaces; the client writes numbered records through the
+ * VIP while {@link ChaosNemesis} applies seeded random faults one after the other, each healed
+ * after a while. Then every fault is healed and the cluster must be back to PRIM + SECOND within
+ * 60 s.
+ *
+ * <p>What is measured, honestly for a service whose data is per node (nothing replicates the sample
+ * service's file):
+ * <ul>
+ *   <li>lost: records acknowledged by a node that are not in that node's own file afterwards;</li>
+ *   <li>dual_primary_ms: sampled every 50 ms, time during which both nodes ran the management server
+ *       (from the processes, not from what the nodes say); vip_twice_ms: the same for the VIP being
+ *       on both nodes' interfaces;</li>
+ *   <li>client_dual_ms: as the client saw it, time in which records were stored by one node, then the
+ *       other, then the first again ({@link #clientOverlapMs});</li>
+ *   <li>max_unavailable_ms: the longest time without any acknowledged write.</li>
+ * </ul>
+ */
+final class ChaosRun {
+    static final long CONVERGE_MS = 60_000;
+    private static final long SAMPLE_MS = 50;
+    static final long INTERLEAVE_MS = 1000;
+
+    /** Fault pacing: each fault is held {@code hold*} ms, then the next comes {@code gap*} ms after the heal. */
+    record Pacing(long holdMinMs, long holdMaxMs, long gapMinMs, long gapMaxMs) {
+    }
+
+    record Result(long seed, int faults, long acked, long failed, long lost, long dualPrimaryMs, long vipTwiceMs,
+                  long clientDualMs, long maxUnavailableMs, boolean converged, long convergeMs, List<String> problems) {
+        String json() {
+            return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,"
+                            + "\"dual_primary_ms\":%d,\"vip_twice_ms\":%d,\"client_dual_ms\":%d,\"max_unavailable_ms\":%d,"
+                            + "\"converged\":%b,\"converge_ms\":%d}", seed, faults, acked, lost, dualPrimaryMs, vipTwiceMs,
+                    clientDualMs, maxUnavailableMs, converged, convergeMs);
+        }
+    }
+
+    record Ack(long n, String node, long storedAtMs, long startMs, long endMs) {
+    }
+
+    private ChaosRun() {
+    }
+
+    static Result run(String name, long seed, int faults, Pacing pacing, PrintStream log) throws Exception {
+        NetLab lab = NetLab.create("vgx", "witness", "node1", "node2", "client");
+        LabCluster cluster;
+        try {
+            cluster = LabCluster.create(lab, name,
+                    dir -> LocalCluster.Settings.defaults(dir).withWitness(4850).withMaxFailovers(100_000), p -> p);
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+        try (LabCluster c = cluster) {
+            c.cluster.startWitness();
+            c.cluster.start(1);
+            c.cluster.start(2);
+            c.awaitPair();
+            Path dir = NetLab.logDir(name).toAbsolutePath();
+            Path acks = dir.resolve("client-acks.log");
+            Path stop = dir.resolve("client.stop");
+            Files.deleteIfExists(stop);
+            AtomicLong dualSamples = new AtomicLong();
+            AtomicLong vipSamples = new AtomicLong();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                if (c.runs(1) && c.runs(2)) {
+                    dualSamples.incrementAndGet();
+                    log.println("DUAL: both nodes run the management server at " + System.nanoTime() / 1_000_000 + " ms");
+                }
+                if (c.holdsVip(1) && c.holdsVip(2)) {
+                    vipSamples.incrementAndGet();
+                    log.println("DUAL: both nodes hold the VIP at " + System.nanoTime() / 1_000_000 + " ms");
+                }
+            }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
+            Process client = lab.exec("client", List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    ChaosClient.class.getName(), "http://" + c.vip + ":" + c.cluster.settings().servicePort(), "2",
+                    acks.toString(), stop.toString()), dir.resolve("client.out"));
+            try {
+                await("the client's first acknowledged record").atMost(Duration.ofSeconds(30))
+                        .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
+                nemesis(c, seed, faults, pacing, log);
+                long lastHeal = System.nanoTime();
+                healEverything(c);
+                boolean converged = converge(c, lastHeal);
+                long convergeMs = (System.nanoTime() - lastHeal) / 1_000_000;
+                log.println("converged=" + converged + " " + convergeMs + " ms after the last heal");
+                Files.writeString(stop, "stop\n");
+                client.waitFor(10, TimeUnit.SECONDS);
+                sampler.shutdownNow();
+                sampler.awaitTermination(5, TimeUnit.SECONDS);
+                return analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS, vipSamples.get() * SAMPLE_MS,
+                        converged, convergeMs, log);
+            } finally {
+                sampler.shutdownNow();
+                Files.writeString(stop, "stop\n");
+                lab.killGroup(client, "KILL");
+            }
+        }
+    }
+
+    private static void nemesis(LabCluster c, long seed, int faults, Pacing p, PrintStream log) throws Exception {
+        ChaosNemesis nemesis = new ChaosNemesis(c, seed);
+        for (int i = 1; i <= faults; i++) {
+            long hold = nemesis.between(p.holdMinMs(), p.holdMaxMs());
+            long gap = nemesis.between(p.gapMinMs(), p.gapMaxMs());
+            ChaosNemesis.Fault f = nemesis.next();
+            log.println(String.format(Locale.ROOT, "fault %d/%d at %d ms: %s for %d ms", i, faults,
+                    System.nanoTime() / 1_000_000, f.describe(), hold));
+            Thread.sleep(hold); // the nemesis's schedule: the fault lasts this long
+            f.heal();
+            Thread.sleep(gap);
+        }
+    }
+
+    private static void healEverything(LabCluster c) throws Exception {
+        c.lab.healAll();
+        for (int id = 1; id <= 2; id++) {
+            c.cluster.pauseDaemon(id, false);
+            c.cluster.start(id); // no-op when running
+        }
+    }
+
+    private static boolean converge(LabCluster c, long lastHealNanos) {
+        long left = CONVERGE_MS - (System.nanoTime() - lastHealNanos) / 1_000_000;
+        try {
+            await("PRIM + SECOND").atMost(Duration.ofMillis(Math.max(left, 1))).pollInterval(Duration.ofMillis(500))
+                    .until(() -> c.pairFromStatus() != 0);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private static Result analyse(LabCluster c, long seed, int faults, Path ackLog, long dualMs, long vipTwiceMs,
+                                  boolean converged, long convergeMs, PrintStream log) throws IOException {
+        List<Ack> acks = new ArrayList<>();
+        long failed = 0;
+        for (String line : Files.readAllLines(ackLog)) {
+            String[] w = line.split(" ");
+            if (w[0].equals("ack")) {
+                acks.add(new Ack(Long.parseLong(w[1]), w[2], Long.parseLong(w[3]), Long.parseLong(w[4]),
+                        Long.parseLong(w[5])));
+            } else if (w[0].equals("fail")) {
+                failed++;
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        long lost = 0;
+        for (int id = 1; id <= 2; id++) {
+            Set<Long> stored = stored(c.cluster.records(id));
+            for (Ack a : acks) {
+                if (a.node().equals("node" + id) && !stored.contains(a.n())) {
+                    lost++;
+                    problems.add("record " + a.n() + " acknowledged by node" + id + " is not in its file");
+                }
+            }
+        }
+        long clientDual = clientOverlapMs(acks, problems);
+        long maxGap = maxUnavailableMs(acks);
+        log.println("acked=" + acks.size() + " failed_attempts=" + failed + " lost=" + lost + " node_dual_ms=" + dualMs
+                + " vip_twice_ms=" + vipTwiceMs + " client_dual_ms=" + clientDual + " max_unavailable_ms=" + maxGap);
+        problems.forEach(p -> log.println("PROBLEM " + p));
+        return new Result(seed, faults, acks.size(), failed, lost, dualMs, vipTwiceMs, clientDual, maxGap, converged,
+                convergeMs, problems);
+    }
+
+    private static Set<Long> stored(Path file) throws IOException {
+        Set<Long> out = new HashSet<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) {
+                    out.add(Long.parseLong(line.strip()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Client-side view of two servers: in the order the records were stored (each node stamps the
+     * machine's monotonic clock), node A, then B, then A again within {@link #INTERLEAVE_MS}. No real
+     * failover and failback fits in that time (the peer-lost timeout alone is 3 s), so such an
+     * interleaving means both nodes were answering the VIP. Returns the time from B's first answer to
+     * A's return, summed. Request send/receive times are not used: an answer stored just before a
+     * link goes down reaches the client only after TCP retransmits it, seconds later.
+     */
+    static long clientOverlapMs(List<Ack> acks, List<String> problems) {
+        List<Ack> sorted = new ArrayList<>(acks);
+        sorted.sort((a, b) -> Long.compare(a.storedAtMs(), b.storedAtMs()));
+        long total = 0;
+        for (int i = 1; i < sorted.size(); i++) {
+            Ack before = sorted.get(i - 1);
+            Ack other = sorted.get(i);
+            if (before.node().equals(other.node())) {
+                continue;
+            }
+            for (int k = i + 1; k < sorted.size()
+                    && sorted.get(k).storedAtMs() - before.storedAtMs() < INTERLEAVE_MS; k++) {
+                if (sorted.get(k).node().equals(before.node())) {
+                    long ms = Math.max(1, sorted.get(k).storedAtMs() - other.storedAtMs());
+                    total += ms;
+                    problems.add("records stored by " + before.node() + " (" + before.n() + "), " + other.node()
+                            + " (" + other.n() + ") and " + before.node() + " again (" + sorted.get(k).n()
+                            + ") within " + (sorted.get(k).storedAtMs() - before.storedAtMs()) + " ms");
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Longest stretch without an acknowledged write, from the first acknowledgement to the last. */
+    static long maxUnavailableMs(List<Ack> acks) {
+        long[] ends = acks.stream().mapToLong(Ack::endMs).sorted().toArray();
+        long max = 0;
+        for (int i = 1; i < ends.length; i++) {
+            max = Math.max(max, ends[i] - ends[i - 1]);
+        }
+        return max;
+    }
+}
