@@ -76,7 +76,7 @@ final class Browser implements AutoCloseable {
 
     /** Waits until the element exists and is shown, then returns it. */
     WebElement visible(String css) {
-        await(css + " visible").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+        await(css + " visible").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> all(css).stream().anyMatch(WebElement::isDisplayed));
         return all(css).stream().filter(WebElement::isDisplayed).findFirst().orElseThrow();
     }
@@ -94,6 +94,15 @@ final class Browser implements AutoCloseable {
         Object v = ((JavascriptExecutor) driver).executeScript("const e = document.getElementById(arguments[0]);"
                 + " return e ? e.dataset[arguments[1]] : '';", "node-" + node + "-state", field);
         return v == null ? "" : v.toString();
+    }
+
+    /**
+     * A property of the element matching {@code css}, read in one script: the panel is rebuilt by live
+     * updates, so an element found in one call may be gone in the next.
+     */
+    Object prop(String css, String property) {
+        return ((JavascriptExecutor) driver).executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e[arguments[1]] : null;", css, property);
     }
 
     /** Clicks the element, again if a live update replaced it between finding and clicking. */

@@ -80,6 +80,9 @@ class ExternalDatabaseProcessTest extends ClusterProcessTest {
                 n.awaitState(other, NodeState.ALONE, 20);
                 n.cluster.start(prim);
             } else {
+                int from = prim;
+                await("node" + from + " sees its SECOND up to date").atMost(Duration.ofSeconds(20))
+                        .until(() -> n.status(from).node().peerSync() == io.vigil.core.SyncStatus.UPTODATE);
                 CommandResult r = n.command(prim, "swap", null);
                 assertThat(r.accepted()).as(r.message()).isTrue();
             }

@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const DANGEROUS = ['stop', 'restart', 'swap', 'swap-without-sync', 'force-start', 'failover-off',
     'checkers-suspend', 'checkers-stop', 'cluster-stop', 'cluster-restart'];
-  const app = {csrf: null, snap: null, events: null, controlNode: null, controlView: 'resources'};
+  const app = {csrf: null, snap: null, events: null, controlNode: null, controlView: 'resources', logRequest: 0};
 
   async function api(method, path, body) {
     const headers = {'Accept': 'application/json'};
@@ -248,7 +248,11 @@
     const base = '/api/nodes/' + node.id + '/logs/' + app.controlView + '?verbose=' + verbose;
     $('log-save').href = base + '&limit=5000&download=true';
     $('log-save').setAttribute('download', node.name + '-' + app.controlView + '.log');
+    const request = ++app.logRequest;
     const r = await api('GET', base + '&limit=500');
+    if (request !== app.logRequest) {
+      return; // the operator switched to another log or node meanwhile: that answer is stale
+    }
     const pre = V.el('pre', {class: 'log', id: 'log-lines'});
     if (r.status === 200) {
       pre.textContent = r.data.lines.length ? r.data.lines.join('\n') : t('control.empty');
