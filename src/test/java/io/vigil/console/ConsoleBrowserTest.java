@@ -220,14 +220,9 @@ class ConsoleBrowserTest {
             ja.driver.get(base2 + "/");
             assertThat(ja.visible("#login-submit").getText()).isEqualTo("ログイン");
             ja.login(base2, password);
-<<<<<<< HEAD
             // Filled in once the first cluster snapshot arrives after the login.
             await("console node label").atMost(Duration.ofSeconds(10))
                     .until(() -> ja.byId("console-node").getText(), t -> t.equals("node2 のコンソール"));
-=======
-            await("the first snapshot rendered").atMost(Duration.ofSeconds(10))
-                    .until(() -> ja.byId("console-node").getText().equals("node2 のコンソール"));
->>>>>>> wip-console
             await("both nodes on node2's console").atMost(Duration.ofSeconds(10))
                     .until(() -> ja.state(1).matches("PRIM|SECOND") && ja.state(2).matches("PRIM|SECOND"));
             assertThat(ja.byId("tab-monitoring").getText()).isEqualTo("監視");
