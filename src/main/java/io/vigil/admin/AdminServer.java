@@ -16,11 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -37,27 +32,20 @@ public final class AdminServer implements AutoCloseable {
 
     static final Limits DEFAULTS = new Limits(10_000, 15_000, 4, 16);
 
-    private final ServerSocket socket;
     private final RequestHandler handler;
     private final Consumer<String> audit;
     private final Limits limits;
     private final NodeControl control;
-    private final ThreadPoolExecutor pool;
-    private final Thread acceptor;
+    private final io.vigil.net.Acceptor acceptor;
     private final SecureRandom random = new SecureRandom();
-    private volatile boolean closed;
 
     private AdminServer(ServerSocket socket, NodeControl control, byte[] key, Consumer<String> audit, Limits limits) {
-        this.socket = socket;
         this.audit = audit;
         this.limits = limits;
         this.handler = new RequestHandler(control, key, audit, limits.commandTimeoutMs());
         this.control = control;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(limits.queued()), r -> daemon(r, "vigil-admin-" + n.incrementAndGet()));
-        pool.allowCoreThreadTimeOut(true);
-        this.acceptor = daemon(this::acceptLoop, "vigil-admin-accept");
+        this.acceptor = new io.vigil.net.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
+                limits.queued(), this::serve, AdminServer::refuseBusy, audit);
     }
 
     /**
@@ -95,44 +83,12 @@ public final class AdminServer implements AutoCloseable {
 
     /** The bound port (useful when started on port 0). */
     public int port() {
-        return socket.getLocalPort();
+        return acceptor.port();
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Closing a listening socket only fails if it is already closed.
-        }
-        pool.shutdownNow();
-        try {
-            acceptor.join(2000);
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = socket.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    audit.accept("admin channel: accept failed: " + e.getMessage());
-                    pauseAfterAcceptFailure();
-                }
-                continue;
-            }
-            try {
-                pool.execute(() -> serve(client));
-            } catch (RejectedExecutionException e) {
-                refuseBusy(client);
-            }
-        }
+        acceptor.close();
     }
 
     private void serve(Socket client) {
@@ -199,14 +155,6 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Out of file descriptors and the like: do not spin on a failing accept(). */
-    private static void pauseAfterAcceptFailure() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private String newChallenge() {
         byte[] bytes = new byte[AdminProtocol.CHALLENGE_BYTES];
@@ -229,9 +177,4 @@ public final class AdminServer implements AutoCloseable {
         out.flush();
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

@@ -8,11 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -26,28 +21,22 @@ public final class DirSyncServer implements AutoCloseable {
     private static final int IDLE_TIMEOUT_MS = 60_000;
     private static final int MAX_SESSIONS = 4;
 
-    private final ServerSocket socket;
     private final byte[] key;
     private final Map<String, java.nio.file.Path> directories;
     private final Consumer<String> log;
-    private final ThreadPoolExecutor pool;
-    private final Thread acceptor;
+    private final io.vigil.net.Acceptor acceptor;
     private final AtomicLong wire = new AtomicLong();
     private volatile boolean serving;
     private volatile String notServingReason = "this node is starting";
-    private volatile boolean closed;
 
     private DirSyncServer(ServerSocket socket, byte[] key, Map<String, java.nio.file.Path> directories,
                           Consumer<String> log) {
-        this.socket = socket;
         this.key = key.clone();
         this.directories = Map.copyOf(directories);
         this.log = log;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(MAX_SESSIONS, MAX_SESSIONS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_SESSIONS), r -> daemon(r, "vigil-dirsync-serve-" + n.incrementAndGet()));
-        pool.allowCoreThreadTimeOut(true);
-        this.acceptor = daemon(this::acceptLoop, "vigil-dirsync-accept");
+        // More sessions than a peer ever opens: drop the extra one.
+        this.acceptor = new io.vigil.net.Acceptor(socket, "directory replication", "vigil-dirsync", MAX_SESSIONS,
+                MAX_SESSIONS, this::serve, DirSyncServer::closeQuietly, log);
     }
 
     /**
@@ -76,7 +65,7 @@ public final class DirSyncServer implements AutoCloseable {
     }
 
     public int port() {
-        return socket.getLocalPort();
+        return acceptor.port();
     }
 
     /**
@@ -96,39 +85,7 @@ public final class DirSyncServer implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // already closed
-        }
-        pool.shutdownNow();
-        try {
-            acceptor.join(2000);
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = socket.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.accept("directory replication: accept failed: " + e.getMessage());
-                    pause();
-                }
-                continue;
-            }
-            try {
-                pool.execute(() -> serve(client));
-            } catch (RejectedExecutionException e) {
-                closeQuietly(client); // more sessions than a peer ever opens: drop the extra one
-            }
-        }
+        acceptor.close();
     }
 
     private void serve(Socket client) {
@@ -142,19 +99,12 @@ public final class DirSyncServer implements AutoCloseable {
         } catch (EOFException | SocketException e) {
             // the peer went away between requests: normal at the end of a pass
         } catch (IOException | RuntimeException e) {
-            if (!closed) {
+            if (!acceptor.closed()) {
                 log.accept("directory replication: session with " + client.getRemoteSocketAddress() + " failed: " + e);
             }
         }
     }
 
-    private static void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static void closeQuietly(Socket s) {
         try {
@@ -164,9 +114,4 @@ public final class DirSyncServer implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }
