@@ -19,7 +19,7 @@ import java.util.Locale;
  * directories on this machine (A the primary's, B the peer's), same run.
  *
  * <p>Full: {@link PgInstance#basebackupFrom} (pg_basebackup from the running A into an empty B,
- * fsynced at the end) against {@code rsync -a} of A's data directory into an empty B <em>with A
+ * verified against its manifest and flushed with one syncfs) against {@code rsync -a} of A's data directory into an empty B <em>with A
  * stopped</em> (only a stopped directory gives rsync a consistent copy), followed by a
  * {@code sync} of B's file system, so both are timed until the copy is durable; rsync's time
  * without the sync is reported too. Both read A from the page cache (24 GiB, the data loaded just

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The configuration files Vigil writes into a data directory.
@@ -21,6 +22,16 @@ final class PgFiles {
 
     static final String LOCAL_CONF = "vigil-local.conf";
     private static final String AUTO_CONF = "postgresql.auto.conf";
+    /** WAL segment size given to initdb, in MB; min_wal_size must be at least two segments. */
+    static final int WAL_SEGMENT_MB = 1;
+    /** What a primary keeps of its own WAL (postgresql.conf); a standby overrides it with 0. */
+    static final String PRIMARY_WAL_KEEP = "64MB";
+    /** postgresql.auto.conf settings that writeStandbySettings replaces (or, for a primary's, drops). */
+    private static final Set<String> REWRITTEN_FOR_STANDBY = Set.of("primary_conninfo",
+            "synchronous_standby_names", "primary_slot_name", "wal_keep_size", "checkpoint_timeout");
+    /** SQL that gives a promoted standby the primary's WAL settings (postgresql.conf's) back. */
+    static final List<String> RESET_STANDBY_ONLY = List.of("ALTER SYSTEM RESET wal_keep_size",
+            "ALTER SYSTEM RESET checkpoint_timeout");
 
     private PgFiles() {
     }
@@ -31,14 +42,17 @@ final class PgFiles {
                 + "wal_level = replica\n"
                 + "max_wal_senders = 5\n"
                 + "max_replication_slots = 5\n"
-                // PostgreSQL 15's pg_rewind copies the source's whole pg_wal on every failback
-                // (skipping WAL before the divergence is not in a release yet), so pg_wal is kept
-                // small: wal_keep_size lets a briefly stopped standby catch up by streaming (a
-                // longer absence ends in a rewind or basebackup, which Vigil starts by itself);
-                // min/max_wal_size bound the recycled segments pg_rewind would copy too.
-                + "wal_keep_size = '64MB'\n"
-                + "min_wal_size = '32MB'\n"
-                + "max_wal_size = '256MB'\n"
+                // PostgreSQL 15's pg_rewind copies every file of the source's pg_wal on each failback
+                // (skipping WAL before the divergence is not in a release yet), and the source is
+                // the standby just promoted. So a standby keeps no WAL beyond its last restartpoint
+                // (wal_keep_size 0, see writeStandbySettings), while a primary keeps 64 MB: the rewind
+                // of a former primary reads its own WAL back to the last checkpoint it shared with
+                // the peer. Segments are 1 MB (initdb --wal-segsize; a VMS's database writes
+                // little), so the recycled future segments min_wal_size keeps, and the partly used
+                // current one, are small too. max_wal_size bounds pg_wal between checkpoints.
+                + "wal_keep_size = '" + PRIMARY_WAL_KEEP + "'\n"
+                + "min_wal_size = '" + 4 * WAL_SEGMENT_MB + "MB'\n"
+                + "max_wal_size = '128MB'\n"
                 // The peer's slot keeps what it has not received; this caps it so a node gone for
                 // good cannot fill the disk (its slot is then invalidated and it resyncs in full).
                 + "max_slot_wal_keep_size = '4GB'\n"
@@ -92,11 +106,17 @@ final class PgFiles {
         Path auto = cfg.dataDir().resolve(AUTO_CONF);
         for (String line : readLines(auto)) {
             String key = line.strip().split("[\\s=]", 2)[0];
-            if (!key.equals("primary_conninfo") && !key.equals("synchronous_standby_names")
-                    && !key.equals("primary_slot_name")) {
+            if (!REWRITTEN_FOR_STANDBY.contains(key)) {
                 kept.add(line);
             }
         }
+        // Nothing streams from a standby and its own crash recovery starts at its last
+        // restartpoint, so older WAL would only be copied by the next failback's pg_rewind
+        // (the promoted standby is its source). A restartpoint is possible only at a checkpoint
+        // the primary wrote; checking every 30 s (the minimum) rather than 5 minutes moves it,
+        // and with it the WAL kept, soon after each one. A promotion resets both (PgInstance).
+        kept.add("wal_keep_size = '0'");
+        kept.add("checkpoint_timeout = '30s'");
         kept.add("primary_conninfo = '" + confQuote(conninfo(cfg, primary, "replication")) + "'");
         if (primaryHasSlot(primary, cfg.applicationName())) {
             kept.add("primary_slot_name = '" + cfg.applicationName() + "'");

@@ -63,7 +63,8 @@ public final class PgInstance {
             pwFile = cfg.dataDir().toAbsolutePath().resolveSibling(cfg.dataDir().getFileName() + ".initpw");
             PgCommand.writeOwned(cfg, pwFile, cfg.adminPassword() + "\n", "rw-------");
             run("initializing the database in " + cfg.dataDir(), List.of(initdb.toString(),
-                    "-D", cfg.dataDir().toString(), "--data-checksums", "-U", cfg.adminUser(),
+                    "-D", cfg.dataDir().toString(), "--data-checksums", "--wal-segsize=" + PgFiles.WAL_SEGMENT_MB,
+                    "-U", cfg.adminUser(),
                     "--pwfile=" + pwFile, "--auth-local=peer", "--auth-host=scram-sha-256",
                     "-E", "UTF8", "--locale=C"), Duration.ofMinutes(5),
                     "check that " + cfg.dataDir().getParent() + " is writable by OS user " + cfg.osUser());
@@ -183,6 +184,9 @@ public final class PgInstance {
         if (keepWalFor != null) {
             keepWalFor(keepWalFor, true);
         }
+        // A primary keeps its own WAL for a rewind: drop the standby's WAL settings (PgFiles).
+        PgFiles.RESET_STANDBY_ONLY.forEach(this::execute);
+        execute("SELECT pg_reload_conf()");
         execute("CHECKPOINT");
         log.info("PostgreSQL promoted: {}", cfg.dataDir());
     }
@@ -216,6 +220,9 @@ public final class PgInstance {
         try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
             st.execute("ALTER SYSTEM SET synchronous_standby_names = " + PgSql.literal(names));
             st.execute("ALTER SYSTEM SET synchronous_commit = 'on'");
+            for (String reset : PgFiles.RESET_STANDBY_ONLY) { // a former standby's WAL settings
+                st.execute(reset);
+            }
             st.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
             throw PgSql.failure("setting synchronous_standby_names to '" + names + "' on port " + cfg.port(), e,
