@@ -159,7 +159,7 @@ final class EffectRunner {
                 if (database != null) {
                     database.follow();
                 } else {
-                    daemon.enqueue(new Event.SyncReported(SyncStatus.UPTODATE));
+                    daemon.databaseSynced(SyncStatus.UPTODATE);
                 }
             }
             case NONE -> {

@@ -72,6 +72,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private Thread loop;
     private volatile boolean running = true;
     private volatile DaemonStatus status;
+    private volatile SyncStatus databaseSync = SyncStatus.NOT_CONFIGURED;
 
     private record Pending(Command command, String who, CompletableFuture<CommandResult> future) { }
 
@@ -171,6 +172,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (config.replication() != null) {
             directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
                     moduleLog::info, moduleLog::error);
+            directories.onCaughtUp(this::reportSync);
         }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
@@ -198,7 +200,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, new DatabaseNode.Listener() {
             @Override
             public void syncStatus(SyncStatus s) {
-                enqueue(new Event.SyncReported(s));
+                databaseSynced(s);
             }
 
             @Override
@@ -269,6 +271,23 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
             }
         }
+    }
+
+    /** The database's sync status as a standby (or UPTODATE at once when there is no database to copy). */
+    void databaseSynced(SyncStatus s) {
+        databaseSync = s;
+        reportSync();
+    }
+
+    /**
+     * The node's sync status for the state machine: the database's, held at "not uptodate" until
+     * the replicated directories have caught up once (SPEC §3: never promoted automatically
+     * before its data is complete).
+     */
+    private void reportSync() {
+        SyncStatus db = databaseSync;
+        boolean directoriesBehind = directories != null && !directories.caughtUp();
+        enqueue(new Event.SyncReported(db == SyncStatus.UPTODATE && directoriesBehind ? SyncStatus.NOT_UPTODATE : db));
     }
 
     /** Directory replication (issue 3) follows the replication role; called by {@link EffectRunner}. */

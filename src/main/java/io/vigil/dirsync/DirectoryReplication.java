@@ -38,6 +38,9 @@ public final class DirectoryReplication implements AutoCloseable {
     private boolean logging; // pull thread only
     private long nextProgressLog;
     private volatile Effect.ReplicationRole.Role role = Effect.ReplicationRole.Role.NONE;
+    private volatile long era; // +1 at each role change: a pass of an earlier era proves nothing
+    private volatile boolean caughtUp;
+    private volatile Runnable caughtUpListener = () -> { };
 
     private DirectoryReplication(ReplicationSection config, DirSyncServer server, byte[] key, Consumer<String> info,
                                  Consumer<String> error) {
@@ -78,6 +81,8 @@ public final class DirectoryReplication implements AutoCloseable {
             return;
         }
         role = next;
+        era++;
+        caughtUp = false;
         if (pulling != null) {
             pulling.cancel(false);
             pulling = null;
@@ -111,6 +116,21 @@ public final class DirectoryReplication implements AutoCloseable {
         return status.values().stream().allMatch(s -> s.status() == SyncStatus.UPTODATE);
     }
 
+    /**
+     * Whether every directory has completed a pass since this node last became SECOND: from then
+     * on it holds the source's directories as of a moment ago, and later passes only bring what
+     * changed since (at most one interval behind). Until then its data is not up to date and it
+     * must not be promoted automatically (SPEC §3); the daemon folds this into the node's sync.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Runs (on the pull thread) when {@link #caughtUp()} becomes true. */
+    public void onCaughtUp(Runnable listener) {
+        caughtUpListener = listener;
+    }
+
     /** The port the source side listens on. */
     public int port() {
         return server.port();
@@ -121,11 +141,19 @@ public final class DirectoryReplication implements AutoCloseable {
     }
 
     private void pullAll() {
+        long started = era;
         for (ReplicationSection.Directory d : config.directories()) {
             if (role != Effect.ReplicationRole.Role.STANDBY) {
                 return;
             }
             pull(d);
+        }
+        synchronized (this) {
+            if (!caughtUp && started == era && allUpToDate()) {
+                caughtUp = true;
+                info.accept("directories caught up with the peer: " + config.directories().size() + " replicated");
+                caughtUpListener.run();
+            }
         }
     }
 

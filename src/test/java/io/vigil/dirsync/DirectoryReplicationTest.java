@@ -53,6 +53,36 @@ class DirectoryReplicationTest {
     }
 
     @Test
+    void theSecondIsCaughtUpOnlyAfterAPassOfThisEra() throws Exception {
+        int p1 = freePort();
+        int p2 = freePort();
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("recording.idx"), new byte[300_000]);
+        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
+        node2 = node(p2, p1, "b", DirSyncFixture.KEY);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean copiedWhenCalled = new java.util.concurrent.atomic.AtomicBoolean();
+        node2.onCaughtUp(() -> {
+            calls.incrementAndGet();
+            copiedWhenCalled.set(Files.isRegularFile(tmp.resolve("b/recording.idx")));
+        });
+
+        node2.follow(Role.STANDBY); // the peer does not serve yet: passes fail
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(node2) == SyncStatus.CONNECTION_ERROR);
+        assertThat(node2.caughtUp()).isFalse();
+        node1.follow(Role.PRIMARY);
+        await().atMost(Duration.ofSeconds(10)).until(node2::caughtUp);
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(copiedWhenCalled.get()).as("caught up only once the file is there").isTrue();
+
+        node2.follow(Role.NONE);
+        assertThat(node2.caughtUp()).as("a new era starts behind").isFalse();
+        node2.follow(Role.STANDBY);
+        await().atMost(Duration.ofSeconds(10)).until(node2::caughtUp);
+        assertThat(calls.get()).isEqualTo(2);
+    }
+
+    @Test
     void theSecondFollowsChangesAndReportsConnectionLoss() throws Exception {
         int p1 = freePort();
         int p2 = freePort();

@@ -59,6 +59,13 @@ class DirectoryReplicationProcessTest extends ClusterProcessTest {
                         .equals("changed on node" + other + " while alone"));
         assertThat(Files.readString(dir(n.cluster.dataDir(other)).resolve("vms.conf")))
                 .as("never overwritten by the returning node").isEqualTo("changed on node" + other + " while alone");
+        // The returning node counted as up to date (and so could be promoted) only after its
+        // directories had caught up, not as soon as it followed the peer.
+        await("node" + prim + " up to date").atMost(Duration.ofSeconds(20))
+                .until(() -> n.moduleLog(prim).contains("data up to date with node" + other));
+        String log = n.moduleLog(prim);
+        assertThat(log.lastIndexOf("directories caught up with the peer")).as(log).isPositive()
+                .isLessThan(log.lastIndexOf("data up to date with node" + other));
     }
 
     private static Path dir(Path dataDir) {
