@@ -92,29 +92,34 @@ public final class DirSyncClient {
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
         Deque<Job> inflight = new ArrayDeque<>();
-        while (!queue.isEmpty() || !inflight.isEmpty()) {
-            if (!proceed.getAsBoolean()) {
-                throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
-            }
-            send(fetcher, name, root, pass, queue, inflight);
-            Job job = inflight.poll();
-            try {
-                FileFetcher.Outcome o = fetcher.receive(job.request, pass::written);
-                pass.fetched(job.entry, o, fetcher.lastLiteral());
-            } catch (DeltaApplier.BadFileException ex) {
-                pass.retried(ex, ++job.attempts);
-                job.whole = true; // a block checksum collided or the old copy changed: resend it all
-                queue.addFirst(job);
-            } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
-                pass.retried(ex, ++job.attempts);
-                while (!inflight.isEmpty()) {
-                    queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
+        try {
+            while (!queue.isEmpty() || !inflight.isEmpty()) {
+                if (!proceed.getAsBoolean()) {
+                    throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
                 }
-                queue.addFirst(job);
-                ch.close();
-                ch = connect(wire);
-                fetcher = new FileFetcher(ch, asRoot);
+                send(fetcher, name, root, pass, queue, inflight);
+                Job job = inflight.poll();
+                try {
+                    FileFetcher.Outcome o = fetcher.receive(job.request, pass::written);
+                    pass.fetched(job.entry, o, fetcher.lastLiteral());
+                } catch (DeltaApplier.BadFileException ex) {
+                    pass.retried(ex, ++job.attempts);
+                    job.whole = true; // a block checksum collided or the old copy changed: resend it all
+                    queue.addFirst(job);
+                } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
+                    pass.retried(ex, ++job.attempts);
+                    while (!inflight.isEmpty()) {
+                        queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
+                    }
+                    queue.addFirst(job);
+                    ch.close();
+                    fetcher.close();
+                    ch = connect(wire);
+                    fetcher = new FileFetcher(ch, asRoot);
+                }
             }
+        } finally {
+            fetcher.close();
         }
         return ch;
     }

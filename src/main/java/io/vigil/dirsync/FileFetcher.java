@@ -13,9 +13,11 @@ import java.util.function.LongConsumer;
  * receiver's side of rsync's algorithm), then rebuilds the file from the source's answer with a
  * {@link DeltaApplier}.
  */
-final class FileFetcher {
+final class FileFetcher implements AutoCloseable {
 
     private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / 12;
+    /** Smaller files arrive in a frame or two: handing them to another thread would cost more than it saves. */
+    private static final long WRITE_BEHIND_MIN = 1 << 20;
 
     /** What the source said about one requested file. */
     enum Outcome { INSTALLED, GONE }
@@ -24,6 +26,7 @@ final class FileFetcher {
     private final FrameWriter frames;
     private final boolean asRoot;
     private long lastLiteral;
+    private WriteBehind writeBehind;
 
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
@@ -84,27 +87,69 @@ final class FileFetcher {
             throw new CorruptStreamException("expected FILE, got message type " + type);
         }
         Entry attrs = Entry.read(m);
+        WriteBehind behind = attrs.size() >= WRITE_BEHIND_MIN ? writeBehind() : null;
         try (DeltaApplier applier = new DeltaApplier(r.target(), r.blockCount() > 0 ? r.target() : null,
                 r.basisSize(), r.blockSize())) {
-            while (true) {
-                m = ch.receive();
-                type = Codec.type(m);
+            try {
+                return rebuild(applier, attrs, behind, written);
+            } finally {
+                if (behind != null) {
+                    behind.settle(); // the writer must be done with the file before it is discarded
+                }
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new CorruptStreamException("message shorter than its fields", e);
+        }
+    }
+
+    /** Applies DELTA messages until FILE_END, then verifies and installs the file. */
+    private Outcome rebuild(DeltaApplier applier, Entry attrs, WriteBehind behind, LongConsumer written)
+            throws IOException {
+        while (true) {
+            byte[] buf = behind == null ? null : behind.buffer();
+            try {
+                ByteBuffer m = buf == null ? ch.receive() : ch.receiveInto(buf);
+                byte type = Codec.type(m);
                 if (type == Codec.DELTA) {
-                    applier.apply(m);
+                    if (behind == null) {
+                        applier.apply(m);
+                    } else {
+                        behind.apply(applier, m, buf);
+                        buf = null;
+                    }
                     written.accept(applier.written());
                 } else if (type == Codec.FILE_END) {
                     long length = m.getLong();
-                    byte[] hash = new byte[32];
+                    byte[] hash = new byte[FileChecksum.LENGTH];
                     m.get(hash);
                     lastLiteral = m.getLong();
+                    if (behind != null) {
+                        behind.await();
+                    }
                     applier.finish(length, hash, attrs, asRoot);
                     return Outcome.INSTALLED;
                 } else {
                     throw new CorruptStreamException("expected DELTA or FILE_END, got message type " + type);
                 }
+            } finally {
+                if (buf != null) {
+                    behind.release(buf);
+                }
             }
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new CorruptStreamException("message shorter than its fields", e);
+        }
+    }
+
+    private WriteBehind writeBehind() {
+        if (writeBehind == null) {
+            writeBehind = new WriteBehind();
+        }
+        return writeBehind;
+    }
+
+    @Override
+    public void close() {
+        if (writeBehind != null) {
+            writeBehind.close();
         }
     }
 
