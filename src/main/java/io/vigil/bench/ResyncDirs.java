@@ -49,7 +49,7 @@ public final class ResyncDirs {
     }
 
     private void run(long bytes) throws Exception {
-        deleteTree(base);
+        long deletedAt = deleteTree(base) ? System.nanoTime() : 0;
         Files.createDirectories(src);
         long size = generate(bytes);
         Path warmSrc = base.resolve("warm-src");
@@ -67,27 +67,44 @@ public final class ResyncDirs {
                 deleteTree(base.resolve("warm"));
                 client.pull("warm", base.resolve("warm"), SyncListener.NONE);
             }
-            Path vdst = base.resolve("vigil");
-            Path rdst = base.resolve("rsync");
-            long[] full = fullRounds(client, vdst, rdst);
-            incremental(client, size, vdst, rdst, full[0], full[1]);
+            settleDeletions(deletedAt);
+            long[] full = fullRounds(client);
+            incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full[0], full[1]);
         }
         deleteTree(base);
     }
 
+    /**
+     * This machine's ext4 has no journal, and then the kernel will not reuse an inode freed within
+     * the last 60 s (300 s while its table block is dirty): every file created meanwhile first
+     * skips all of them, one buffer lookup each (perf: {@code ext4_create -> find_inode_bit ->
+     * recently_deleted}). Right after the 30,000 files of a previous run are deleted that costs
+     * either tool seconds, depending only on when it runs. So the timed copies go into fresh
+     * directories, nothing is deleted between them, and the first waits out an earlier deletion.
+     */
+    private void settleDeletions(long deletedAt) throws InterruptedException {
+        long left = deletedAt == 0 ? 0 : 61_000 - (System.nanoTime() - deletedAt) / 1_000_000;
+        if (left > 0) {
+            System.err.printf(Locale.ROOT, "waiting %d ms: files deleted under %s less than 60 s ago slow every "
+                    + "file creation (journal-less ext4)%n", left, base);
+            Thread.sleep(left);
+        }
+    }
+
     /** Full resync, both tools, two rounds with the order swapped; returns {vigil ms, rsync ms}, best of two. */
-    private long[] fullRounds(DirSyncClient client, Path vdst, Path rdst) throws Exception {
+    private long[] fullRounds(DirSyncClient client) throws Exception {
         // Two rounds each, the order swapped in the second, best of two: page cache and
         // writeback then favour neither tool.
         long rsyncMs = Long.MAX_VALUE;
         long vigilMs = Long.MAX_VALUE;
         SyncResult full = null;
         for (int round = 0; round < 2; round++) {
+            Path vdst = base.resolve("vigil-" + (round + 1));
+            Path rdst = base.resolve("rsync-" + (round + 1));
             long r = -1;
             if (round == 0) {
                 r = timeRsync(rdst);
             }
-            deleteTree(vdst);
             sync();
             long t0 = System.nanoTime();
             full = client.pull("data", vdst, SyncListener.NONE);
@@ -132,7 +149,6 @@ public final class ResyncDirs {
     }
 
     private long timeRsync(Path rdst) throws Exception {
-        deleteTree(rdst);
         sync();
         long t0 = System.nanoTime();
         rsync("-a", src + "/", rdst + "/");
@@ -262,14 +278,16 @@ public final class ResyncDirs {
         return Long.parseLong(m.group(1).replace(",", "").replace(".", ""));
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    /** @return whether there was anything to delete */
+    private static boolean deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
-            return;
+            return false;
         }
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(x);
             }
         }
+        return true;
     }
 }

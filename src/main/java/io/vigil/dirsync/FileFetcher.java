@@ -10,33 +10,23 @@ import java.util.function.LongConsumer;
 
 /**
  * Receives one file over an open connection: sends the old copy's block signatures (the
- * receiver's side of rsync's algorithm), then rebuilds the file from the source's answer with a
- * {@link DeltaApplier}.
+ * receiver's side of rsync's algorithm), then passes the source's answer to the disk thread
+ * ({@link WriteBehind}), which rebuilds the file with a {@link DeltaApplier}.
  */
-final class FileFetcher implements AutoCloseable {
+final class FileFetcher {
 
     private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / 12;
-    /** Smaller files arrive in a frame or two: handing them to another thread would cost more than it saves. */
-    private static final long WRITE_BEHIND_MIN = 1 << 20;
 
-    /** What the source said about one requested file. */
+    /** What became of one requested file. */
     enum Outcome { INSTALLED, GONE }
 
     private final SecureChannel ch;
     private final FrameWriter frames;
     private final boolean asRoot;
-    private long lastLiteral;
-    private WriteBehind writeBehind;
-
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
         this.frames = new FrameWriter(ch);
         this.asRoot = asRoot;
-    }
-
-    /** Bytes of the last installed file that travelled as data rather than block references. */
-    long lastLiteral() {
-        return lastLiteral;
     }
 
     /** A FETCH sent and not yet answered; answers come back in the order of the requests. */
@@ -68,17 +58,20 @@ final class FileFetcher implements AutoCloseable {
     }
 
     /**
-     * Reads the answer to {@code r} and installs the file.
+     * Reads the answer to {@code r} and hands the file to {@code writer}, which reports it on
+     * {@link WriteBehind#completed} once installed or discarded (a checksum mismatch there is a
+     * {@link DeltaApplier.BadFileException}; the connection stays usable).
      *
+     * @param job     handed back with the file's completion
      * @param written told the running count of bytes rebuilt
-     * @throws DeltaApplier.BadFileException when the rebuilt file fails its checksum (connection still usable)
-     * @throws CorruptStreamException        when the stream was damaged (connection unusable)
+     * @return the file's pending completion, or null when the source said the file is gone
+     * @throws CorruptStreamException when the stream was damaged (connection unusable; the file is discarded)
      */
-    Outcome receive(Request r, LongConsumer written) throws IOException {
+    WriteBehind.Done receive(Request r, Object job, WriteBehind writer, LongConsumer written) throws IOException {
         ByteBuffer m = ch.receive();
         byte type = Codec.type(m);
         if (type == Codec.GONE) {
-            return Outcome.GONE;
+            return null;
         }
         if (type == Codec.ERROR) {
             throw new RemoteRefusal(Codec.getString(m));
@@ -87,69 +80,42 @@ final class FileFetcher implements AutoCloseable {
             throw new CorruptStreamException("expected FILE, got message type " + type);
         }
         Entry attrs = Entry.read(m);
-        WriteBehind behind = attrs.size() >= WRITE_BEHIND_MIN ? writeBehind() : null;
-        try (DeltaApplier applier = new DeltaApplier(r.target(), r.blockCount() > 0 ? r.target() : null,
-                r.basisSize(), r.blockSize())) {
-            try {
-                return rebuild(applier, attrs, behind, written);
-            } finally {
-                if (behind != null) {
-                    behind.settle(); // the writer must be done with the file before it is discarded
+        WriteBehind.Done d = writer.open(job, r.target(), r.blockCount() > 0 ? r.target() : null, r.basisSize(),
+                r.blockSize());
+        boolean handedOver = false;
+        try {
+            while (true) {
+                byte[] buf = writer.buffer();
+                try {
+                    m = ch.receiveInto(buf);
+                    type = Codec.type(m);
+                    if (type == Codec.DELTA) {
+                        writer.apply(d, m, buf);
+                        buf = null;
+                        DeltaApplier a = d.applier;
+                        written.accept(a == null ? 0 : a.written());
+                    } else if (type == Codec.FILE_END) {
+                        long length = m.getLong();
+                        byte[] hash = new byte[FileChecksum.LENGTH];
+                        m.get(hash);
+                        writer.finish(d, length, hash, attrs, asRoot, m.getLong());
+                        handedOver = true;
+                        return d;
+                    } else {
+                        throw new CorruptStreamException("expected DELTA or FILE_END, got message type " + type);
+                    }
+                } finally {
+                    if (buf != null) {
+                        writer.release(buf);
+                    }
                 }
             }
         } catch (java.nio.BufferUnderflowException e) {
             throw new CorruptStreamException("message shorter than its fields", e);
-        }
-    }
-
-    /** Applies DELTA messages until FILE_END, then verifies and installs the file. */
-    private Outcome rebuild(DeltaApplier applier, Entry attrs, WriteBehind behind, LongConsumer written)
-            throws IOException {
-        while (true) {
-            byte[] buf = behind == null ? null : behind.buffer();
-            try {
-                ByteBuffer m = buf == null ? ch.receive() : ch.receiveInto(buf);
-                byte type = Codec.type(m);
-                if (type == Codec.DELTA) {
-                    if (behind == null) {
-                        applier.apply(m);
-                    } else {
-                        behind.apply(applier, m, buf);
-                        buf = null;
-                    }
-                    written.accept(applier.written());
-                } else if (type == Codec.FILE_END) {
-                    long length = m.getLong();
-                    byte[] hash = new byte[FileChecksum.LENGTH];
-                    m.get(hash);
-                    lastLiteral = m.getLong();
-                    if (behind != null) {
-                        behind.await();
-                    }
-                    applier.finish(length, hash, attrs, asRoot);
-                    return Outcome.INSTALLED;
-                } else {
-                    throw new CorruptStreamException("expected DELTA or FILE_END, got message type " + type);
-                }
-            } finally {
-                if (buf != null) {
-                    behind.release(buf);
-                }
+        } finally {
+            if (!handedOver) {
+                writer.abandon(d);
             }
-        }
-    }
-
-    private WriteBehind writeBehind() {
-        if (writeBehind == null) {
-            writeBehind = new WriteBehind();
-        }
-        return writeBehind;
-    }
-
-    @Override
-    public void close() {
-        if (writeBehind != null) {
-            writeBehind.close();
         }
     }
 

@@ -233,6 +233,11 @@ final class SecureChannel implements AutoCloseable {
         }
     }
 
+    /** Whether a whole frame has already arrived, so {@link #receive} will not wait for the peer. */
+    boolean hasFrame() {
+        return inLim - inPos >= 4 && inLim - inPos >= 4 + getInt(inBuf, inPos);
+    }
+
     /**
      * Reads until {@code need} unread bytes are buffered.
      *

@@ -3,21 +3,26 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The receiver's second thread for a large file: it hashes and writes one frame's data while the
- * connection's thread reads and decrypts the next. Profiled in bench/resync-dirs, a single
- * receiving thread spent more than half its time in the file system's write path and in SHA-256,
- * with the socket idle meanwhile; this overlaps the two halves on a second core.
+ * The receiver's disk thread: creates, writes, hashes, verifies and installs the files while the
+ * connection's thread reads and decrypts the next frames. Profiled in bench/resync-dirs, a single
+ * receiving thread spent most of its time in the file system (writes into the page cache, and for
+ * the 10,000 small files: create, chown, chmod, utimes, rename) with the socket idle meanwhile;
+ * this overlaps the two on a second core.
  *
  * <p>Frames travel in a small pool of buffers, so at most {@link #BUFFERS} frames wait and the
  * connection's thread blocks, rather than allocating, when the disk is slower than the network.
- * A write's failure is kept and rethrown by {@link #await}, which the file's end calls before the
- * checksum is compared: nothing is installed before all its bytes are written and hashed.
+ * Each file ends as a {@link Done} on {@link #completed}, in order: installed, or failed with the
+ * exception that the receiver would have thrown itself (its temporary file deleted, the target
+ * untouched). After {@link #cancel}, queued work only discards: nothing more is written.
  */
 final class WriteBehind implements AutoCloseable {
 
@@ -29,7 +34,21 @@ final class WriteBehind implements AutoCloseable {
         return t;
     });
     private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
-    private volatile IOException failure;
+    private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    private volatile boolean cancelled;
+    private int pending;
+
+    /** A file handed to the writer; {@code failure} is null once installed. */
+    static final class Done {
+        final Object job;
+        long literal;
+        IOException failure;
+        volatile DeltaApplier applier; // set on the writer thread, read for progress
+
+        Done(Object job) {
+            this.job = job;
+        }
+    }
 
     WriteBehind() {
         for (int i = 0; i < BUFFERS; i++) {
@@ -52,54 +71,111 @@ final class WriteBehind implements AutoCloseable {
         free.add(buf);
     }
 
-    /** Queues {@code ops} (decrypted into {@code buf}) for {@code applier}; {@code buf} returns to the pool after. */
-    void apply(DeltaApplier applier, ByteBuffer ops, byte[] buf) {
+    /** Starts rebuilding a file (the temporary file is created on the writer thread). */
+    Done open(Object job, Path target, Path basis, long basisSize, int blockSize) {
+        Done d = new Done(job);
+        pending++;
         writer.execute(() -> {
             try {
-                if (failure == null) {
-                    applier.apply(ops);
+                if (!cancelled) {
+                    d.applier = new DeltaApplier(target, basis, basisSize, blockSize);
                 }
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new IOException("writing " + applier.temp() + " failed: " + e, e);
+            } catch (IOException | RuntimeException e) {
+                d.failure = asIo(e);
+            }
+        });
+        return d;
+    }
+
+    /** Queues {@code ops} (decrypted into {@code buf}) for the file; {@code buf} returns to the pool after. */
+    void apply(Done d, ByteBuffer ops, byte[] buf) {
+        writer.execute(() -> {
+            try {
+                if (d.failure == null && d.applier != null && !cancelled) {
+                    d.applier.apply(ops);
+                }
+            } catch (IOException | RuntimeException e) {
+                d.failure = asIo(e);
             } finally {
                 free.add(buf);
             }
         });
     }
 
+    /** Verifies and installs the file after its queued data, then reports it on {@link #completed}. */
+    void finish(Done d, long length, byte[] hash, Entry attrs, boolean asRoot, long literal) {
+        d.literal = literal;
+        writer.execute(() -> {
+            try {
+                if (cancelled) {
+                    d.failure = new IOException("the pass was stopped before " + attrs.path() + " was installed");
+                } else if (d.failure == null && d.applier != null) {
+                    d.applier.finish(length, hash, attrs, asRoot);
+                }
+            } catch (IOException | RuntimeException e) {
+                d.failure = asIo(e);
+            } finally {
+                if (d.applier != null) {
+                    d.applier.close(); // deletes the temporary file unless it was installed
+                }
+                done.add(d);
+            }
+        });
+    }
+
+    /** Discards a file whose stream broke off (no completion is reported for it). */
+    void abandon(Done d) {
+        pending--;
+        writer.execute(() -> {
+            if (d.applier != null) {
+                d.applier.close();
+            }
+        });
+    }
+
+    /** Files handed over and not yet taken from {@link #completed}. */
+    int pending() {
+        return pending;
+    }
+
     /**
-     * Waits until everything queued is written, then rethrows the first failure since the last
-     * call (the file being rebuilt is then discarded by its caller).
+     * The next finished file.
+     *
+     * @param wait whether to wait for one (false: null when none is ready)
      */
-    void await() throws IOException {
+    Done completed(boolean wait) throws IOException {
+        Done d;
+        try {
+            d = wait ? done.take() : done.poll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the disk");
+        }
+        if (d != null) {
+            pending--;
+        }
+        return d;
+    }
+
+    /** Stops writing: queued files are discarded, and this returns once the writer is idle. */
+    void cancel() {
+        cancelled = true;
         try {
             writer.submit(() -> { }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the disk");
         } catch (ExecutionException e) {
-            throw new IOException("the replication writer failed: " + e.getCause(), e.getCause());
-        }
-        IOException f = failure;
-        failure = null;
-        if (f != null) {
-            throw f;
-        }
-    }
-
-    /** As {@link #await}, for a file already failing: only makes sure the writer is done with it. */
-    void settle() {
-        try {
-            await();
-        } catch (IOException e) {
-            // the caller is already reporting the failure that ended this file
+            // the marker task cannot fail
         }
     }
 
     @Override
     public void close() {
+        cancel();
         writer.shutdownNow();
+    }
+
+    private static IOException asIo(Exception e) {
+        return e instanceof IOException io ? io : new IOException("writing a replicated file failed: " + e, e);
     }
 }
