@@ -49,12 +49,18 @@ public final class ResyncDirs {
     }
 
     private void run(long bytes) throws Exception {
-        long deletedAt = deleteTree(base) ? System.nanoTime() : 0;
+        long deletedAt = lastDeletion();
+        if (deleteTree(base)) {
+            deletedAt = System.currentTimeMillis();
+        }
         Files.createDirectories(src);
         long size = generate(bytes);
         Path warmSrc = base.resolve("warm-src");
         for (int i = 0; i < 4; i++) {
             writeRandom(warmSrc.resolve("w" + i), 32L << 20, new SplittableRandom(i));
+        }
+        for (int i = 0; i < 2000; i++) { // the per-file paths (create, attributes, rename) get compiled too
+            writeRandom(warmSrc.resolve("s" + (i % 10)).resolve("f" + i), 6000, new SplittableRandom(i));
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -62,7 +68,7 @@ public final class ResyncDirs {
                 System.err::println)) {
             server.serving(true, "bench");
             DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), key, 60_000);
-            // A node's daemon runs for days: measure it with its JIT-compiled crypto, as rsync is native code.
+            // A node's daemon runs for days: measure it JIT-compiled (crypto, per-file paths), as rsync is native code.
             for (int i = 0; i < 3; i++) {
                 deleteTree(base.resolve("warm"));
                 client.pull("warm", base.resolve("warm"), SyncListener.NONE);
@@ -72,6 +78,20 @@ public final class ResyncDirs {
             incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full[0], full[1]);
         }
         deleteTree(base);
+        Files.writeString(deletionMark(), Long.toString(System.currentTimeMillis())); // for a run that follows
+    }
+
+    private Path deletionMark() {
+        return base.resolveSibling(base.getFileName() + ".deleted-at");
+    }
+
+    /** When a previous run deleted its copies (epoch ms), or 0. */
+    private long lastDeletion() throws IOException {
+        try {
+            return Long.parseLong(Files.readString(deletionMark()).trim());
+        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
@@ -80,10 +100,11 @@ public final class ResyncDirs {
      * skips all of them, one buffer lookup each (perf: {@code ext4_create -> find_inode_bit ->
      * recently_deleted}). Right after the 30,000 files of a previous run are deleted that costs
      * either tool seconds, depending only on when it runs. So the timed copies go into fresh
-     * directories, nothing is deleted between them, and the first waits out an earlier deletion.
+     * directories, nothing is deleted between them, and the first waits out an earlier deletion
+     * (this run's, or the previous run's, noted beside the bench directory).
      */
     private void settleDeletions(long deletedAt) throws InterruptedException {
-        long left = deletedAt == 0 ? 0 : 61_000 - (System.nanoTime() - deletedAt) / 1_000_000;
+        long left = deletedAt == 0 ? 0 : 61_000 - (System.currentTimeMillis() - deletedAt);
         if (left > 0) {
             System.err.printf(Locale.ROOT, "waiting %d ms: files deleted under %s less than 60 s ago slow every "
                     + "file creation (journal-less ext4)%n", left, base);
