@@ -70,8 +70,8 @@ public final class ResyncDirs {
             DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), key, 60_000);
             // A node's daemon runs for days: measure it JIT-compiled (crypto, per-file paths), as rsync is native code.
             for (int i = 0; i < 3; i++) {
-                deleteTree(base.resolve("warm"));
-                client.pull("warm", base.resolve("warm"), SyncListener.NONE);
+                // Fresh directories, kept until the end: deleting here would slow the timed copies (settleDeletions).
+                client.pull("warm", base.resolve("warm-" + i), SyncListener.NONE);
             }
             settleDeletions(deletedAt);
             long[] full = fullRounds(client);
@@ -96,12 +96,14 @@ public final class ResyncDirs {
 
     /**
      * This machine's ext4 has no journal, and then the kernel will not reuse an inode freed within
-     * the last 60 s (300 s while its table block is dirty): every file created meanwhile first
-     * skips all of them, one buffer lookup each (perf: {@code ext4_create -> find_inode_bit ->
-     * recently_deleted}). Right after the 30,000 files of a previous run are deleted that costs
-     * either tool seconds, depending only on when it runs. So the timed copies go into fresh
-     * directories, nothing is deleted between them, and the first waits out an earlier deletion
-     * (this run's, or the previous run's, noted beside the bench directory).
+     * the last 60 s (360 s while its inode-table block is dirty, as it is again as soon as new
+     * files are created beside it): every file created meanwhile first skips all of them, one
+     * buffer lookup each (perf: {@code ext4_create -> find_inode_bit -> recently_deleted}). Right
+     * after the 30,000 files of a previous run are deleted that costs either tool seconds,
+     * depending only on when it runs. So the timed copies go into fresh directories, nothing is
+     * deleted between them, and the first waits at least 60 s after an earlier deletion (this
+     * run's, or the previous run's, noted beside the bench directory). That removes the clean
+     * case only; a run soon after another may still see both tools slowed (alternating rounds).
      */
     private void settleDeletions(long deletedAt) throws InterruptedException {
         long left = deletedAt == 0 ? 0 : 61_000 - (System.currentTimeMillis() - deletedAt);
