@@ -83,7 +83,7 @@ public final class DirSyncClient {
      * Fetches every file the pass needs. Requests without signatures are a few bytes, so up to
      * {@link #WINDOW} of them are kept in flight and many small files do not cost a round trip
      * each; a request with signatures (possibly megabytes) goes out alone, so neither side can
-     * block writing while the other does too. Files are written and installed by a second thread
+     * block writing while the other does too. Files are written and installed by disk threads
      * ({@link WriteBehind}); the pass ends only when every file it handed over is installed.
      */
     private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
