@@ -49,12 +49,18 @@ public final class ResyncDirs {
     }
 
     private void run(long bytes) throws Exception {
-        deleteTree(base);
+        long deletedAt = lastDeletion();
+        if (deleteTree(base)) {
+            deletedAt = System.currentTimeMillis();
+        }
         Files.createDirectories(src);
         long size = generate(bytes);
         Path warmSrc = base.resolve("warm-src");
         for (int i = 0; i < 4; i++) {
             writeRandom(warmSrc.resolve("w" + i), 32L << 20, new SplittableRandom(i));
+        }
+        for (int i = 0; i < 2000; i++) { // the per-file paths (create, attributes, rename) get compiled too
+            writeRandom(warmSrc.resolve("s" + (i % 10)).resolve("f" + i), 6000, new SplittableRandom(i));
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -62,32 +68,66 @@ public final class ResyncDirs {
                 System.err::println)) {
             server.serving(true, "bench");
             DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), key, 60_000);
-            // A node's daemon runs for days: measure it with its JIT-compiled crypto, as rsync is native code.
+            // A node's daemon runs for days: measure it JIT-compiled (crypto, per-file paths), as rsync is native code.
             for (int i = 0; i < 3; i++) {
-                deleteTree(base.resolve("warm"));
-                client.pull("warm", base.resolve("warm"), SyncListener.NONE);
+                // Fresh directories, kept until the end: deleting here would slow the timed copies (settleDeletions).
+                client.pull("warm", base.resolve("warm-" + i), SyncListener.NONE);
             }
-            Path vdst = base.resolve("vigil");
-            Path rdst = base.resolve("rsync");
-            long[] full = fullRounds(client, vdst, rdst);
-            incremental(client, size, vdst, rdst, full[0], full[1]);
+            settleDeletions(deletedAt);
+            long[] full = fullRounds(client);
+            incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full[0], full[1]);
         }
         deleteTree(base);
+        Files.writeString(deletionMark(), Long.toString(System.currentTimeMillis())); // for a run that follows
+    }
+
+    private Path deletionMark() {
+        return base.resolveSibling(base.getFileName() + ".deleted-at");
+    }
+
+    /** When a previous run deleted its copies (epoch ms), or 0. */
+    private long lastDeletion() throws IOException {
+        try {
+            return Long.parseLong(Files.readString(deletionMark()).trim());
+        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * This machine's ext4 has no journal, and then the kernel will not reuse an inode freed within
+     * the last 60 s (360 s while its inode-table block is dirty, as it is again as soon as new
+     * files are created beside it): every file created meanwhile first skips all of them, one
+     * buffer lookup each (perf: {@code ext4_create -> find_inode_bit -> recently_deleted}). Right
+     * after the 30,000 files of a previous run are deleted that costs either tool seconds,
+     * depending only on when it runs. So the timed copies go into fresh directories, nothing is
+     * deleted between them, and the first waits at least 60 s after an earlier deletion (this
+     * run's, or the previous run's, noted beside the bench directory). That removes the clean
+     * case only; a run soon after another may still see both tools slowed (alternating rounds).
+     */
+    private void settleDeletions(long deletedAt) throws InterruptedException {
+        long left = deletedAt == 0 ? 0 : 61_000 - (System.currentTimeMillis() - deletedAt);
+        if (left > 0) {
+            System.err.printf(Locale.ROOT, "waiting %d ms: files deleted under %s less than 60 s ago slow every "
+                    + "file creation (journal-less ext4)%n", left, base);
+            Thread.sleep(left);
+        }
     }
 
     /** Full resync, both tools, two rounds with the order swapped; returns {vigil ms, rsync ms}, best of two. */
-    private long[] fullRounds(DirSyncClient client, Path vdst, Path rdst) throws Exception {
+    private long[] fullRounds(DirSyncClient client) throws Exception {
         // Two rounds each, the order swapped in the second, best of two: page cache and
         // writeback then favour neither tool.
         long rsyncMs = Long.MAX_VALUE;
         long vigilMs = Long.MAX_VALUE;
         SyncResult full = null;
         for (int round = 0; round < 2; round++) {
+            Path vdst = base.resolve("vigil-" + (round + 1));
+            Path rdst = base.resolve("rsync-" + (round + 1));
             long r = -1;
             if (round == 0) {
                 r = timeRsync(rdst);
             }
-            deleteTree(vdst);
             sync();
             long t0 = System.nanoTime();
             full = client.pull("data", vdst, SyncListener.NONE);
@@ -132,7 +172,6 @@ public final class ResyncDirs {
     }
 
     private long timeRsync(Path rdst) throws Exception {
-        deleteTree(rdst);
         sync();
         long t0 = System.nanoTime();
         rsync("-a", src + "/", rdst + "/");
@@ -262,14 +301,16 @@ public final class ResyncDirs {
         return Long.parseLong(m.group(1).replace(",", "").replace(".", ""));
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    /** @return whether there was anything to delete */
+    private static boolean deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
-            return;
+            return false;
         }
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(x);
             }
         }
+        return true;
     }
 }

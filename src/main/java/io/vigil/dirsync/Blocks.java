@@ -7,7 +7,7 @@ import java.security.NoSuchAlgorithmException;
  * The per-block checksums of rsync's delta algorithm: a weak rolling checksum that can slide one
  * byte in O(1), so the sender can look for the receiver's blocks at every offset, and a strong
  * hash (SHA-256, first 8 bytes) that confirms a weak match. A false match that survives both is
- * still caught by the whole-file SHA-256 check, after which the file is resent in full.
+ * still caught by the whole-file {@link FileChecksum} check, after which the file is resent in full.
  */
 final class Blocks {
 

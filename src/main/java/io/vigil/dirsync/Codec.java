@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  *                                                -> FILE DELTA* FILE_END | GONE | ERROR
  * source -> receiver
  *   ENTRIES count entry*        END total        ERROR message
- *   FILE size mtime             DELTA op*        FILE_END sha256(32)      GONE reason
+ *   FILE size mtime             DELTA op*        FILE_END length checksum(16) literal      GONE reason
  *   op: LITERAL len bytes | COPY firstBlock blockCount
  * </pre>
  */

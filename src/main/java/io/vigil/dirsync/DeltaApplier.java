@@ -15,7 +15,7 @@ import java.util.HexFormat;
 /**
  * The receiving side of one file: rebuilds it from DELTA messages into a temporary file beside
  * the target, from literal bytes and blocks of the old copy (the basis). Only when the rebuilt
- * file has the length and SHA-256 the source announced does it replace the target, by an atomic
+ * file has the length and {@link FileChecksum} the source announced does it replace the target, by an atomic
  * rename; any failure deletes the temporary file, so the target is either the old copy or the
  * complete new one, never a mixture (issue 3: corrupt streams are never applied).
  */
@@ -31,9 +31,9 @@ final class DeltaApplier implements AutoCloseable {
     private final long basisSize;
     private final int blockSize;
     private final int blockCount;
-    private final MessageDigest hash = Blocks.sha256();
+    private final FileChecksum hash = new FileChecksum();
     private ByteBuffer copyBuf; // only a delta needs it; most files arrive whole
-    private long written;
+    private volatile long written; // advanced by the write-behind thread, read for progress
     private boolean done;
 
     /**
@@ -123,7 +123,7 @@ final class DeltaApplier implements AutoCloseable {
         byte[] actual = hash.digest();
         if (written != expectedLength || !MessageDigest.isEqual(actual, expectedHash)) {
             abort();
-            throw new BadFileException(target + ": rebuilt " + written + " bytes with SHA-256 "
+            throw new BadFileException(target + ": rebuilt " + written + " bytes with checksum "
                     + HexFormat.of().formatHex(actual, 0, 8) + "..., the source sent " + expectedLength
                     + " bytes with " + HexFormat.of().formatHex(expectedHash, 0, 8) + "...: discarded");
         }

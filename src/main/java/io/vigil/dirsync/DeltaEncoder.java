@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 /**
  * The sending side of the delta transfer: walks the source file with a rolling checksum and
  * emits, in file order, COPY (a run of the receiver's own blocks) or LITERAL (bytes it lacks).
- * Every byte passes through the whole-file SHA-256 exactly once, in order, whichever way it
+ * Every byte passes through the whole-file {@link FileChecksum} exactly once, in order, whichever way it
  * travels, so the receiver can check the file it rebuilt against what was read here.
  */
 final class DeltaEncoder {
@@ -18,7 +18,7 @@ final class DeltaEncoder {
     private static final int WINDOW = 4 << 20;
 
     private final FrameWriter frames;
-    private final MessageDigest fileHash = Blocks.sha256();
+    private final FileChecksum fileHash = new FileChecksum();
     private final MessageDigest blockHash = Blocks.sha256();
     private long literalBytes;
     private long matchedBytes;
@@ -44,7 +44,7 @@ final class DeltaEncoder {
     /**
      * Sends {@code in} from its start as DELTA messages against {@code index} (null: no basis).
      *
-     * @return the SHA-256 of every byte read
+     * @return the {@link FileChecksum} of every byte read
      */
     byte[] encode(FileChannel in, Blocks.Index index) throws IOException {
         if (index == null || index.size() == 0) {

@@ -83,7 +83,8 @@ public final class DirSyncClient {
      * Fetches every file the pass needs. Requests without signatures are a few bytes, so up to
      * {@link #WINDOW} of them are kept in flight and many small files do not cost a round trip
      * each; a request with signatures (possibly megabytes) goes out alone, so neither side can
-     * block writing while the other does too.
+     * block writing while the other does too. Files are written and installed by disk threads
+     * ({@link WriteBehind}); the pass ends only when every file it handed over is installed.
      */
     private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
@@ -92,31 +93,51 @@ public final class DirSyncClient {
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
         Deque<Job> inflight = new ArrayDeque<>();
-        while (!queue.isEmpty() || !inflight.isEmpty()) {
-            if (!proceed.getAsBoolean()) {
-                throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
-            }
-            send(fetcher, name, root, pass, queue, inflight);
-            Job job = inflight.poll();
-            try {
-                FileFetcher.Outcome o = fetcher.receive(job.request, pass::written);
-                pass.fetched(job.entry, o, fetcher.lastLiteral());
-            } catch (DeltaApplier.BadFileException ex) {
-                pass.retried(ex, ++job.attempts);
-                job.whole = true; // a block checksum collided or the old copy changed: resend it all
-                queue.addFirst(job);
-            } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
-                pass.retried(ex, ++job.attempts);
-                while (!inflight.isEmpty()) {
-                    queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
+        try (WriteBehind writer = new WriteBehind()) { // closing it discards whatever a failed pass left queued
+            while (!queue.isEmpty() || !inflight.isEmpty() || writer.pending() > 0) {
+                if (!proceed.getAsBoolean()) {
+                    throw new IOException("pass over '" + name + "' stopped: this node no longer follows the peer");
                 }
-                queue.addFirst(job);
-                ch.close();
-                ch = connect(wire);
-                fetcher = new FileFetcher(ch, asRoot);
+                if (queue.isEmpty() && inflight.isEmpty()) {
+                    completed(pass, queue, writer.completed(true));
+                    continue;
+                }
+                send(fetcher, name, root, pass, queue, inflight);
+                Job job = inflight.poll();
+                try {
+                    if (fetcher.receive(job.request, job, writer, pass::written) == null) {
+                        pass.fetched(job.entry, FileFetcher.Outcome.GONE, 0);
+                    }
+                } catch (CorruptStreamException | java.io.EOFException | java.net.SocketException ex) {
+                    pass.retried(ex, ++job.attempts);
+                    while (!inflight.isEmpty()) {
+                        queue.addFirst(inflight.pollLast()); // asked on the broken connection: ask again
+                    }
+                    queue.addFirst(job);
+                    ch.close();
+                    ch = connect(wire);
+                    fetcher = new FileFetcher(ch, asRoot);
+                }
+                for (WriteBehind.Done d = writer.completed(false); d != null; d = writer.completed(false)) {
+                    completed(pass, queue, d);
+                }
             }
         }
         return ch;
+    }
+
+    /** Counts an installed file, or queues a failed one again (whole, in case the old copy was the problem). */
+    private static void completed(Pass pass, Deque<Job> queue, WriteBehind.Done d) throws IOException {
+        Job job = (Job) d.job;
+        if (d.failure == null) {
+            pass.fetched(job.entry, FileFetcher.Outcome.INSTALLED, d.literal);
+        } else if (d.failure instanceof DeltaApplier.BadFileException || d.failure instanceof CorruptStreamException) {
+            pass.retried(d.failure, ++job.attempts);
+            job.whole = true; // a block checksum collided or the old copy changed: resend it all
+            queue.addFirst(job);
+        } else {
+            throw d.failure;
+        }
     }
 
     private static void send(FileFetcher fetcher, String name, Path root, Pass pass, Deque<Job> queue,

@@ -10,30 +10,23 @@ import java.util.function.LongConsumer;
 
 /**
  * Receives one file over an open connection: sends the old copy's block signatures (the
- * receiver's side of rsync's algorithm), then rebuilds the file from the source's answer with a
- * {@link DeltaApplier}.
+ * receiver's side of rsync's algorithm), then passes the source's answer to the disk thread
+ * ({@link WriteBehind}), which rebuilds the file with a {@link DeltaApplier}.
  */
 final class FileFetcher {
 
     private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / 12;
 
-    /** What the source said about one requested file. */
+    /** What became of one requested file. */
     enum Outcome { INSTALLED, GONE }
 
     private final SecureChannel ch;
     private final FrameWriter frames;
     private final boolean asRoot;
-    private long lastLiteral;
-
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
         this.frames = new FrameWriter(ch);
         this.asRoot = asRoot;
-    }
-
-    /** Bytes of the last installed file that travelled as data rather than block references. */
-    long lastLiteral() {
-        return lastLiteral;
     }
 
     /** A FETCH sent and not yet answered; answers come back in the order of the requests. */
@@ -65,17 +58,20 @@ final class FileFetcher {
     }
 
     /**
-     * Reads the answer to {@code r} and installs the file.
+     * Reads the answer to {@code r} and hands the file to {@code writer}, which reports it on
+     * {@link WriteBehind#completed} once installed or discarded (a checksum mismatch there is a
+     * {@link DeltaApplier.BadFileException}; the connection stays usable).
      *
+     * @param job     handed back with the file's completion
      * @param written told the running count of bytes rebuilt
-     * @throws DeltaApplier.BadFileException when the rebuilt file fails its checksum (connection still usable)
-     * @throws CorruptStreamException        when the stream was damaged (connection unusable)
+     * @return the file's pending completion, or null when the source said the file is gone
+     * @throws CorruptStreamException when the stream was damaged (connection unusable; the file is discarded)
      */
-    Outcome receive(Request r, LongConsumer written) throws IOException {
+    WriteBehind.Done receive(Request r, Object job, WriteBehind writer, LongConsumer written) throws IOException {
         ByteBuffer m = ch.receive();
         byte type = Codec.type(m);
         if (type == Codec.GONE) {
-            return Outcome.GONE;
+            return null;
         }
         if (type == Codec.ERROR) {
             throw new RemoteRefusal(Codec.getString(m));
@@ -84,27 +80,42 @@ final class FileFetcher {
             throw new CorruptStreamException("expected FILE, got message type " + type);
         }
         Entry attrs = Entry.read(m);
-        try (DeltaApplier applier = new DeltaApplier(r.target(), r.blockCount() > 0 ? r.target() : null,
-                r.basisSize(), r.blockSize())) {
+        WriteBehind.Done d = writer.open(job, r.target(), r.blockCount() > 0 ? r.target() : null, r.basisSize(),
+                r.blockSize());
+        boolean handedOver = false;
+        try {
             while (true) {
-                m = ch.receive();
-                type = Codec.type(m);
-                if (type == Codec.DELTA) {
-                    applier.apply(m);
-                    written.accept(applier.written());
-                } else if (type == Codec.FILE_END) {
-                    long length = m.getLong();
-                    byte[] hash = new byte[32];
-                    m.get(hash);
-                    lastLiteral = m.getLong();
-                    applier.finish(length, hash, attrs, asRoot);
-                    return Outcome.INSTALLED;
-                } else {
-                    throw new CorruptStreamException("expected DELTA or FILE_END, got message type " + type);
+                byte[] buf = writer.buffer();
+                try {
+                    m = ch.receiveInto(buf);
+                    type = Codec.type(m);
+                    if (type == Codec.DELTA) {
+                        writer.apply(d, m, buf);
+                        buf = null;
+                        DeltaApplier a = d.applier;
+                        written.accept(a == null ? 0 : a.written());
+                    } else if (type == Codec.FILE_END) {
+                        long length = m.getLong();
+                        byte[] hash = new byte[FileChecksum.LENGTH];
+                        m.get(hash);
+                        writer.finish(d, length, hash, attrs, asRoot, m.getLong());
+                        handedOver = true;
+                        return d;
+                    } else {
+                        throw new CorruptStreamException("expected DELTA or FILE_END, got message type " + type);
+                    }
+                } finally {
+                    if (buf != null) {
+                        writer.release(buf);
+                    }
                 }
             }
         } catch (java.nio.BufferUnderflowException e) {
             throw new CorruptStreamException("message shorter than its fields", e);
+        } finally {
+            if (!handedOver) {
+                writer.abandon(d);
+            }
         }
     }
 

@@ -48,7 +48,9 @@ final class SourceSession {
             } catch (BufferUnderflowException e) {
                 throw new CorruptStreamException("message shorter than its fields", e);
             }
-            frames.flush();
+            if (!ch.hasFrame()) {
+                frames.flush(); // answers to requests that came together leave together (one write, not one per file)
+            }
         }
     }
 

@@ -19,7 +19,10 @@
  * <p>Transfer ({@link io.vigil.dirsync.FileFetcher}, {@link io.vigil.dirsync.DeltaEncoder},
  * {@link io.vigil.dirsync.DeltaApplier}): rsync's algorithm with 4 KiB blocks (weak rolling
  * checksum + first 8 bytes of SHA-256), rebuilt into a temporary file, verified against the
- * source's whole-file SHA-256, renamed into place. Any failure discards the temporary file; the
+ * source's whole-file checksum ({@link io.vigil.dirsync.FileChecksum}: 128-bit MurmurHash3, as
+ * rsync uses xxh128; the frames themselves are already authenticated), renamed into place. A
+ * large file is written by a second thread while the next frames are read and decrypted
+ * ({@link io.vigil.dirsync.WriteBehind}). Any failure discards the temporary file; the
  * file is retried (a new connection after a corrupt stream, a whole-file send after a checksum
  * mismatch), {@link io.vigil.dirsync.DirSyncClient#ATTEMPTS} times per pass.
  *

@@ -79,7 +79,7 @@ class CorruptTransferTest extends DirSyncFixture {
         ops.put(Codec.OP_LITERAL).putInt(3).put("new".getBytes()).flip();
         applier.apply(ops);
         Entry attrs = new Entry("f", Entry.Type.FILE, 3, 0, 0644, 0, 0, "");
-        assertThatThrownBy(() -> applier.finish(3, new byte[32], attrs, false))
+        assertThatThrownBy(() -> applier.finish(3, new byte[FileChecksum.LENGTH], attrs, false))
                 .isInstanceOf(DeltaApplier.BadFileException.class).hasMessageContaining("discarded");
         assertThat(Files.readString(target)).isEqualTo("old");
         assertThat(hasTempFiles(dst)).isFalse();
