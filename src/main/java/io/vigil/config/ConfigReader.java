@@ -207,10 +207,11 @@ final class ConfigReader {
             return new FailoverSection(true, 30_000, 2, 6 * 3600_000L, 500);
         }
         YamlNode n = f.get().mapping(Set.of("enabled", "serviceFailoverDelayMs", "maxFailovers",
-                "flappingWindowMs", "fenceMarginMs"));
+                "flappingWindowMs", "fenceMarginMs", "maxStartFailures"));
         return new FailoverSection(n.bool("enabled", true), n.number("serviceFailoverDelayMs", 30_000),
                 n.integer("maxFailovers", 2), n.number("flappingWindowMs", 6 * 3600_000L),
-                n.number("fenceMarginMs", 500));
+                n.number("fenceMarginMs", 500),
+                n.integer("maxStartFailures", io.vigil.core.CoreConfig.DEFAULT_MAX_START_FAILURES));
     }
 
     private static BootMode boot(YamlNode root) throws ConfigException {

@@ -123,6 +123,7 @@ final class ConfigValidator {
         long timeout = c.heartbeat().timeoutMs();
         require(f.serviceFailoverDelayMs() >= 0, "failover.serviceFailoverDelayMs", "must not be negative", "Use 30000");
         require(f.maxFailovers() >= 0, "failover.maxFailovers", "must not be negative", "Use 2");
+        require(f.maxStartFailures() >= 1, "failover.maxStartFailures", "must be at least 1", "Use 3");
         require(f.flappingWindowMs() > 0, "failover.flappingWindowMs", "must be positive", "Use 21600000 (6 h)");
         // Same rule as CoreConfig: the services must be stopped before the peer may take over.
         require(f.fenceMarginMs() >= 0 && f.fenceMarginMs() < timeout - interval, "failover.fenceMarginMs",

@@ -58,6 +58,7 @@ final class ConfigWriter {
         FailoverSection f = c.failover();
         root.putObject("failover").put("enabled", f.enabled()).put("serviceFailoverDelayMs", f.serviceFailoverDelayMs())
                 .put("maxFailovers", f.maxFailovers()).put("flappingWindowMs", f.flappingWindowMs())
+                .put("maxStartFailures", f.maxStartFailures())
                 .put("fenceMarginMs", f.fenceMarginMs());
         root.put("boot", c.boot().name().toLowerCase(Locale.ROOT));
         restart(root.putObject("restart"), c.restart());

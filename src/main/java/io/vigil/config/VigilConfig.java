@@ -79,7 +79,8 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
         }
         return new CoreConfig(node.id(), heartbeat.intervalMs(), heartbeat.timeoutMs(), witness != null,
                 heartbeat.timeoutMs(), failover.fenceMarginMs(), failover.serviceFailoverDelayMs(),
-                policy(restart), overrides, failover.maxFailovers(), failover.flappingWindowMs());
+                policy(restart), overrides, failover.maxFailovers(), failover.flappingWindowMs(),
+                failover.maxStartFailures());
     }
 
     /** Things that are legal but dangerous, for status output. */

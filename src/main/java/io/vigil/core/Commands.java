@@ -54,6 +54,7 @@ final class Commands {
         }
         n.mode = Node.Mode.JOINING;
         n.forced = false;
+        n.starts.reset();
         n.reason = "started by operator";
         return "ok: node" + n.cfg.nodeId() + " starts and joins node" + n.peerId();
     }
@@ -79,6 +80,7 @@ final class Commands {
     }
 
     private String restart(String who) {
+        n.starts.reset();
         Heartbeat p = n.peer.live();
         if (n.mode == Node.Mode.RUNNING && p != null && new Runner(n).swapRefusal(p, false) == null) {
             // As promised below: the up-to-date peer takes over. A plain stop + rejoin would
@@ -143,6 +145,7 @@ final class Commands {
             return "cannot force start: node" + n.peerId() + " runs the services; use swap instead";
         }
         n.forced = true;
+        n.starts.reset();
         n.epoch = Epochs.next(n.cfg.nodeId(), Math.max(n.epoch, p == null ? 0 : p.epoch()));
         n.dataEpoch = n.epoch;
         n.grantedEpoch = 0;

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param restartOverrides       per-resource local-restart policies
  * @param flapMaxFailovers       automatic failovers allowed in the flapping window (default 2)
  * @param flapWindowMs           flapping window (default 6 h)
+ * @param maxStartFailures       failed starts of the services on this node within the flapping window
+ *                               after which it stops trying (STOP, alarm START_BLOCKED) until an
+ *                               operator starts it again (default 3; issue 16: never loop on a
+ *                               start that cannot succeed)
  */
 public record CoreConfig(
         int nodeId,
@@ -30,7 +34,10 @@ public record CoreConfig(
         RestartPolicy restart,
         Map<String, RestartPolicy> restartOverrides,
         int flapMaxFailovers,
-        long flapWindowMs) {
+        long flapWindowMs,
+        int maxStartFailures) {
+
+    public static final int DEFAULT_MAX_START_FAILURES = 3;
 
     /** Local restart policy: at most {@code maxRestarts} restarts within {@code windowMs}. */
     public record RestartPolicy(int maxRestarts, long windowMs) { }
@@ -47,7 +54,19 @@ public record CoreConfig(
             throw new IllegalArgumentException("fenceMarginMs (" + fenceMarginMs
                     + ") must be smaller than peerTimeoutMs minus one heartbeat interval");
         }
+        if (maxStartFailures < 1) {
+            throw new IllegalArgumentException("maxStartFailures must be at least 1, was " + maxStartFailures);
+        }
         restartOverrides = Map.copyOf(restartOverrides);
+    }
+
+    /** The same with the default start-failure limit. */
+    public CoreConfig(int nodeId, long heartbeatIntervalMs, long peerTimeoutMs, boolean witnessConfigured,
+                      long leaseMs, long fenceMarginMs, long serviceFailoverDelayMs, RestartPolicy restart,
+                      Map<String, RestartPolicy> restartOverrides, int flapMaxFailovers, long flapWindowMs) {
+        this(nodeId, heartbeatIntervalMs, peerTimeoutMs, witnessConfigured, leaseMs, fenceMarginMs,
+                serviceFailoverDelayMs, restart, restartOverrides, flapMaxFailovers, flapWindowMs,
+                DEFAULT_MAX_START_FAILURES);
     }
 
     /** SPEC defaults for node {@code nodeId}. */
@@ -59,7 +78,12 @@ public record CoreConfig(
     public CoreConfig withTimings(long intervalMs, long timeoutMs) {
         long margin = Math.min(fenceMarginMs, Math.max(50, timeoutMs / 6));
         return new CoreConfig(nodeId, intervalMs, timeoutMs, witnessConfigured, timeoutMs, margin,
-                serviceFailoverDelayMs, restart, restartOverrides, flapMaxFailovers, flapWindowMs);
+                serviceFailoverDelayMs, restart, restartOverrides, flapMaxFailovers, flapWindowMs, maxStartFailures);
+    }
+
+    public CoreConfig withMaxStartFailures(int max) {
+        return new CoreConfig(nodeId, heartbeatIntervalMs, peerTimeoutMs, witnessConfigured, leaseMs, fenceMarginMs,
+                serviceFailoverDelayMs, restart, restartOverrides, flapMaxFailovers, flapWindowMs, max);
     }
 
     public RestartPolicy restartPolicy(String resource) {

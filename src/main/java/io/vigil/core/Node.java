@@ -18,7 +18,7 @@ public final class Node {
     enum Mode { STOPPED, JOINING, STANDBY, ACQUIRING, STARTING, RUNNING, STOPPING }
 
     /** What to do once the services have stopped. */
-    enum AfterStop { STOP, REJOIN, HANDOVER, RESTART_HERE }
+    enum AfterStop { STOP, REJOIN, HANDOVER, RESTART_HERE, GIVE_UP }
 
     final CoreConfig cfg;
     final Clock clock;
@@ -27,6 +27,7 @@ public final class Node {
     final Authority auth = new Authority();
     final ResourceHealth health;
     final FlapGuard flaps;
+    final StartGuard starts;
 
     Mode mode;
     NodeState shown;
@@ -57,6 +58,8 @@ public final class Node {
     long watchdogDeadline = -1;
     boolean heartbeatDue;
     String lastAlarm = "";
+    /** Why the node stopped trying to start the services (see {@link StartGuard}). */
+    String giveUpReason = "";
     /** Why this node did not take over when it lost its peer (shown until the peer is heard again). */
     String noTakeoverCause;
     private List<Effect> out = new ArrayList<>();
@@ -68,6 +71,7 @@ public final class Node {
         this.peer = new PeerView(cfg.peerTimeoutMs(), Math.max(50, cfg.heartbeatIntervalMs() / 4));
         this.health = new ResourceHealth(cfg);
         this.flaps = new FlapGuard(cfg.flapMaxFailovers(), cfg.flapWindowMs());
+        this.starts = new StartGuard(cfg.maxStartFailures(), cfg.flapWindowMs());
     }
 
     /** Feeds one event; returns the effects the driver must carry out, in order. */
@@ -191,8 +195,18 @@ public final class Node {
             mode = Mode.RUNNING;
             reason = "services running";
             health.reset();
+            starts.reset();
+        } else if (starts.failed(clock.nowMs(), detail)) {
+            String cause = "the services failed to start " + starts.max() + " times on node" + cfg.nodeId()
+                    + "; first error: " + starts.firstError();
+            alarm("START_BLOCKED", cause + ". This node no longer tries: fix the cause, then run `vigil start`"
+                    + " on node" + cfg.nodeId() + " (or `vigil prim --force` if node" + peerId() + " is gone)");
+            giveUpReason = "gave up after " + starts.max() + " failed starts: " + starts.firstError()
+                    + "; fix the cause, then run `vigil start` on this node";
+            stopServices("start failed: " + detail, false, AfterStop.GIVE_UP);
         } else {
-            alarm("START_FAILED", "services failed to start: " + detail);
+            alarm("START_FAILED", "services failed to start (" + starts.count(clock.nowMs()) + " of "
+                    + starts.max() + " attempts): " + detail);
             stopServices("start failed: " + detail, false, AfterStop.REJOIN);
             reason = "services failed to start: " + detail;
         }
@@ -223,6 +237,11 @@ public final class Node {
             case STOP -> {
                 mode = Mode.STOPPED;
                 reason = "stopped by operator";
+            }
+            case GIVE_UP -> {
+                mode = Mode.STOPPED;
+                grantedEpoch = 0;
+                reason = giveUpReason;
             }
             case REJOIN, RESTART_HERE -> mode = Mode.JOINING;
             case HANDOVER -> {

@@ -156,6 +156,23 @@ public final class Scenario {
         return world;
     }
 
+    /** From now on node {@code n}'s services fail to start with {@code error} (null: they start again). */
+    public Scenario failStarts(int n, String error) {
+        world().startError[n] = error;
+        return this;
+    }
+
+    /** Invariant checked after every step: no node tries to start the services more often in any minute. */
+    public Scenario maxStartsPerMinute(int bound) {
+        world().maxStartsPerMinute = bound;
+        return this;
+    }
+
+    /** How often node {@code n} was told to start the services so far. */
+    public int startAttempts(int n) {
+        return world().startAttempts.get(n).size();
+    }
+
     // ---------------------------------------------------------------- nodes
 
     public Scenario bootBoth() {

@@ -65,6 +65,12 @@ public final class SimWorld {
     long cleanSince;
     boolean checkData;
     Consumer<SimWorld> extraInvariant = w -> { };
+    /** Per node: the error its services' start fails with, or null when starts succeed. */
+    final String[] startError = new String[3];
+    /** Per node: when it was told to start the services (StartServices effects). */
+    final List<List<Long>> startAttempts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    /** Invariant: no node tries to start the services more often than this in any minute. */
+    int maxStartsPerMinute = Integer.MAX_VALUE;
     /** Sees every effect a node's core emits, before the simulator carries it out (scenario tests). */
     BiConsumer<Integer, Effect> effectObserver = (id, e) -> { };
 
@@ -222,6 +228,7 @@ public final class SimWorld {
         if (effect instanceof Effect.SendHeartbeat s) {
             send(n, s.heartbeat());
         } else if (effect instanceof Effect.StartServices) {
+            startAttempts.get(n.id).add(now);
             startServices(n);
         } else if (effect instanceof Effect.StopServices s) {
             stopServices(n, s.immediate());
@@ -270,6 +277,11 @@ public final class SimWorld {
         long token = ++n.servicesToken;
         at(now + 20 + random.nextLong(options.maxStartMs), () -> {
             if (n.servicesToken == token && !n.crashed) {
+                if (startError[n.id] != null) {
+                    // Partly started (e.g. the database did not come up): the node must stop what did.
+                    deliver(n, new Event.ServicesStarted(false, startError[n.id]));
+                    return;
+                }
                 n.truth = ServicesPhase.RUNNING;
                 checkRunnerData(n);
                 deliver(n, new Event.ServicesStarted(true, "ok"));
@@ -430,6 +442,14 @@ public final class SimWorld {
             }
             if (n.alive() && n.truth == ServicesPhase.RUNNING && n.role == Effect.ReplicationRole.Role.PRIMARY) {
                 checkRunnerData(n);
+            }
+        }
+        for (int id = 1; id <= 2; id++) {
+            List<Long> starts = startAttempts.get(id);
+            long recent = starts.stream().filter(t -> now - t < 60_000).count();
+            if (recent > maxStartsPerMinute) {
+                fail("node" + id + " tried to start the services " + recent + " times within a minute (bound "
+                        + maxStartsPerMinute + ")");
             }
         }
         extraInvariant.accept(this);
