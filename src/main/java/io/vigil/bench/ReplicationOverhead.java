@@ -6,6 +6,7 @@ import io.vigil.daemon.Databases;
 import io.vigil.demo.LocalCluster;
 import io.vigil.replication.PgAvailability;
 import io.vigil.replication.PgConfig;
+import io.vigil.replication.PgScratch;
 import io.vigil.replication.PgInstance;
 import io.vigil.replication.ProgressListener;
 
@@ -51,8 +52,11 @@ public final class ReplicationOverhead {
         Params p = new Params(Path.of(args.length > 0 ? args[0] : "bench/out/replication-overhead").toAbsolutePath(),
                 intArg(args, 1, 9), intArg(args, 2, 10), intArg(args, 3, 8), intArg(args, 4, 4), intArg(args, 5, 20));
         PgAvailability.require();
-        for (int port : List.of(DB_PORT, DB_PORT + 1, DB_PORT + 10, DB_PORT + 11, 47100, 47101, 46100, 46101, 28780)) {
+        for (int port : List.of(DB_PORT, DB_PORT + 1, DB_PORT + 10, DB_PORT + 11, 46100, 46101, 28780)) {
             requireFree(port);
+        }
+        for (int port : List.of(47100, 47101)) { // heartbeats: UDP
+            requireFreeUdp(port);
         }
         System.out.println(new ReplicationOverhead(p).measure());
     }
@@ -63,7 +67,7 @@ public final class ReplicationOverhead {
                 .withPorts(47100, 46100, 28780).withoutEventServer().withDatabase(DB_PORT);
         List<Double> vigil = new ArrayList<>();
         List<Double> manual = new ArrayList<>();
-        try (LocalCluster cluster = LocalCluster.create(s); ManualPair hand = new ManualPair(p.dir().resolve("manual"))) {
+        try (LocalCluster cluster = LocalCluster.create(s); ManualPair hand = new ManualPair(PgScratch.create("bench-manual"))) {
             cluster.start(1);
             cluster.start(2);
             int prim = awaitSynchronousPair(cluster, 180_000);
@@ -178,12 +182,26 @@ public final class ReplicationOverhead {
         return args.length > i ? Integer.parseInt(args[i]) : dflt;
     }
 
+    /**
+     * Binds the port as its server will (PostgreSQL, the admin channel and the sample service set
+     * SO_REUSEADDR), so connections of a previous run still in TIME-WAIT do not count as "in use".
+     */
     private static void requireFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (" + e.getMessage()
                     + "): stop what uses it (ss -ltnup 'sport = :" + port + "') and run the benchmark again");
+        }
+    }
+
+    private static void requireFreeUdp(int port) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(null)) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("UDP port " + port + " on 127.0.0.1 is in use (" + e.getMessage()
+                    + "): stop what uses it (ss -lunp 'sport = :" + port + "') and run the benchmark again");
         }
     }
 
@@ -192,8 +210,11 @@ public final class ReplicationOverhead {
         private final PgInstance primary;
         private final PgInstance standby;
         private final PgBench client;
+        private final Path dir;
 
+        /** {@code dir}: a {@link PgScratch} directory, which the postgres user can reach wherever the checkout is. */
         ManualPair(Path dir) {
+            this.dir = dir;
             byte[] pw = new byte[16];
             new SecureRandom().nextBytes(pw);
             String admin = HexFormat.of().formatHex(pw);
@@ -253,6 +274,7 @@ public final class ReplicationOverhead {
                     System.err.println("could not stop " + pg.config().dataDir() + ": " + e.getMessage());
                 }
             }
+            PgScratch.delete(dir);
         }
     }
 }

@@ -54,7 +54,9 @@ public final class ResyncDb {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "bench/out/resync-db").toAbsolutePath();
+        // "-" (bench/resync-db): a private directory the postgres user can reach wherever the checkout is.
+        Path dir = args.length > 0 && !"-".equals(args[0]) ? Path.of(args[0]).toAbsolutePath()
+                : io.vigil.replication.PgScratch.create("resync-db");
         int scale = args.length > 1 ? Integer.parseInt(args[1]) : 70;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         PgAvailability.require();

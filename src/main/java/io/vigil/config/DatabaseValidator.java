@@ -40,6 +40,10 @@ final class DatabaseValidator {
                 "'" + d.osUser() + "' cannot run PostgreSQL (it refuses to run as root)",
                 "Use the postgres user of the PostgreSQL package, or another non-root user");
         require(d.dataDir() != null, "database.dataDir", "is required", "Set the data directory, e.g. /var/lib/vigil/pgdata");
+        java.util.Optional<String> unreachable = io.vigil.replication.PgAccess.problem(d.dataDir(), d.osUser());
+        if (unreachable.isPresent()) {
+            throw new ConfigException(file, "database.dataDir", unreachable.get(), "");
+        }
         port("database.port", d.port());
         port("database.peerPort", d.peerPort());
         require(CIDR.matcher(d.allowedCidr()).matches(), "database.allowedCidr",

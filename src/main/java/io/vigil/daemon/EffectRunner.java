@@ -57,7 +57,12 @@ final class EffectRunner {
             appLog.line("vigil", "starting the services (epoch " + s.epoch() + ")");
             databaseReady.whenComplete((ready, dbFailure) -> {
                 if (dbFailure != null) {
-                    daemon.enqueue(new Event.ServicesStarted(false, "database: " + rootMessage(dbFailure)));
+                    Throwable root = root(dbFailure);
+                    // The whole story (command, output, what to do) for the module log; one line for
+                    // the state machine, whose alarm and status an operator reads first (issue 16).
+                    log.error("the database did not start: " + root.getMessage());
+                    String line = root instanceof io.vigil.replication.PgException pg ? pg.summary() : root.getMessage();
+                    daemon.enqueue(new Event.ServicesStarted(false, "database: " + line));
                     return;
                 }
                 if (!vipUp()) {
@@ -170,12 +175,12 @@ final class EffectRunner {
         }
     }
 
-    private static String rootMessage(Throwable t) {
+    private static Throwable root(Throwable t) {
         while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return t;
     }
 
     /** The virtual IP comes up before the services (SPEC §4: a resource like the others). */

@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +28,8 @@ public final class Demo {
 
     /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
     static final int CONSOLE_PORT = 9010;
+    /** A first start with the database (initdb, then node2's copy) takes 10-30 s on a small machine. */
+    private static final long FORM_LIMIT_MS = 120_000;
     private final LocalCluster cluster;
     private final PrintStream out;
     private final long t0 = System.nanoTime();
@@ -83,8 +86,12 @@ public final class Demo {
         }
         cluster.start(1);
         cluster.start(2);
-        if (!demo.awaitPair(90_000)) {
-            out.println("The nodes did not form a cluster within 90 s; see " + s.dir() + "/node1.out and node2.out");
+        // State changes print live from the start: a first start (initdb, the copy to node2) takes a while.
+        Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        if (!demo.awaitPair(FORM_LIMIT_MS)) {
+            demo.explainNoCluster();
             return 1;
         }
         demo.banner();
@@ -92,13 +99,14 @@ public final class Demo {
                 + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
         out.println("  (the password is also in " + passwordFile + ", readable only by you)");
         out.println();
-        Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
-        watcher.setDaemon(true);
-        watcher.start();
         demo.prompt(in);
         return 0;
     }
 
+    /**
+     * Waits for PRIM + SECOND; false after {@code limitMs}, or as soon as the cluster cannot form by
+     * itself: a node process died, or a node stopped trying (STOP after failed starts).
+     */
     private boolean awaitPair(long limitMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + limitMs;
         while (System.currentTimeMillis() < deadline) {
@@ -107,9 +115,57 @@ public final class Demo {
             if ((a == NodeState.PRIM && b == NodeState.SECOND) || (a == NodeState.SECOND && b == NodeState.PRIM)) {
                 return true;
             }
+            if (!cluster.alive(1) || !cluster.alive(2) || a == NodeState.STOP || b == NodeState.STOP) {
+                Thread.sleep(1000); // let the other node's reaction show before explaining
+                return false;
+            }
             Thread.sleep(250);
         }
         return false;
+    }
+
+    /** Why the cluster did not form, from what the nodes say: state, reason, errors, or a dead process's output. */
+    private void explainNoCluster() {
+        out.println();
+        out.println("The nodes did not form a cluster. What they say:");
+        for (int id = 1; id <= 2; id++) {
+            if (!cluster.alive(id)) {
+                Path nodeOut = cluster.settings().dir().resolve("node" + id + ".out");
+                out.println("  node" + id + ": its process has exited; the end of " + nodeOut + ":");
+                lastLines(nodeOut, 8, l -> true).forEach(l -> out.println("      " + l));
+                continue;
+            }
+            DaemonStatus st = statusOrNull(id);
+            out.println("  node" + id + ": " + (st == null ? "does not answer" : st.node().state() + ": " + st.node().reason()));
+            Path log = cluster.dataDir(id).resolve("log/module.log");
+            List<String> errors = lastLines(log, 3, Demo::isError);
+            if (!errors.isEmpty()) {
+                out.println("    its last errors (" + log + "):");
+                errors.forEach(l -> out.println("      " + l));
+            }
+        }
+        out.println("Fix the cause, then run the demo again. Full logs: " + cluster.settings().dir() + "/node*.out and "
+                + cluster.settings().dir() + "/node*/log/module.log");
+    }
+
+    /** Module log lines are "yyyy-MM-dd HH:mm:ss.SSS L message"; L is E for errors. */
+    private static boolean isError(String line) {
+        return line.length() > 26 && line.startsWith("E ", 24);
+    }
+
+    private static List<String> lastLines(Path file, int n, java.util.function.Predicate<String> keep) {
+        try (var lines = java.nio.file.Files.lines(file, StandardCharsets.UTF_8)) {
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            lines.filter(keep).forEach(l -> {
+                tail.addLast(l.length() > 600 ? l.substring(0, 600) + " ..." : l);
+                if (tail.size() > n) {
+                    tail.removeFirst();
+                }
+            });
+            return List.copyOf(tail);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     private void banner() {

@@ -88,6 +88,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** In {@link Settings#dir()}: the path of the database data, so the next run can remove it. */
+    private static final String DATABASE_HOME_FILE = "database-home";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     /**
      * Where each host lives: its IPv4 address and, optionally, the network namespace its processes
@@ -125,6 +127,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Settings s;
     private final String key;
+    /** Where both nodes' PostgreSQL data lives (see {@link io.vigil.replication.PgScratch}); null without a database. */
+    private Path databaseHome;
     private Placement placement = Placement.LOOPBACK;
     /** Index 0 is the witness, 1 and 2 the nodes. */
     private final Process[] processes = new Process[3];
@@ -134,8 +138,15 @@ public final class LocalCluster implements AutoCloseable {
         this.key = key;
     }
 
-    /** Removes a previous run's folder (configs, data, logs), so a new cluster starts clean. */
+    /**
+     * Removes a previous run's folder (configs, data, logs), and the database data it points to,
+     * so a new cluster starts clean.
+     */
     public static void deleteTree(Path dir) throws IOException {
+        Path home = dir.resolve(DATABASE_HOME_FILE);
+        if (Files.isRegularFile(home, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            io.vigil.replication.PgScratch.delete(Path.of(Files.readString(home, StandardCharsets.UTF_8).strip()));
+        }
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -157,6 +168,10 @@ public final class LocalCluster implements AutoCloseable {
         new SecureRandom().nextBytes(k);
         LocalCluster c = new LocalCluster(s, HexFormat.of().formatHex(k));
         c.placement = where;
+        if (s.databasePort() > 0) {
+            c.databaseHome = io.vigil.replication.PgScratch.create("cluster");
+            Files.writeString(s.dir().resolve(DATABASE_HOME_FILE), c.databaseHome + "\n", StandardCharsets.UTF_8);
+        }
         if (s.witnessPort() > 0) {
             Files.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
                     + "bindAddress: " + c.address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
@@ -209,6 +224,17 @@ public final class LocalCluster implements AutoCloseable {
         return s.dir().resolve("node" + id).toAbsolutePath();
     }
 
+    /**
+     * Node {@code id}'s PostgreSQL data directory: outside {@link Settings#dir()}, which the database
+     * user may not be able to enter (a checkout in root's home), in a private place of its own.
+     */
+    public Path databaseDir(int id) {
+        if (databaseHome == null) {
+            throw new IllegalStateException("this cluster runs no database");
+        }
+        return databaseHome.resolve("node" + id).resolve("data");
+    }
+
     /** The numbered records node {@code id}'s management server acknowledged (SampleService --data). */
     public Path records(int id) {
         return dataDir(id).resolve("mgmt-records.log");
@@ -256,6 +282,7 @@ public final class LocalCluster implements AutoCloseable {
         if (s.databasePort() > 0) {
             y.append("database:\n  mode: internal\n  port: ").append(s.databasePort() + id - 1)
                     .append("\n  peerPort: ").append(s.databasePort() + peer - 1)
+                    .append("\n  dataDir: ").append(databaseDir(id))
                     .append("\n  listenAddress: ").append(address(id)).append("\n  peerAddress: ").append(address(peer))
                     .append("\n  allowedCidr: ").append(address(peer)).append("/32\n");
         }
@@ -368,7 +395,7 @@ public final class LocalCluster implements AutoCloseable {
     /** The postmaster's pid of node {@code id}, or -1 when it does not run. */
     public long databasePid(int id) {
         try {
-            Path file = dataDir(id).resolve("pg").resolve("data").resolve("postmaster.pid");
+            Path file = databaseDir(id).resolve("postmaster.pid");
             long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : -1;
         } catch (IOException | RuntimeException e) {
@@ -447,5 +474,9 @@ public final class LocalCluster implements AutoCloseable {
             stop(id);
         }
         stop(0);
+        if (databaseHome != null) {
+            io.vigil.replication.PgScratch.delete(databaseHome);
+            Files.deleteIfExists(s.dir().resolve(DATABASE_HOME_FILE));
+        }
     }
 }

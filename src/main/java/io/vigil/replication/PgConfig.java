@@ -84,6 +84,15 @@ public record PgConfig(
                 adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);
     }
 
+    /**
+     * The same instance with another data directory; the socket, log and password file stay where
+     * they were (they are resolved at construction).
+     */
+    public PgConfig withDataDir(Path dir) {
+        return new PgConfig(binDir, osUser, dir, port, listenAddress, socketDir, logFile, passFile,
+                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);
+    }
+
     public PgConfig withPort(int newPort) {
         return new PgConfig(binDir, osUser, dataDir, newPort, listenAddress, socketDir, logFile, passFile,
                 adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);

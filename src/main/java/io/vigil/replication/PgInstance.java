@@ -53,10 +53,65 @@ public final class PgInstance {
      * wal_log_hints), replication settings, pg_hba.conf, the replication role. Leaves the
      * instance stopped. Refuses a non-empty data directory: overwriting data is the basebackup's
      * job, which keeps a copy.
+     *
+     * <p>All or nothing: the directory is built beside the data directory and moved into place
+     * only once complete. A start that fails half-way (say the port is taken when the role is
+     * created) must not leave a database that looks initialized but lacks the replication role,
+     * which the next attempt would then start as is and no standby could ever follow (issue 16).
      */
     public void initdb() {
-        Path initdb = PgCommand.tool(cfg, "initdb");
+        PgCommand.tool(cfg, "initdb");
         PgCommand.tool(cfg, "pg_ctl");
+        Path target = cfg.dataDir();
+        requireEmptyOrAbsent(target);
+        Path building = target.toAbsolutePath().resolveSibling(target.getFileName() + ".initializing");
+        try {
+            deleteTree(building); // a previous attempt's leftovers (crash, kill -9)
+            new PgInstance(cfg.withDataDir(building)).initdbHere();
+            Files.deleteIfExists(target); // empty, as checked above
+            Files.move(building, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw PgException.of("could not move the new database " + building + " into place at " + target + ": "
+                    + e.getMessage(), "", List.of(), "check that " + target.getParent() + " is writable");
+        } finally {
+            try {
+                deleteTree(building);
+            } catch (IOException e) {
+                log.warn("could not remove the unfinished database {}: {}", building, e.toString());
+            }
+        }
+        log.info("initialized PostgreSQL data directory {} (port {})", cfg.dataDir(), cfg.port());
+    }
+
+    private static void requireEmptyOrAbsent(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw PgException.of("refusing to initialize " + dir + ": it is not empty", "", List.of(),
+                        "move the old data away or pick an empty data directory");
+            }
+        } catch (IOException e) {
+            throw PgException.of("cannot read " + dir + ": " + e.getMessage(), "", List.of(),
+                    "check the data directory's permissions");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** {@link #initdb()}'s steps, in this instance's (temporary) data directory. */
+    private void initdbHere() {
+        Path initdb = PgCommand.tool(cfg, "initdb");
         Path pwFile = null;
         try {
             prepareDataDir();
@@ -80,7 +135,6 @@ public final class PgInstance {
         } finally {
             stop(StopMode.FAST);
         }
-        log.info("initialized PostgreSQL data directory {} (port {})", cfg.dataDir(), cfg.port());
     }
 
     /**
@@ -293,7 +347,10 @@ public final class PgInstance {
     PgCommand.Result run(String what, List<String> args, Duration timeout, String fix) {
         PgCommand.Result r = PgCommand.run(cfg, args, timeout, Map.of(), line -> log.debug("{}: {}", what, line));
         if (!r.ok()) {
-            throw PgException.of(what + " failed (exit " + r.exitCode() + ")", r.commandLine(), r.tail(), fix);
+            PgException e = PgException.of(what + " failed (exit " + r.exitCode() + ")", r.commandLine(), r.tail(), fix);
+            // The tool's output went to DEBUG line by line; its failure is for every reader.
+            log.error("{}", e.getMessage());
+            throw e;
         }
         return r;
     }
@@ -371,6 +428,7 @@ public final class PgInstance {
     /** A clearer message than the server log's when the port is taken by another program. */
     private void requirePortFree() {
         try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // as PostgreSQL binds: a TIME-WAIT connection does not make the port busy
             s.bind(new InetSocketAddress(InetAddress.getByName(cfg.connectHost()), cfg.port()));
         } catch (IOException e) {
             throw PgException.of("cannot start PostgreSQL: port " + cfg.port() + " on " + cfg.connectHost()

@@ -37,10 +37,13 @@ class ExternalDatabaseProcessTest extends ClusterProcessTest {
     private static final String PASSWORD = "external-db-Secret-42";
     private PgInstance external;
 
+    private Path externalHome;
+
     @AfterEach
     void stopExternal() {
         if (external != null) {
             external.stop(PgInstance.StopMode.IMMEDIATE);
+            io.vigil.replication.PgScratch.delete(externalHome);
         }
     }
 
@@ -49,7 +52,10 @@ class ExternalDatabaseProcessTest extends ClusterProcessTest {
         PgAvailability.require();
         Path dir = Path.of("target/it/external-db").toAbsolutePath();
         LocalCluster.deleteTree(dir);
-        external = new PgInstance(PgConfig.of(dir.resolve("pg/data"), Nodes.freeTcp(), "vigil_external", PASSWORD, PASSWORD));
+        // Not under target/: the checkout may sit where the postgres user cannot go (root's home, issue 16).
+        externalHome = io.vigil.replication.PgScratch.create("external");
+        external = new PgInstance(PgConfig.of(externalHome.resolve("pg/data"), Nodes.freeTcp(), "vigil_external",
+                PASSWORD, PASSWORD));
         external.prepareHome();
         external.initdb();
         external.start();

@@ -56,6 +56,31 @@ class PgErrorsTest {
     }
 
     @Test
+    void an_initdb_that_fails_half_way_leaves_no_database_behind_and_the_next_attempt_is_complete() throws Exception {
+        // Issue 16: initdb succeeded, then the start that creates the replication role failed; the
+        // next attempt found PG_VERSION, took the database as initialized, and no standby could follow.
+        PgInstance free = fx.instance("node1");
+        int port = free.config().port();
+        free.prepareHome();
+        try (ServerSocket other = new ServerSocket()) {
+            other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            assertThatThrownBy(free::initdb).isInstanceOf(PgException.class).hasMessageContaining("already in use");
+            assertThat(free.config().dataDir().resolve("PG_VERSION")).doesNotExist();
+            assertThat(free.config().dataDir().resolveSibling("node1.initializing")).doesNotExist();
+            assertThat(((PgException) org.assertj.core.api.Assertions.catchThrowable(free::initdb)).summary())
+                    .as("one line for the alarm").doesNotContain("\n").contains("port " + port);
+        }
+        free.initdb();
+        free.start();
+        try (var c = PgFixture.connect(free); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '"
+                     + free.config().replicationUser() + "' AND rolreplication")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the replication role exists").isEqualTo(1);
+        }
+    }
+
+    @Test
     void a_standby_of_an_unreachable_primary_fails_to_copy_and_keeps_its_data() throws Exception {
         PgInstance node1 = fx.instance("node1");
         PgInstance node2 = fx.instance("node2");
