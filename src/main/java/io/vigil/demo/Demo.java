@@ -34,6 +34,7 @@ public final class Demo {
     private final PrintStream out;
     private final long t0 = System.nanoTime();
     private final String[] lastState = new String[3];
+    private final String[] lastReason = new String[3];
     private volatile String lastServer = "";
     private volatile long downSince = -1;
     private volatile long killedAt = -1;
@@ -94,11 +95,13 @@ public final class Demo {
             demo.explainNoCluster();
             return 1;
         }
-        demo.banner();
-        out.println("Web console: http://127.0.0.1:" + CONSOLE_PORT + "/ (node1) and http://127.0.0.1:"
-                + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
-        out.println("  (the password is also in " + passwordFile + ", readable only by you)");
-        out.println();
+        synchronized (demo) { // not interleaved with the live state changes
+            demo.banner();
+            out.println("Web console: http://127.0.0.1:" + CONSOLE_PORT + "/ (node1) and http://127.0.0.1:"
+                    + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
+            out.println("  (the password is also in " + passwordFile + ", readable only by you)");
+            out.println();
+        }
         demo.prompt(in);
         return 0;
     }
@@ -282,18 +285,28 @@ public final class Demo {
         out.println("  node" + r.nodeId() + " " + (r.accepted() ? "accepted" : "refused") + ": " + r.message());
     }
 
-    /** Prints state changes of both nodes and of the service, with timestamps since the demo began. */
+    /**
+     * Prints state changes of both nodes and of the service, with timestamps since the demo began.
+     * A node in WAIT also shows each new reason (starting the services, initializing the database,
+     * gave up after failed starts): it is the state in which an operator wonders what is going on.
+     */
     private void watch() {
         while (true) {
             for (int id = 1; id <= 2; id++) {
                 DaemonStatus st = statusOrNull(id);
+                if (st == null && lastState[id] == null) {
+                    continue; // not answering yet: its process is still starting
+                }
                 String now = st == null ? "down" : st.node().state().name()
                         + (cluster.settings().databasePort() > 0 && st.node().state() == NodeState.SECOND
                         ? ", data " + st.node().sync().label() : "");
-                if (!now.equals(lastState[id])) {
-                    say("node" + id + " " + (lastState[id] == null ? "" : lastState[id] + " -> ") + now
-                            + (st == null ? "" : "  (" + st.node().reason() + ")"));
+                String reason = st == null ? "" : st.node().reason();
+                boolean waitReason = st != null && st.node().state() == NodeState.WAIT && !reason.equals(lastReason[id]);
+                if (!now.equals(lastState[id]) || waitReason) {
+                    say("node" + id + " " + (lastState[id] == null || now.equals(lastState[id]) ? "" : lastState[id] + " -> ")
+                            + now + (st == null ? "" : "  (" + reason + ")"));
                     lastState[id] = now;
+                    lastReason[id] = reason;
                 }
             }
             probeService();
