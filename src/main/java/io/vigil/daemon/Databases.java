@@ -3,6 +3,7 @@ package io.vigil.daemon;
 import io.vigil.config.ConfigException;
 import io.vigil.config.DatabaseSection;
 import io.vigil.config.VigilConfig;
+import io.vigil.replication.AppAccount;
 import io.vigil.replication.PgConfig;
 import io.vigil.replication.PgInstance;
 
@@ -24,6 +25,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Databases {
     public static final String ADMIN_USER = "vigil_admin";
     public static final String REPLICATION_USER = "vigil_replication";
+    /** The protected services' account and database (least privilege, issue 10 item 6). */
+    public static final String APP_USER = "vigil_app";
+    public static final String APP_DATABASE = "vms";
 
     private Databases() {
     }
@@ -57,9 +61,10 @@ public final class Databases {
             return env;
         }
         if (d.internal()) {
-            env.put("VIGIL_DB_URL", "jdbc:postgresql://" + local(c).connectHost() + ":" + d.port() + "/postgres");
-            env.put("VIGIL_DB_USER", ADMIN_USER);
-            env.put("VIGIL_DB_PASSWORD", derive(c.clusterKey(), "admin"));
+            AppAccount app = appAccount(c);
+            env.put("VIGIL_DB_URL", "jdbc:postgresql://" + local(c).connectHost() + ":" + d.port() + "/" + app.database());
+            env.put("VIGIL_DB_USER", app.user());
+            env.put("VIGIL_DB_PASSWORD", app.password());
         } else {
             env.put("VIGIL_DB_URL", d.url());
             env.put("VIGIL_DB_USER", d.user());
@@ -71,6 +76,11 @@ public final class Databases {
             }
         }
         return env;
+    }
+
+    /** The services' least-privilege account (internal mode). */
+    public static AppAccount appAccount(VigilConfig c) throws ConfigException {
+        return new AppAccount(APP_USER, derive(c.clusterKey(), "app"), APP_DATABASE);
     }
 
     public static PgInstance instance(VigilConfig c) throws ConfigException {

@@ -197,7 +197,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         PgInstance pg = Databases.instance(config);
         pg.prepareHome();
         long pollMs = Math.max(200, Math.min(1000, config.heartbeat().intervalMs()));
-        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, new DatabaseNode.Listener() {
+        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, Databases.appAccount(config),
+                new DatabaseNode.Listener() {
             @Override
             public void syncStatus(SyncStatus s) {
                 databaseSynced(s);

@@ -79,7 +79,16 @@ public final class DatabaseNode implements AutoCloseable {
      *                      node 2 always receives a copy of node 1's, SPEC §3 initial configuration)
      * @param pollMs        how often the monitor looks at the instance
      */
+    private final AppAccount app;
+
     public DatabaseNode(PgInstance local, PgConfig peer, boolean mayInitialize, Listener listener, long pollMs) {
+        this(local, peer, mayInitialize, null, listener, pollMs);
+    }
+
+    /** @param app the services' account, created or updated at every promotion (null: none) */
+    public DatabaseNode(PgInstance local, PgConfig peer, boolean mayInitialize, AppAccount app, Listener listener,
+                        long pollMs) {
+        this.app = app;
         this.local = local;
         this.peer = peer;
         this.mayInitialize = mayInitialize;
@@ -222,6 +231,9 @@ public final class DatabaseNode implements AutoCloseable {
             local.promote(peer.applicationName());
         } else {
             local.keepWalFor(peer.applicationName(), false);
+        }
+        if (app != null) {
+            local.ensureApplicationAccount(app);
         }
     }
 

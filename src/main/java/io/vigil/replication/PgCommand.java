@@ -162,14 +162,139 @@ final class PgCommand {
     }
 
     /** Writes a file owned by the OS user with the given mode (e.g. "rw-------"). */
+    /**
+     * Writes {@code file} (in a directory the OS user owns) with {@code content} and {@code mode},
+     * owned by the OS user, replacing it atomically.
+     *
+     * <p>Issue 10 item 6: root must never create, write, read or chown a path inside a directory
+     * the database user controls, since that user can put a symbolic (or hard) link there first
+     * and make root write or hand over any file on the system. So, as root, the file is written by
+     * the OS user itself ({@code runuser}): whatever links it planted, it can only reach its own
+     * files. The content goes through standard input (never the command line) and the file is
+     * never readable by others, not even for a moment ({@code umask 077}).
+     */
     static void writeOwned(PgConfig cfg, Path file, String content, String mode) {
+        if (!actsForOtherUser(cfg)) {
+            writeDirectly(file, content, mode);
+            return;
+        }
+        asUser(cfg, "writing " + file, List.of("sh", "-c",
+                "umask 077 && t=\"$1.vigil-new\" && rm -f -- \"$t\" && cat > \"$t\" && chmod \"$2\" -- \"$t\""
+                        + " && mv -f -- \"$t\" \"$1\"", "sh", file.toString(), octal(mode)),
+                content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads a file in a directory the OS user owns, as that user (see {@link #writeOwned}); empty if
+     * absent. A symbolic link counts as absent: Vigil writes these files itself, never as links, so
+     * a link is something planted, whose target is not read (the next write replaces the link).
+     */
+    static List<String> readOwned(PgConfig cfg, Path file) {
+        if (!actsForOtherUser(cfg)) {
+            try {
+                return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+            } catch (IOException e) {
+                throw PgException.of("could not read " + file + ": " + e.getMessage(), "", List.of(),
+                        "check the file's permissions");
+            }
+        }
+        return asUser(cfg, "reading " + file, List.of("sh", "-c", "[ -L \"$1\" ] || [ ! -e \"$1\" ] || cat -- \"$1\"", "sh",
+                file.toString()), new byte[0]).lines().toList();
+    }
+
+    /** Creates directory {@code dir} (mode 0700) as the OS user, inside a directory it owns. */
+    static void mkdirOwned(PgConfig cfg, Path dir) {
+        if (!actsForOtherUser(cfg)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw PgException.of("could not create " + dir + ": " + e.getMessage(), "", List.of(),
+                        "check that its parent exists and is writable");
+            }
+            return;
+        }
+        asUser(cfg, "creating " + dir, List.of("mkdir", "-p", "-m", "700", "--", dir.toString()), new byte[0]);
+    }
+
+    /** Removes {@code path} and everything below it as the OS user (a tree it owns, see {@link #writeOwned}). */
+    static void removeOwned(PgConfig cfg, Path path) {
+        if (!actsForOtherUser(cfg)) {
+            try (var walk = Files.walk(path)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // already gone
+            } catch (IOException e) {
+                throw PgException.of("could not remove " + path + ": " + e.getMessage(), "", List.of(),
+                        "remove it by hand");
+            }
+            return;
+        }
+        asUser(cfg, "removing " + path, List.of("rm", "-rf", "--one-file-system", "--", path.toString()), new byte[0]);
+    }
+
+    private static boolean actsForOtherUser(PgConfig cfg) {
+        return runningAsRoot() && !"root".equals(cfg.osUser());
+    }
+
+    private static void writeDirectly(Path file, String content, String mode) {
         try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
-            own(cfg, file);
+            Path tmp = file.resolveSibling(file.getFileName() + ".vigil-new");
+            Files.deleteIfExists(tmp);
+            Files.writeString(tmp, content, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw PgException.of("could not write " + file + ": " + e.getMessage(), "", List.of(),
                     "check that the directory exists and is writable");
+        }
+    }
+
+    private static String octal(String mode) {
+        return Integer.toOctalString(PosixFilePermissions.fromString(mode).stream().mapToInt(p -> switch (p) {
+            case OWNER_READ -> 0400;
+            case OWNER_WRITE -> 0200;
+            case OWNER_EXECUTE -> 0100;
+            case GROUP_READ -> 040;
+            case GROUP_WRITE -> 020;
+            case GROUP_EXECUTE -> 010;
+            case OTHERS_READ -> 04;
+            case OTHERS_WRITE -> 02;
+            case OTHERS_EXECUTE -> 01;
+        }).sum());
+    }
+
+    /** Runs a short command as the OS user with {@code input} on its stdin; returns its stdout. */
+    private static String asUser(PgConfig cfg, String what, List<String> argv, byte[] input) {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", cfg.osUser(), "--"));
+        cmd.addAll(argv);
+        try {
+            Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).start();
+            try (var in = p.getOutputStream()) {
+                in.write(input);
+            }
+            byte[] out = p.getInputStream().readAllBytes();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw PgException.of(what + " as " + cfg.osUser() + " did not finish within 30 s", "", List.of(),
+                        "check the disk");
+            }
+            if (p.exitValue() != 0) {
+                throw PgException.of(what + " as OS user " + cfg.osUser() + " failed", argv.get(0),
+                        err.isEmpty() ? List.of() : err.lines().toList(),
+                        "check that " + cfg.osUser() + " owns the directory and that the disk is not full");
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw PgException.of(what + " failed: " + e.getMessage(), "", List.of(),
+                    "check that runuser (util-linux) is installed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgException("interrupted while " + what);
         }
     }
 

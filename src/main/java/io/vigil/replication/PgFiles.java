@@ -1,8 +1,5 @@
 package io.vigil.replication;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,12 +61,12 @@ final class PgFiles {
                 + "password_encryption = 'scram-sha-256'\n"
                 + "include_if_exists = '" + LOCAL_CONF + "'\n";
         Path conf = cfg.dataDir().resolve("postgresql.conf");
-        try {
-            Files.writeString(conf, Files.readString(conf, StandardCharsets.UTF_8) + settings, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw PgException.of("could not update " + conf + ": " + e.getMessage(), "", List.of(),
+        List<String> current = PgCommand.readOwned(cfg, conf);
+        if (current.isEmpty()) {
+            throw PgException.of("could not update " + conf + ": it is missing or empty", "", List.of(),
                     "check the data directory " + cfg.dataDir());
         }
+        PgCommand.writeOwned(cfg, conf, String.join("\n", current) + "\n" + settings, "rw-------");
     }
 
     /** This node's own settings; rewritten after anything that copies the peer's files. */
@@ -92,7 +89,10 @@ final class PgFiles {
                 + "host replication " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
                 + "host all " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
                 + "host replication " + cfg.replicationUser() + " 127.0.0.1/32 scram-sha-256\n"
-                + "host all all 127.0.0.1/32 scram-sha-256\n";
+                + "host all all 127.0.0.1/32 scram-sha-256\n"
+                // The services run on this node and reach the server at its listen address.
+                + (cfg.connectHost().matches("\\d{1,3}(\\.\\d{1,3}){3}") && !cfg.connectHost().equals("127.0.0.1")
+                ? "host all all " + cfg.connectHost() + "/32 scram-sha-256\n" : "");
         PgCommand.writeOwned(cfg, cfg.dataDir().resolve("pg_hba.conf"), content, "rw-------");
     }
 
@@ -104,7 +104,7 @@ final class PgFiles {
         writePassFile(cfg, primary);
         List<String> kept = new ArrayList<>();
         Path auto = cfg.dataDir().resolve(AUTO_CONF);
-        for (String line : readLines(auto)) {
+        for (String line : PgCommand.readOwned(cfg, auto)) {
             String key = line.strip().split("[\\s=]", 2)[0];
             if (!REWRITTEN_FOR_STANDBY.contains(key)) {
                 kept.add(line);
@@ -163,22 +163,13 @@ final class PgFiles {
         String prefix = passEscape(primary.connectHost()) + ":" + primary.port() + ":*:"
                 + passEscape(primary.replicationUser()) + ":";
         List<String> lines = new ArrayList<>();
-        for (String line : readLines(cfg.passFile())) {
+        for (String line : PgCommand.readOwned(cfg, cfg.passFile())) {
             if (!line.startsWith(prefix)) {
                 lines.add(line);
             }
         }
         lines.add(prefix + passEscape(primary.replicationPassword()));
         PgCommand.writeOwned(cfg, cfg.passFile(), String.join("\n", lines) + "\n", "rw-------");
-    }
-
-    private static List<String> readLines(Path file) {
-        try {
-            return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            throw PgException.of("could not read " + file + ": " + e.getMessage(), "", List.of(),
-                    "check the file's permissions");
-        }
     }
 
     private static String passEscape(String s) {

@@ -66,7 +66,7 @@ public final class PgInstance {
         requireEmptyOrAbsent(target);
         Path building = target.toAbsolutePath().resolveSibling(target.getFileName() + ".initializing");
         try {
-            deleteTree(building); // a previous attempt's leftovers (crash, kill -9)
+            PgCommand.removeOwned(cfg, building); // a previous attempt's leftovers (crash, kill -9)
             new PgInstance(cfg.withDataDir(building)).initdbHere();
             Files.deleteIfExists(target); // empty, as checked above
             Files.move(building, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -75,9 +75,9 @@ public final class PgInstance {
                     + e.getMessage(), "", List.of(), "check that " + target.getParent() + " is writable");
         } finally {
             try {
-                deleteTree(building);
-            } catch (IOException e) {
-                log.warn("could not remove the unfinished database {}: {}", building, e.toString());
+                PgCommand.removeOwned(cfg, building);
+            } catch (PgException e) {
+                log.warn("could not remove the unfinished database {}: {}", building, e.summary());
             }
         }
         log.info("initialized PostgreSQL data directory {} (port {})", cfg.dataDir(), cfg.port());
@@ -95,17 +95,6 @@ public final class PgInstance {
         } catch (IOException e) {
             throw PgException.of("cannot read " + dir + ": " + e.getMessage(), "", List.of(),
                     "check the data directory's permissions");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
@@ -371,6 +360,41 @@ public final class PgInstance {
      * so the peer never holds a superuser password. The password is hashed client-side, so it
      * never appears in SQL text the server might log.
      */
+    /**
+     * Creates or updates the services' account (see {@link AppAccount}) on this running primary:
+     * idempotent, so it runs at every promotion and also upgrades a database made before it existed.
+     */
+    public void ensureApplicationAccount(AppAccount app) {
+        try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '" + app.user() + "'")) {
+                rs.next();
+                exists = rs.getInt(1) > 0;
+            }
+            if (!exists) {
+                st.execute("CREATE ROLE " + app.user());
+            }
+            st.execute("ALTER ROLE " + app.user() + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+                    + " NOBYPASSRLS");
+            c.unwrap(PGConnection.class).alterUserPassword(app.user(), app.password().toCharArray(), "scram-sha-256");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + app.database() + "'")) {
+                rs.next();
+                exists = rs.getInt(1) > 0;
+            }
+            if (!exists) {
+                st.execute("CREATE DATABASE " + app.database() + " OWNER " + app.user());
+            }
+            // Nobody else may connect to it; the account may connect nowhere else (PUBLIC's default).
+            st.execute("REVOKE ALL ON DATABASE " + app.database() + " FROM PUBLIC");
+            st.execute("GRANT CONNECT ON DATABASE postgres TO " + cfg.replicationUser()); // pg_rewind, sync status
+            st.execute("REVOKE CONNECT ON DATABASE postgres FROM PUBLIC");
+            st.execute("REVOKE CONNECT ON DATABASE template1 FROM PUBLIC");
+        } catch (SQLException e) {
+            throw PgSql.failure("preparing the services' database account " + app.user(), e,
+                    "check the server log " + cfg.logFile());
+        }
+    }
+
     private void createReplicationRole() {
         String user = cfg.replicationUser();
         try (Connection c = PgSql.admin(cfg); Statement st = c.createStatement()) {
@@ -400,9 +424,8 @@ public final class PgInstance {
                     }
                 }
             } else {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                PgCommand.mkdirOwned(cfg, dir); // inside the user's own directory: made by the user
             }
-            PgCommand.own(cfg, dir);
         } catch (IOException e) {
             throw PgException.of("could not create the data directory " + dir + ": " + e.getMessage(), "", List.of(),
                     "check that its parent exists and is writable");

@@ -11,13 +11,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,23 +293,12 @@ final class PgResync {
 
     private void restore(Path previous) {
         try {
-            deleteTree(cfg.dataDir());
+            PgCommand.removeOwned(cfg, cfg.dataDir()); // as the database user: its tree (issue 10 item 6)
             if (previous != null) {
                 Files.move(previous, cfg.dataDir());
             }
-        } catch (IOException e) {
+        } catch (IOException | PgException e) {
             log.error("could not put the old data directory {} back to {}: {}", previous, cfg.dataDir(), e.toString());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
