@@ -24,7 +24,6 @@ import io.vigil.resource.ResourceStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,6 +52,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final ApplicationLog appLog;
     private final CommandsLog commandsLog;
     private final StateStore store;
+    private final long incarnation;
     private final Node node;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -100,7 +100,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.appLog = new ApplicationLog(config.node().logDir().resolve("application.log"), max, keep, wall, redactor);
         this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
         this.store = new StateStore(config.node().dataDir());
-        this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, new SecureRandom());
+        // Saved before the transport opens, so no datagram of this start can carry a reused number.
+        this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
+        this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
     }
@@ -165,7 +167,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         } else if (config.witness() != null) {
-            witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
+            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation, config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         }

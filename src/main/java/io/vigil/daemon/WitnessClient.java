@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,7 +25,8 @@ import java.util.function.Consumer;
 final class WitnessClient implements LeaseSource {
     private final String cluster;
     private final int node;
-    private final long incarnation = new SecureRandom().nextLong() & Long.MAX_VALUE;
+    /** The daemon's, from {@link IncarnationStore}: the witness refuses requests of earlier ones. */
+    private final long incarnation;
     private final AtomicLong seq = new AtomicLong();
     private final byte[] key;
     private final InetSocketAddress witness;
@@ -41,10 +41,11 @@ final class WitnessClient implements LeaseSource {
     private final Thread receiver;
     private volatile boolean running = true;
 
-    WitnessClient(String cluster, int node, byte[] key, InetSocketAddress witness, long timeoutMs, long leaseMs,
+    WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs, long leaseMs,
                   Consumer<Event> events, Consumer<String> log) throws IOException {
         this.cluster = cluster;
         this.node = node;
+        this.incarnation = incarnation;
         this.key = key.clone();
         this.witness = witness;
         this.timeoutMs = timeoutMs;
