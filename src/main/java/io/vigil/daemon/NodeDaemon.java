@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NodeDaemon implements NodeControl, AutoCloseable {
     static final long TICK_MS = 50;
+    /** At most one summary line of rejected datagrams per this many ms (issue 10, item 10). */
+    static final long REJECTION_SUMMARY_MS = 10_000;
 
     private final VigilConfig config;
     private final ModuleLog moduleLog;
@@ -60,6 +62,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final long startedNanos = System.nanoTime();
     private final StatusBuilder statusBuilder;
+    private final io.vigil.log.RejectionSummary rejections =
+            new io.vigil.log.RejectionSummary("datagrams", REJECTION_SUMMARY_MS);
     private ResourceManager resources;
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
@@ -153,7 +157,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
         transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
-                (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
+                (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
         io.vigil.vip.VirtualIp vip = null;
         if (config.vip() != null) {
@@ -169,7 +173,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         } else if (config.witness() != null) {
             witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation, config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
-                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info,
+                    rejections);
         }
         if (config.replication() != null) {
             directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
@@ -178,7 +183,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
-                line -> moduleLog.error("admin channel: " + line));
+                moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
             console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
         }
@@ -186,6 +191,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> rejections.drainIfDue().ifPresent(moduleLog::info), 1, 1, TimeUnit.SECONDS);
     }
 
     /**

@@ -48,6 +48,9 @@ public final class LeaseTable {
         final boolean[] loaded = new boolean[3];
     }
 
+    /** Starts the reason of every answer to a replayed or reordered request. */
+    private static final String STALE = "stale: ";
+
     private final Clock clock;
     private final long maxLeaseMs;
     private final long quietUntil;
@@ -59,6 +62,11 @@ public final class LeaseTable {
         this.maxLeaseMs = maxLeaseMs;
         this.quietUntil = clock.nowMs() + maxLeaseMs;
         this.store = store;
+    }
+
+    /** True for the answer to a replayed or reordered request (which changed nothing). */
+    public static boolean isStale(LeaseMessage answer) {
+        return answer.reason().startsWith(STALE);
     }
 
     /** Answers an authenticated request. */
@@ -117,11 +125,11 @@ public final class LeaseTable {
             l.loaded[n] = true;
         }
         if (req.incarnation() < l.incarnation[n]) {
-            return "request of an earlier incarnation (" + req.incarnation() + " < " + l.incarnation[n]
+            return STALE + "request of an earlier incarnation (" + req.incarnation() + " < " + l.incarnation[n]
                     + "): replayed or long delayed; ignored";
         }
         if (req.incarnation() == l.incarnation[n] && req.seq() <= l.seq[n]) {
-            return "replayed or reordered request (seq " + req.seq() + ")";
+            return STALE + "replayed or reordered request (seq " + req.seq() + ")";
         }
         if (req.incarnation() > l.incarnation[n]) {
             store.saveIncarnation(req.cluster(), n, req.incarnation()); // before acting on it

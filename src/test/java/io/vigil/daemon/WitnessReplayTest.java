@@ -2,6 +2,7 @@ package io.vigil.daemon;
 
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
+import io.vigil.log.RejectionSummary;
 import io.vigil.witness.LeaseCodec;
 import io.vigil.witness.LeaseMessage;
 import io.vigil.witness.WitnessConfig;
@@ -107,7 +108,7 @@ class WitnessReplayTest {
     private WitnessClient client(int node, int port, long incarnation) throws Exception {
         WitnessClient c = new WitnessClient(CLUSTER, node, incarnation, KEY,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000, MAX_LEASE_MS, events::add,
-                line -> { });
+                line -> { }, new RejectionSummary("datagrams", 10_000));
         open.add(c);
         return c;
     }
