@@ -183,6 +183,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
+                config.peer().adminAddress(),
                 moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
             console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
