@@ -44,8 +44,9 @@ final class WitnessClient implements LeaseSource {
     private final Thread receiver;
     private volatile boolean running = true;
 
-    WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs, long leaseMs,
-                  Consumer<Event> events, Consumer<String> log, RejectionSummary rejections) throws IOException {
+    WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs,
+                  long leaseMs, Consumer<Event> events, Consumer<String> log, RejectionSummary rejections)
+            throws IOException {
         this.cluster = cluster;
         this.node = node;
         this.incarnation = incarnation;

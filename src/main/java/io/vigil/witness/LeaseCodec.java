@@ -62,7 +62,8 @@ public final class LeaseCodec {
         Object cluster = peek.get("cluster");
         byte[] key = cluster instanceof String c ? keys.apply(c) : null;
         if (key == null) {
-            throw rejected("unknown cluster", "unknown cluster " + (cluster instanceof String c ? "'" + shorten(c) + "'" : "")
+            throw rejected("unknown cluster", "unknown cluster "
+                    + (cluster instanceof String c ? "'" + shorten(c) + "'" : "")
                     + ": add it to the witness configuration");
         }
         byte[] expected = mac(key, buf, bodyEnd);

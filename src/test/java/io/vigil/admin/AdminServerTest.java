@@ -266,7 +266,8 @@ class AdminServerTest {
     @Test
     void aRequestTrickledByteByByteIsCutAtTheDeadline() throws Exception {
         start(node, new AdminServer.Limits(300, 15_000, 2, 4, 1, 1));
-        java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ScheduledExecutorService trickle =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Raw raw = new Raw(server.port())) {
             // A byte every 50 ms never trips a per-read timeout of 300 ms; only a deadline stops it.
             trickle.scheduleAtFixedRate(() -> {
