@@ -66,14 +66,20 @@ class ReplayProcessTest extends ClusterProcessTest {
                 node1.receive(p);
                 out.add(Arrays.copyOf(p.getData(), p.getLength()));
             }
+        } finally {
+            // Also when the capture fails: the test's cleanup does not know this cluster yet.
+            killQuietly(cluster);
         }
+        return out;
+    }
+
+    private static void killQuietly(io.vigil.demo.LocalCluster cluster) throws java.io.IOException {
         try {
             cluster.kill(2);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while killing node 2");
         }
-        return out;
     }
 
     private static long replayed(DaemonStatus s) {
