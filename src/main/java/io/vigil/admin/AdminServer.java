@@ -1,6 +1,7 @@
 package io.vigil.admin;
 
 import io.vigil.daemon.NodeControl;
+import io.vigil.log.RejectionSummary;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -34,12 +38,14 @@ public final class AdminServer implements AutoCloseable {
      *                          connection holds a thread for nobody we know (issue 10, item 4)
      * @param peerSlots         threads kept for connections from the peer's admin address
      * @param perSource         threads one other address may hold at once
+     * @param summaryMs         failed authentications after the first are logged as one summary
+     *                          line per this interval, so guessing cannot flood the module log
      */
     record Limits(int requestDeadlineMs, long commandTimeoutMs, int threads, int queued, int peerSlots,
-                  int perSource) {
+                  int perSource, long summaryMs) {
     }
 
-    static final Limits DEFAULTS = new Limits(3_000, 15_000, 8, 16, 2, 3);
+    static final Limits DEFAULTS = new Limits(3_000, 15_000, 8, 16, 2, 3, 10_000);
 
     private final RequestHandler handler;
     private final Consumer<String> audit;
@@ -47,12 +53,19 @@ public final class AdminServer implements AutoCloseable {
     private final NodeControl control;
     private final io.vigil.net.Acceptor acceptor;
     private final SecureRandom random = new SecureRandom();
+    private final RejectionSummary authFailures;
+    private final ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-admin-summary");
+        t.setDaemon(true);
+        return t;
+    });
 
     private AdminServer(ServerSocket socket, NodeControl control, byte[] key, InetAddress peer, Consumer<String> audit,
                         Limits limits) {
         this.audit = audit;
         this.limits = limits;
-        this.handler = new RequestHandler(control, key, audit, limits.commandTimeoutMs());
+        this.authFailures = new RejectionSummary("requests", limits.summaryMs());
+        this.handler = new RequestHandler(control, key, this::authFailed, limits.commandTimeoutMs());
         this.control = control;
         this.acceptor = new io.vigil.net.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
                 limits.queued(), new ConnectionGate(peer, limits.threads(), limits.peerSlots(), limits.perSource()),
@@ -102,6 +115,7 @@ public final class AdminServer implements AutoCloseable {
         AdminServer server = new AdminServer(s, control, clusterKey, resolvePeer(peerAddress, auditLog), auditLog,
                 limits);
         server.acceptor.start();
+        server.summaries.scheduleWithFixedDelay(server::logSummary, 1, 1, TimeUnit.SECONDS);
         return server;
     }
 
@@ -126,6 +140,18 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         acceptor.close();
+        summaries.shutdownNow();
+    }
+
+    /** The first failure since the last summary is logged in full at once; the rest are counted. */
+    private void authFailed(String source, String problem) {
+        if (authFailures.record("authentication failed", source, "from " + source + ": " + problem)) {
+            audit.accept("admin channel: authentication failed for a request from " + source + ": " + problem);
+        }
+    }
+
+    private void logSummary() {
+        authFailures.drainIfDue().ifPresent(line -> audit.accept("admin channel: " + line));
     }
 
     private void serve(Socket client) {
@@ -141,7 +167,8 @@ public final class AdminServer implements AutoCloseable {
             hello.put("node", nodeId());
             hello.put("protocol", AdminProtocol.VERSION);
             write(out, hello);
-            write(out, respond(in, challenge, remote));
+            // The address without the port: the key for counting failures per client host.
+            write(out, respond(in, challenge, client.getInetAddress().getHostAddress()));
         } catch (SocketTimeoutException e) {
             // The client went quiet; it has had the idle time to answer.
         } catch (SocketException e) {

@@ -52,8 +52,10 @@ public final class RejectionSummary {
      * @param reason a short, fixed category ("heartbeat BAD_MAC"), never free text from the input
      * @param source the sender's address without port (the port changes with every socket)
      * @param detail the full explanation; the latest one is shown in the summary
+     * @return true for the first rejection since the last summary: a caller may log that one in
+     *         full at once, so an operator sees a problem without waiting for the summary
      */
-    public synchronized void record(String reason, String source, String detail) {
+    public synchronized boolean record(String reason, String source, String detail) {
         String key = reason + " from " + source;
         long[] n = counts.get(key);
         if (n == null) {
@@ -63,6 +65,7 @@ public final class RejectionSummary {
         n[0]++;
         total++;
         lastDetail = detail;
+        return total == 1;
     }
 
     /** Rejections counted since the last summary. */

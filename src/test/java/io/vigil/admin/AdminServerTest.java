@@ -188,7 +188,7 @@ class AdminServerTest {
 
     @Test
     void anIdleClientIsToldAndDisconnected() throws Exception {
-        start(node, new AdminServer.Limits(200, 15_000, 2, 4, 1, 1));
+        start(node, new AdminServer.Limits(200, 15_000, 2, 4, 1, 1, 10_000));
         try (Raw raw = new Raw(server.port())) {
             assertThat(raw.answer().get("error").asText()).startsWith("no request within 0.2 s");
             assertThat(raw.in.readLine()).isNull();
@@ -197,7 +197,7 @@ class AdminServerTest {
 
     @Test
     void aNodeThatDoesNotDecideInTimeGivesATimeoutError() throws Exception {
-        start(node.answering(c -> new CompletableFuture<>()), new AdminServer.Limits(10_000, 100, 2, 4, 1, 1));
+        start(node.answering(c -> new CompletableFuture<>()), new AdminServer.Limits(10_000, 100, 2, 4, 1, 1, 10_000));
         assertRefused(() -> client(KEY).command("swap", null, "x"), "the node did not decide on \"swap\" within");
     }
 
@@ -265,7 +265,7 @@ class AdminServerTest {
 
     @Test
     void aRequestTrickledByteByByteIsCutAtTheDeadline() throws Exception {
-        start(node, new AdminServer.Limits(300, 15_000, 2, 4, 1, 1));
+        start(node, new AdminServer.Limits(300, 15_000, 2, 4, 1, 1, 10_000));
         java.util.concurrent.ScheduledExecutorService trickle =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Raw raw = new Raw(server.port())) {
@@ -282,6 +282,28 @@ class AdminServerTest {
         } finally {
             trickle.shutdownNow();
         }
+    }
+
+    /** Issue 10 item 10: a line per failed authentication let guessing flood the module log. */
+    @Test
+    void manyFailedAuthenticationsGiveOneLineAtOnceThenASummaryPerInterval() throws Exception {
+        start(node, new AdminServer.Limits(3_000, 15_000, 8, 16, 2, 3, 1_000));
+        for (int i = 0; i < 30; i++) {
+            assertThat(catchThrowableOfType(AdminException.class,
+                    () -> client(OTHER_KEY).command("stop", null, "guess")).kind()).isEqualTo(AdminException.Kind.AUTH);
+        }
+        org.awaitility.Awaitility.await("every failure summarised").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> summarised() == 30);
+        assertThat(audit.get(0)).startsWith("admin channel: authentication failed for a request from 127.0.0.1: ");
+        assertThat(audit).as("a line at once, then one per interval, not one per failure").hasSizeLessThan(10)
+                .anyMatch(l -> l.matches("admin channel: rejected \\d+ requests in \\d+ s: \\d+ authentication "
+                        + "failed from 127\\.0\\.0\\.1; last: from 127\\.0\\.0\\.1: .*"));
+        assertThat(node.received).isEmpty();
+    }
+
+    private long summarised() {
+        return audit.stream().map(java.util.regex.Pattern.compile("^admin channel: rejected (\\d+) requests")::matcher)
+                .filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
     }
 
     /** A status query the way the peer sends it: from the peer's address. */
