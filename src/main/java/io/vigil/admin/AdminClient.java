@@ -29,6 +29,7 @@ public final class AdminClient {
 
     /** Connecting never needs long on a LAN; a silent address should not stall the CLI for the full timeout. */
     private static final int MAX_CONNECT_TIMEOUT_MS = 5000;
+    private static final long BUSY_RETRY_MS = 250;
 
     private final String host;
     private final int port;
@@ -83,13 +84,52 @@ public final class AdminClient {
         return convert(exchange(request).get("result"), CommandResult.class, "result");
     }
 
+    /**
+     * One exchange, repeated while the node answers "busy" and the timeout allows: the node
+     * refuses at once rather than queueing (issue 10, item 4), and its threads free up within
+     * its request deadline, so a retry a moment later usually gets through.
+     */
     private JsonNode exchange(ObjectNode request) throws AdminException {
+        long giveUpAt = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            try {
+                return exchangeOnce(request);
+            } catch (Busy busy) {
+                if (System.nanoTime() + BUSY_RETRY_MS * 1_000_000L >= giveUpAt) {
+                    throw new AdminException(AdminException.Kind.REFUSED, "node at " + address()
+                            + " refused the request: " + busy.getMessage(), null);
+                }
+                pauseBeforeRetry();
+            }
+        }
+    }
+
+    /** The node's "busy" answer: retried by {@link #exchange}. */
+    private static final class Busy extends Exception {
+        Busy(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static void pauseBeforeRetry() throws AdminException {
+        try {
+            Thread.sleep(BUSY_RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.ERROR, "interrupted while the node was busy", e);
+        }
+    }
+
+    private JsonNode exchangeOnce(ObjectNode request) throws AdminException, Busy {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
             s.setSoTimeout(timeoutMs);
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             JsonNode hello = read(in, "greeting");
+            if ("busy".equals(hello.path("code").asText())) {
+                throw new Busy(hello.path("error").asText("busy"));
+            }
             failIfError(hello);
             JsonNode challenge = hello.get("challenge");
             if (challenge == null || !challenge.isTextual()) {

@@ -1,6 +1,7 @@
 package io.vigil.admin;
 
 import io.vigil.daemon.NodeControl;
+import io.vigil.log.RejectionSummary;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,11 +30,22 @@ import java.util.function.Consumer;
  */
 public final class AdminServer implements AutoCloseable {
 
-    /** Limits; the public {@link #start} uses {@link #DEFAULTS}, tests shorten them. */
-    record Limits(int idleTimeoutMs, long commandTimeoutMs, int threads, int queued) {
+    /**
+     * Limits; the public {@link #start} uses {@link #DEFAULTS}, tests shorten them.
+     *
+     * @param requestDeadlineMs the whole signed request must arrive within this time of the
+     *                          connection, however it trickles in: until it is authenticated a
+     *                          connection holds a thread for nobody we know (issue 10, item 4)
+     * @param peerSlots         threads kept for connections from the peer's admin address
+     * @param perSource         threads one other address may hold at once
+     * @param summaryMs         failed authentications after the first are logged as one summary
+     *                          line per this interval, so guessing cannot flood the module log
+     */
+    record Limits(int requestDeadlineMs, long commandTimeoutMs, int threads, int queued, int peerSlots,
+                  int perSource, long summaryMs) {
     }
 
-    static final Limits DEFAULTS = new Limits(10_000, 15_000, 4, 16);
+    static final Limits DEFAULTS = new Limits(3_000, 15_000, 8, 16, 2, 3, 10_000);
 
     private final RequestHandler handler;
     private final Consumer<String> audit;
@@ -38,14 +53,23 @@ public final class AdminServer implements AutoCloseable {
     private final NodeControl control;
     private final io.vigil.net.Acceptor acceptor;
     private final SecureRandom random = new SecureRandom();
+    private final RejectionSummary authFailures;
+    private final ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-admin-summary");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private AdminServer(ServerSocket socket, NodeControl control, byte[] key, Consumer<String> audit, Limits limits) {
+    private AdminServer(ServerSocket socket, NodeControl control, byte[] key, InetAddress peer, Consumer<String> audit,
+                        Limits limits) {
         this.audit = audit;
         this.limits = limits;
-        this.handler = new RequestHandler(control, key, audit, limits.commandTimeoutMs());
+        this.authFailures = new RejectionSummary("requests", limits.summaryMs());
+        this.handler = new RequestHandler(control, key, this::authFailed, limits.commandTimeoutMs());
         this.control = control;
         this.acceptor = new io.vigil.net.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
-                limits.queued(), this::serve, AdminServer::refuseBusy, audit);
+                limits.queued(), new ConnectionGate(peer, limits.threads(), limits.peerSlots(), limits.perSource()),
+                this::serve, AdminServer::refuseBusy, audit);
     }
 
     /**
@@ -57,11 +81,23 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
                                     Consumer<String> auditLog) throws IOException {
-        return start(control, clusterKey, bindAddress, port, auditLog, DEFAULTS);
+        return start(control, clusterKey, bindAddress, port, null, auditLog, DEFAULTS);
+    }
+
+    /**
+     * The same, keeping {@link Limits#peerSlots()} threads for connections from {@code peerAddress}
+     * (the peer's {@code peer.adminAddress}: its console and {@code --cluster} commands).
+     *
+     * @param peerAddress null, or a host name or address; one that does not resolve keeps no slot
+     *                    and says so in the audit log
+     */
+    public static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+                                    String peerAddress, Consumer<String> auditLog) throws IOException {
+        return start(control, clusterKey, bindAddress, port, peerAddress, auditLog, DEFAULTS);
     }
 
     static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
-                             Consumer<String> auditLog, Limits limits) throws IOException {
+                             String peerAddress, Consumer<String> auditLog, Limits limits) throws IOException {
         if (clusterKey == null || clusterKey.length == 0) {
             throw new IllegalArgumentException("the admin channel needs the cluster key");
         }
@@ -76,9 +112,24 @@ public final class AdminServer implements AutoCloseable {
                     + "is not on this machine: stop it, or set admin.bindAddress / admin.port in the configuration",
                     e);
         }
-        AdminServer server = new AdminServer(s, control, clusterKey, auditLog, limits);
+        AdminServer server = new AdminServer(s, control, clusterKey, resolvePeer(peerAddress, auditLog), auditLog,
+                limits);
         server.acceptor.start();
+        server.summaries.scheduleWithFixedDelay(server::logSummary, 1, 1, TimeUnit.SECONDS);
         return server;
+    }
+
+    private static InetAddress resolvePeer(String peerAddress, Consumer<String> auditLog) {
+        if (peerAddress == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(peerAddress);
+        } catch (java.net.UnknownHostException e) {
+            auditLog.accept("admin channel: peer.adminAddress '" + peerAddress + "' does not resolve, so no"
+                    + " connection slot is kept for the peer; use its IP address in the configuration");
+            return null;
+        }
     }
 
     /** The bound port (useful when started on port 0). */
@@ -89,14 +140,26 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         acceptor.close();
+        summaries.shutdownNow();
+    }
+
+    /** The first failure since the last summary is logged in full at once; the rest are counted. */
+    private void authFailed(String source, String problem) {
+        if (authFailures.record("authentication failed", source, "from " + source + ": " + problem)) {
+            audit.accept("admin channel: authentication failed for a request from " + source + ": " + problem);
+        }
+    }
+
+    private void logSummary() {
+        authFailures.drainIfDue().ifPresent(line -> audit.accept("admin channel: " + line));
     }
 
     private void serve(Socket client) {
         String remote = String.valueOf(client.getRemoteSocketAddress());
         try (client) {
-            client.setSoTimeout(limits.idleTimeoutMs());
             client.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(client.getInputStream());
+            InputStream in = new BufferedInputStream(new DeadlineInputStream(client,
+                    System.nanoTime() + limits.requestDeadlineMs() * 1_000_000L));
             OutputStream out = client.getOutputStream();
             String challenge = newChallenge();
             Map<String, Object> hello = new LinkedHashMap<>();
@@ -104,7 +167,8 @@ public final class AdminServer implements AutoCloseable {
             hello.put("node", nodeId());
             hello.put("protocol", AdminProtocol.VERSION);
             write(out, hello);
-            write(out, respond(in, challenge, remote));
+            // The address without the port: the key for counting failures per client host.
+            write(out, respond(in, challenge, client.getInetAddress().getHostAddress()));
         } catch (SocketTimeoutException e) {
             // The client went quiet; it has had the idle time to answer.
         } catch (SocketException e) {
@@ -123,7 +187,7 @@ public final class AdminServer implements AutoCloseable {
             return RequestHandler.error("bad-request", "request line longer than " + AdminProtocol.MAX_LINE_BYTES
                     + " bytes; refused");
         } catch (SocketTimeoutException e) {
-            return RequestHandler.error("bad-request", "no request within " + limits.idleTimeoutMs() / 1000.0
+            return RequestHandler.error("bad-request", "no request within " + limits.requestDeadlineMs() / 1000.0
                     + " s; closing");
         }
         if (line == null) {
@@ -166,7 +230,8 @@ public final class AdminServer implements AutoCloseable {
         try (client) {
             client.setSoTimeout(1000);
             write(client.getOutputStream(), RequestHandler.error("busy",
-                    "the admin channel is busy with other requests; try again in a few seconds"));
+                    "the admin channel is busy (too many connections in all, or from this address); try again"
+                            + " in a few seconds"));
         } catch (IOException e) {
             // The client will see the connection close.
         }

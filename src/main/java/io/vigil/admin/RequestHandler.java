@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Turns one request line into one response object: parse, authenticate, execute. Never throws
@@ -25,13 +25,14 @@ final class RequestHandler {
 
     private final NodeControl control;
     private final byte[] key;
-    private final Consumer<String> audit;
+    private final BiConsumer<String, String> authFailed;
     private final long commandTimeoutMs;
 
-    RequestHandler(NodeControl control, byte[] key, Consumer<String> audit, long commandTimeoutMs) {
+    /** @param authFailed told (client address, what was wrong) of every failed authentication */
+    RequestHandler(NodeControl control, byte[] key, BiConsumer<String, String> authFailed, long commandTimeoutMs) {
         this.control = control;
         this.key = key.clone();
-        this.audit = audit;
+        this.authFailed = authFailed;
         this.commandTimeoutMs = commandTimeoutMs;
     }
 
@@ -52,7 +53,7 @@ final class RequestHandler {
         }
         String authProblem = authenticate(challenge, request, envelope.get("mac"));
         if (authProblem != null) {
-            audit.accept("admin channel: authentication failed for a request from " + remote + ": " + authProblem);
+            authFailed.accept(remote, authProblem);
             return error("auth", "authentication failed: " + authProblem);
         }
         try {

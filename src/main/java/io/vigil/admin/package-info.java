@@ -15,6 +15,11 @@
  * not an error. Responses are not signed: the channel trusts the network between the CLI and the
  * node, which by default is loopback (node-to-node TLS is SPEC §7's later work).
  *
+ * <p>Before authentication a connection holds a thread for nobody we know, so it gets little: the
+ * signed request must arrive within a few seconds of connecting, each address may hold a few
+ * connections, and threads are kept for the peer's {@code peer.adminAddress}
+ * ({@link io.vigil.admin.ConnectionGate}); anything beyond is answered {@code busy} at once.
+ *
  * <p>{@link io.vigil.admin.AdminServer} only reads the status snapshot or enqueues commands through
  * {@link io.vigil.daemon.NodeControl}; the state machine stays on its own event loop.
  */

@@ -14,7 +14,7 @@ package io.vigil.core;
  * the receiver's running epoch lets it keep running while the witness cannot be reached.
  *
  * @param from             sender node id (1 or 2)
- * @param incarnation      random per daemon start, so a restarted peer is recognised
+ * @param incarnation      greater at every daemon start (persisted), so a restarted peer is recognised
  * @param seq              sender's sequence number, strictly increasing within an incarnation
  * @param ackSeq           last {@code seq} the sender received from the receiver (-1 if none)
  * @param ackIncarnation   incarnation of the receiver that {@code ackSeq} belongs to (0 if none)

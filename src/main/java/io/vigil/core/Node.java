@@ -65,9 +65,20 @@ public final class Node {
     private List<Effect> out = new ArrayList<>();
 
     public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
+        this(cfg, clock, random.nextLong() & Long.MAX_VALUE | 1);
+    }
+
+    /**
+     * @param incarnation positive, and greater than every earlier start of this node: the daemon
+     *                    persists it, so replay protection can require it to only increase
+     */
+    public Node(CoreConfig cfg, Clock clock, long incarnation) {
+        if (incarnation <= 0) {
+            throw new IllegalArgumentException("incarnation must be positive, was " + incarnation);
+        }
         this.cfg = cfg;
         this.clock = clock;
-        this.incarnation = random.nextLong() & Long.MAX_VALUE | 1;
+        this.incarnation = incarnation;
         this.peer = new PeerView(cfg.peerTimeoutMs(), Math.max(50, cfg.heartbeatIntervalMs() / 4));
         this.health = new ResourceHealth(cfg);
         this.flaps = new FlapGuard(cfg.flapMaxFailovers(), cfg.flapWindowMs());

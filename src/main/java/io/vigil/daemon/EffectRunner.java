@@ -93,15 +93,12 @@ final class EffectRunner {
         } else if (effect instanceof Effect.Persist p) {
             persist(p);
         } else if (effect instanceof Effect.Log l) {
-            log.log(switch (l.level()) {
-                case ERROR -> ModuleLog.Level.E;
-                case INFO -> ModuleLog.Level.I;
-                case DEBUG -> ModuleLog.Level.D;
-            }, l.message());
+            log(l);
         } else if (effect instanceof Effect.Alarm a) {
-            log.error("ALARM " + a.code() + ": " + a.message());
+            log.decision(ModuleLog.Level.E, "ALARM " + a.code() + ": " + a.message());
         } else if (effect instanceof Effect.FailoverPerformed f) {
-            log.info("FAILOVER " + f.reason() + " (peer silent for " + f.detectMs() + " ms before the decision)");
+            log.decision(ModuleLog.Level.I, "FAILOVER " + f.reason() + " (peer silent for " + f.detectMs()
+                    + " ms before the decision)");
         } else if (effect instanceof Effect.Reply r) {
             daemon.replied(r);
         } else if (effect instanceof Effect.ArmWatchdog w) {
@@ -215,6 +212,20 @@ final class EffectRunner {
         } catch (IOException e) {
             log.error("cannot save the node state to " + store.file() + ": " + e.getMessage()
                     + " (boot behaviour and epochs may be lost on restart; check the disk)");
+        }
+    }
+
+    /** State changes ("state=A->B reason=...") and the boot line also go to the decisions log. */
+    private void log(Effect.Log l) {
+        ModuleLog.Level level = switch (l.level()) {
+            case ERROR -> ModuleLog.Level.E;
+            case INFO -> ModuleLog.Level.I;
+            case DEBUG -> ModuleLog.Level.D;
+        };
+        if (l.message().startsWith("state=") || l.message().startsWith("boot ")) {
+            log.decision(level, l.message());
+        } else {
+            log.log(level, l.message());
         }
     }
 }

@@ -24,7 +24,6 @@ import io.vigil.resource.ResourceStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,12 +46,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NodeDaemon implements NodeControl, AutoCloseable {
     static final long TICK_MS = 50;
+    /** At most one summary line of rejected datagrams per this many ms (issue 10, item 10). */
+    static final long REJECTION_SUMMARY_MS = 10_000;
 
     private final VigilConfig config;
     private final ModuleLog moduleLog;
     private final ApplicationLog appLog;
     private final CommandsLog commandsLog;
     private final StateStore store;
+    private final long incarnation;
     private final Node node;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -60,6 +62,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final long startedNanos = System.nanoTime();
     private final StatusBuilder statusBuilder;
+    private final io.vigil.log.RejectionSummary rejections =
+            new io.vigil.log.RejectionSummary("datagrams", REJECTION_SUMMARY_MS);
     private ResourceManager resources;
     private UdpHeartbeatTransport transport;
     private EffectRunner effects;
@@ -100,7 +104,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.appLog = new ApplicationLog(config.node().logDir().resolve("application.log"), max, keep, wall, redactor);
         this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
         this.store = new StateStore(config.node().dataDir());
-        this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, new SecureRandom());
+        // Saved before the transport opens, so no datagram of this start can carry a reused number.
+        this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
+        this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
     }
@@ -151,7 +157,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
         transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
-                (reason, detail) -> moduleLog.debug("heartbeat datagram rejected (" + reason + "): " + detail));
+                (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
         io.vigil.vip.VirtualIp vip = null;
         if (config.vip() != null) {
@@ -165,9 +171,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         } else if (config.witness() != null) {
-            witness = new WitnessClient(config.cluster().name(), config.node().id(), config.clusterKey(),
+            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation, config.clusterKey(),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
-                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
+                    config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info,
+                    rejections);
         }
         if (config.replication() != null) {
             directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
@@ -176,7 +183,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
-                line -> moduleLog.error("admin channel: " + line));
+                config.peer().adminAddress(),
+                moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
             console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
         }
@@ -184,6 +192,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> rejections.drainIfDue().ifPresent(moduleLog::info), 1, 1, TimeUnit.SECONDS);
     }
 
     /**

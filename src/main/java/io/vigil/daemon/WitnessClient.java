@@ -2,6 +2,7 @@ package io.vigil.daemon;
 
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
+import io.vigil.log.RejectionSummary;
 import io.vigil.witness.LeaseCodec;
 import io.vigil.witness.LeaseMessage;
 
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 final class WitnessClient implements LeaseSource {
     private final String cluster;
     private final int node;
-    private final long incarnation = new SecureRandom().nextLong() & Long.MAX_VALUE;
+    /** The daemon's, from {@link IncarnationStore}: the witness refuses requests of earlier ones. */
+    private final long incarnation;
     private final AtomicLong seq = new AtomicLong();
     private final byte[] key;
     private final InetSocketAddress witness;
@@ -34,6 +35,8 @@ final class WitnessClient implements LeaseSource {
     private final long leaseMs;
     private final Consumer<Event> events;
     private final Consumer<String> log;
+    /** Datagrams that are not answers of the witness: counted, summarised, never a line each. */
+    private final RejectionSummary rejections;
     private final DatagramSocket socket;
     private final Map<Long, Long> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -41,16 +44,19 @@ final class WitnessClient implements LeaseSource {
     private final Thread receiver;
     private volatile boolean running = true;
 
-    WitnessClient(String cluster, int node, byte[] key, InetSocketAddress witness, long timeoutMs, long leaseMs,
-                  Consumer<Event> events, Consumer<String> log) throws IOException {
+    WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs,
+                  long leaseMs, Consumer<Event> events, Consumer<String> log, RejectionSummary rejections)
+            throws IOException {
         this.cluster = cluster;
         this.node = node;
+        this.incarnation = incarnation;
         this.key = key.clone();
         this.witness = witness;
         this.timeoutMs = timeoutMs;
         this.leaseMs = leaseMs;
         this.events = events;
         this.log = log;
+        this.rejections = rejections;
         this.socket = new DatagramSocket();
         this.receiver = NodeDaemon.daemonThread(this::receive, "vigil-witness-client");
         receiver.start();
@@ -100,7 +106,8 @@ final class WitnessClient implements LeaseSource {
                 events.accept(new Event.LeaseReply(requestedAt, a.granted(), a.durationMs(), a.epoch(),
                         a.highestEpoch(), a.holder()));
             } catch (IllegalArgumentException e) {
-                log.accept("ignored a datagram on the witness socket: " + e.getMessage());
+                rejections.record("witness-socket " + LeaseCodec.category(e), p.getAddress().getHostAddress(),
+                        "ignored a datagram on the witness socket: " + e.getMessage());
             } catch (IOException e) {
                 if (running) {
                     log.accept("witness socket: " + e.getMessage());

@@ -22,7 +22,7 @@ public final class HeartbeatRejected extends Exception {
         BAD_MAC,
         /** Authentic, but the fields do not parse (sender bug or version skew). */
         MALFORMED,
-        /** Authentic, but already seen, or from a retired incarnation of the sender. */
+        /** Authentic, but already seen, or from an earlier incarnation of the sender. */
         REPLAYED,
         /** Authentic, but from ourselves or from a node id that is not 1 or 2. */
         WRONG_SENDER

@@ -2,25 +2,25 @@ package io.vigil.heartbeat;
 
 import io.vigil.core.Heartbeat;
 import io.vigil.heartbeat.HeartbeatRejected.Reason;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * Replay protection for authenticated heartbeats (SPEC §2). The HMAC proves a packet came from
  * the peer once; this proves it is new, so a recorded heartbeat (say, an old grant) cannot be
  * played back to steer our state machine.
  *
- * <p>Within an incarnation {@code seq} must grow. A different incarnation means the peer
- * restarted and is accepted, unless it is one of the last {@value #RETIRED_KEPT} incarnations we
- * have already seen replaced: packets of those can only be delayed duplicates or replays.
+ * <p>Each daemon start draws an incarnation greater than all its earlier ones (persisted in its
+ * data directory, see {@code io.vigil.daemon.IncarnationStore}), and {@code seq} grows within
+ * an incarnation, so the pair (incarnation, seq) only ever increases: anything not above the
+ * last accepted pair is a duplicate or a replay. An older incarnation is refused even when we
+ * never saw it, which is what stops a recording from before the peer's restart from
+ * displacing the genuine incarnation (issue 10, item 2).
  *
  * <p>Limit: right after our own start we know no incarnation, so the first authentic packet is
- * believed even if it is an old recording; the peer's next real heartbeat (a new incarnation,
- * unseen) then supersedes it and retires the replayed one. Thread-safe: one guard is shared by
- * the receiver threads of all heartbeat networks.
+ * believed even if it is an old recording; the peer's next real heartbeat carries a higher
+ * incarnation and supersedes it, after which the recording is refused. Thread-safe: one guard is
+ * shared by the receiver threads of all heartbeat networks.
  */
 public final class ReplayGuard {
-    static final int RETIRED_KEPT = 16;
 
     /** What to do with an admitted heartbeat. */
     public enum Admission {
@@ -35,7 +35,6 @@ public final class ReplayGuard {
     }
 
     private final int ownId;
-    private final Deque<Long> retired = new ArrayDeque<>();
     private boolean seenAny;
     private long incarnation;
     private long lastSeq;
@@ -55,31 +54,28 @@ public final class ReplayGuard {
      */
     public synchronized Admission admit(Heartbeat hb) throws HeartbeatRejected {
         checkSender(hb.from());
-        if (!seenAny) {
+        if (!seenAny || hb.incarnation() > incarnation) {
             seenAny = true;
-            startIncarnation(hb);
+            incarnation = hb.incarnation();
+            lastSeq = hb.seq();
             return Admission.NEW;
         }
-        if (hb.incarnation() == incarnation) {
-            if (hb.seq() > lastSeq) {
-                lastSeq = hb.seq();
-                return Admission.NEW;
-            }
-            if (hb.seq() == lastSeq) {
-                return Admission.COPY_OF_LAST;
-            }
+        if (hb.incarnation() < incarnation) {
             throw new HeartbeatRejected(Reason.REPLAYED, "node " + hb.from() + " incarnation "
-                    + hb.incarnation() + " seq " + hb.seq() + " is older than seq " + lastSeq
-                    + " already accepted");
+                    + hb.incarnation() + " is older than its incarnation " + incarnation
+                    + " already heard: a recording from before the peer restarted (if the peer's"
+                    + " data directory was reset while its clock was behind, restart this node)");
         }
-        if (retired.contains(hb.incarnation())) {
-            throw new HeartbeatRejected(Reason.REPLAYED, "node " + hb.from() + " incarnation "
-                    + hb.incarnation() + " was replaced by incarnation " + incarnation
-                    + " (the peer restarted); its packets are stale");
+        if (hb.seq() > lastSeq) {
+            lastSeq = hb.seq();
+            return Admission.NEW;
         }
-        retire(incarnation);
-        startIncarnation(hb);
-        return Admission.NEW;
+        if (hb.seq() == lastSeq) {
+            return Admission.COPY_OF_LAST;
+        }
+        throw new HeartbeatRejected(Reason.REPLAYED, "node " + hb.from() + " incarnation "
+                + hb.incarnation() + " seq " + hb.seq() + " is older than seq " + lastSeq
+                + " already accepted");
     }
 
     private void checkSender(int from) throws HeartbeatRejected {
@@ -92,17 +88,5 @@ public final class ReplayGuard {
             throw new HeartbeatRejected(Reason.WRONG_SENDER, "heartbeat from node " + from
                     + ": node ids are 1 or 2");
         }
-    }
-
-    private void startIncarnation(Heartbeat hb) {
-        incarnation = hb.incarnation();
-        lastSeq = hb.seq();
-    }
-
-    private void retire(long old) {
-        if (retired.size() == RETIRED_KEPT) {
-            retired.removeFirst();
-        }
-        retired.addLast(old);
     }
 }

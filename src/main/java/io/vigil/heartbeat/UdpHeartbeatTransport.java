@@ -9,12 +9,10 @@ import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,15 +34,28 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     private final HeartbeatCodec codec;
     private final ReplayGuard guard;
     private final Consumer<Heartbeat> onHeartbeat;
-    private final BiConsumer<Reason, String> onRejected;
+    private final RejectionListener onRejected;
     private final RejectionCounts rejected = new RejectionCounts();
     private final List<HeartbeatChannel> channels;
     /** Admission and delivery happen under one lock so the callback sees seq in order. */
     private final Object deliveryLock = new Object();
     private volatile boolean closed;
 
+    /**
+     * Hears of every rejected datagram, on a receiver thread: it must be quick and must not log
+     * a line per call (anyone can send datagrams; see {@code io.vigil.log.RejectionSummary}).
+     */
+    @FunctionalInterface
+    public interface RejectionListener {
+        /**
+         * @param source the sender's address (its port says nothing: it changes per socket)
+         * @param detail what was wrong, naming the network and the sender
+         */
+        void rejected(Reason reason, InetAddress source, String detail);
+    }
+
     private UdpHeartbeatTransport(HeartbeatNetworks config, HeartbeatCodec codec,
-            Consumer<Heartbeat> onHeartbeat, BiConsumer<Reason, String> onRejected,
+            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected,
             List<HeartbeatChannel> channels) {
         this.config = config;
         this.codec = codec;
@@ -61,7 +72,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
      *                     message names the address, the port and what to do. Nothing stays open.
      */
     public static UdpHeartbeatTransport open(HeartbeatNetworks config, HeartbeatCodec codec,
-            Consumer<Heartbeat> onHeartbeat, BiConsumer<Reason, String> onRejected)
+            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected)
             throws IOException {
         List<HeartbeatChannel> channels = new ArrayList<>();
         try {
@@ -185,11 +196,11 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
                 log.warn("heartbeat network {}: receive failed: {}", ch.index() + 1, e.toString());
                 continue;
             }
-            handle(ch, buf, packet.getLength(), packet.getSocketAddress());
+            handle(ch, buf, packet.getLength(), (InetSocketAddress) packet.getSocketAddress());
         }
     }
 
-    private void handle(HeartbeatChannel ch, byte[] buf, int len, SocketAddress source) {
+    private void handle(HeartbeatChannel ch, byte[] buf, int len, InetSocketAddress source) {
         try {
             Heartbeat hb = codec.decode(buf, len);
             synchronized (deliveryLock) {
@@ -204,7 +215,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
             }
         } catch (HeartbeatRejected r) {
             rejected.increment(r.reason());
-            report(r.reason(), "heartbeat network " + (ch.index() + 1) + ": datagram from "
+            report(r.reason(), source, "heartbeat network " + (ch.index() + 1) + ": datagram from "
                     + source + " rejected: " + r.getMessage());
         } catch (RuntimeException e) {
             // The codec promises not to throw; if it ever does, one datagram must not stop
@@ -222,9 +233,9 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         }
     }
 
-    private void report(Reason reason, String message) {
+    private void report(Reason reason, InetSocketAddress source, String message) {
         try {
-            onRejected.accept(reason, message);
+            onRejected.rejected(reason, source.getAddress(), message);
         } catch (RuntimeException e) {
             log.error("heartbeat rejection listener failed on {}", message, e);
         }

@@ -23,17 +23,34 @@ public final class ModuleLog implements Closeable {
         D
     }
 
+    /** Beside the module log: the decisions only, see {@link #decision}. */
+    public static final String DECISIONS_FILE = "decisions.log";
+
     private final LineLog log;
+    private final LineLog decisions;
 
     /**
      * @param redactor shared with the other logs so a secret registered once is hidden everywhere
      */
     public ModuleLog(Path file, long maxFileBytes, int keepFiles, Clock clock, Redactor redactor) throws IOException {
         this.log = new LineLog(file, maxFileBytes, keepFiles, clock, redactor);
+        this.decisions = new LineLog(file.resolveSibling(DECISIONS_FILE), maxFileBytes, keepFiles, clock, redactor);
     }
 
     public void log(Level level, String message) {
         log.write(level.name() + " " + message);
+    }
+
+    /**
+     * A state change, failover or alarm: written to the module log and also to
+     * {@value #DECISIONS_FILE}, which holds nothing else. Whatever floods the module log
+     * (rejected input, a chatty resource) rotates only the module log, never the history of
+     * decisions (issue 10, item 10). Only the node's own decisions come here, never a line an
+     * outsider can cause at will.
+     */
+    public void decision(Level level, String message) {
+        log(level, message);
+        decisions.write(level.name() + " " + message);
     }
 
     public void error(String message) {
@@ -68,6 +85,10 @@ public final class ModuleLog implements Closeable {
 
     @Override
     public void close() throws IOException {
-        log.close();
+        try {
+            log.close();
+        } finally {
+            decisions.close();
+        }
     }
 }

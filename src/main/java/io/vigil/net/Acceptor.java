@@ -24,9 +24,34 @@ public final class Acceptor implements AutoCloseable {
     private final Consumer<Socket> serve;
     private final Consumer<Socket> busy;
     private final Consumer<String> log;
+    private final Gate gate;
     private final ThreadPoolExecutor pool;
     private final Thread acceptor;
     private volatile boolean closed;
+
+    /**
+     * Decides, before a connection takes a thread or a queue place, whether it may: e.g. a limit
+     * per source address. {@link #leave} is called once for every connection {@link #enter}
+     * admitted, after it was served or refused. Called on the accept thread and on pool threads.
+     */
+    public interface Gate {
+        /** Admits nobody's connection without limit: the behaviour without a gate. */
+        Gate OPEN = new Gate() {
+            @Override
+            public boolean enter(Socket client) {
+                return true;
+            }
+
+            @Override
+            public void leave(Socket client) {
+            }
+        };
+
+        /** @return false to refuse {@code client} (it then goes to {@code busy}) */
+        boolean enter(Socket client);
+
+        void leave(Socket client);
+    }
 
     /**
      * @param what   names the service in thread names and log lines, e.g. "admin channel"
@@ -35,7 +60,14 @@ public final class Acceptor implements AutoCloseable {
      */
     public Acceptor(ServerSocket socket, String what, String threadPrefix, int threads, int queued,
                     Consumer<Socket> serve, Consumer<Socket> busy, Consumer<String> log) {
+        this(socket, what, threadPrefix, threads, queued, Gate.OPEN, serve, busy, log);
+    }
+
+    /** The same, with {@code gate} deciding first who may take a thread or queue place. */
+    public Acceptor(ServerSocket socket, String what, String threadPrefix, int threads, int queued, Gate gate,
+                    Consumer<Socket> serve, Consumer<Socket> busy, Consumer<String> log) {
         this.socket = socket;
+        this.gate = gate;
         this.what = what;
         this.serve = serve;
         this.busy = busy;
@@ -89,9 +121,20 @@ public final class Acceptor implements AutoCloseable {
                 }
                 continue;
             }
+            if (!gate.enter(client)) {
+                busy.accept(client);
+                continue;
+            }
             try {
-                pool.execute(() -> serve.accept(client));
+                pool.execute(() -> {
+                    try {
+                        serve.accept(client);
+                    } finally {
+                        gate.leave(client);
+                    }
+                });
             } catch (RejectedExecutionException e) {
+                gate.leave(client);
                 busy.accept(client);
             }
         }

@@ -47,33 +47,67 @@ public final class LeaseCodec {
      */
     public static LeaseMessage decode(byte[] buf, int len, Function<String, byte[]> keys) {
         if (len < MAGIC.length + 2 + MAC_BYTES || len > MAX_BYTES) {
-            throw new IllegalArgumentException("datagram of " + len + " bytes is not a lease message");
+            throw rejected("size", "datagram of " + len + " bytes is not a lease message");
         }
         if (!Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new IllegalArgumentException("not a Vigil witness message (bad magic)");
+            throw rejected("bad magic", "not a Vigil witness message (bad magic)");
         }
         int bodyEnd = len - MAC_BYTES;
         Map<?, ?> peek;
         try {
             peek = JSON.readValue(buf, MAGIC.length, bodyEnd - MAGIC.length, Map.class);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("malformed lease message body");
+            throw rejected("malformed", "malformed lease message body");
         }
         Object cluster = peek.get("cluster");
         byte[] key = cluster instanceof String c ? keys.apply(c) : null;
         if (key == null) {
-            throw new IllegalArgumentException("unknown cluster " + (cluster instanceof String c ? "'" + c + "'" : "")
+            throw rejected("unknown cluster", "unknown cluster "
+                    + (cluster instanceof String c ? "'" + shorten(c) + "'" : "")
                     + ": add it to the witness configuration");
         }
         byte[] expected = mac(key, buf, bodyEnd);
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, bodyEnd, len))) {
-            throw new IllegalArgumentException("bad MAC for cluster '" + cluster + "': wrong cluster key, or an altered packet");
+            throw rejected("bad MAC", "bad MAC for cluster '" + cluster + "': wrong cluster key, or an altered packet");
         }
         try {
             return JSON.readValue(buf, MAGIC.length, bodyEnd - MAGIC.length, LeaseMessage.class);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("malformed lease message fields");
+            throw rejected("malformed", "malformed lease message fields");
         }
+    }
+
+    /**
+     * The fixed category of a decoding failure ("size", "bad magic", "malformed", "unknown
+     * cluster", "bad MAC"): a key for counting rejections that the sender cannot vary.
+     */
+    public static String category(IllegalArgumentException e) {
+        return e instanceof Rejected r ? r.category : "malformed";
+    }
+
+    /** A datagram that is not an authentic lease message; the message says why. */
+    static final class Rejected extends IllegalArgumentException {
+        private final String category;
+
+        Rejected(String category, String message) {
+            super(message);
+            this.category = category;
+        }
+
+        /** No stack trace: building one per junk datagram would let a flood burn our CPU. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    private static Rejected rejected(String category, String message) {
+        return new Rejected(category, message);
+    }
+
+    /** Unauthenticated text goes into log lines: keep it short. */
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static byte[] mac(byte[] key, byte[] data, int len) {

@@ -14,22 +14,42 @@ import java.util.Map;
  *
  * <p>After a restart the witness knows nothing of the leases it granted before, so it grants
  * none for {@code maxLeaseMs}: every earlier lease has expired by then.
+ *
+ * <p>Replays: a node's requests carry (incarnation, seq), and that pair must only increase. The
+ * latest incarnation of each node is on disk before any request of it is acted on, so a recorded
+ * request of an earlier incarnation (say, a {@code release} that would free the lease early) is
+ * refused, also after a witness restart (issue 10, item 2).
  */
 public final class LeaseTable {
 
-    /** Where the highest registered epoch of each cluster survives restarts. */
+    /**
+     * Where the highest registered epoch of each cluster, and the latest incarnation of each of
+     * its nodes, survive restarts.
+     */
     public interface EpochStore {
         long load(String cluster) throws IOException;
 
         void save(String cluster, long epoch) throws IOException;
+
+        /** The latest incarnation seen from {@code node} of {@code cluster}; 0 if none. */
+        long loadIncarnation(String cluster, int node) throws IOException;
+
+        /** Durable when this returns: a replay of any earlier incarnation stays refused after a restart. */
+        void saveIncarnation(String cluster, int node, long incarnation) throws IOException;
     }
 
     private static final class Lease {
         int holder;
         long expiresAt;
         long highestEpoch;
-        final long[][] lastSeen = new long[3][];
+        /** Per node (index 1, 2): the latest incarnation and seq accepted; loaded on first use. */
+        final long[] incarnation = new long[3];
+        final long[] seq = new long[3];
+        final boolean[] loaded = new boolean[3];
     }
+
+    /** Starts the reason of every answer to a replayed or reordered request. */
+    private static final String STALE = "stale: ";
 
     private final Clock clock;
     private final long maxLeaseMs;
@@ -44,6 +64,11 @@ public final class LeaseTable {
         this.store = store;
     }
 
+    /** True for the answer to a replayed or reordered request (which changed nothing). */
+    public static boolean isStale(LeaseMessage answer) {
+        return answer.reason().startsWith(STALE);
+    }
+
     /** Answers an authenticated request. */
     public synchronized LeaseMessage handle(LeaseMessage req) throws IOException {
         if (req.node() != 1 && req.node() != 2) {
@@ -55,11 +80,10 @@ public final class LeaseTable {
             l.highestEpoch = store.load(req.cluster());
             leases.put(req.cluster(), l);
         }
-        long[] seen = l.lastSeen[req.node()];
-        if (seen != null && seen[0] == req.incarnation() && req.seq() <= seen[1]) {
-            return req.answer(false, 0, l.highestEpoch, l.holder, "replayed or reordered request (seq " + req.seq() + ")");
+        String stale = admit(req, l);
+        if (stale != null) {
+            return req.answer(false, 0, l.highestEpoch, l.holder, stale);
         }
-        l.lastSeen[req.node()] = new long[] {req.incarnation(), req.seq()};
         long now = clock.nowMs();
         if ("release".equals(req.op())) {
             if (l.holder == req.node()) {
@@ -87,5 +111,31 @@ public final class LeaseTable {
         l.holder = req.node();
         l.expiresAt = now + duration;
         return req.answer(true, duration, l.highestEpoch, l.holder, "");
+    }
+
+    /**
+     * Records (incarnation, seq) of {@code req} if it is newer than the node's last one.
+     *
+     * @return null when admitted, else why the request is stale
+     */
+    private String admit(LeaseMessage req, Lease l) throws IOException {
+        int n = req.node();
+        if (!l.loaded[n]) {
+            l.incarnation[n] = store.loadIncarnation(req.cluster(), n);
+            l.loaded[n] = true;
+        }
+        if (req.incarnation() < l.incarnation[n]) {
+            return STALE + "request of an earlier incarnation (" + req.incarnation() + " < " + l.incarnation[n]
+                    + "): replayed or long delayed; ignored";
+        }
+        if (req.incarnation() == l.incarnation[n] && req.seq() <= l.seq[n]) {
+            return STALE + "replayed or reordered request (seq " + req.seq() + ")";
+        }
+        if (req.incarnation() > l.incarnation[n]) {
+            store.saveIncarnation(req.cluster(), n, req.incarnation()); // before acting on it
+            l.incarnation[n] = req.incarnation();
+        }
+        l.seq[n] = req.seq();
+        return null;
     }
 }

@@ -12,16 +12,21 @@ import java.util.function.Consumer;
 /**
  * {@code vigil witness}: the lease service on a third machine. One UDP socket; every request is
  * authenticated with its cluster's key before anything else is read, and answered with the same
- * key. Bad datagrams are counted and logged, never fatal.
+ * key. Bad datagrams and replays are counted and summarised in at most one line per
+ * {@value #SUMMARY_MS} ms (issue 10, item 10: a line each let a flood bury the real events).
  */
 public final class WitnessServer implements AutoCloseable {
+    static final long SUMMARY_MS = 10_000;
+    /** The receive loop wakes up this often to write a due summary when no datagram comes. */
+    private static final int WAKE_UP_MS = 1_000;
+
     private final WitnessConfig config;
     private final LeaseTable table;
     private final DatagramSocket socket;
     private final Consumer<String> log;
     private final Thread thread;
     private volatile boolean running = true;
-    private long rejected;
+    private final io.vigil.log.RejectionSummary rejected = new io.vigil.log.RejectionSummary("datagrams", SUMMARY_MS);
 
     private WitnessServer(WitnessConfig config, LeaseTable table, DatagramSocket socket, Consumer<String> log) {
         this.config = config;
@@ -35,6 +40,7 @@ public final class WitnessServer implements AutoCloseable {
         DatagramSocket socket;
         try {
             socket = new DatagramSocket(new InetSocketAddress(config.bindAddress(), config.port()));
+            socket.setSoTimeout(WAKE_UP_MS);
         } catch (SocketException e) {
             throw new IOException("cannot listen on UDP " + config.bindAddress() + ":" + config.port() + " ("
                     + e.getMessage() + "): is another witness running? Change port: in the witness configuration", e);
@@ -54,9 +60,12 @@ public final class WitnessServer implements AutoCloseable {
     private void serve() {
         byte[] buf = new byte[LeaseCodec.MAX_BYTES + 1];
         while (running) {
+            rejected.drainIfDue().ifPresent(log);
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(p);
+            } catch (java.net.SocketTimeoutException e) {
+                continue;
             } catch (IOException e) {
                 if (running) {
                     log.accept("receive failed: " + e.getMessage());
@@ -72,15 +81,18 @@ public final class WitnessServer implements AutoCloseable {
         try {
             req = LeaseCodec.decode(p.getData(), p.getLength(), config.keys()::get);
         } catch (IllegalArgumentException e) {
-            rejected++;
-            log.accept("rejected datagram from " + p.getSocketAddress() + " (" + rejected + " so far): " + e.getMessage());
+            rejected.record(LeaseCodec.category(e), p.getAddress().getHostAddress(),
+                    "datagram from " + p.getSocketAddress() + ": " + e.getMessage());
             return;
         }
         try {
             LeaseMessage answer = table.handle(req);
             byte[] out = LeaseCodec.encode(answer, config.keys().get(req.cluster()));
             socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
-            if (!answer.granted() && !"released".equals(answer.reason())) {
+            if (LeaseTable.isStale(answer)) {
+                rejected.record("replayed", p.getAddress().getHostAddress(), "cluster " + req.cluster() + " node"
+                        + req.node() + " " + req.op() + ": " + answer.reason());
+            } else if (!answer.granted() && !"released".equals(answer.reason())) {
                 log.accept("cluster " + req.cluster() + " node" + req.node() + " " + req.op() + " epoch " + req.epoch()
                         + ": refused, " + answer.reason());
             }

@@ -45,9 +45,12 @@ class AdminServerTest {
     }
 
     AdminServer start(FakeNode n, AdminServer.Limits limits) throws IOException {
-        server = AdminServer.start(n, KEY, "127.0.0.1", 0, audit::add, limits);
+        server = AdminServer.start(n, KEY, "127.0.0.1", 0, PEER, audit::add, limits);
         return server;
     }
+
+    /** The peer's admin address in these tests; the other 127.x addresses are strangers. */
+    static final String PEER = "127.0.0.3";
 
     AdminClient client(byte[] key) {
         return new AdminClient("127.0.0.1", server.port(), key, 5000);
@@ -185,7 +188,7 @@ class AdminServerTest {
 
     @Test
     void anIdleClientIsToldAndDisconnected() throws Exception {
-        start(node, new AdminServer.Limits(200, 15_000, 2, 4));
+        start(node, new AdminServer.Limits(200, 15_000, 2, 4, 1, 1, 10_000));
         try (Raw raw = new Raw(server.port())) {
             assertThat(raw.answer().get("error").asText()).startsWith("no request within 0.2 s");
             assertThat(raw.in.readLine()).isNull();
@@ -194,7 +197,7 @@ class AdminServerTest {
 
     @Test
     void aNodeThatDoesNotDecideInTimeGivesATimeoutError() throws Exception {
-        start(node.answering(c -> new CompletableFuture<>()), new AdminServer.Limits(10_000, 100, 2, 4));
+        start(node.answering(c -> new CompletableFuture<>()), new AdminServer.Limits(10_000, 100, 2, 4, 1, 1, 10_000));
         assertRefused(() -> client(KEY).command("swap", null, "x"), "the node did not decide on \"swap\" within");
     }
 
@@ -238,6 +241,114 @@ class AdminServerTest {
         }
     }
 
+    /** Issue 10 item 4: a few idle connections took every thread and queue place for 10 s each. */
+    @Test
+    void idleConnectionsFromOneHostLeaveRoomForTheCliAndThePeer() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        try (Idle idle = Idle.from(List.of("127.0.0.2"), 40, server.port())) {
+            CommandResult result = new AdminClient("127.0.0.1", server.port(), KEY, 2000).command("stop", null, "ops");
+            assertThat(result.accepted()).isTrue();
+            assertThat(peerStatus()).isEqualTo(node.status());
+            assertThat(idle.refused()).as("the idle host got only its share").isGreaterThan(30);
+        }
+    }
+
+    @Test
+    void idleConnectionsFromManyHostsStillLeaveTheSlotKeptForThePeer() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        List<String> strangers = java.util.stream.IntStream.range(10, 40).mapToObj(i -> "127.0.0." + i).toList();
+        try (Idle idle = Idle.from(strangers, 1, server.port())) {
+            assertThat(peerStatus()).isEqualTo(node.status());
+            assertThat(idle.refused()).as("the shared threads are full").isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aRequestTrickledByteByByteIsCutAtTheDeadline() throws Exception {
+        start(node, new AdminServer.Limits(300, 15_000, 2, 4, 1, 1, 10_000));
+        java.util.concurrent.ScheduledExecutorService trickle =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (Raw raw = new Raw(server.port())) {
+            // A byte every 50 ms never trips a per-read timeout of 300 ms; only a deadline stops it.
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    raw.out.write('{');
+                    raw.out.flush();
+                } catch (IOException e) {
+                    // the server closed the connection: what the test expects
+                }
+            }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(raw.answer().get("error").asText()).startsWith("no request within 0.3 s");
+        } finally {
+            trickle.shutdownNow();
+        }
+    }
+
+    /** Issue 10 item 10: a line per failed authentication let guessing flood the module log. */
+    @Test
+    void manyFailedAuthenticationsGiveOneLineAtOnceThenASummaryPerInterval() throws Exception {
+        start(node, new AdminServer.Limits(3_000, 15_000, 8, 16, 2, 3, 1_000));
+        for (int i = 0; i < 30; i++) {
+            assertThat(catchThrowableOfType(AdminException.class,
+                    () -> client(OTHER_KEY).command("stop", null, "guess")).kind()).isEqualTo(AdminException.Kind.AUTH);
+        }
+        org.awaitility.Awaitility.await("every failure summarised").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> summarised() == 30);
+        assertThat(audit.get(0)).startsWith("admin channel: authentication failed for a request from 127.0.0.1: ");
+        assertThat(audit).as("a line at once, then one per interval, not one per failure").hasSizeLessThan(10)
+                .anyMatch(l -> l.matches("admin channel: rejected \\d+ requests in \\d+ s: \\d+ authentication "
+                        + "failed from 127\\.0\\.0\\.1; last: from 127\\.0\\.0\\.1: .*"));
+        assertThat(node.received).isEmpty();
+    }
+
+    private long summarised() {
+        return audit.stream().map(java.util.regex.Pattern.compile("^admin channel: rejected (\\d+) requests")::matcher)
+                .filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
+    }
+
+    /** A status query the way the peer sends it: from the peer's address. */
+    private DaemonStatus peerStatus() throws IOException {
+        try (Raw raw = new Raw(server.port(), PEER)) {
+            raw.sendSigned(AdminProtocol.JSON.createObjectNode().put("op", "status"), KEY);
+            return AdminProtocol.JSON.treeToValue(raw.answer().get("status"), DaemonStatus.class);
+        }
+    }
+
+    /** Connections that say nothing after the greeting, from the given local addresses. */
+    static final class Idle implements AutoCloseable {
+        final List<Socket> sockets = new java.util.ArrayList<>();
+        int refused;
+
+        static Idle from(List<String> sources, int each, int port) throws IOException {
+            Idle idle = new Idle();
+            for (String source : sources) {
+                for (int i = 0; i < each; i++) {
+                    Socket s = new Socket("127.0.0.1", port, java.net.InetAddress.getByName(source), 0);
+                    s.setSoTimeout(5000);
+                    idle.sockets.add(s);
+                    // Read the first line: the greeting of a served connection, or the busy refusal.
+                    String first = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.UTF_8)).readLine();
+                    if (first != null && first.contains("\"busy\"")) {
+                        idle.refused++;
+                    }
+                }
+            }
+            return idle;
+        }
+
+        int refused() {
+            return refused;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
         AdminException e = catchThrowableOfType(AdminException.class, call);
         assertThat(e).as("expected a refusal containing: " + message).isNotNull();
@@ -253,7 +364,11 @@ class AdminServerTest {
         final String challenge;
 
         Raw(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
+            this(port, "127.0.0.1");
+        }
+
+        Raw(int port, String from) throws IOException {
+            socket = new Socket("127.0.0.1", port, java.net.InetAddress.getByName(from), 0);
             socket.setSoTimeout(5000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();

@@ -51,14 +51,35 @@ class ReplayGuardTest {
         assertThat(guard.admit(from(PEER, 200, 2))).isEqualTo(Admission.NEW);
     }
 
+    /**
+     * Issue 10 item 2: a recording of an incarnation we never saw (older than the current one)
+     * was accepted and retired the genuine incarnation, so every real heartbeat was then refused.
+     */
     @Test
-    void retiredIncarnationsStayRefusedOverSeveralRestarts() throws Exception {
-        for (long inc = 1; inc <= ReplayGuard.RETIRED_KEPT + 1; inc++) {
-            guard.admit(from(PEER, inc, 1));
+    void anUnseenOlderIncarnationIsRefusedAndDoesNotRetireTheCurrentOne() throws Exception {
+        guard.admit(from(PEER, 200, 7));
+        assertRejected(from(PEER, 150, 900), Reason.REPLAYED);
+        assertRejected(from(PEER, 1, 1), Reason.REPLAYED);
+        assertThat(guard.admit(from(PEER, 200, 8))).as("the genuine incarnation still delivers")
+                .isEqualTo(Admission.NEW);
+    }
+
+    @Test
+    void incarnationsOnlyIncreaseOverSeveralRestarts() throws Exception {
+        for (long inc = 1; inc <= 40; inc++) {
+            assertThat(guard.admit(from(PEER, inc, 1))).isEqualTo(Admission.NEW);
         }
-        for (long inc = 1; inc <= ReplayGuard.RETIRED_KEPT; inc++) {
+        for (long inc = 1; inc < 40; inc++) {
             assertRejected(from(PEER, inc, 2), Reason.REPLAYED);
         }
+        assertThat(guard.admit(from(PEER, 40, 2))).isEqualTo(Admission.NEW);
+    }
+
+    @Test
+    void theRefusalOfAnOlderIncarnationSaysWhatToCheck() throws Exception {
+        guard.admit(from(PEER, 200, 7));
+        assertThatThrownBy(() -> guard.admit(from(PEER, 150, 1)))
+                .hasMessageContaining("incarnation 150").hasMessageContaining("200");
     }
 
     @Test

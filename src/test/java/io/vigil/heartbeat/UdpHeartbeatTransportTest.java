@@ -148,7 +148,7 @@ class UdpHeartbeatTransportTest {
                 .map(a -> new Network(a, a)).toList();
         UdpHeartbeatTransport t = UdpHeartbeatTransport.open(
                 new HeartbeatNetworks(id, base, nets), codec, inbox::add,
-                (reason, message) -> {
+                (reason, source, message) -> {
                     if (id == 1) {
                         rejectionsAtNode1.add(message);
                     }

@@ -20,6 +20,16 @@ class LeaseTableTest {
         public void save(String cluster, long epoch) {
             disk.put(cluster, epoch);
         }
+
+        @Override
+        public long loadIncarnation(String cluster, int node) {
+            return disk.getOrDefault(cluster + "/" + node, 0L);
+        }
+
+        @Override
+        public void saveIncarnation(String cluster, int node, long incarnation) {
+            disk.put(cluster + "/" + node, incarnation);
+        }
     };
     private long seq;
 
@@ -100,5 +110,34 @@ class LeaseTableTest {
         LeaseTable t = table();
         now += 3_000;
         assertThat(t.handle(LeaseMessage.request("c", 1, 7, 1, "acquire", 1, 60_000)).durationMs()).isEqualTo(3_000);
+    }
+
+    /** Issue 10 item 2: a recorded release of an earlier incarnation freed the current lease. */
+    @Test
+    void aReplayedReleaseOfAnEarlierIncarnationDoesNotFreeTheLease() throws Exception {
+        LeaseTable t = table();
+        now += 3_000;
+        LeaseMessage oldRelease = LeaseMessage.request("c", 1, 5, 40, "release", 0, 0);
+        assertThat(t.handle(LeaseMessage.request("c", 1, 9, 1, "acquire", 3, 3_000)).granted()).isTrue();
+        LeaseMessage a = t.handle(oldRelease);
+        assertThat(a.reason()).contains("earlier incarnation");
+        assertThat(a.holder()).isEqualTo(1);
+        assertThat(ask(t, 2, "acquire", 4).granted()).as("node1 still holds the lease").isFalse();
+        assertThat(t.handle(LeaseMessage.request("c", 1, 9, 2, "renew", 3, 3_000)).granted())
+                .as("the genuine incarnation keeps renewing").isTrue();
+    }
+
+    @Test
+    void theLatestIncarnationOfEachNodeSurvivesAWitnessRestart() throws Exception {
+        LeaseTable t = table();
+        now += 3_000;
+        t.handle(LeaseMessage.request("c", 1, 9, 1, "acquire", 3, 3_000));
+        assertThat(disk).containsEntry("c/1", 9L);
+        LeaseTable restarted = table();
+        now += 3_000;
+        LeaseMessage replay = restarted.handle(LeaseMessage.request("c", 1, 8, 77, "acquire", 3, 3_000));
+        assertThat(replay.granted()).isFalse();
+        assertThat(replay.reason()).contains("earlier incarnation");
+        assertThat(restarted.handle(LeaseMessage.request("c", 1, 9, 2, "acquire", 3, 3_000)).granted()).isTrue();
     }
 }
