@@ -70,7 +70,7 @@ public final class DirSyncClient {
             Files.createDirectories(root);
             Pass pass = new Pass(name, root, remote, asRoot, listener);
             int deleted = pass.prepare();
-            ch = fetchAll(ch, wire, name, root, pass, proceed);
+            ch = fetchAll(ch, wire, name, pass, proceed);
             pass.finishDirectories();
             return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
                     pass.literalBytes(), wire.get(), deleted, pass.retries(), (System.nanoTime() - t0) / 1_000_000);
@@ -86,7 +86,7 @@ public final class DirSyncClient {
      * block writing while the other does too. Files are written and installed by disk threads
      * ({@link WriteBehind}); the pass ends only when every file it handed over is installed.
      */
-    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
+    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
         SecureChannel ch = first;
         FileFetcher fetcher = new FileFetcher(ch, asRoot);
@@ -102,7 +102,7 @@ public final class DirSyncClient {
                     completed(pass, queue, writer.completed(true));
                     continue;
                 }
-                send(fetcher, name, root, pass, queue, inflight);
+                send(fetcher, name, pass, queue, inflight);
                 Job job = inflight.poll();
                 try {
                     if (fetcher.receive(job.request, job, writer, pass::written) == null) {
@@ -140,7 +140,7 @@ public final class DirSyncClient {
         }
     }
 
-    private static void send(FileFetcher fetcher, String name, Path root, Pass pass, Deque<Job> queue,
+    private static void send(FileFetcher fetcher, String name, Pass pass, Deque<Job> queue,
                              Deque<Job> inflight) throws IOException {
         while (!queue.isEmpty() && inflight.size() < WINDOW) {
             Job job = queue.peek();
@@ -149,8 +149,7 @@ public final class DirSyncClient {
                 break;
             }
             queue.poll();
-            Path target = SafePaths.resolve(root, job.entry.path());
-            pass.checkParents(target);
+            Path target = pass.target(job.entry);
             job.request = fetcher.request(name, job.entry, target, basis);
             inflight.add(job);
             if (basis > 0) {

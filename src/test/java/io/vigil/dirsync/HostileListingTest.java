@@ -1,0 +1,120 @@
+package io.vigil.dirsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 10 item 1: a source that holds the cluster key but sends a hostile listing (real
+ * sockets, real directories) must not make the receiver touch anything outside its directory.
+ */
+class HostileListingTest {
+
+    private static final long MTIME = 1_600_000_000_000_000_000L;
+
+    @TempDir
+    Path tmp;
+    Path outside;
+    Path dst;
+    HostileSource source;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        outside = Files.createDirectories(tmp.resolve("outside"));
+        DirSyncFixture.write(outside.resolve("keep.conf"), "precious\n".getBytes());
+        Files.createDirectories(outside.resolve("sub"));
+        dst = Files.createDirectories(tmp.resolve("dst"));
+        source = new HostileSource(DirSyncFixture.KEY);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        source.close();
+    }
+
+    static Entry dir(String path) {
+        return new Entry(path, Entry.Type.DIR, 0, MTIME, 0777, 0, 0, "");
+    }
+
+    static Entry file(String path, int size) {
+        return new Entry(path, Entry.Type.FILE, size, MTIME, 04777, 0, 0, "");
+    }
+
+    static Entry link(String path, String target) {
+        return new Entry(path, Entry.Type.LINK, 0, MTIME, 0777, 0, 0, target);
+    }
+
+    private SyncResult pull() throws IOException {
+        return DirSyncFixture.client(source.port()).pull("data", dst, SyncListener.NONE);
+    }
+
+    @Test
+    void entriesBelowALinkToOutsideAreRefusedAndNothingOutsideChanges() throws Exception {
+        Map<String, String> before = TreeSnapshot.of(outside);
+        String target = outside.toString();
+        source.serve(List.of(link("l", target), dir("l/x"), dir("l/sub"), file("l/evil.service", 4),
+                link("l/y", "/etc/passwd")), Map.of("l/evil.service", "evil".getBytes()));
+
+        assertThatThrownBy(this::pull)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("'l/x'")
+                .hasMessageContaining("below 'l', which the listing gives as a link");
+        assertThat(TreeSnapshot.of(outside)).isEqualTo(before);
+        assertThat(outside.resolve("x")).doesNotExist();
+    }
+
+    static Stream<Arguments> hostileListings() {
+        return Stream.of(
+                Arguments.of(List.of(dir("a"), dir("a/../../escape")), "'a/../../escape'", "'..'"),
+                Arguments.of(List.of(dir("./a")), "'./a'", "'.'"),
+                Arguments.of(List.of(dir("/abs")), "'/abs'", "absolute"),
+                Arguments.of(List.of(dir("a//b")), "'a//b'", "empty component"),
+                Arguments.of(List.of(dir("")), "''", "empty"),
+                Arguments.of(List.of(dir("a\0b")), "a\\0b", "NUL"),
+                Arguments.of(List.of(dir("a"), dir("a")), "'a'", "listed twice"),
+                Arguments.of(List.of(dir("a"), file("a", 1)), "'a'", "listed twice"),
+                Arguments.of(List.of(file("f", 1), dir("f/d")), "'f/d'", "below 'f', which the listing gives as a file"),
+                Arguments.of(List.of(dir("a/b")), "'a/b'", "directory 'a' is not listed before it"),
+                Arguments.of(List.of(file(".vigil-sync-0.tmp", 1)), "'.vigil-sync-0.tmp'", "reserved"),
+                Arguments.of(List.of(link("l", "")), "'l'", "empty target"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileListings")
+    void aHostileListingIsRefusedWithAnErrorNamingTheEntry(List<Entry> listing, String names, String why)
+            throws Exception {
+        DirSyncFixture.write(dst.resolve("existing"), "kept".getBytes());
+        Map<String, String> before = TreeSnapshot.of(tmp);
+        source.serve(listing, Map.of());
+
+        assertThatThrownBy(this::pull).isInstanceOf(IOException.class).hasMessageContaining(names)
+                .hasMessageContaining(why);
+        assertThat(TreeSnapshot.of(tmp)).as("a refused listing changes nothing, inside or outside").isEqualTo(before);
+    }
+
+    @Test
+    void aValidListingFromTheSameSourceStillWorksAfterARefusal() throws Exception {
+        source.serve(List.of(link("l", outside.toString()), dir("l/x")), Map.of());
+        assertThatThrownBy(this::pull).isInstanceOf(IOException.class);
+
+        source.serve(List.of(dir("d"), file("d/f", 5), link("l", outside.toString())), Map.of("d/f", "hello".getBytes()));
+        SyncResult r = pull();
+
+        assertThat(r.filesTransferred()).isEqualTo(1);
+        assertThat(dst.resolve("d/f")).hasContent("hello");
+        assertThat(Files.readSymbolicLink(dst.resolve("l"))).isEqualTo(outside);
+    }
+}
