@@ -3,6 +3,7 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -127,7 +128,7 @@ final class FileFetcher {
         int sent = 0;
         ByteBuffer out = null;
         int inFrame = 0;
-        try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ)) {
+        try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long pos = 0;
             while (sent < count) {
                 int want = (int) Math.min(chunk, basisSize - pos);

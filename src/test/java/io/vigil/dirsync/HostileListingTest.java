@@ -3,7 +3,14 @@ package io.vigil.dirsync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.config.ReplicationSection;
+import io.vigil.core.Effect.ReplicationRole.Role;
+import io.vigil.core.SyncStatus;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,5 +123,27 @@ class HostileListingTest {
         assertThat(r.filesTransferred()).isEqualTo(1);
         assertThat(dst.resolve("d/f")).hasContent("hello");
         assertThat(Files.readSymbolicLink(dst.resolve("l"))).isEqualTo(outside);
+    }
+
+    @Test
+    void aSecondFedAHostileListingReportsItAndKeepsPulling() throws Exception {
+        source.serve(List.of(link("l", outside.toString()), dir("l/x")), Map.of());
+        List<String> errors = new CopyOnWriteArrayList<>();
+        ReplicationSection cfg = new ReplicationSection(0, "127.0.0.1", "127.0.0.1", source.port(), 100,
+                List.of(new ReplicationSection.Directory("data", dst)));
+        try (DirectoryReplication node = DirectoryReplication.start(cfg, DirSyncFixture.KEY, line -> { }, errors::add)) {
+            node.follow(Role.STANDBY);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !errors.isEmpty());
+            assertThat(errors.get(0)).contains("directory data", "is not uptodate", "entry 'l/x'", "a link");
+            assertThat(node.status().get(0).status()).isEqualTo(SyncStatus.NOT_UPTODATE);
+            assertThat(node.caughtUp()).as("a refused pass never counts as caught up").isFalse();
+            assertThat(outside.resolve("x")).doesNotExist();
+
+            source.serve(List.of(dir("d")), Map.of()); // the source is repaired: the next passes work again
+            await().atMost(Duration.ofSeconds(20)).until(node::caughtUp);
+            assertThat(dst.resolve("d")).isDirectory();
+            assertThat(errors).as("the refusal was logged once, not at every pass").hasSize(1);
+        }
     }
 }
