@@ -146,4 +146,20 @@ class HostileListingTest {
             assertThat(errors).as("the refusal was logged once, not at every pass").hasSize(1);
         }
     }
+
+    @Test
+    void aListingWithoutEndIsRefusedBeforeItFillsTheHeap() throws Exception {
+        List<Entry> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            many.add(dir("d" + i));
+        }
+        source.serve(many, Map.of());
+        Map<String, String> before = TreeSnapshot.of(tmp);
+
+        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", source.port(), DirSyncFixture.KEY, 10_000, 100)
+                .pull("data", dst, SyncListener.NONE))
+                .isInstanceOf(RefusedListingException.class)
+                .hasMessageContaining("more than 100 entries");
+        assertThat(TreeSnapshot.of(tmp)).isEqualTo(before);
+    }
 }
