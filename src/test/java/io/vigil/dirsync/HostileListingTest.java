@@ -162,4 +162,15 @@ class HostileListingTest {
                 .hasMessageContaining("more than 100 entries");
         assertThat(TreeSnapshot.of(tmp)).isEqualTo(before);
     }
+
+    @Test
+    void aFileAnswerWithModeBitsBeyondPermissionsIsNotInstalled() throws Exception {
+        source.serve(List.of(file("f", 4)), Map.of("f", "data".getBytes()));
+        source.answerAs(e -> new Entry(e.path(), e.type(), e.size(), e.mtimeNanos(), 0170777, 0, 0, ""));
+
+        assertThatThrownBy(this::pull).isInstanceOf(IOException.class)
+                .hasMessageContaining("'f' with a FILE of mode 170777, not a file's permission bits");
+        assertThat(dst.resolve("f")).doesNotExist();
+        assertThat(DirSyncFixture.hasTempFiles(dst)).isFalse();
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * A replication source that holds the cluster key but lies (attacker model (c): a compromised
@@ -20,6 +21,7 @@ final class HostileSource implements AutoCloseable {
     private final byte[] key;
     private volatile List<Entry> listing = List.of();
     private volatile Map<String, byte[]> contents = Map.of();
+    private volatile UnaryOperator<Entry> answerAs = UnaryOperator.identity();
 
     HostileSource(byte[] key) throws IOException {
         this.key = key.clone();
@@ -33,6 +35,11 @@ final class HostileSource implements AutoCloseable {
     void serve(List<Entry> entries, Map<String, byte[]> files) {
         this.listing = List.copyOf(entries);
         this.contents = Map.copyOf(files);
+    }
+
+    /** The attributes a FILE answer carries, from the listed entry (default: the entry itself). */
+    void answerAs(UnaryOperator<Entry> attrs) {
+        this.answerAs = attrs;
     }
 
     int port() {
@@ -98,7 +105,7 @@ final class HostileSource implements AutoCloseable {
             frames.send();
             return;
         }
-        e.write(frames.begin(Codec.FILE));
+        answerAs.apply(e).write(frames.begin(Codec.FILE));
         frames.send();
         ByteBuffer d = frames.begin(Codec.DELTA);
         d.put(Codec.OP_LITERAL).putInt(data.length).put(data);
