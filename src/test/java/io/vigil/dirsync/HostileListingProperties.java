@@ -158,7 +158,8 @@ class HostileListingProperties {
             case FILE -> {
                 byte[] data = s.content().getBytes();
                 contents.put(path, data);
-                yield new Entry(path, type, data.length, MTIME, s.mode(), owner, owner, "");
+                // other content, other mtime: the receiver's quick check (size, mtime) must see the change
+                yield new Entry(path, type, data.length, MTIME + fnv(data), s.mode(), owner, owner, "");
             }
         };
     }
@@ -228,6 +229,15 @@ class HostileListingProperties {
             have.add(e.path());
         }
         assertThat(have).as("nothing more, nothing less").isEqualTo(want);
+    }
+
+    /** FNV-1a, kept to 30 bits so the mtime stays a plausible date. */
+    private static long fnv(byte[] b) {
+        long h = 0xcbf29ce484222325L;
+        for (byte x : b) {
+            h = (h ^ (x & 0xff)) * 0x100000001b3L;
+        }
+        return h & 0x3fffffff;
     }
 
     private static int currentUid() {
