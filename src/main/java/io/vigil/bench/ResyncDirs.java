@@ -64,8 +64,9 @@ public final class ResyncDirs {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
+        // the client is the server's peer, as on a node (its connections are never counted as a stranger's)
         try (DirSyncServer server = DirSyncServer.start(key, "127.0.0.1", 0, Map.of("data", src, "warm", warmSrc),
-                System.err::println)) {
+                "127.0.0.1", System.err::println)) {
             server.serving(true, "bench");
             DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), key, 60_000);
             // A node's daemon runs for days: measure it JIT-compiled (crypto, per-file paths), as rsync is native code.

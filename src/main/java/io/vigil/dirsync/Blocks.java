@@ -14,6 +14,12 @@ final class Blocks {
     static final int MIN_BLOCK = 4096;
     /** Beyond this many blocks the block grows, so the signature list stays within a few MB. */
     private static final int MAX_BLOCKS_SHIFT = 18;
+    static final int MAX_BLOCK = 1 << 20;
+    /**
+     * Most signatures a FETCH may carry (a 4 TiB file at the largest block): the source holds
+     * them in memory, so a peer claiming billions must be refused before anything is allocated.
+     */
+    static final int MAX_SIGNATURES = 1 << 22;
 
     private Blocks() {
     }
@@ -24,7 +30,7 @@ final class Blocks {
      */
     static int blockSize(long size) {
         long bs = MIN_BLOCK;
-        while ((size >> MAX_BLOCKS_SHIFT) > bs && bs < (1 << 20)) {
+        while ((size >> MAX_BLOCKS_SHIFT) > bs && bs < MAX_BLOCK) {
             bs <<= 1;
         }
         return (int) bs;

@@ -5,6 +5,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -45,7 +46,9 @@ final class DeltaApplier implements AutoCloseable {
         this.basisSize = basisSize;
         this.blockSize = blockSize;
         this.blockCount = basis == null ? 0 : Blocks.blockCount(basisSize, blockSize);
-        this.basis = basis == null ? null : FileChannel.open(basis, StandardOpenOption.READ);
+        // never through a link: a link swapped in for the old copy must not feed outside data into the new file
+        this.basis = basis == null ? null
+                : FileChannel.open(basis, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
             this.out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {

@@ -25,15 +25,29 @@ public final class DirSyncClient {
     static final int ATTEMPTS = 3;
     private static final int WINDOW = 32;
     private static final int CONNECT_TIMEOUT_MS = 5000;
+    /**
+     * Most entries a listing may have (and, times {@link #NAME_CHARS_PER_ENTRY}, most characters
+     * of names and link targets): the whole listing is held in memory, so a source streaming
+     * entries without end must meet a refusal, not exhaust the node's heap.
+     */
+    static final int MAX_ENTRIES = 1_000_000;
+    private static final long NAME_CHARS_PER_ENTRY = 64;
 
     private final String host;
     private final int port;
     private final byte[] key;
     private final int timeoutMs;
+    private final int maxEntries;
     private final boolean asRoot = "root".equals(System.getProperty("user.name"));
 
     /** @param timeoutMs how long a read may wait for the source before the connection counts as lost */
     public DirSyncClient(String host, int port, byte[] clusterKey, int timeoutMs) {
+        this(host, port, clusterKey, timeoutMs, MAX_ENTRIES);
+    }
+
+    /** As the public constructor, with another limit on a listing's entries (tests use a small one). */
+    DirSyncClient(String host, int port, byte[] clusterKey, int timeoutMs, int maxEntries) {
+        this.maxEntries = maxEntries;
         this.host = host;
         this.port = port;
         this.key = clusterKey.clone();
@@ -70,7 +84,7 @@ public final class DirSyncClient {
             Files.createDirectories(root);
             Pass pass = new Pass(name, root, remote, asRoot, listener);
             int deleted = pass.prepare();
-            ch = fetchAll(ch, wire, name, root, pass, proceed);
+            ch = fetchAll(ch, wire, name, pass, proceed);
             pass.finishDirectories();
             return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
                     pass.literalBytes(), wire.get(), deleted, pass.retries(), (System.nanoTime() - t0) / 1_000_000);
@@ -86,7 +100,7 @@ public final class DirSyncClient {
      * block writing while the other does too. Files are written and installed by disk threads
      * ({@link WriteBehind}); the pass ends only when every file it handed over is installed.
      */
-    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Path root, Pass pass,
+    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
         SecureChannel ch = first;
         FileFetcher fetcher = new FileFetcher(ch, asRoot);
@@ -102,7 +116,7 @@ public final class DirSyncClient {
                     completed(pass, queue, writer.completed(true));
                     continue;
                 }
-                send(fetcher, name, root, pass, queue, inflight);
+                send(fetcher, name, pass, queue, inflight);
                 Job job = inflight.poll();
                 try {
                     if (fetcher.receive(job.request, job, writer, pass::written) == null) {
@@ -140,7 +154,7 @@ public final class DirSyncClient {
         }
     }
 
-    private static void send(FileFetcher fetcher, String name, Path root, Pass pass, Deque<Job> queue,
+    private static void send(FileFetcher fetcher, String name, Pass pass, Deque<Job> queue,
                              Deque<Job> inflight) throws IOException {
         while (!queue.isEmpty() && inflight.size() < WINDOW) {
             Job job = queue.peek();
@@ -149,8 +163,7 @@ public final class DirSyncClient {
                 break;
             }
             queue.poll();
-            Path target = SafePaths.resolve(root, job.entry.path());
-            pass.checkParents(target);
+            Path target = pass.target(job.entry);
             job.request = fetcher.request(name, job.entry, target, basis);
             inflight.add(job);
             if (basis > 0) {
@@ -158,6 +171,15 @@ public final class DirSyncClient {
             }
         }
         fetcher.flush();
+    }
+
+    private void checkSize(String name, int entries, long nameChars) throws RefusedListingException {
+        if (entries > maxEntries || nameChars > maxEntries * NAME_CHARS_PER_ENTRY) {
+            throw new RefusedListingException("refused the listing of '" + name + "' from the source: more than "
+                    + maxEntries + " entries (or " + maxEntries * NAME_CHARS_PER_ENTRY + " characters of names), "
+                    + "more than a replicated directory may hold; nothing was changed. Split the directory into "
+                    + "several replication.directories, or check the peer node");
+        }
     }
 
     /** One file to fetch, and how often it failed in this pass. */
@@ -189,12 +211,13 @@ public final class DirSyncClient {
         }
     }
 
-    private static List<Entry> list(SecureChannel ch, String name) throws IOException {
+    private List<Entry> list(SecureChannel ch, String name) throws IOException {
         FrameWriter frames = new FrameWriter(ch);
         Codec.putString(frames.begin(Codec.LIST), name);
         frames.send();
         frames.flush();
         List<Entry> out = new ArrayList<>();
+        long nameChars = 0;
         try {
             while (true) {
                 ByteBuffer m = ch.receive();
@@ -208,7 +231,10 @@ public final class DirSyncClient {
                     return out;
                 } else if (type == Codec.ENTRIES) {
                     for (int n = m.getInt(); n > 0; n--) {
-                        out.add(Entry.read(m));
+                        Entry e = Entry.read(m);
+                        nameChars += e.path().length() + e.linkTarget().length();
+                        out.add(e);
+                        checkSize(name, out.size(), nameChars);
                     }
                 } else {
                     throw new CorruptStreamException("unexpected message type " + type + " in a listing");

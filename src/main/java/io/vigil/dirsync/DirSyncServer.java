@@ -1,5 +1,7 @@
 package io.vigil.dirsync;
 
+import io.vigil.net.Acceptor;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,7 +9,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -20,23 +29,41 @@ public final class DirSyncServer implements AutoCloseable {
 
     private static final int IDLE_TIMEOUT_MS = 60_000;
     private static final int MAX_SESSIONS = 4;
+    /**
+     * The whole handshake must be done by then (issue 10 item 4): the real peer needs a few
+     * milliseconds, and a connection that says nothing, or trickles bytes to reset a read
+     * timeout, must not hold a session thread for a minute.
+     */
+    static final int AUTH_DEADLINE_MS = 3000;
+    /** Unauthenticated connections at once from one address other than the peer's. */
+    static final int MAX_PER_ADDRESS = 2;
+    /** Session threads that only the peer's address may use, so strangers can never take them all. */
+    static final int RESERVED_FOR_PEER = 1;
 
     private final byte[] key;
     private final Map<String, java.nio.file.Path> directories;
     private final Consumer<String> log;
-    private final io.vigil.net.Acceptor acceptor;
+    private final Acceptor acceptor;
     private final AtomicLong wire = new AtomicLong();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-dirsync-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean serving;
     private volatile String notServingReason = "this node is starting";
 
     private DirSyncServer(ServerSocket socket, byte[] key, Map<String, java.nio.file.Path> directories,
-                          Consumer<String> log) {
+                          Set<InetAddress> peer, Consumer<String> log) {
         this.key = key.clone();
         this.directories = Map.copyOf(directories);
         this.log = log;
-        // More sessions than a peer ever opens: drop the extra one.
-        this.acceptor = new io.vigil.net.Acceptor(socket, "directory replication", "vigil-dirsync", MAX_SESSIONS,
-                MAX_SESSIONS, this::serve, DirSyncServer::closeQuietly, log);
+        // More sessions than a peer ever opens: drop the extra one. Strangers share what the
+        // peer's reserved thread leaves, at most MAX_PER_ADDRESS each (refused connections are
+        // closed without a log line: a flood must not flood the module log).
+        Acceptor.Admission admission = new Acceptor.Admission(MAX_PER_ADDRESS, RESERVED_FOR_PEER, peer::contains);
+        this.acceptor = new Acceptor(socket, "directory replication", "vigil-dirsync", MAX_SESSIONS,
+                MAX_SESSIONS, admission, this::serve, DirSyncServer::closeQuietly, log);
     }
 
     /**
@@ -48,7 +75,18 @@ public final class DirSyncServer implements AutoCloseable {
     public static DirSyncServer start(byte[] clusterKey, String bindAddress, int port,
                                       Map<String, java.nio.file.Path> directories, Consumer<String> log)
             throws IOException {
+        return start(clusterKey, bindAddress, port, directories, null, log);
+    }
+
+    /**
+     * As {@link #start(byte[], String, int, Map, Consumer)}, keeping a session thread for
+     * connections from {@code peerAddress} (replication.peerAddress; null: none kept).
+     */
+    public static DirSyncServer start(byte[] clusterKey, String bindAddress, int port,
+                                      Map<String, java.nio.file.Path> directories, String peerAddress,
+                                      Consumer<String> log) throws IOException {
         CryptoWarmUp.start();
+        Set<InetAddress> peer = peerAddresses(peerAddress, log);
         ServerSocket s = new ServerSocket();
         try {
             s.setReuseAddress(true);
@@ -59,7 +97,7 @@ public final class DirSyncServer implements AutoCloseable {
                     + e.getMessage() + "): another program may use it, or the address is not on this machine; "
                     + "set replication.bindAddress / replication.port", e);
         }
-        DirSyncServer server = new DirSyncServer(s, clusterKey, directories, log);
+        DirSyncServer server = new DirSyncServer(s, clusterKey, directories, peer, log);
         server.acceptor.start();
         return server;
     }
@@ -86,17 +124,32 @@ public final class DirSyncServer implements AutoCloseable {
     @Override
     public void close() {
         acceptor.close();
+        deadlines.shutdownNow();
+    }
+
+    /** The peer's addresses; none (the peer then shares the strangers' threads) when it cannot be resolved. */
+    private static Set<InetAddress> peerAddresses(String peerAddress, Consumer<String> log) {
+        if (peerAddress == null) {
+            return Set.of();
+        }
+        try {
+            return Set.of(InetAddress.getAllByName(peerAddress));
+        } catch (UnknownHostException e) {
+            log.accept("directory replication: cannot resolve replication.peerAddress '" + peerAddress
+                    + "', so no session thread is kept for the peer: use an IP address there");
+            return Set.of();
+        }
     }
 
     private void serve(Socket client) {
         try (client) {
-            client.setSoTimeout(IDLE_TIMEOUT_MS);
             client.setTcpNoDelay(true);
-            SecureChannel ch = SecureChannel.server(client, key, wire);
+            SecureChannel ch = authenticate(client);
+            client.setSoTimeout(IDLE_TIMEOUT_MS);
             new SourceSession(ch, directories, () -> serving, () -> notServingReason).run();
         } catch (AuthenticationException e) {
             log.accept("directory replication: " + e.getMessage());
-        } catch (EOFException | SocketException e) {
+        } catch (EOFException | SocketException | HandshakeCutOff e) {
             // the peer went away between requests: normal at the end of a pass
         } catch (IOException | RuntimeException e) {
             if (!acceptor.closed()) {
@@ -105,6 +158,30 @@ public final class DirSyncServer implements AutoCloseable {
         }
     }
 
+
+    /**
+     * The handshake, cut off at {@link #AUTH_DEADLINE_MS} whatever the client sends: closing the
+     * socket from a timer makes the handshake's read fail (a SocketException, not logged).
+     */
+    private SecureChannel authenticate(Socket client) throws IOException {
+        client.setSoTimeout(AUTH_DEADLINE_MS);
+        ScheduledFuture<?> cut = deadlines.schedule(() -> closeQuietly(client), AUTH_DEADLINE_MS,
+                TimeUnit.MILLISECONDS);
+        try {
+            return SecureChannel.server(client, key, wire);
+        } catch (SocketTimeoutException | SocketException e) {
+            throw new HandshakeCutOff();
+        } finally {
+            cut.cancel(false);
+        }
+    }
+
+    /** No handshake before the deadline (or the client left): not worth a log line, a flood must not flood the log. */
+    private static final class HandshakeCutOff extends IOException {
+        HandshakeCutOff() {
+            super("no handshake within " + AUTH_DEADLINE_MS + " ms");
+        }
+    }
 
     private static void closeQuietly(Socket s) {
         try {

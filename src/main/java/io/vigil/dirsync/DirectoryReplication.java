@@ -71,7 +71,8 @@ public final class DirectoryReplication implements AutoCloseable {
                                              Consumer<String> error) throws IOException {
         Map<String, Path> dirs = new LinkedHashMap<>();
         config.directories().forEach(d -> dirs.put(d.name(), d.path()));
-        DirSyncServer server = DirSyncServer.start(clusterKey, config.bindAddress(), config.port(), dirs, error);
+        DirSyncServer server = DirSyncServer.start(clusterKey, config.bindAddress(), config.port(), dirs,
+                config.peerAddress(), error);
         return new DirectoryReplication(config, server, clusterKey, info, error);
     }
 

@@ -3,6 +3,7 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -41,11 +42,14 @@ final class FileFetcher {
      */
     Request request(String dir, Entry e, Path target, long basisSize) throws IOException {
         int bs = Blocks.blockSize(Math.max(Math.max(basisSize, 0), e.size()));
-        int count = basisSize <= 0 ? 0 : Blocks.blockCount(basisSize, bs);
+        long blocks = basisSize <= 0 ? 0 : (basisSize + bs - 1) / bs;
+        // more signatures than the source accepts (a file over 4 TiB): ask for it whole instead
+        long offered = blocks > Blocks.MAX_SIGNATURES ? 0 : Math.max(basisSize, 0);
+        int count = offered == 0 ? 0 : (int) blocks;
         ByteBuffer f = frames.begin(Codec.FETCH);
         Codec.putString(f, dir);
         Codec.putString(f, e.path());
-        f.putLong(Math.max(basisSize, 0)).putInt(bs).putInt(count);
+        f.putLong(offered).putInt(bs).putInt(count);
         frames.send();
         if (count > 0) {
             sendSignatures(target, basisSize, bs, count);
@@ -80,6 +84,11 @@ final class FileFetcher {
             throw new CorruptStreamException("expected FILE, got message type " + type);
         }
         Entry attrs = Entry.read(m);
+        if (attrs.type() != Entry.Type.FILE || (attrs.mode() & ~07777) != 0) {
+            throw new CorruptStreamException("the source answered the request for '" + Listing.printable(
+                    r.entry().path()) + "' with a " + attrs.type() + " of mode " + Integer.toOctalString(attrs.mode())
+                    + ", not a file's permission bits");
+        }
         WriteBehind.Done d = writer.open(job, r.target(), r.blockCount() > 0 ? r.target() : null, r.basisSize(),
                 r.blockSize());
         boolean handedOver = false;
@@ -127,7 +136,7 @@ final class FileFetcher {
         int sent = 0;
         ByteBuffer out = null;
         int inFrame = 0;
-        try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ)) {
+        try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long pos = 0;
             while (sent < count) {
                 int want = (int) Math.min(chunk, basisSize - pos);

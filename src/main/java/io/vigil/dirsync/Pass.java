@@ -57,6 +57,7 @@ final class Pass {
      * @return how many local entries were deleted
      */
     int prepare() throws IOException {
+        Listing.check(name, remote); // before anything is touched: a refused listing changes nothing
         for (Entry e : Manifest.scan(root, skipped -> { })) {
             local.put(e.path(), e);
         }
@@ -67,7 +68,7 @@ final class Pass {
         }
         int deleted = deleteExtras(want);
         for (Entry e : remote) {
-            Path p = SafePaths.resolve(root, e.path());
+            Path p = SafePaths.checkedParents(root, e.path());
             Entry have = local.get(e.path());
             if (e.type() == Entry.Type.FILE) {
                 dataBytes += e.size();
@@ -99,7 +100,7 @@ final class Pass {
         }
         doomed.sort(Comparator.comparing(Entry::path).reversed());
         for (Entry d : doomed) {
-            Path p = SafePaths.resolve(root, d.path());
+            Path p = SafePaths.checkedParents(root, d.path());
             try {
                 Files.deleteIfExists(p);
             } catch (DirectoryNotEmptyException e) {
@@ -145,9 +146,8 @@ final class Pass {
             if (e.type() != Entry.Type.DIR) {
                 continue;
             }
-            Path p = SafePaths.resolve(root, e.path());
             try {
-                Attributes.apply(p, e, asRoot);
+                Attributes.apply(SafePaths.checkedParents(root, e.path()), e, asRoot);
             } catch (NoSuchFileException ex) {
                 // removed locally during the pass; the next pass recreates it
             }
@@ -166,10 +166,9 @@ final class Pass {
                 LinkOption.NOFOLLOW_LINKS) ? have.size() : -1;
     }
 
-    void checkParents(Path p) throws IOException {
-        if (!SafePaths.parentsAreDirectories(root, p)) {
-            throw new IOException("cannot write " + p + ": a parent is not a directory (changed during the pass)");
-        }
+    /** Where {@code e} is written, once every directory on its way is checked to be a real one. */
+    Path target(Entry e) throws IOException {
+        return SafePaths.checkedParents(root, e.path());
     }
 
     void written(long bytes) {

@@ -111,7 +111,8 @@ final class SourceSession {
         long basisSize = m.getLong();
         int blockSize = m.getInt();
         int count = m.getInt();
-        if (count < 0 || blockSize < Blocks.MIN_BLOCK || count != Blocks.blockCount(basisSize, blockSize)) {
+        if (count < 0 || count > Blocks.MAX_SIGNATURES || blockSize < Blocks.MIN_BLOCK || blockSize > Blocks.MAX_BLOCK
+                || count != Blocks.blockCount(basisSize, blockSize)) {
             throw new CorruptStreamException("bad FETCH: " + count + " blocks of " + blockSize + " for " + basisSize);
         }
         Blocks.Index index = count == 0 ? null : readSignatures(basisSize, blockSize, count);

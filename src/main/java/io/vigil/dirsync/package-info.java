@@ -26,7 +26,12 @@
  * file is retried (a new connection after a corrupt stream, a whole-file send after a checksum
  * mismatch), {@link io.vigil.dirsync.DirSyncClient#ATTEMPTS} times per pass.
  *
- * <p>Symbolic links are copied as links and never followed; paths from the peer are checked to
- * stay inside the directory ({@link io.vigil.dirsync.SafePaths}).
+ * <p>Symbolic links are copied as links and never followed. The receiver checks the source's whole
+ * listing before changing anything ({@link io.vigil.dirsync.Listing}: no entry below a link or a
+ * file, no '..', absolute name, duplicate...), and every component with lstat right before each
+ * change ({@link io.vigil.dirsync.SafePaths}), so a source holding the key cannot make it write
+ * outside the directory (issue 10 item 1). Before authentication a connection has
+ * {@link io.vigil.dirsync.DirSyncServer#AUTH_DEADLINE_MS} and a limited share of the session
+ * threads, one of which is kept for the peer (issue 10 item 4; docs/security.md).
  */
 package io.vigil.dirsync;

@@ -31,7 +31,8 @@ abstract class DirSyncFixture {
     void startServer() throws IOException {
         src = Files.createDirectories(tmp.resolve("src"));
         dst = tmp.resolve("dst");
-        server = DirSyncServer.start(KEY, "127.0.0.1", 0, Map.of("data", src), line -> serverLog.append(line).append('\n'));
+        server = DirSyncServer.start(KEY, "127.0.0.1", 0, Map.of("data", src), "127.0.0.1",
+                line -> serverLog.append(line).append('\n'));
         server.serving(true, "test");
     }
 
