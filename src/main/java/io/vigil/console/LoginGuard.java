@@ -8,10 +8,19 @@ import java.util.function.LongSupplier;
  * Rate limit of failed logins per remote address (SPEC §7): after the n-th consecutive failure
  * the address must wait 2^(n-1) s (capped at 5 min) before its next attempt is even checked, so
  * guessing the password costs hours instead of seconds. A success clears the address.
+ *
+ * <p>An attempt is counted as a failure when it is <em>admitted</em>, before the slow password
+ * hash runs, and forgiven only if the password matches (issue 10 item 3): counting after the
+ * hash let a burst of parallel guesses all pass the check before the first one was counted.
+ *
+ * <p>The count decays (issue 10 item 10): for every {@link #DECAY_MS} that an address stays
+ * quiet after its back-off has ended, its failure count is halved, so an operator who mistyped
+ * a few times long ago is not locked out for five minutes by one more typo.
  */
 final class LoginGuard {
 
-    private static final long MAX_DELAY_MS = 300_000;
+    static final long MAX_DELAY_MS = 300_000;
+    static final long DECAY_MS = 60_000;
     private static final int MAX_TRACKED = 10_000;
 
     private record Record(int failures, long blockedUntilMs) { }
@@ -34,20 +43,45 @@ final class LoginGuard {
         return left <= 0 ? 0 : (left + 999) / 1000;
     }
 
-    /** @return the delay now imposed on {@code address}, in seconds */
-    synchronized long failed(String address) {
+    /**
+     * Admits one attempt from {@code address} and counts it as failed in the same step, so no
+     * other attempt from there is admitted until the back-off has passed or {@link #succeeded}.
+     *
+     * @return 0 when admitted, else the seconds to wait (the attempt was not admitted)
+     */
+    synchronized long admit(String address) {
+        long wait = retryAfterSeconds(address);
+        if (wait > 0) {
+            return wait;
+        }
+        long now = clockMs.getAsLong();
         Record old = byAddress.remove(address);
-        int failures = old == null ? 1 : old.failures() + 1;
+        int failures = decayed(old, now) + 1;
         long delay = Math.min(MAX_DELAY_MS, 1000L << Math.min(failures - 1, 20));
         if (byAddress.size() >= MAX_TRACKED) {
             // Bounded memory under a spray of addresses: forget the oldest entry.
             byAddress.remove(byAddress.keySet().iterator().next());
         }
-        byAddress.put(address, new Record(failures, clockMs.getAsLong() + delay));
-        return delay / 1000;
+        byAddress.put(address, new Record(failures, now + delay));
+        return 0;
     }
 
+    /** The back-off the last admitted attempt imposes if it fails, in seconds (for the log). */
+    synchronized long currentDelaySeconds(String address) {
+        return retryAfterSeconds(address);
+    }
+
+    /** The admitted attempt had the right password: the address starts afresh. */
     synchronized void succeeded(String address) {
         byAddress.remove(address);
+    }
+
+    private static int decayed(Record r, long now) {
+        if (r == null) {
+            return 0;
+        }
+        long quiet = Math.max(0, now - r.blockedUntilMs());
+        long halvings = quiet / DECAY_MS;
+        return halvings >= 31 ? 0 : r.failures() >> halvings;
     }
 }
