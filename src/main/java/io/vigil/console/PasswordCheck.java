@@ -72,6 +72,11 @@ final class PasswordCheck {
         return wait;
     }
 
+    /** Iterations of the hash logins are checked against now (after an upgrade: today's). */
+    int storedIterations() {
+        return password.iterations();
+    }
+
     long hashesRun() {
         return hashesRun.get();
     }

@@ -84,7 +84,7 @@ class ConsoleBrowserTest {
         browser.screenshot("console-login");
         browser.byId("login-password").sendKeys("wrong password");
         browser.byId("login-submit").click();
-        assertThat(browser.visible("#login-error").getText()).isEqualTo("Wrong user name or password.");
+        assertThat(browser.visible("#login-error", Browser.LOGIN_WAIT).getText()).isEqualTo("Wrong user name or password.");
         browser.byId("login-password").clear();
         browser.byId("login-password").sendKeys(password);
         browser.byId("login-submit").click();
@@ -92,7 +92,7 @@ class ConsoleBrowserTest {
                 .until(() -> browser.byId("login-error").getText().startsWith("Too many failed attempts"));
         // The back-off after one failure is a second: the same form then logs in.
         // ignoreExceptions: the login may succeed between the check and the click (the form is then hidden).
-        await("logged in after the back-off").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(400))
+        await("logged in after the back-off").atMost(Browser.LOGIN_WAIT).pollInterval(Duration.ofMillis(400))
                 .ignoreExceptions().until(() -> {
                     if (browser.all("#app-view.hidden").isEmpty()) {
                         return true;
