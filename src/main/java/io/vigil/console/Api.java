@@ -36,16 +36,17 @@ final class Api {
     private final Auth auth;
     private final ClusterView cluster;
     private final EventStream events;
-    private final ClientDeadline deadline;
+    private final ConnectionGuard connections;
     private final String configYaml;
     private final Clock clock;
 
     /** @param configYaml this node's configuration with secrets redacted, for snapshots */
-    Api(Auth auth, ClusterView cluster, EventStream events, ClientDeadline deadline, String configYaml, Clock clock) {
+    Api(Auth auth, ClusterView cluster, EventStream events, ConnectionGuard connections, String configYaml,
+        Clock clock) {
         this.auth = auth;
         this.cluster = cluster;
         this.events = events;
-        this.deadline = deadline;
+        this.connections = connections;
         this.configYaml = configYaml;
         this.clock = clock;
     }
@@ -79,8 +80,8 @@ final class Api {
 
     private Metrics.ConsoleStats consoleStats() {
         PasswordCheck c = auth.check();
-        return new Metrics.ConsoleStats(events.clientCount(), deadline.openConnections(), c.hashesRun(),
-                c.rateLimited(), c.busy(), deadline.cut());
+        return new Metrics.ConsoleStats(events.clientCount(), connections.openConnections(), c.hashesRun(),
+                c.rateLimited(), c.busy(), connections.cut(), connections.refused());
     }
 
     private void route(Exchange ex, String path, Sessions.Session s) throws IOException {

@@ -28,6 +28,8 @@ final class ConsoleHttp {
     /** Open connections; beyond this the server stops accepting until some close (they wait in the backlog). */
     static final int MAX_CONNECTIONS = 256;
     static final int ACCEPT_BACKLOG = 64;
+    /** Connections one client address may hold: a few browsers behind one NAT, not the whole cap. */
+    static final int MAX_PER_ADDRESS = 32;
     /** Request line and headers together; a larger request gets 431. Cookies and a token fit in a tenth of it. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     /** A client has this long to send a whole request (headers and body), however it trickles. */
@@ -40,7 +42,7 @@ final class ConsoleHttp {
     }
 
     /** @param tls the server's TLS context for HTTPS, or null for plain HTTP */
-    static Server create(ConsoleSection c, SSLContext tls, ClientDeadline deadline, Handler handler) {
+    static Server create(ConsoleSection c, SSLContext tls, ConnectionGuard connections, Handler handler) {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         pool.setName("vigil-console");
         pool.setDaemon(true);
@@ -58,7 +60,7 @@ final class ConsoleHttp {
         connector.setPort(c.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         connector.setAcceptQueueSize(ACCEPT_BACKLOG);
-        connector.addBean(deadline);
+        connector.addBean(connections);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setErrorHandler(new JsonErrors());

@@ -40,14 +40,14 @@ public final class ConsoleServer implements AutoCloseable {
 
     private final ClusterView cluster;
     private final EventStream events;
-    private final ClientDeadline deadline;
+    private final ConnectionGuard connections;
     private final Api api;
     private Server http;
 
-    private ConsoleServer(ClusterView cluster, EventStream events, ClientDeadline deadline, Api api) {
+    private ConsoleServer(ClusterView cluster, EventStream events, ConnectionGuard connections, Api api) {
         this.cluster = cluster;
         this.events = events;
-        this.deadline = deadline;
+        this.connections = connections;
         this.api = api;
     }
 
@@ -67,15 +67,16 @@ public final class ConsoleServer implements AutoCloseable {
         Auth auth = new Auth(check, new Sessions(clock), metricsToken, c.https(), log::info, log::error);
         ClusterView cluster = clusterView(control, config);
         EventStream events = new EventStream(cluster::snapshot);
-        ClientDeadline deadline = new ClientDeadline(ConsoleHttp.CLIENT_DEADLINE_MS, clock);
-        Api api = new Api(auth, cluster, events, deadline, config.toYaml(), Clock.systemDefaultZone());
-        ConsoleServer server = new ConsoleServer(cluster, events, deadline, api);
+        ConnectionGuard connections = new ConnectionGuard(ConsoleHttp.CLIENT_DEADLINE_MS,
+                ConsoleHttp.MAX_PER_ADDRESS, clock);
+        Api api = new Api(auth, cluster, events, connections, config.toYaml(), Clock.systemDefaultZone());
+        ConsoleServer server = new ConsoleServer(cluster, events, connections, api);
         server.http = ConsoleHttp.create(c, c.https() ? Pem.context(config.sourceFile(), c.certificate(),
-                c.privateKey()) : null, deadline, server.new Dispatch());
+                c.privateKey()) : null, connections, server.new Dispatch());
         ConsoleHttp.start(server.http, c);
         cluster.start();
         events.start();
-        deadline.start();
+        connections.start();
         log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress()
                 + ":" + server.port() + "/");
         return server;
@@ -137,12 +138,12 @@ public final class ConsoleServer implements AutoCloseable {
 
     /**
      * Every request, on a console pool thread (blocking style: Jetty's default for a handler). The
-     * connection is marked working, so {@link ClientDeadline} leaves it alone while it is answered.
+     * connection is marked working, so {@link ConnectionGuard} leaves it alone while it is answered.
      */
     private final class Dispatch extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            ClientDeadline.Watch watch = deadline.begin(request.getConnectionMetaData().getConnection());
+            ConnectionGuard.Watch watch = connections.begin(request.getConnectionMetaData().getConnection());
             Exchange ex = new Exchange(request, response, watch);
             try {
                 ConsoleServer.this.handle(ex);
@@ -201,7 +202,7 @@ public final class ConsoleServer implements AutoCloseable {
     public void close() {
         events.close();
         cluster.close();
-        deadline.close();
+        connections.close();
         ConsoleHttp.stop(http);
     }
 }

@@ -14,17 +14,17 @@ import java.util.List;
 /**
  * One request and its answer, written in blocking style on a console pool thread. Wraps Jetty's
  * core request and response so the API code does not depend on the server library, and tells
- * {@link ClientDeadline} when the handler waits on the client (reading the body), so a client
+ * {@link ConnectionGuard} when the handler waits on the client (reading the body), so a client
  * that sends its body a byte at a time is cut off like one that sends its headers that way.
  */
 final class Exchange {
 
     private final Request request;
     private final Response response;
-    private final ClientDeadline.Watch watch;
+    private final ConnectionGuard.Watch watch;
     private OutputStream body;
 
-    Exchange(Request request, Response response, ClientDeadline.Watch watch) {
+    Exchange(Request request, Response response, ConnectionGuard.Watch watch) {
         this.request = request;
         this.response = response;
         this.watch = watch;

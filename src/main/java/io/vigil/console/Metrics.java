@@ -24,9 +24,10 @@ final class Metrics {
      * @param rateLimited    attempts refused with 429 by the per-address back-off, before any hashing
      * @param busy           attempts refused with 503 because the concurrent-hash cap was reached
      * @param slowClientsCut connections closed for not sending a whole request in time
+     * @param overAddressCap connections closed at once because their address held its share already
      */
     record ConsoleStats(int eventClients, int connections, long passwordChecks, long rateLimited, long busy,
-                       long slowClientsCut) { }
+                       long slowClientsCut, long overAddressCap) { }
 
     private static final long START_SECONDS = ManagementFactory.getRuntimeMXBean().getStartTime() / 1000;
 
@@ -73,6 +74,9 @@ final class Metrics {
         help("vigil_console_slow_clients_closed_total", "connections closed for not sending a whole request within "
                 + ConsoleHttp.CLIENT_DEADLINE_MS / 1000 + " s");
         sample("vigil_console_slow_clients_closed_total", "", c.slowClientsCut());
+        help("vigil_console_connections_refused_total", "connections closed at once: their address already held "
+                + ConsoleHttp.MAX_PER_ADDRESS);
+        sample("vigil_console_connections_refused_total", "", c.overAddressCap());
     }
 
     private void nodeGauges(ClusterView.Snapshot s) {

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 10 item 3 end to end: two real node processes on loopback, and an attacker on node1's
- * console port with hundreds of connections that send their headers a byte a second
+ * console port with 240 connections from 8 addresses that send their headers a byte a second
  * (slowloris, re-opened as the node closes them) plus 200 parallel wrong-password logins. The
  * console runs inside the daemon's JVM, so it must not take the node down with it: no state
  * change and no peer loss on either node (sampled all along), a bounded number of password
@@ -52,9 +52,11 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleOverloadTest {
 
-    private static final int SLOW_CONNECTIONS = 300;
+    /** Slow connections from each of {@link #SLOW_SOURCES} addresses: 30 each, under the per-address share. */
+    private static final int SLOW_PER_SOURCE = 30;
+    private static final List<String> SLOW_SOURCES = List.of("127.0.0.60", "127.0.0.61", "127.0.0.62", "127.0.0.63",
+            "127.0.0.64", "127.0.0.65", "127.0.0.66", "127.0.0.67");
     private static final int PARALLEL_LOGINS = 200;
-    private static final String SLOW_SOURCE = "127.0.0.66";
     private static final String GUESSER = "127.0.0.77";
     private static final String TOKEN = "overload-test-token-0123456789abcdef0123456789";
 
@@ -99,7 +101,7 @@ class ConsoleOverloadTest {
         Thread trickling = daemon(slow, "slowloris");
         try {
             await("hundreds of slow connections open").atMost(Duration.ofSeconds(60))
-                    .until(() -> slow.open.size() >= 200);
+                    .until(() -> slow.open.size() >= SLOW_SOURCES.size() * SLOW_PER_SOURCE * 9 / 10);
             long loginStart = System.nanoTime();
             Map<Integer, Integer> answers = parallelWrongLogins();
             double spanSeconds = (System.nanoTime() - loginStart) / 1e9;
@@ -108,7 +110,9 @@ class ConsoleOverloadTest {
             long checks = metric("vigil_console_password_checks_total") - checksBefore;
 
             int wrong = answers.getOrDefault(401, 0);
-            assertThat(answers.keySet()).as("answers %s", answers).containsOnly(401, 429, 503);
+            // Beyond the 32 connections one address may hold, a guess is closed unanswered (CLOSED).
+            assertThat(answers.keySet()).as("answers %s", answers).contains(401).containsAnyOf(429, 503)
+                    .isSubsetOf(401, 429, 503, RawHttp.CLOSED);
             assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(PARALLEL_LOGINS);
             assertThat(checks).as("password hashes run (answers %s)", answers).isEqualTo(wrong);
             // One hash when the guesses arrive together; a guess that arrives after a back-off has
@@ -145,7 +149,7 @@ class ConsoleOverloadTest {
                 futures.add(pool.submit(() -> {
                     go.await();
                     // Long connect timeout: while the slow connections fill the cap, a login waits in the backlog.
-                    return RawHttp.login(GUESSER, base1, guess, 30_000).status();
+                    return RawHttp.loginStatus(GUESSER, base1, guess, 30_000);
                 }));
             }
             go.countDown();
@@ -211,25 +215,19 @@ class ConsoleOverloadTest {
         }
     }
 
-    /** Keeps up to {@link #SLOW_CONNECTIONS} connections sending a request header a byte a second. */
+    /** Keeps {@link #SLOW_PER_SOURCE} connections per source address sending a request header a byte a second. */
     private final class Slowloris implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
-        final List<Socket> open = new CopyOnWriteArrayList<>();
+        final Map<Socket, String> open = new ConcurrentHashMap<>();
         final AtomicInteger cutByNode = new AtomicInteger();
 
         @Override
         public void run() {
             while (!stop.get()) {
-                while (open.size() < SLOW_CONNECTIONS && !stop.get()) {
-                    try {
-                        Socket s = RawHttp.connect(SLOW_SOURCE, base1, 500);
-                        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
-                        open.add(s);
-                    } catch (IOException full) {
-                        break; // the cap and the backlog are full: try again next round
-                    }
+                for (String source : SLOW_SOURCES) {
+                    fill(source);
                 }
-                for (Socket s : open) {
+                for (Socket s : open.keySet()) {
                     try {
                         OutputStream out = s.getOutputStream();
                         out.write('a');
@@ -244,8 +242,21 @@ class ConsoleOverloadTest {
             }
         }
 
+        private void fill(String source) {
+            long mine = open.values().stream().filter(source::equals).count();
+            for (long i = mine; i < SLOW_PER_SOURCE && !stop.get(); i++) {
+                try {
+                    Socket s = RawHttp.connect(source, base1, 500);
+                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                    open.put(s, source);
+                } catch (IOException full) {
+                    return; // the cap and the backlog are full: try again next round
+                }
+            }
+        }
+
         void closeAll() {
-            open.forEach(ConsoleOverloadTest::closeQuietly);
+            open.keySet().forEach(ConsoleOverloadTest::closeQuietly);
             open.clear();
         }
     }

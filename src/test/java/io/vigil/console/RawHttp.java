@@ -15,6 +15,18 @@ import java.nio.charset.StandardCharsets;
  */
 record RawHttp(int status, String head, String body) {
 
+    /** Status of an answer that never came: the node closed the connection first (e.g. over the per-address cap). */
+    static final int CLOSED = -1;
+
+    /** A login; {@link #CLOSED} as the status when the node closed the connection without answering. */
+    static int loginStatus(String source, String base, String password, int connectTimeoutMs) {
+        try {
+            return login(source, base, password, connectTimeoutMs).status();
+        } catch (IOException closed) {
+            return CLOSED;
+        }
+    }
+
     static RawHttp login(String source, String base, String password, int connectTimeoutMs) throws IOException {
         String json = "{\"user\":\"admin\",\"password\":\"" + password + "\"}";
         return exchange(source, base, "POST /api/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
