@@ -33,6 +33,9 @@ public final class ConsoleServer implements AutoCloseable {
     /** Commands may take a while inside the node (swap stops and starts services). */
     static final long COMMAND_TIMEOUT_MS = 20_000;
     private static final int PEER_POLL_TIMEOUT_MS = 1000;
+    /** Failed logins and wrong tokens written one by one: 20 per minute at most (issue 10 item 10). */
+    private static final int SECURITY_LINES_PER_WINDOW = 20;
+    private static final long SECURITY_LOG_WINDOW_MS = 60_000;
     private static final Pattern STATIC = Pattern.compile("/static/((?:i18n/)?[a-z0-9-]+\\.(?:css|js|json|svg))");
     private static final Map<String, String> TYPES = Map.of("css", "text/css; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "json", "application/json; charset=utf-8",
@@ -64,7 +67,8 @@ public final class ConsoleServer implements AutoCloseable {
         PasswordCheck check = new PasswordCheck(passwordHash(config, log), new LoginGuard(clock), log::info);
         String metricsToken = c.metricsTokenFile() == null ? null : MetricsToken.read(config);
         // Under HTTPS the session cookie is marked Secure, so a browser never sends it over plain HTTP.
-        Auth auth = new Auth(check, new Sessions(clock), metricsToken, c.https(), log::info, log::error);
+        Auth auth = new Auth(check, new Sessions(clock), metricsToken, c.https(), log::info,
+                new ThrottledLog(log::error, SECURITY_LINES_PER_WINDOW, SECURITY_LOG_WINDOW_MS, clock));
         ClusterView cluster = clusterView(control, config);
         EventStream events = new EventStream(cluster::snapshot);
         ConnectionGuard connections = new ConnectionGuard(ConsoleHttp.CLIENT_DEADLINE_MS,

@@ -53,14 +53,25 @@ final class PasswordCheck {
                 rateLimited.incrementAndGet();
                 return new Result(Verdict.RATE_LIMITED, wait);
             }
-            if (!verify(user, given)) {
-                return new Result(Verdict.WRONG, guard.currentDelaySeconds(remote));
-            }
+            return settle(remote, user, given);
         } finally {
             hashing.release();
         }
-        guard.succeeded(remote);
-        return new Result(Verdict.OK, 0);
+    }
+
+    /** Checks an admitted attempt and settles it with the guard whatever happens (else the address stays blocked). */
+    private Result settle(String remote, String user, String given) {
+        boolean ok = false;
+        try {
+            ok = verify(user, given);
+        } finally {
+            if (ok) {
+                guard.succeeded(remote);
+            } else {
+                guard.failed(remote);
+            }
+        }
+        return ok ? new Result(Verdict.OK, 0) : new Result(Verdict.WRONG, guard.retryAfterSeconds(remote));
     }
 
     /** An address still in its back-off, refused before even its body is read. */

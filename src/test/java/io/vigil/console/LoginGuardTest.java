@@ -10,17 +10,18 @@ class LoginGuardTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final LoginGuard guard = new LoginGuard(now::get);
 
-    /** Admits an attempt as soon as the address may try again; it fails (no success follows). */
+    /** Admits an attempt as soon as the address may try again; it fails. */
     private long failAsSoonAsAllowed(String address) {
         now.addAndGet(guard.retryAfterSeconds(address) * 1000);
         assertThat(guard.admit(address)).isZero();
-        return guard.retryAfterSeconds(address);
+        return guard.failed(address);
     }
 
     @Test
     void eachFailureDoublesTheWaitUpToFiveMinutes() {
         assertThat(guard.retryAfterSeconds("a")).isZero();
         assertThat(guard.admit("a")).as("admitted").isZero();
+        assertThat(guard.failed("a")).isEqualTo(1);
         assertThat(guard.retryAfterSeconds("a")).isEqualTo(1);
         assertThat(failAsSoonAsAllowed("a")).isEqualTo(2);
         assertThat(failAsSoonAsAllowed("a")).isEqualTo(4);
@@ -35,13 +36,19 @@ class LoginGuardTest {
         // Issue 10 item 3: 200 parallel guesses used to pass the limit while the first hash ran.
         assertThat(guard.admit("a")).isZero();
         for (int i = 0; i < 199; i++) {
-            assertThat(guard.admit("a")).as("guess %d while the first is still being hashed", i + 2).isEqualTo(1);
+            now.addAndGet(100);
+            assertThat(guard.admit("a")).as("guess %d while the first is still being hashed", i + 2).isPositive();
         }
+        assertThat(guard.failed("a")).isEqualTo(1);
+        now.addAndGet(999);
+        assertThat(guard.admit("a")).as("the back-off counts from the failure, not the admission").isEqualTo(1);
+        now.addAndGet(1);
+        assertThat(guard.admit("a")).isZero();
     }
 
     @Test
     void theWaitEndsWithTimeAndASuccessForgetsTheFailures() {
-        guard.admit("a");
+        failAsSoonAsAllowed("a");
         failAsSoonAsAllowed("a");
         now.addAndGet(1999);
         assertThat(guard.retryAfterSeconds("a")).isEqualTo(1);
@@ -61,7 +68,7 @@ class LoginGuardTest {
         }
         now.addAndGet(6 * 60_000);
         assertThat(guard.admit("a")).isZero();
-        assertThat(guard.retryAfterSeconds("a")).as("back-off after one typo six minutes later").isLessThan(60);
+        assertThat(guard.failed("a")).as("back-off after one typo six minutes later").isLessThan(60);
         now.addAndGet(guard.retryAfterSeconds("a") * 1000);
         assertThat(guard.admit("a")).as("the real password is checked once the back-off has passed").isZero();
         guard.succeeded("a");
@@ -80,7 +87,7 @@ class LoginGuardTest {
 
     @Test
     void addressesAreIndependent() {
-        guard.admit("a");
+        failAsSoonAsAllowed("a");
         assertThat(guard.retryAfterSeconds("b")).isZero();
         assertThat(guard.admit("b")).isZero();
     }
