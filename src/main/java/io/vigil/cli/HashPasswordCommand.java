@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "hash-password", mixinStandardHelpOptions = true,
         description = {"Read the web console's admin password from standard input (one line) and print its salted "
-                + "PBKDF2 hash. Put the hash in the file named by console.passwordFile.",
+                + "PBKDF2-HMAC-SHA256 hash (600,000 iterations). Put the hash in the file named by console.passwordFile.",
             "Example: bin/vigil config hash-password > /etc/vigil/console-password"})
 final class HashPasswordCommand implements Callable<Integer> {
 

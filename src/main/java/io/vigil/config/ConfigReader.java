@@ -241,7 +241,8 @@ final class ConfigReader {
     }
 
     private ConsoleSection console(YamlNode c) throws ConfigException {
-        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile", "certificate", "privateKey"));
+        c.mapping(Set.of("bindAddress", "port", "password", "passwordFile", "certificate", "privateKey",
+                "metricsTokenFile"));
         Optional<YamlNode> pw = c.child("password");
         if (pw.isPresent() && !pw.get().raw().isTextual()) {
             throw pw.get().error(null, "the password was read as a number or a boolean, not as text",
@@ -250,7 +251,7 @@ final class ConfigReader {
         Path certificate = c.path("certificate", base, null);
         return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", certificate != null ? 9453 : 9010),
                 c.string("password", null), c.path("passwordFile", base, null), certificate,
-                c.path("privateKey", base, null));
+                c.path("privateKey", base, null), c.path("metricsTokenFile", base, null));
     }
 
     private ResourceSection resource(YamlNode r) throws ConfigException {

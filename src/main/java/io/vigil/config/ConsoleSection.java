@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param passwordFile file holding the password or its hash (absolute), or null
  * @param certificate  PEM server certificate (chain) for HTTPS, or null for plain HTTP
  * @param privateKey   its unencrypted PKCS#8 PEM key; set together with {@code certificate}
+ * @param metricsTokenFile file holding the read-only token of metrics scrapers ({@code Authorization: Bearer}),
+ *                     which opens {@code GET /api/metrics} and nothing else; or null
  */
 public record ConsoleSection(String bindAddress, int port, String password, Path passwordFile, Path certificate,
-                             Path privateKey) {
+                             Path privateKey, Path metricsTokenFile) {
 
     /** HTTPS (SPEC §11: 9453) when a certificate is configured, else HTTP (9010). */
     public boolean https() {
@@ -27,6 +29,7 @@ public record ConsoleSection(String bindAddress, int port, String password, Path
     @Override
     public String toString() {
         return "ConsoleSection[bindAddress=" + bindAddress + ", port=" + port + ", password="
-                + (password == null ? "null" : ClusterSection.REDACTED) + ", passwordFile=" + passwordFile + ", certificate=" + certificate + ", privateKey=" + privateKey + "]";
+                + (password == null ? "null" : ClusterSection.REDACTED) + ", passwordFile=" + passwordFile + ", certificate=" + certificate + ", privateKey=" + privateKey
+                + ", metricsTokenFile=" + metricsTokenFile + "]";
     }
 }

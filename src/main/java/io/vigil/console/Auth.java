@@ -2,10 +2,10 @@ package io.vigil.console;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,40 +14,49 @@ import java.util.function.Consumer;
 
 /**
  * Login, logout and the per-request checks (SPEC §7): the session cookie, the CSRF header on
- * state-changing requests, and the failed-login rate limit. Every login attempt is written to the
- * module log with the remote address and the outcome, never with the password.
+ * state-changing requests, and the failed-login rate limit ({@link PasswordCheck}). Every login
+ * attempt is written to the module log with the remote address and the outcome, never with the
+ * password. {@code GET /api/metrics} also takes the scrape token ({@code Authorization: Bearer}),
+ * which opens nothing else, or HTTP Basic with the admin password.
  */
 final class Auth {
 
     static final String USER = "admin";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The read-only identity of a metrics scrape; it reaches no endpoint but {@code GET /api/metrics}. */
+    static final String SCRAPER = "metrics";
 
-    private final PasswordHash password;
+    private final PasswordCheck check;
     private final Sessions sessions;
-    private final LoginGuard guard;
+    private final byte[] metricsTokenDigest;
     private final boolean secure;
     private final Consumer<String> info;
     private final Consumer<String> warn;
 
     /**
-     * @param secure true under HTTPS: the cookie then gets the Secure flag
-     * @param info   module log, level I (successes)
-     * @param warn   module log, level E (failures: an operator should notice a guessing attack)
+     * @param metricsToken the scrape token, or null when none is configured
+     * @param secure       true under HTTPS: the cookie then gets the Secure flag
+     * @param info         module log, level I (successes)
+     * @param warn         module log, level E (failures: an operator should notice a guessing attack)
      */
-    Auth(PasswordHash password, Sessions sessions, LoginGuard guard, boolean secure, Consumer<String> info,
+    Auth(PasswordCheck check, Sessions sessions, String metricsToken, boolean secure, Consumer<String> info,
          Consumer<String> warn) {
-        this.password = password;
+        this.check = check;
         this.sessions = sessions;
-        this.guard = guard;
+        this.metricsTokenDigest = metricsToken == null ? null : digest(metricsToken);
         this.secure = secure;
         this.info = info;
         this.warn = warn;
     }
 
+    PasswordCheck check() {
+        return check;
+    }
+
     /** POST /api/login {"user":"admin","password":"..."}. */
-    void login(HttpExchange ex) throws IOException {
+    void login(Exchange ex) throws IOException {
         String remote = Http.remote(ex);
-        long wait = guard.retryAfterSeconds(remote);
+        long wait = check.retryAfterSeconds(remote);
         if (wait > 0) {
             tooMany(ex, wait);
             return;
@@ -67,26 +76,21 @@ final class Auth {
             return;
         }
         String user = body.path("user").asText("");
-        if (!(USER.equals(user) & password.matches(body.path("password").asText(null)))) {
-            long delay = guard.failed(remote);
-            // Not the user name typed: an operator who types the password in the wrong field would log it.
-            warn.accept("console: failed login (" + (USER.equals(user) ? "wrong password" : "unknown user")
-                    + ") from " + remote
-                    + "; next attempt from there accepted in " + delay + " s");
-            Http.error(ex, 401, "bad-credentials", "wrong user name or password");
+        PasswordCheck.Result r = check.check(remote, user, body.path("password").asText(null));
+        if (r.verdict() != PasswordCheck.Verdict.OK) {
+            refuse(ex, r, "failed login (" + (USER.equals(user) ? "wrong password" : "unknown user") + ")", remote);
             return;
         }
-        guard.succeeded(remote);
         Sessions.Session s = sessions.create(USER);
         info.accept("console: " + USER + " logged in from " + remote);
-        ex.getResponseHeaders().add("Set-Cookie", cookie(s.token(), false));
+        ex.addHeader("Set-Cookie", cookie(s.token(), false));
         Http.json(ex, 200, sessionBody(s));
     }
 
-    void logout(HttpExchange ex, Sessions.Session s) throws IOException {
+    void logout(Exchange ex, Sessions.Session s) throws IOException {
         sessions.remove(s.token());
         info.accept("console: " + s.user() + " logged out from " + Http.remote(ex));
-        ex.getResponseHeaders().add("Set-Cookie", cookie("", true));
+        ex.addHeader("Set-Cookie", cookie("", true));
         Http.json(ex, 200, Map.of("loggedOut", true));
     }
 
@@ -99,22 +103,23 @@ final class Auth {
 
     /**
      * The request's session, or empty after answering 401 (no session) / 403 (missing CSRF token on
-     * a state-changing request). {@code GET /api/metrics} also takes HTTP Basic, for scrapers.
+     * a state-changing request). {@code GET /api/metrics} also takes the scrape token and HTTP Basic.
      */
-    Optional<Sessions.Session> require(HttpExchange ex, boolean basicAllowed) throws IOException {
+    Optional<Sessions.Session> require(Exchange ex, boolean scrape) throws IOException {
         Optional<Sessions.Session> s = sessions.find(Http.cookie(ex, Sessions.COOKIE));
-        if (s.isEmpty() && basicAllowed) {
-            s = basic(ex);
+        if (s.isEmpty() && scrape) {
+            s = scraper(ex);
             if (s == null) {
-                return Optional.empty(); // already answered 429
+                return Optional.empty(); // already answered 429 or 503
             }
         }
         if (s.isEmpty()) {
-            Http.error(ex, 401, "login-required", "log in first: POST /api/login");
+            Http.error(ex, 401, "login-required", "log in first: POST /api/login"
+                    + (scrape ? " (a scraper sends Authorization: Bearer with the console.metricsTokenFile token)" : ""));
             return Optional.empty();
         }
-        if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())
-                && !Sessions.csrfMatches(s.get(), ex.getRequestHeaders().getFirst(CSRF_HEADER))) {
+        if (!"GET".equals(ex.method()) && !"HEAD".equals(ex.method())
+                && !Sessions.csrfMatches(s.get(), ex.header(CSRF_HEADER))) {
             Http.error(ex, 403, "csrf", "missing or wrong " + CSRF_HEADER + " header; use the token "
                     + "returned by POST /api/login or GET /api/session");
             return Optional.empty();
@@ -126,17 +131,14 @@ final class Auth {
         return sessions.alive(s.token());
     }
 
-    /** @return a one-request session, empty when no or wrong credentials, null after answering 429 */
-    private Optional<Sessions.Session> basic(HttpExchange ex) throws IOException {
-        String h = ex.getRequestHeaders().getFirst("Authorization");
+    /** @return a one-request session, empty when no or wrong credentials, null after answering 429/503 */
+    private Optional<Sessions.Session> scraper(Exchange ex) throws IOException {
+        String h = ex.header("Authorization");
+        if (h != null && h.startsWith("Bearer ")) {
+            return bearer(ex, h.substring(7).trim());
+        }
         if (h == null || !h.startsWith("Basic ")) {
             return Optional.empty();
-        }
-        String remote = Http.remote(ex);
-        long wait = guard.retryAfterSeconds(remote);
-        if (wait > 0) {
-            tooMany(ex, wait);
-            return null;
         }
         String decoded;
         try {
@@ -145,19 +147,63 @@ final class Auth {
             return Optional.empty();
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0 || !USER.equals(decoded.substring(0, colon)) || !password.matches(decoded.substring(colon + 1))) {
-            long delay = guard.failed(remote);
+        String remote = Http.remote(ex);
+        PasswordCheck.Result r = colon < 0 ? new PasswordCheck.Result(PasswordCheck.Verdict.WRONG, 0)
+                : check.check(remote, decoded.substring(0, colon), decoded.substring(colon + 1));
+        if (r.verdict() == PasswordCheck.Verdict.OK) {
+            return Optional.of(new Sessions.Session("", USER, "", 0));
+        }
+        if (r.verdict() == PasswordCheck.Verdict.WRONG) {
             warn.accept("console: failed basic authentication from " + remote + "; next attempt accepted in "
-                    + delay + " s");
+                    + r.retryAfterSeconds() + " s");
             return Optional.empty();
         }
-        guard.succeeded(remote);
-        return Optional.of(new Sessions.Session("", USER, "", 0));
+        refuse(ex, r, "failed basic authentication", remote);
+        return null;
     }
 
-    private void tooMany(HttpExchange ex, long wait) throws IOException {
-        ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
+    /**
+     * The scrape token: compared as SHA-256 digests in constant time (no length or prefix leak). It
+     * is random and long (checked at start-up), so guessing it is hopeless; no rate limit, which
+     * keeps a mistyped scraper from locking the operators of its address out.
+     */
+    private Optional<Sessions.Session> bearer(Exchange ex, String token) {
+        if (metricsTokenDigest != null && MessageDigest.isEqual(metricsTokenDigest, digest(token))) {
+            return Optional.of(new Sessions.Session("", SCRAPER, "", 0));
+        }
+        warn.accept("console: wrong metrics token from " + Http.remote(ex)
+                + (metricsTokenDigest == null ? " (no console.metricsTokenFile is configured)" : ""));
+        return Optional.empty();
+    }
+
+    private void refuse(Exchange ex, PasswordCheck.Result r, String what, String remote) throws IOException {
+        switch (r.verdict()) {
+            case RATE_LIMITED -> tooMany(ex, r.retryAfterSeconds());
+            case BUSY -> {
+                ex.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+                Http.error(ex, 503, "busy", "too many logins are being checked right now; try again in "
+                        + r.retryAfterSeconds() + " s");
+            }
+            default -> {
+                // Not the user name typed: an operator who types the password in the wrong field would log it.
+                warn.accept("console: " + what + " from " + remote + "; next attempt from there accepted in "
+                        + r.retryAfterSeconds() + " s");
+                Http.error(ex, 401, "bad-credentials", "wrong user name or password");
+            }
+        }
+    }
+
+    private void tooMany(Exchange ex, long wait) throws IOException {
+        ex.setHeader("Retry-After", Long.toString(wait));
         Http.error(ex, 429, "rate-limited", "too many failed logins from your address; try again in " + wait + " s");
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime lacks SHA-256", e);
+        }
     }
 
     private String cookie(String value, boolean expire) {

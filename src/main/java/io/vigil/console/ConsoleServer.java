@@ -1,9 +1,5 @@
 package io.vigil.console;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.vigil.admin.AdminClient;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConsoleSection;
@@ -11,43 +7,50 @@ import io.vigil.config.VigilConfig;
 import io.vigil.daemon.NodeControl;
 import io.vigil.log.ModuleLog;
 
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
  * The node's web console and REST API (SPEC §5, §11: HTTP 9010). Serves the static console from
  * the jar, the API under {@code /api}, and nothing else. Started by the daemon next to the admin
- * channel when the configuration has a {@code console:} section.
+ * channel when the configuration has a {@code console:} section. It runs inside the daemon's JVM,
+ * so everything an outsider can make it spend is bounded ({@link ConsoleHttp}: threads,
+ * connections, header and body sizes, time to send a request; {@link PasswordCheck}: hashing).
  */
 public final class ConsoleServer implements AutoCloseable {
 
     /** Commands may take a while inside the node (swap stops and starts services). */
     static final long COMMAND_TIMEOUT_MS = 20_000;
     private static final int PEER_POLL_TIMEOUT_MS = 1000;
+    /** Failed logins and wrong tokens written one by one: 20 per minute at most (issue 10 item 10). */
+    private static final int SECURITY_LINES_PER_WINDOW = 20;
+    private static final long SECURITY_LOG_WINDOW_MS = 60_000;
     private static final Pattern STATIC = Pattern.compile("/static/((?:i18n/)?[a-z0-9-]+\\.(?:css|js|json|svg))");
     private static final Map<String, String> TYPES = Map.of("css", "text/css; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "json", "application/json; charset=utf-8",
             "svg", "image/svg+xml", "html", "text/html; charset=utf-8");
 
-    private final HttpServer http;
-    private final ExecutorService executor;
     private final ClusterView cluster;
     private final EventStream events;
+    private final ConnectionGuard connections;
     private final Api api;
+    private Server http;
 
-    private ConsoleServer(HttpServer http, ExecutorService executor, ClusterView cluster, EventStream events, Api api) {
-        this.http = http;
-        this.executor = executor;
+    private ConsoleServer(ClusterView cluster, EventStream events, ConnectionGuard connections, Api api) {
         this.cluster = cluster;
         this.events = events;
+        this.connections = connections;
         this.api = api;
     }
 
@@ -60,63 +63,51 @@ public final class ConsoleServer implements AutoCloseable {
     public static ConsoleServer start(NodeControl control, VigilConfig config, ModuleLog log)
             throws IOException, ConfigException {
         ConsoleSection c = config.console();
-        String secret = password(config);
-        if (!secret.startsWith(PasswordHash.PREFIX)) {
-            log.addSecret(secret);
-        }
-        PasswordHash hash;
-        try {
-            hash = PasswordHash.of(secret);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(config.sourceFile(), "console.passwordFile", e.getMessage(),
-                    "Write the password itself in the file");
-        }
         java.util.function.LongSupplier clock = () -> System.nanoTime() / 1_000_000;
+        PasswordCheck check = new PasswordCheck(passwordHash(config, log), new LoginGuard(clock), log::info);
+        String metricsToken = c.metricsTokenFile() == null ? null : MetricsToken.read(config);
         // Under HTTPS the session cookie is marked Secure, so a browser never sends it over plain HTTP.
-        Auth auth = new Auth(hash, new Sessions(clock), new LoginGuard(clock), c.https(), log::info, log::error);
-        byte[] key = config.clusterKey();
-        int me = config.node().id();
-        String peerHost = config.peer().adminAddress();
-        int peerPort = config.peer().adminPort();
-        ClusterView cluster = new ClusterView(new NodeAccess.Local(control, me, COMMAND_TIMEOUT_MS),
-                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, (int) COMMAND_TIMEOUT_MS), 3 - me),
-                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, PEER_POLL_TIMEOUT_MS), 3 - me),
-                config.cluster().name(), config.vip() == null ? null : config.vip().address());
+        Auth auth = new Auth(check, new Sessions(clock), metricsToken, c.https(), log::info,
+                new ThrottledLog(log::error, SECURITY_LINES_PER_WINDOW, SECURITY_LOG_WINDOW_MS, clock));
+        ClusterView cluster = clusterView(control, config);
         EventStream events = new EventStream(cluster::snapshot);
-        Api api = new Api(auth, cluster, events, config.toYaml(), Clock.systemDefaultZone());
-        HttpServer http;
-        try {
-            http = bind(c, config);
-        } catch (java.net.BindException e) {
-            throw new IOException("the console cannot listen on " + c.bindAddress() + ":" + c.port() + " ("
-                    + e.getMessage() + "): another program uses that port, or the address is not this machine's;"
-                    + " change console.port / console.bindAddress", e);
-        }
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "vigil-console-http");
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(executor);
-        ConsoleServer server = new ConsoleServer(http, executor, cluster, events, api);
-        http.createContext("/", server::handle);
+        ConnectionGuard connections = new ConnectionGuard(ConsoleHttp.CLIENT_DEADLINE_MS,
+                ConsoleHttp.MAX_PER_ADDRESS, clock);
+        Api api = new Api(auth, cluster, events, connections, config.toYaml(), Clock.systemDefaultZone());
+        ConsoleServer server = new ConsoleServer(cluster, events, connections, api);
+        server.http = ConsoleHttp.create(c, c.https() ? Pem.context(config.sourceFile(), c.certificate(),
+                c.privateKey()) : null, connections, server.new Dispatch());
+        ConsoleHttp.start(server.http, c);
         cluster.start();
         events.start();
-        http.start();
+        connections.start();
         log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress()
                 + ":" + server.port() + "/");
         return server;
     }
 
-    private static HttpServer bind(ConsoleSection c, VigilConfig config) throws IOException, ConfigException {
-        InetSocketAddress at = new InetSocketAddress(c.bindAddress(), c.port());
-        if (!c.https()) {
-            return HttpServer.create(at, 64);
+    private static PasswordHash passwordHash(VigilConfig config, ModuleLog log) throws ConfigException {
+        String secret = password(config);
+        if (!secret.startsWith(PasswordHash.PREFIX)) {
+            log.addSecret(secret);
         }
-        HttpsServer https = HttpsServer.create(at, 64);
-        https.setHttpsConfigurator(new HttpsConfigurator(Pem.context(config.sourceFile(), c.certificate(),
-                c.privateKey())));
-        return https;
+        try {
+            return PasswordHash.of(secret);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.sourceFile(), "console.passwordFile", e.getMessage(),
+                    "Write the password itself in the file");
+        }
+    }
+
+    private static ClusterView clusterView(NodeControl control, VigilConfig config) throws ConfigException {
+        byte[] key = config.clusterKey();
+        int me = config.node().id();
+        String peerHost = config.peer().adminAddress();
+        int peerPort = config.peer().adminPort();
+        return new ClusterView(new NodeAccess.Local(control, me, COMMAND_TIMEOUT_MS),
+                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, (int) COMMAND_TIMEOUT_MS), 3 - me),
+                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, PEER_POLL_TIMEOUT_MS), 3 - me),
+                config.cluster().name(), config.vip() == null ? null : config.vip().address());
     }
 
     /** The stored form ({@code pbkdf2$...}) of a console password, for {@code vigil config hash-password}. */
@@ -126,7 +117,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     /** The bound port (useful when configured as 0 in tests). */
     public int port() {
-        return http.getAddress().getPort();
+        return ConsoleHttp.port(http);
     }
 
     private static String password(VigilConfig config) throws ConfigException {
@@ -149,9 +140,31 @@ public final class ConsoleServer implements AutoCloseable {
         return text;
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    /**
+     * Every request, on a console pool thread (blocking style: Jetty's default for a handler). The
+     * connection is marked working, so {@link ConnectionGuard} leaves it alone while it is answered.
+     */
+    private final class Dispatch extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            ConnectionGuard.Watch watch = connections.begin(request.getConnectionMetaData().getConnection());
+            Exchange ex = new Exchange(request, response, watch);
+            try {
+                ConsoleServer.this.handle(ex);
+                ex.close();
+                callback.succeeded();
+            } catch (IOException | RuntimeException e) {
+                callback.failed(e); // the client went away mid-answer, or the answer failed: Jetty closes it
+            } finally {
+                watch.waitingOnClient(); // for the next request on this connection, if kept alive
+            }
+            return true;
+        }
+    }
+
+    private void handle(Exchange ex) throws IOException {
         try {
-            String path = ex.getRequestURI().getPath();
+            String path = ex.path();
             if (path.startsWith("/api/")) {
                 api.handle(ex);
             } else {
@@ -163,8 +176,8 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private void staticFile(HttpExchange ex, String path) throws IOException {
-        if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+    private void staticFile(Exchange ex, String path) throws IOException {
+        if (!"GET".equals(ex.method()) && !"HEAD".equals(ex.method())) {
             Http.error(ex, 405, "method", "the console's pages are read with GET");
             return;
         }
@@ -184,7 +197,7 @@ public final class ConsoleServer implements AutoCloseable {
                 Http.error(ex, 404, "not-found", "no such file; the console is at /");
                 return;
             }
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.setHeader("Cache-Control", "no-cache");
             Http.send(ex, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), in.readAllBytes());
         }
     }
@@ -193,7 +206,7 @@ public final class ConsoleServer implements AutoCloseable {
     public void close() {
         events.close();
         cluster.close();
-        http.stop(0);
-        executor.shutdownNow();
+        connections.close();
+        ConsoleHttp.stop(http);
     }
 }

@@ -1,18 +1,13 @@
 package io.vigil.console;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Small helpers over {@link HttpExchange}: answers with the security headers, bodies, cookies, queries. */
+/** Small helpers over {@link Exchange}: answers with the security headers, bodies, cookies, queries. */
 final class Http {
 
     static final int MAX_BODY = 16 * 1024;
@@ -33,33 +28,32 @@ final class Http {
     private Http() {
     }
 
-    static void securityHeaders(HttpExchange ex) {
-        Headers h = ex.getResponseHeaders();
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
-        h.set("Content-Security-Policy", CSP);
+    static void securityHeaders(Exchange ex) {
+        ex.setHeader("X-Content-Type-Options", "nosniff");
+        ex.setHeader("X-Frame-Options", "DENY");
+        ex.setHeader("Referrer-Policy", "no-referrer");
+        ex.setHeader("Content-Security-Policy", CSP);
     }
 
-    static void json(HttpExchange ex, int status, Object body) throws IOException {
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
+    static void json(Exchange ex, int status, Object body) throws IOException {
+        ex.setHeader("Cache-Control", "no-store");
         send(ex, status, "application/json; charset=utf-8", Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
-    static void error(HttpExchange ex, int status, String code, String message) throws IOException {
+    static void error(Exchange ex, int status, String code, String message) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
         m.put("code", code);
         json(ex, status, m);
     }
 
-    static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    static void send(Exchange ex, int status, String contentType, byte[] body) throws IOException {
         securityHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = "HEAD".equals(ex.getRequestMethod());
-        ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+        ex.setHeader("Content-Type", contentType);
+        boolean head = "HEAD".equals(ex.method());
+        ex.sendHeaders(status, head ? -1 : body.length);
         if (!head && body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
+            try (OutputStream out = ex.responseBody()) {
                 out.write(body);
             }
         }
@@ -67,29 +61,25 @@ final class Http {
     }
 
     /** A file to save: the browser offers a download instead of showing it. */
-    static void attachment(HttpExchange ex, String contentType, String fileName, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
+    static void attachment(Exchange ex, String contentType, String fileName, byte[] body) throws IOException {
+        ex.setHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        ex.setHeader("Cache-Control", "no-store");
         send(ex, 200, contentType, body);
     }
 
-    static String body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                b.write(buf, 0, n);
-                if (b.size() > MAX_BODY) {
-                    throw new TooLarge();
-                }
-            }
-            return b.toString(StandardCharsets.UTF_8);
+    static String body(Exchange ex) throws IOException {
+        if (ex.contentLength() > MAX_BODY) {
+            throw new TooLarge(); // refused before reading a byte of it
         }
+        byte[] b = ex.readBody(MAX_BODY);
+        if (b == null) {
+            throw new TooLarge();
+        }
+        return new String(b, StandardCharsets.UTF_8);
     }
 
-    static String cookie(HttpExchange ex, String name) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+    static String cookie(Exchange ex, String name) {
+        for (String header : ex.headers("Cookie")) {
             for (String part : header.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
@@ -100,9 +90,9 @@ final class Http {
         return null;
     }
 
-    static Map<String, String> query(HttpExchange ex) {
+    static Map<String, String> query(Exchange ex) {
         Map<String, String> q = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
+        String raw = ex.rawQuery();
         if (raw == null || raw.isEmpty()) {
             return q;
         }
@@ -119,8 +109,8 @@ final class Http {
         return q;
     }
 
-    static String remote(HttpExchange ex) {
-        return ex.getRemoteAddress().getAddress().getHostAddress();
+    static String remote(Exchange ex) {
+        return ex.remote();
     }
 
     /** Error messages may quote client input: short, no control characters (they are JSON-escaped anyway). */

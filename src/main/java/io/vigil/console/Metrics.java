@@ -7,6 +7,7 @@ import io.vigil.daemon.DaemonStatus;
 import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceStatus;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
@@ -16,13 +17,32 @@ import java.util.Map;
  */
 final class Metrics {
 
+    /**
+     * This console's own counters (issue 10 item 3: an operator sees a guessing or slowloris attack).
+     *
+     * @param passwordChecks logins (and Basic scrapes) whose password was actually hashed
+     * @param rateLimited    attempts refused with 429 by the per-address back-off, before any hashing
+     * @param busy           attempts refused with 503 because the concurrent-hash cap was reached
+     * @param slowClientsCut connections closed for not sending a whole request in time
+     * @param overAddressCap connections closed at once because their address held its share already
+     */
+    record ConsoleStats(int eventClients, int connections, long passwordChecks, long rateLimited, long busy,
+                       long slowClientsCut, long overAddressCap) { }
+
+    private static final long START_SECONDS = ManagementFactory.getRuntimeMXBean().getStartTime() / 1000;
+
     private final StringBuilder out = new StringBuilder();
 
     private Metrics() {
     }
 
-    static String render(ClusterView.Snapshot s, int sseClients) {
+    static String render(ClusterView.Snapshot s, ConsoleStats console) {
         Metrics m = new Metrics();
+        m.help("process_start_time_seconds", "start time of this node's process since the Unix epoch in seconds");
+        m.sample("process_start_time_seconds", "", START_SECONDS);
+        m.help("vigil_build_info", "the Vigil version each reachable node runs (always 1)");
+        forEachReachable(s, (n, st) -> m.sample("vigil_build_info", labels("node", n.name(), "version",
+                String.valueOf(st.version())), 1));
         m.help("vigil_node_reachable", "1 if the console reaches the node (this node always), 0 if not");
         for (ClusterView.NodeView n : s.nodes()) {
             m.sample("vigil_node_reachable", labels("node", n.name()), n.reachable() ? 1 : 0);
@@ -37,9 +57,26 @@ final class Metrics {
         m.nodeGauges(s);
         m.heartbeats(s);
         m.resources(s);
-        m.help("vigil_console_event_clients", "pages connected to this console's live event stream");
-        m.sample("vigil_console_event_clients", "", sseClients);
+        m.console(console);
         return m.out.toString();
+    }
+
+    private void console(ConsoleStats c) {
+        help("vigil_console_event_clients", "pages connected to this console's live event stream");
+        sample("vigil_console_event_clients", "", c.eventClients());
+        help("vigil_console_connections", "HTTP connections open to this console");
+        sample("vigil_console_connections", "", c.connections());
+        help("vigil_console_password_checks_total", "login attempts whose password was hashed and compared");
+        sample("vigil_console_password_checks_total", "", c.passwordChecks());
+        help("vigil_console_logins_refused_total", "login attempts refused before any hashing, by reason");
+        sample("vigil_console_logins_refused_total", labels("reason", "rate-limited"), c.rateLimited());
+        sample("vigil_console_logins_refused_total", labels("reason", "busy"), c.busy());
+        help("vigil_console_slow_clients_closed_total", "connections closed for not sending a whole request within "
+                + ConsoleHttp.CLIENT_DEADLINE_MS / 1000 + " s");
+        sample("vigil_console_slow_clients_closed_total", "", c.slowClientsCut());
+        help("vigil_console_connections_refused_total", "connections closed at once: their address already held "
+                + ConsoleHttp.MAX_PER_ADDRESS);
+        sample("vigil_console_connections_refused_total", "", c.overAddressCap());
     }
 
     private void nodeGauges(ClusterView.Snapshot s) {
@@ -66,11 +103,20 @@ final class Metrics {
     }
 
     private void heartbeats(ClusterView.Snapshot s) {
-        help("vigil_heartbeat_last_heard_seconds", "time since the last heartbeat on each network (-1: never)");
+        // A network never heard from has no sample (Prometheus convention: no magic -1); the
+        // _heard gauge says so explicitly, so an alert can tell "never" from "not scraped".
+        help("vigil_heartbeat_heard", "1 if a heartbeat was ever received on the network, 0 if never");
         forEachReachable(s, (n, st) -> {
             for (DaemonStatus.NetworkLink l : st.networks()) {
-                sample("vigil_heartbeat_last_heard_seconds", labels("node", n.name(), "network",
-                        l.local() + "->" + l.peer()), l.lastHeardMsAgo() < 0 ? -1 : l.lastHeardMsAgo() / 1000.0);
+                sample("vigil_heartbeat_heard", network(n, l), l.lastHeardMsAgo() < 0 ? 0 : 1);
+            }
+        });
+        help("vigil_heartbeat_last_heard_seconds", "time since the last heartbeat on each network (absent: never)");
+        forEachReachable(s, (n, st) -> {
+            for (DaemonStatus.NetworkLink l : st.networks()) {
+                if (l.lastHeardMsAgo() >= 0) {
+                    sample("vigil_heartbeat_last_heard_seconds", network(n, l), l.lastHeardMsAgo() / 1000.0);
+                }
             }
         });
         help("vigil_heartbeat_rejected_total", "heartbeat datagrams refused, by reason");
@@ -79,6 +125,10 @@ final class Metrics {
                 sample("vigil_heartbeat_rejected_total", labels("node", n.name(), "reason", e.getKey()), e.getValue());
             }
         });
+    }
+
+    private static String network(ClusterView.NodeView n, DaemonStatus.NetworkLink l) {
+        return labels("node", n.name(), "network", l.local() + "->" + l.peer());
     }
 
     private void resources(ClusterView.Snapshot s) {
@@ -96,15 +146,18 @@ final class Metrics {
                         r.phase() == Phase.FAILED ? 1 : 0);
             }
         });
-        help("vigil_resync_percent", "progress of a resync in progress on the node (database, or a replicated directory)");
+        help("vigil_resync_progress_ratio", "progress of a resync in progress on the node, 0 to 1 "
+                + "(database, or a replicated directory)");
         forEachReachable(s, (n, st) -> {
             if (st.databaseResync() != null) {
-                sample("vigil_resync_percent", labels("node", n.name(), "target", "database"), st.databaseResync().percent());
+                sample("vigil_resync_progress_ratio", labels("node", n.name(), "target", "database"),
+                        st.databaseResync().percent() / 100.0);
             }
             for (io.vigil.dirsync.DirectoryStatus d : st.directories() == null ? java.util.List.<io.vigil.dirsync.DirectoryStatus>of()
                     : st.directories()) {
                 if (d.status() == io.vigil.core.SyncStatus.NOT_UPTODATE) {
-                    sample("vigil_resync_percent", labels("node", n.name(), "target", "directory:" + d.name()), d.percent());
+                    sample("vigil_resync_progress_ratio", labels("node", n.name(), "target", "directory:" + d.name()),
+                            d.percent() / 100.0);
                 }
             }
         });

@@ -21,6 +21,14 @@ class ConsoleConfigTest extends ConfigFixture {
     }
 
     @Test
+    void theMetricsTokenFileIsOptionalAndResolvedBesideTheConfiguration() throws Exception {
+        assertThat(load(MINIMAL + "console:\n  passwordFile: p\n").console().metricsTokenFile()).isNull();
+        ConsoleSection c = load(MINIMAL + "console:\n  passwordFile: p\n  metricsTokenFile: metrics-token\n").console();
+        assertThat(c.metricsTokenFile()).isEqualTo(dir.resolve("metrics-token"));
+        assertThat(c.toString()).contains("metricsTokenFile=" + dir.resolve("metrics-token"));
+    }
+
+    @Test
     void aConsoleWithoutAPasswordIsRefusedBecauseThereIsNoDefault() {
         assertThat(error(MINIMAL + "console:\n  port: 9010\n", "console.password"))
                 .contains("no password").contains("no default").contains("passwordFile");

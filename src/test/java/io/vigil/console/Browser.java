@@ -74,9 +74,20 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
+    /**
+     * How long a login may take: the node checks the password with a 600,000-iteration PBKDF2 hash
+     * (issue 10 item 8), and nodes started by LocalCluster run with the C1 compiler only
+     * ({@code -XX:TieredStopAtLevel=1}), where one hash takes several seconds on a loaded machine.
+     */
+    static final Duration LOGIN_WAIT = Duration.ofSeconds(60);
+
     /** Waits until the element exists and is shown, then returns it. */
     WebElement visible(String css) {
-        await(css + " visible").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        return visible(css, Duration.ofSeconds(15));
+    }
+
+    WebElement visible(String css, Duration within) {
+        await(css + " visible").atMost(within).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> all(css).stream().anyMatch(WebElement::isDisplayed));
         return all(css).stream().filter(WebElement::isDisplayed).findFirst().orElseThrow();
     }
@@ -118,7 +129,7 @@ final class Browser implements AutoCloseable {
         driver.get(base + "/");
         visible("#login-password").sendKeys(password);
         byId("login-submit").click();
-        visible("#nodes-table");
+        visible("#nodes-table", LOGIN_WAIT);
     }
 
     /** Saves a PNG into docs/screenshots/ of the project, for the README. */

@@ -36,6 +36,20 @@ class ConsoleStartupTest {
     }
 
     @Test
+    void aShortMetricsTokenIsRefusedNamingTheKeyAndHowToMakeOne() throws Exception {
+        Path dir = Path.of("target/console-short-token").toAbsolutePath();
+        io.vigil.demo.LocalCluster.deleteTree(dir);
+        Files.createDirectories(dir);
+        Path token = dir.resolve("token");
+        Files.writeString(token, "guessable\n");
+        assertThatThrownBy(() -> OneNode.start(dir.resolve("node"), "  metricsTokenFile: " + token + "\n", "http",
+                OneNode.freeTcp(), null))
+                .isInstanceOf(io.vigil.config.ConfigException.class)
+                .hasMessageContaining("console.metricsTokenFile").hasMessageContaining("9 characters")
+                .hasMessageContaining("openssl rand").hasMessageNotContaining("guessable");
+    }
+
+    @Test
     void aPasswordFileHoldingTheHashLetsTheOperatorLogIn() throws Exception {
         Path dir = Path.of("target/console-hashed-password").toAbsolutePath();
         io.vigil.demo.LocalCluster.deleteTree(dir);
