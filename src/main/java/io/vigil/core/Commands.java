@@ -49,13 +49,12 @@ final class Commands {
     }
 
     private String start() {
-        if (n.mode != Node.Mode.STOPPED) {
+        if (n.mode != Mode.STOPPED) {
             return "node" + n.cfg.nodeId() + " is already started (" + n.state() + "); use restart to restart it";
         }
-        n.mode = Node.Mode.JOINING;
+        n.moveTo(Mode.JOINING, Reason.OPERATOR_START, "started by operator");
         n.forced = false;
         n.starts.reset();
-        n.reason = "started by operator";
         return "ok: node" + n.cfg.nodeId() + " starts and joins node" + n.peerId();
     }
 
@@ -65,14 +64,13 @@ final class Commands {
                 return "ok: node" + n.cfg.nodeId() + " is already stopped";
             }
             case STARTING, RUNNING, STOPPING -> {
-                n.stopServices("stopped by " + who, false, Node.AfterStop.STOP);
+                n.stopServices(Reason.OPERATOR_STOP, "stopped by " + who, false, Node.AfterStop.STOP);
                 return "ok: stopping the services on node" + n.cfg.nodeId()
                         + "; node" + n.peerId() + " takes over if it is up to date";
             }
             default -> {
-                n.mode = Node.Mode.STOPPED;
+                n.moveTo(Mode.STOPPED, Reason.OPERATOR_STOP, "stopped by " + who);
                 n.grantedEpoch = 0;
-                n.reason = "stopped by " + who;
                 n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
                 return "ok: node" + n.cfg.nodeId() + " stopped";
             }
@@ -82,27 +80,26 @@ final class Commands {
     private String restart(String who) {
         n.starts.reset();
         Heartbeat p = n.peer.live();
-        if (n.mode == Node.Mode.RUNNING && p != null && new Runner(n).swapRefusal(p, false) == null) {
+        if (n.mode == Mode.RUNNING && p != null && new Runner(n).swapRefusal(p, false) == null) {
             // As promised below: the up-to-date peer takes over. A plain stop + rejoin would
             // hand the services straight back to this node (lower id wins a tie of equal data).
-            new Runner(n).handOver("restarted by " + who);
+            new Runner(n).handOver(Reason.OPERATOR_RESTART, "restarted by " + who);
             return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
                     + " takes over, then this node rejoins";
         }
-        if (n.mode == Node.Mode.RUNNING && p == null) {
-            n.stopServices("restarted by " + who, false, Node.AfterStop.RESTART_HERE);
+        if (n.mode == Mode.RUNNING && p == null) {
+            n.stopServices(Reason.OPERATOR_RESTART, "restarted by " + who, false, Node.AfterStop.RESTART_HERE);
             return "ok: restarting the services on node" + n.cfg.nodeId() + " (node" + n.peerId()
                     + " is absent, so they restart here)";
         }
         if (n.services != ServicesPhase.IDLE) {
-            n.stopServices("restarted by " + who, false, Node.AfterStop.REJOIN);
+            n.stopServices(Reason.OPERATOR_RESTART, "restarted by " + who, false, Node.AfterStop.REJOIN);
             return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
                     + " takes over if it is up to date, then this node rejoins";
         }
-        n.mode = Node.Mode.JOINING;
+        n.moveTo(Mode.JOINING, Reason.OPERATOR_RESTART, "restarted by " + who);
         n.grantedEpoch = 0;
         n.forced = false;
-        n.reason = "restarted by " + who;
         n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
         return "ok: node" + n.cfg.nodeId() + " restarts and joins node" + n.peerId();
     }
@@ -113,16 +110,16 @@ final class Commands {
             return "cannot swap: node" + n.peerId() + " is not reachable (this node is " + n.state()
                     + "); a swap needs both nodes, start node" + n.peerId() + " first";
         }
-        if (n.mode == Node.Mode.RUNNING) {
+        if (n.mode == Mode.RUNNING) {
             Runner runner = new Runner(n);
             String refusal = runner.swapRefusal(p, withoutSync);
             if (refusal != null) {
                 return "cannot swap: " + refusal;
             }
-            runner.handOver("swap");
+            runner.handOver(Reason.OPERATOR_SWAP, "swap");
             return "ok: swapping: the services stop here and start on node" + n.peerId();
         }
-        if (n.mode == Node.Mode.STANDBY && p.services() == ServicesPhase.RUNNING) {
+        if (n.mode == Mode.STANDBY && p.services() == ServicesPhase.RUNNING) {
             if (!withoutSync && n.dataEpoch != n.epoch) {
                 return "cannot swap: this node's data is not up to date (" + n.sync.label()
                         + "); wait for the resync, or use swap --without-sync";
@@ -151,7 +148,7 @@ final class Commands {
         n.grantedEpoch = 0;
         n.alarm("FORCE_START", who + " forced node" + n.cfg.nodeId()
                 + " to run the services; data not replicated to it is lost");
-        n.startServices("forced by " + who);
+        n.startServices(Reason.FORCE_START, "forced by " + who, false);
         return "ok: node" + n.cfg.nodeId() + " is forced to run the services";
     }
 }

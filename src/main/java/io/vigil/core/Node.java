@@ -14,9 +14,6 @@ import java.util.random.RandomGenerator;
  */
 public final class Node {
 
-    /** Internal modes; several map to the public WAIT state. */
-    enum Mode { STOPPED, JOINING, STANDBY, ACQUIRING, STARTING, RUNNING, STOPPING }
-
     /** What to do once the services have stopped. */
     enum AfterStop { STOP, REJOIN, HANDOVER, RESTART_HERE, GIVE_UP }
 
@@ -29,7 +26,10 @@ public final class Node {
     final FlapGuard flaps;
     final StartGuard starts;
 
-    Mode mode;
+    Mode mode = Mode.BOOTING;
+    /** Why the mode last changed; {@link #movedThisStep} says whether it changed in this step. */
+    Reason lastReason;
+    boolean movedThisStep;
     NodeState shown;
     String reason = "not booted";
     boolean blocked;
@@ -77,7 +77,8 @@ public final class Node {
     /** Feeds one event; returns the effects the driver must carry out, in order. */
     public List<Effect> step(Event event) {
         out = new ArrayList<>();
-        if (mode == null && !(event instanceof Event.Boot)) {
+        movedThisStep = false;
+        if (mode == Mode.BOOTING && !(event instanceof Event.Boot)) {
             if (event instanceof Event.OperatorCommand c) {
                 reply(c.id(), false, "the node is still booting; try again in a moment");
             }
@@ -129,7 +130,7 @@ public final class Node {
     // ---------------------------------------------------------------- events
 
     private void boot(PersistedState saved) {
-        if (mode != null) {
+        if (mode != Mode.BOOTING) {
             return;
         }
         NodeState last = null;
@@ -141,9 +142,9 @@ public final class Node {
             last = saved.lastState();
         }
         boolean stay = bootMode == BootMode.DISABLED || (bootMode == BootMode.KEEP && last == NodeState.STOP);
-        mode = stay ? Mode.STOPPED : Mode.JOINING;
-        reason = stay ? "boot: " + (bootMode == BootMode.DISABLED ? "start at boot is disabled" : "was stopped before restart")
-                : "boot: joining the cluster";
+        moveTo(stay ? Mode.STOPPED : Mode.JOINING, Reason.BOOT, stay
+                ? "boot: " + (bootMode == BootMode.DISABLED ? "start at boot is disabled" : "was stopped before restart")
+                : "boot: joining the cluster");
         nextHeartbeatAtMs = clock.nowMs();
         info("boot incarnation=" + Long.toHexString(incarnation) + " epoch=" + epoch + " dataEpoch=" + dataEpoch
                 + " bootMode=" + bootMode.name().toLowerCase() + " previousState=" + last);
@@ -192,8 +193,7 @@ public final class Node {
         if (ok) {
             services = ServicesPhase.RUNNING;
             servicesSinceMs = clock.nowMs();
-            mode = Mode.RUNNING;
-            reason = "services running";
+            moveTo(Mode.RUNNING, Reason.SERVICES_STARTED, "services running");
             health.reset();
             starts.reset();
         } else if (starts.failed(clock.nowMs(), detail)) {
@@ -203,11 +203,11 @@ public final class Node {
                     + " on node" + cfg.nodeId() + " (or `vigil prim --force` if node" + peerId() + " is gone)");
             giveUpReason = "gave up after " + starts.max() + " failed starts: " + starts.firstError()
                     + "; fix the cause, then run `vigil start` on this node";
-            stopServices("start failed: " + detail, false, AfterStop.GIVE_UP);
+            stopServices(Reason.START_BLOCKED, "start failed: " + detail, false, AfterStop.GIVE_UP);
         } else {
             alarm("START_FAILED", "services failed to start (" + starts.count(clock.nowMs()) + " of "
                     + starts.max() + " attempts): " + detail);
-            stopServices("start failed: " + detail, false, AfterStop.REJOIN);
+            stopServices(Reason.START_FAILED, "start failed: " + detail, false, AfterStop.REJOIN);
             reason = "services failed to start: " + detail;
         }
     }
@@ -227,28 +227,23 @@ public final class Node {
         out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
         if (mode != Mode.STOPPING) {
             // Stopped behind our back (e.g. by the watchdog): treat as a fence.
-            mode = Mode.JOINING;
-            reason = "services stopped unexpectedly: " + detail;
+            moveTo(Mode.JOINING, Reason.SERVICES_STOPPED_UNEXPECTEDLY, "services stopped unexpectedly: " + detail);
             return;
         }
         AfterStop next = afterStop == null ? AfterStop.REJOIN : afterStop;
         afterStop = null;
         switch (next) {
-            case STOP -> {
-                mode = Mode.STOPPED;
-                reason = "stopped by operator";
-            }
+            case STOP -> moveTo(Mode.STOPPED, Reason.OPERATOR_STOP, "stopped by operator");
             case GIVE_UP -> {
-                mode = Mode.STOPPED;
                 grantedEpoch = 0;
-                reason = giveUpReason;
+                moveTo(Mode.STOPPED, Reason.START_BLOCKED, giveUpReason);
             }
-            case REJOIN, RESTART_HERE -> mode = Mode.JOINING;
+            case REJOIN, RESTART_HERE -> moveTo(Mode.JOINING, Reason.SERVICES_STOPPED);
             case HANDOVER -> {
                 epoch = Math.max(epoch, handoverEpoch);
                 grantedEpoch = handoverEpoch;
-                mode = Mode.JOINING;
-                reason = "handing the services over to node" + peerId() + " (epoch " + handoverEpoch + ")";
+                moveTo(Mode.JOINING, Reason.HANDOVER,
+                        "handing the services over to node" + peerId() + " (epoch " + handoverEpoch + ")");
                 persist();
             }
         }
@@ -271,7 +266,7 @@ public final class Node {
         // a replica that is "up to date for this epoch" miss acknowledged writes.
         boolean wasSynchronous = synchronous;
         long downSince = partnerDownSinceMs;
-        startServices("restarted by operator", wasSynchronous);
+        startServices(Reason.OPERATOR_RESTART, "restarted by operator", wasSynchronous);
         partnerDownSinceMs = downSince;
         return true;
     }
@@ -316,7 +311,7 @@ public final class Node {
             if (r.highestEpoch() > dataEpoch && r.highestEpoch() != requested) {
                 // The peer registered a newer epoch: it ran without us, our data is stale.
                 out.add(new Effect.ReleaseLease());
-                mode = Mode.JOINING;
+                moveTo(Mode.JOINING, Reason.STALE_DATA);
                 blocked = true;
                 noTakeoverCause = "node" + peerId() + " ran the services at epoch " + r.highestEpoch()
                         + " after this node's data (epoch " + dataEpoch + ")";
@@ -327,7 +322,7 @@ public final class Node {
             }
             auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
             info("holding the witness lease (epoch " + requested + " registered)");
-            takeOver("peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
+            takeOver(Reason.LEASE_ACQUIRED, "peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
             return;
         }
         if (services != ServicesPhase.IDLE) {
@@ -365,6 +360,7 @@ public final class Node {
             }
         }
         switch (mode) {
+            case BOOTING -> throw new IllegalStateException("evaluated before boot");
             case STOPPED -> blocked = true;
             case JOINING -> evaluateJoining();
             case STANDBY -> evaluateStandby();
@@ -391,7 +387,7 @@ public final class Node {
             return;
         }
         if (p.services().claimed()) {
-            follow(p);
+            follow(p, Reason.FOLLOW_PEER);
             return;
         }
         if (grantedEpoch > 0 || shouldPeerRun(p)) {
@@ -417,8 +413,7 @@ public final class Node {
             return;
         }
         if (p.services() == ServicesPhase.IDLE) {
-            mode = Mode.JOINING;
-            reason = "node" + peerId() + " no longer runs the services";
+            moveTo(Mode.JOINING, Reason.PEER_IDLE, "node" + peerId() + " no longer runs the services");
             evaluateJoining();
             return;
         }
@@ -441,9 +436,9 @@ public final class Node {
         if (p != null) {
             info("peer node" + peerId() + " heard again: abandoning the takeover");
             if (p.services().claimed()) {
-                follow(p);
+                follow(p, Reason.PEER_HEARD);
             } else {
-                mode = Mode.JOINING;
+                moveTo(Mode.JOINING, Reason.PEER_HEARD);
             }
             return;
         }
@@ -466,7 +461,7 @@ public final class Node {
         grantedEpoch = 0;
         // The grant that starts us is also the promise we run under until the lease is ours.
         auth.peerGrant(true, p.ackSeq(), cfg.grantValidityMs());
-        startServices("granted by node" + peerId());
+        startServices(Reason.GRANTED, "granted by node" + peerId(), false);
         return true;
     }
 
@@ -484,31 +479,25 @@ public final class Node {
         return p.from() < cfg.nodeId();
     }
 
-    void follow(Heartbeat p) {
-        mode = Mode.STANDBY;
+    void follow(Heartbeat p, Reason why) {
+        moveTo(Mode.STANDBY, why, "following node" + peerId());
         grantedEpoch = 0;
         if (p.epoch() > epoch) {
             epoch = p.epoch();
         }
-        reason = "following node" + peerId();
         // A report from before (re)following says nothing about the new stream.
         sync = SyncStatus.CONNECTION_ERROR;
         out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.STANDBY, false));
         persist();
     }
 
-    void startServices(String why) {
-        startServices(why, false);
-    }
-
     /**
      * Starts the services. Asynchronous replication is safe only in a new epoch (no replica can
      * claim its data yet); a restart in the same epoch passes the mode it had.
      */
-    void startServices(String why, boolean synchronousReplication) {
-        mode = Mode.STARTING;
+    void startServices(Reason code, String why, boolean synchronousReplication) {
+        moveTo(Mode.STARTING, code, "starting the services: " + why);
         services = ServicesPhase.STARTING;
-        reason = "starting the services: " + why;
         blocked = false;
         swapRequested = false;
         synchronous = synchronousReplication;
@@ -519,7 +508,7 @@ public final class Node {
     }
 
     /** Promotion after the peer was lost (or after the witness confirmed it). */
-    void takeOver(String why, long witnessEpoch) {
+    void takeOver(Reason code, String why, long witnessEpoch) {
         long now = clock.nowMs();
         epoch = Epochs.next(cfg.nodeId(), Math.max(epoch, witnessEpoch));
         dataEpoch = epoch;
@@ -527,20 +516,19 @@ public final class Node {
         long detect = peer.lastHeardAtMs() < 0 ? 0 : now - peer.lastHeardAtMs();
         out.add(new Effect.FailoverPerformed(why, detect));
         info("failover: " + why + "; taking over the services at epoch " + epoch + " (peer silent " + detect + " ms)");
-        startServices("failover, " + why);
+        startServices(code, "failover, " + why, false);
     }
 
-    void stopServices(String why, boolean immediate, AfterStop then) {
+    void stopServices(Reason code, String why, boolean immediate, AfterStop then) {
         afterStop = then;
         if (services == ServicesPhase.IDLE) {
             out.add(new Effect.StopServices(why, immediate));
-            mode = Mode.STOPPING;
+            moveTo(Mode.STOPPING, code);
             return;
         }
-        mode = Mode.STOPPING;
+        moveTo(Mode.STOPPING, code, "stopping the services: " + why);
         services = ServicesPhase.STOPPING;
         stopImmediate = immediate;
-        reason = "stopping the services: " + why;
         out.add(new Effect.StopServices(why, immediate));
     }
 
@@ -577,7 +565,7 @@ public final class Node {
         }
         alarm("FENCED", "no witness lease and no grant from node" + peerId()
                 + ": stopping the services before the peer may take over");
-        stopServices("fencing: lost the witness lease and the peer", true, AfterStop.REJOIN);
+        stopServices(Reason.FENCED, "fencing: lost the witness lease and the peer", true, AfterStop.REJOIN);
     }
 
     private void armWatchdog(long deadline) {
@@ -638,15 +626,30 @@ public final class Node {
 
     // ---------------------------------------------------------------- output helpers
 
+    /**
+     * The one place that changes the mode: refuses a move that {@link Transitions#LEGAL} does not
+     * list (a bug in a decision), and remembers the reason for the published state change.
+     */
+    void moveTo(Mode next, Reason why, String detail) {
+        moveTo(next, why);
+        reason = detail;
+    }
+
+    /** As {@link #moveTo(Mode, Reason, String)}, keeping the current status detail. */
+    void moveTo(Mode next, Reason why) {
+        Transitions.check(mode, next, why);
+        mode = next;
+        lastReason = why;
+        movedThisStep = true;
+    }
+
     private void publish() {
-        NodeState now = switch (mode) {
-            case STOPPED -> NodeState.STOP;
-            case STANDBY -> NodeState.SECOND;
-            case RUNNING -> peerFollows() ? NodeState.PRIM : NodeState.ALONE;
-            default -> NodeState.WAIT;
-        };
+        NodeState now = mode.shown(peerFollows());
         if (now != shown) {
-            info("state=" + (shown == null ? "BOOT" : shown) + "->" + now + " reason=" + reason + " epoch=" + epoch);
+            // Without a move in this step only RUNNING changes its face: the peer (stopped) following.
+            Reason why = movedThisStep ? lastReason : now == NodeState.PRIM ? Reason.PEER_FOLLOWS : Reason.PEER_NOT_FOLLOWING;
+            info("state=" + (shown == null ? "BOOT" : shown) + "->" + now + " reason=" + why + " epoch=" + epoch
+                    + " (" + reason + ")");
             out.add(new Effect.StateChanged(shown, now, reason, epoch));
             shown = now;
             persist();

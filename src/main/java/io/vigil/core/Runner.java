@@ -24,7 +24,7 @@ final class Runner {
         String due = n.health.dueForFailover(now);
         if (due != null) {
             serviceFailover(due, now, p);
-            if (n.mode != Node.Mode.RUNNING) {
+            if (n.mode != Mode.RUNNING) {
                 return;
             }
         }
@@ -32,13 +32,13 @@ final class Runner {
             String refusal = swapRefusal(p, p.swapWithoutSync());
             if (refusal == null) {
                 n.info("node" + n.peerId() + " asked for a swap");
-                handOver("swap requested by node" + n.peerId());
+                handOver(Reason.SWAP_REQUESTED, "swap requested by node" + n.peerId());
                 return;
             }
         }
         manageSync(p, now);
         n.blocked = false;
-        if (n.mode == Node.Mode.RUNNING) {
+        if (n.mode == Mode.RUNNING) {
             n.reason = n.synchronous ? "running the services, replicating synchronously to node" + n.peerId()
                     : "running the services" + (p == null ? ", node" + n.peerId() + " absent" : "");
         }
@@ -60,9 +60,9 @@ final class Runner {
     }
 
     /** Stops the services here, then grants the peer the next epoch. */
-    void handOver(String why) {
+    void handOver(Reason code, String why) {
         n.handoverEpoch = Epochs.next(n.peerId(), n.epoch);
-        n.stopServices(why, false, Node.AfterStop.HANDOVER);
+        n.stopServices(code, why, false, Node.AfterStop.HANDOVER);
     }
 
     private void splitBrain(Heartbeat p, long now) {
@@ -85,7 +85,7 @@ final class Runner {
         n.alarm("SPLIT_BRAIN", "split brain: node" + p.from() + " has run the services longer; stopping them here."
                 + " This node's divergent data (epoch " + n.dataEpoch + ") must be kept aside before the resync");
         n.dataEpoch = 0; // diverged: never preferred until resynchronised
-        n.stopServices("split brain resolved in favour of node" + p.from(), true, Node.AfterStop.REJOIN);
+        n.stopServices(Reason.SPLIT_BRAIN, "split brain resolved in favour of node" + p.from(), true, Node.AfterStop.REJOIN);
     }
 
     private void serviceFailover(String resource, long now, Heartbeat p) {
@@ -110,7 +110,7 @@ final class Runner {
             return;
         }
         n.alarm("SERVICE_FAILOVER", why + ": handing the services over to node" + n.peerId());
-        handOver(why);
+        handOver(Reason.SERVICE_FAILOVER, why);
         n.flaps.record(n.handoverEpoch, now);
     }
 

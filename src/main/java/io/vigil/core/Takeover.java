@@ -26,20 +26,18 @@ final class Takeover {
         }
         n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
         if (cannot != null) {
-            n.mode = Node.Mode.JOINING;
+            n.moveTo(Mode.JOINING, Reason.PEER_LOST, "node" + n.peerId() + " lost; no failover: " + cannot);
             n.blocked = true;
-            n.reason = "node" + n.peerId() + " lost; no failover: " + cannot;
             n.noTakeoverCause = "no failover: " + cannot;
             n.info(n.reason);
             return;
         }
         if (n.cfg.witnessConfigured()) {
-            n.mode = Node.Mode.ACQUIRING;
+            n.moveTo(Mode.ACQUIRING, Reason.PEER_LOST, "node" + n.peerId() + " lost; asking the witness for the lease");
             n.blocked = false;
-            n.reason = "node" + n.peerId() + " lost; asking the witness for the lease";
             n.info(n.reason);
             return;
         }
-        n.takeOver("node" + n.peerId() + " lost", 0);
+        n.takeOver(Reason.PEER_LOST, "node" + n.peerId() + " lost", 0);
     }
 }
