@@ -63,6 +63,8 @@ public final class Node {
     /** Why this node did not take over when it lost its peer (shown until the peer is heard again). */
     String noTakeoverCause;
     private List<Effect> out = new ArrayList<>();
+    /** What the decision functions see of this node: read-only. */
+    final NodeView view = new View();
 
     public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
         this.cfg = cfg;
@@ -112,7 +114,7 @@ public final class Node {
         } else if (event instanceof Event.WatchdogFired) {
             watchdogFired();
         } else if (event instanceof Event.OperatorCommand c) {
-            new Commands(this).handle(c);
+            apply(Commands.handle(view, c));
         } else {
             throw new IllegalStateException("unhandled event " + event);
         }
@@ -365,7 +367,7 @@ public final class Node {
             case JOINING -> evaluateJoining();
             case STANDBY -> evaluateStandby();
             case ACQUIRING -> evaluateAcquiring(now);
-            case RUNNING -> new Runner(this).evaluate(now);
+            case RUNNING -> apply(Runner.evaluate(view));
             case STARTING, STOPPING -> blocked = false;
         }
     }
@@ -406,7 +408,7 @@ public final class Node {
     private void evaluateStandby() {
         Heartbeat p = peer.live();
         if (p == null) {
-            new Takeover(this).peerLost();
+            apply(Takeover.peerLost(view));
             return;
         }
         if (acceptGrant(p)) {
@@ -517,6 +519,12 @@ public final class Node {
         out.add(new Effect.FailoverPerformed(why, detect));
         info("failover: " + why + "; taking over the services at epoch " + epoch + " (peer silent " + detect + " ms)");
         startServices(code, "failover, " + why, false);
+    }
+
+    /** Stops the services here, then grants the peer the next epoch. */
+    private void handOver(Reason code, String why) {
+        handoverEpoch = Epochs.next(peerId(), epoch);
+        stopServices(code, why, false, AfterStop.HANDOVER);
     }
 
     void stopServices(Reason code, String why, boolean immediate, AfterStop then) {
@@ -683,12 +691,96 @@ public final class Node {
         out.add(new Effect.Reply(id, accepted, message));
     }
 
-    void emit(Effect effect) {
-        out.add(effect);
-    }
-
     int peerId() {
         return 3 - cfg.nodeId();
+    }
+
+    // ---------------------------------------------------------------- applying decisions
+
+    /** Carries out a decision of {@link Takeover}, {@link Runner} or {@link Commands}, in order. */
+    private void apply(Decision d) {
+        for (Decision.Action a : d.actions()) {
+            if (a instanceof Decision.Move m) {
+                moveTo(m.next(), m.reason());
+                reason = m.detail() == null ? reason : m.detail();
+            } else if (a instanceof Decision.Emit e) {
+                out.add(e.effect());
+            } else if (a instanceof Decision.Status st) {
+                reason = st.reason() == null ? reason : st.reason();
+                blocked = st.blocked() == null ? blocked : st.blocked();
+                noTakeoverCause = st.noTakeoverCause() == null ? noTakeoverCause : st.noTakeoverCause();
+            } else if (a instanceof Decision.Start st) {
+                startServices(st.reason(), st.why(), st.synchronousReplication());
+            } else if (a instanceof Decision.Stop st) {
+                stopServices(st.reason(), st.why(), st.immediate(), st.then());
+            } else if (a instanceof Decision.TakeOver t) {
+                takeOver(t.reason(), t.why(), t.witnessEpoch());
+            } else if (a instanceof Decision.HandOver h) {
+                handOver(h.reason(), h.why());
+            } else {
+                applyFields(a);
+            }
+        }
+    }
+
+    private void applyFields(Decision.Action a) {
+        if (a instanceof Decision.Epochs e) {
+            epoch = e.epoch();
+            dataEpoch = e.dataEpoch();
+            grantedEpoch = e.grantedEpoch() == null ? grantedEpoch : e.grantedEpoch();
+        } else if (a instanceof Decision.Replication r) {
+            synchronous = r.synchronous();
+            partnerDownSinceMs = r.partnerDownSinceMs();
+            pendingLeaseEpoch = r.pendingLeaseEpoch() == null ? pendingLeaseEpoch : r.pendingLeaseEpoch();
+        } else if (a instanceof Decision.Flags f) {
+            bootMode = f.bootMode() == null ? bootMode : f.bootMode();
+            failoverEnabled = f.failoverEnabled() == null ? failoverEnabled : f.failoverEnabled();
+            detectionSuspended = f.detectionSuspended() == null ? detectionSuspended : f.detectionSuspended();
+            checkersRunning = f.checkersRunning() == null ? checkersRunning : f.checkersRunning();
+            forced = f.forced() == null ? forced : f.forced();
+        } else if (a instanceof Decision.SwapRequest w) {
+            swapRequested = true;
+            swapWithoutSync = w.withoutSync();
+            swapRequestedAtMs = w.atMs();
+        } else if (a instanceof Decision.Bookkeeping b) {
+            switch (b.kind()) {
+                case RESET_START_FAILURES -> starts.reset();
+                case POSTPONE_FAILOVER -> health.postpone(b.resource(), b.value());
+                case RECORD_FAILOVER -> flaps.record(b.value(), clock.nowMs());
+                case REMEMBER_ALARM -> lastAlarm = b.resource();
+                case PERSIST -> persist();
+            }
+        } else {
+            throw new IllegalStateException("unhandled decision action " + a);
+        }
+    }
+
+    /** The read-only view handed to the decision functions. */
+    private final class View implements NodeView {
+        @Override public CoreConfig cfg() { return cfg; }
+        @Override public long now() { return clock.nowMs(); }
+        @Override public Mode mode() { return mode; }
+        @Override public NodeState state() { return Node.this.state(); }
+        @Override public int peerId() { return Node.this.peerId(); }
+        @Override public long epoch() { return epoch; }
+        @Override public long dataEpoch() { return dataEpoch; }
+        @Override public SyncStatus sync() { return sync; }
+        @Override public boolean synchronous() { return synchronous; }
+        @Override public long partnerDownSinceMs() { return partnerDownSinceMs; }
+        @Override public boolean forced() { return forced; }
+        @Override public boolean failoverEnabled() { return failoverEnabled; }
+        @Override public boolean detectionSuspended() { return detectionSuspended; }
+        @Override public ServicesPhase services() { return services; }
+        @Override public long servicesSinceMs() { return servicesSinceMs; }
+        @Override public String lastAlarm() { return lastAlarm; }
+        @Override public Heartbeat peerLive() { return peer.live(); }
+        @Override public Heartbeat peerLast() { return peer.last(); }
+        @Override public boolean failoverAllowed(int peerRecent) { return flaps.allows(clock.nowMs(), peerRecent); }
+        @Override public int maxFailovers() { return flaps.max(); }
+        @Override public boolean leaseValid(long marginMs) { return auth.leaseValid(clock.nowMs(), marginMs); }
+        @Override public long leaseEpoch() { return auth.leaseEpoch(); }
+        @Override public String resourceDueForFailover() { return health.dueForFailover(clock.nowMs()); }
+        @Override public String resourceDetail(String resource) { return health.detail(resource); }
     }
 
     // ---------------------------------------------------------------- status
