@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a decision function ({@link Takeover}, {@link Runner}, {@link Commands}) wants done:
+ * What a decision function ({@link Joiner}, {@link Takeover}, {@link Runner}, {@link Commands}) wants done:
  * an ordered list of actions that only {@code Node#apply} carries out. The functions read the
  * node through {@link NodeView} and never write it, so a decision can be inspected (next mode,
  * reason, effects) before anything changes; order is kept because effects leave in that order.
@@ -12,8 +12,8 @@ import java.util.List;
 final class Decision {
 
     /** One thing to do; {@code Node#apply} handles every kind. */
-    sealed interface Action permits Move, Emit, Status, Start, Stop, TakeOver, HandOver, Epochs, Replication,
-            Flags, SwapRequest, Bookkeeping { }
+    sealed interface Action permits Move, Emit, Status, Start, Stop, TakeOver, HandOver, Follow, AcceptGrant,
+            AcquireLease, Epochs, Replication, Flags, SwapRequest, Bookkeeping { }
 
     /** Change the mode ({@code Node#moveTo}); a null detail keeps the status text. */
     record Move(Mode next, Reason reason, String detail) implements Action { }
@@ -32,6 +32,15 @@ final class Decision {
     /** Stop the services here, then grant the peer its next epoch. */
     record HandOver(Reason reason, String why) implements Action { }
 
+    /** Follow the peer that runs the services (SECOND). */
+    record Follow(Heartbeat peer, Reason reason) implements Action { }
+
+    /** Start the services at the epoch the live peer grants us. */
+    record AcceptGrant(long epoch, long ackSeq) implements Action { }
+
+    /** Ask the witness for the lease, registering {@code epoch}, to take over. */
+    record AcquireLease(long epoch) implements Action { }
+
     /** New epoch and data epoch; {@code grantedEpoch} null leaves the grant as it is. */
     record Epochs(long epoch, long dataEpoch, Long grantedEpoch) implements Action { }
 
@@ -46,7 +55,8 @@ final class Decision {
 
     /** Counters kept beside the node's state. */
     record Bookkeeping(Kind kind, String resource, long value) implements Action {
-        enum Kind { RESET_START_FAILURES, POSTPONE_FAILOVER, RECORD_FAILOVER, REMEMBER_ALARM, PERSIST }
+        enum Kind { RESET_START_FAILURES, POSTPONE_FAILOVER, RECORD_FAILOVER, REMEMBER_ALARM, CLEAR_NO_TAKEOVER_CAUSE,
+            PERSIST }
     }
 
     private final List<Action> actions = new ArrayList<>();
@@ -61,8 +71,10 @@ final class Decision {
         for (Action a : actions) {
             if (a instanceof Move m) {
                 next = m.next();
-            } else if (a instanceof Start || a instanceof TakeOver) {
+            } else if (a instanceof Start || a instanceof TakeOver || a instanceof AcceptGrant) {
                 next = Mode.STARTING;
+            } else if (a instanceof Follow) {
+                next = Mode.STANDBY;
             } else if (a instanceof Stop || a instanceof HandOver) {
                 next = Mode.STOPPING;
             }
@@ -84,6 +96,10 @@ final class Decision {
                 reason = s.reason();
             } else if (a instanceof HandOver h) {
                 reason = h.reason();
+            } else if (a instanceof Follow f) {
+                reason = f.reason();
+            } else if (a instanceof AcceptGrant) {
+                reason = Reason.GRANTED;
             }
         }
         return reason;

@@ -64,7 +64,7 @@ public final class Node {
     String noTakeoverCause;
     private List<Effect> out = new ArrayList<>();
     /** What the decision functions see of this node: read-only. */
-    final NodeView view = new View();
+    final NodeView view = new LiveView(this);
 
     public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
         this.cfg = cfg;
@@ -364,124 +364,33 @@ public final class Node {
         switch (mode) {
             case BOOTING -> throw new IllegalStateException("evaluated before boot");
             case STOPPED -> blocked = true;
-            case JOINING -> evaluateJoining();
-            case STANDBY -> evaluateStandby();
-            case ACQUIRING -> evaluateAcquiring(now);
+            case JOINING -> apply(Joiner.joining(view));
+            case STANDBY -> apply(Joiner.standby(view));
+            case ACQUIRING -> apply(Joiner.acquiring(view));
             case RUNNING -> apply(Runner.evaluate(view));
             case STARTING, STOPPING -> blocked = false;
         }
     }
 
-    private void evaluateJoining() {
-        Heartbeat p = peer.live();
-        if (p == null) {
-            blocked = true;
-            // Keep the cause of a refused takeover visible (e.g. "failover is off"), not just "lost".
-            reason = peer.last() == null
-                    ? "waiting for node" + peerId() + ": start it, or force start this node if it is gone for good"
-                    : "node" + peerId() + " is lost; not taking over from WAIT"
-                    + (noTakeoverCause == null ? "" : " (" + noTakeoverCause + ")")
-                    + ": start it, or force start this node";
-            return;
-        }
-        noTakeoverCause = null;
-        if (acceptGrant(p)) {
-            return;
-        }
-        if (p.services().claimed()) {
-            follow(p, Reason.FOLLOW_PEER);
-            return;
-        }
-        if (grantedEpoch > 0 || shouldPeerRun(p)) {
-            blocked = false;
-            reason = "node" + peerId() + " should run the services: granting them to it";
-        } else if (p.state() == NodeState.STOP && p.dataEpoch() > dataEpoch) {
-            blocked = true;
-            reason = "node" + peerId() + " is stopped and holds newer data (epoch " + p.dataEpoch() + " > "
-                    + dataEpoch + "): start it, or force start this node (data loss)";
-        } else {
-            blocked = false;
-            reason = "waiting for node" + peerId() + " to agree that this node runs the services";
-        }
-    }
-
-    private void evaluateStandby() {
-        Heartbeat p = peer.live();
-        if (p == null) {
-            apply(Takeover.peerLost(view));
-            return;
-        }
-        if (acceptGrant(p)) {
-            return;
-        }
-        if (p.services() == ServicesPhase.IDLE) {
-            moveTo(Mode.JOINING, Reason.PEER_IDLE, "node" + peerId() + " no longer runs the services");
-            evaluateJoining();
-            return;
-        }
-        if (p.services().claimed() && p.epoch() > epoch) {
-            epoch = p.epoch();
-            persist();
-        }
-        if (p.services().claimed() && p.epoch() == epoch && sync == SyncStatus.UPTODATE
-                && p.sync() == SyncStatus.UPTODATE && dataEpoch != epoch) {
-            dataEpoch = epoch;
-            info("data up to date with node" + peerId() + " at epoch " + epoch);
-            persist();
-        }
-        blocked = false;
-        reason = dataEpoch == epoch ? "standing by, data up to date" : "standing by, data " + sync.label();
-    }
-
-    private void evaluateAcquiring(long now) {
-        Heartbeat p = peer.live();
-        if (p != null) {
-            info("peer node" + peerId() + " heard again: abandoning the takeover");
-            if (p.services().claimed()) {
-                follow(p, Reason.PEER_HEARD);
-            } else {
-                moveTo(Mode.JOINING, Reason.PEER_HEARD);
-            }
-            return;
-        }
-        if (now >= nextLeaseAtMs && !auth.leaseRequestPending(now, cfg.heartbeatIntervalMs())) {
-            nextLeaseAtMs = now + cfg.heartbeatIntervalMs() / 2;
-            auth.leaseRequested(now);
-            out.add(new Effect.RequestLease(now, Epochs.next(cfg.nodeId(), epoch), true));
-        }
-    }
-
-    /** Starts the services if the live peer grants us a newer epoch. */
-    boolean acceptGrant(Heartbeat p) {
-        if (p.services() != ServicesPhase.IDLE || p.grantEpoch() <= epoch || p.ackIncarnation() != incarnation) {
-            return false;
-        }
-        long g = p.grantEpoch();
-        info("node" + peerId() + " grants this node the services at epoch " + g);
-        epoch = g;
-        dataEpoch = g;
+    /** The peer grants us a newer epoch: start the services in it. */
+    private void acceptGrant(long grant, long ackSeq) {
+        epoch = grant;
+        dataEpoch = grant;
         grantedEpoch = 0;
         // The grant that starts us is also the promise we run under until the lease is ours.
-        auth.peerGrant(true, p.ackSeq(), cfg.grantValidityMs());
+        auth.peerGrant(true, ackSeq, cfg.grantValidityMs());
         startServices(Reason.GRANTED, "granted by node" + peerId(), false);
-        return true;
     }
 
-    /** Would this node hand the services to the (idle, live) peer? Same rule on both nodes. */
-    boolean shouldPeerRun(Heartbeat p) {
-        if (p.state() == NodeState.STOP || p.services() != ServicesPhase.IDLE) {
-            return false;
-        }
-        if (mode == Mode.STOPPED) {
-            return p.dataEpoch() >= dataEpoch;
-        }
-        if (p.dataEpoch() != dataEpoch) {
-            return p.dataEpoch() > dataEpoch;
-        }
-        return p.from() < cfg.nodeId();
+    /** Asks the witness for the lease at {@code requested}, to take over from the lost peer. */
+    private void acquireLease(long requested) {
+        long now = clock.nowMs();
+        nextLeaseAtMs = now + cfg.heartbeatIntervalMs() / 2;
+        auth.leaseRequested(now);
+        out.add(new Effect.RequestLease(now, requested, true));
     }
 
-    void follow(Heartbeat p, Reason why) {
+    private void follow(Heartbeat p, Reason why) {
         moveTo(Mode.STANDBY, why, "following node" + peerId());
         grantedEpoch = 0;
         if (p.epoch() > epoch) {
@@ -622,7 +531,7 @@ public final class Node {
         if (grantedEpoch > 0) {
             return grantedEpoch;
         }
-        if (shouldPeerRun(p)) {
+        if (Joiner.shouldPeerRun(view, p)) {
             grantedEpoch = Epochs.next(peerId(), Math.max(epoch, p.epoch()));
             epoch = grantedEpoch;
             info("granting node" + peerId() + " the services at epoch " + grantedEpoch);
@@ -717,6 +626,12 @@ public final class Node {
                 takeOver(t.reason(), t.why(), t.witnessEpoch());
             } else if (a instanceof Decision.HandOver h) {
                 handOver(h.reason(), h.why());
+            } else if (a instanceof Decision.Follow f) {
+                follow(f.peer(), f.reason());
+            } else if (a instanceof Decision.AcceptGrant g) {
+                acceptGrant(g.epoch(), g.ackSeq());
+            } else if (a instanceof Decision.AcquireLease l) {
+                acquireLease(l.epoch());
             } else {
                 applyFields(a);
             }
@@ -748,39 +663,12 @@ public final class Node {
                 case POSTPONE_FAILOVER -> health.postpone(b.resource(), b.value());
                 case RECORD_FAILOVER -> flaps.record(b.value(), clock.nowMs());
                 case REMEMBER_ALARM -> lastAlarm = b.resource();
+                case CLEAR_NO_TAKEOVER_CAUSE -> noTakeoverCause = null;
                 case PERSIST -> persist();
             }
         } else {
             throw new IllegalStateException("unhandled decision action " + a);
         }
-    }
-
-    /** The read-only view handed to the decision functions. */
-    private final class View implements NodeView {
-        @Override public CoreConfig cfg() { return cfg; }
-        @Override public long now() { return clock.nowMs(); }
-        @Override public Mode mode() { return mode; }
-        @Override public NodeState state() { return Node.this.state(); }
-        @Override public int peerId() { return Node.this.peerId(); }
-        @Override public long epoch() { return epoch; }
-        @Override public long dataEpoch() { return dataEpoch; }
-        @Override public SyncStatus sync() { return sync; }
-        @Override public boolean synchronous() { return synchronous; }
-        @Override public long partnerDownSinceMs() { return partnerDownSinceMs; }
-        @Override public boolean forced() { return forced; }
-        @Override public boolean failoverEnabled() { return failoverEnabled; }
-        @Override public boolean detectionSuspended() { return detectionSuspended; }
-        @Override public ServicesPhase services() { return services; }
-        @Override public long servicesSinceMs() { return servicesSinceMs; }
-        @Override public String lastAlarm() { return lastAlarm; }
-        @Override public Heartbeat peerLive() { return peer.live(); }
-        @Override public Heartbeat peerLast() { return peer.last(); }
-        @Override public boolean failoverAllowed(int peerRecent) { return flaps.allows(clock.nowMs(), peerRecent); }
-        @Override public int maxFailovers() { return flaps.max(); }
-        @Override public boolean leaseValid(long marginMs) { return auth.leaseValid(clock.nowMs(), marginMs); }
-        @Override public long leaseEpoch() { return auth.leaseEpoch(); }
-        @Override public String resourceDueForFailover() { return health.dueForFailover(clock.nowMs()); }
-        @Override public String resourceDetail(String resource) { return health.detail(resource); }
     }
 
     // ---------------------------------------------------------------- status

@@ -1,7 +1,7 @@
 package io.vigil.core;
 
 /**
- * A read-only view of one node, all that the decision functions ({@link Takeover},
+ * A read-only view of one node, all that the decision functions ({@link Joiner}, {@link Takeover},
  * {@link Runner}, {@link Commands}) may see. They answer with a {@link Decision}; only
  * {@link Node} changes its own fields.
  */
@@ -37,6 +37,18 @@ interface NodeView {
     long servicesSinceMs();
 
     String lastAlarm();
+
+    /** This daemon's incarnation, which a peer's grant must acknowledge. */
+    long incarnation();
+
+    /** The epoch this node granted the peer and the peer has not yet taken (0 if none). */
+    long grantedEpoch();
+
+    /** Why this node did not take over when it lost its peer, or null. */
+    String noTakeoverCause();
+
+    /** May a lease request go to the witness now (none pending, the retry interval passed)? */
+    boolean leaseRequestDue();
 
     /** The peer's last heartbeat while it is live, else null. */
     Heartbeat peerLive();

@@ -26,7 +26,7 @@ class DecisionTest {
         Pattern write = Pattern.compile("\\bn\\.\\w+\\s*(=(?!=)|\\+\\+|--|\\+=|-=)");
         Pattern node = Pattern.compile("\\bNode\\b(?!\\.AfterStop)");
         StringBuilder found = new StringBuilder();
-        for (String file : List.of("Takeover.java", "Runner.java", "Commands.java")) {
+        for (String file : List.of("Takeover.java", "Runner.java", "Commands.java", "Joiner.java")) {
             String[] lines = Files.readString(CORE.resolve(file), StandardCharsets.UTF_8).split("\n");
             for (int i = 0; i < lines.length; i++) {
                 Matcher w = write.matcher(lines[i]);
