@@ -30,6 +30,8 @@ public final class Node {
     /** Why the mode last changed; {@link #movedThisStep} says whether it changed in this step. */
     Reason lastReason;
     boolean movedThisStep;
+    /** What the decision functions (Joiner, Takeover, Runner, Commands) see of this node: read-only. */
+    final NodeView view = new LiveView(this);
     NodeState shown;
     String reason = "not booted";
     boolean blocked;
@@ -63,8 +65,6 @@ public final class Node {
     /** Why this node did not take over when it lost its peer (shown until the peer is heard again). */
     String noTakeoverCause;
     private List<Effect> out = new ArrayList<>();
-    /** What the decision functions see of this node: read-only. */
-    final NodeView view = new LiveView(this);
 
     public Node(CoreConfig cfg, Clock clock, RandomGenerator random) {
         this.cfg = cfg;
@@ -686,34 +686,7 @@ public final class Node {
     }
 
     public NodeStatus status() {
-        long now = clock.nowMs();
-        Heartbeat p = peer.live();
-        List<String> warnings = new ArrayList<>();
-        if (!cfg.witnessConfigured()) {
-            warnings.add("no witness configured: a network split between the nodes runs the services on both");
-        }
-        if (!failoverEnabled) {
-            warnings.add("failover is off: the services will not move automatically");
-        }
-        if (detectionSuspended) {
-            warnings.add("error detection is suspended");
-        }
-        if (!flaps.allows(now, p == null ? 0 : p.recentFailovers())) {
-            warnings.add("flapping protection: " + flaps.max() + " automatic failovers in the window; no more automatic moves");
-        }
-        return new NodeStatus(cfg.nodeId(), state(), colour(), reason, epoch, dataEpoch, sync, services, synchronous,
-                p != null, p == null ? null : p.state(), p == null ? null : peerSyncAsSeenHere(p), failoverEnabled,
-                detectionSuspended, checkersRunning, bootMode, cfg.witnessConfigured(), forced, flaps.recent(now),
-                List.copyOf(warnings), auth.leaseValid(now, 0) ? auth.leaseValidUntil() - now : -1);
-    }
-
-    /** The peer's sync status, "not uptodate" until its data has caught up with our epoch. */
-    private SyncStatus peerSyncAsSeenHere(Heartbeat p) {
-        if (services.claimed() && p.state() == NodeState.SECOND && p.dataEpoch() < epoch
-                && p.sync() == SyncStatus.UPTODATE) {
-            return SyncStatus.NOT_UPTODATE;
-        }
-        return p.sync();
+        return StatusReport.of(this);
     }
 
     public Colour colour() {
