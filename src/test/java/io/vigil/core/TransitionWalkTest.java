@@ -45,19 +45,20 @@ class TransitionWalkTest {
     @Test
     void theWalkReachesEveryModeAndEveryLegalMoveIsExercisedOrListed() {
         Map<Mode, Set<Mode>> seen = new LinkedHashMap<>();
-        for (Mode m : Mode.values()) {
-            assertThat(nodeIn(m, true).mode).as("fixture for %s", m).isEqualTo(m);
-            Node alone = nodeIn(m, false);
+        for (Fixture f : Fixture.values()) {
+            assertThat(nodeIn(f, true).mode).as("fixture %s", f).isEqualTo(f.mode);
+            Node alone = nodeIn(f, false);
             if (alone != null) {
-                assertThat(alone.mode).as("fixture for %s without a witness", m).isEqualTo(m);
+                assertThat(alone.mode).as("fixture %s without a witness", f).isEqualTo(f.mode);
             }
         }
+        assertThat(nodeIn(Fixture.RUNNING_PRIM, true).state()).isEqualTo(NodeState.PRIM);
         for (String line : walk().split("\n")) {
             if (line.startsWith("#") || line.isBlank()) {
                 continue;
             }
             String[] cols = line.split("\\|");
-            Mode from = Mode.valueOf(cols[0].trim());
+            Mode from = Fixture.valueOf(cols[0].trim()).mode;
             Mode to = Mode.valueOf(cols[2].trim().split(" ")[1]);
             seen.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(to);
         }
@@ -73,21 +74,21 @@ class TransitionWalkTest {
                 + "# mode | event | -> mode (public state) reason code (or stays) epoch | effect kinds in order, no logs\n");
         for (boolean witness : new boolean[] {true, false}) {
             b.append("\n# ---- ").append(witness ? "with a witness" : "without a witness").append('\n');
-            for (Mode m : Mode.values()) {
-                if (nodeIn(m, witness) == null) {
-                    b.append("# ").append(m).append(": not reachable without a witness\n");
+            for (Fixture f : Fixture.values()) {
+                if (nodeIn(f, witness) == null) {
+                    b.append("# ").append(f).append(": not reachable without a witness\n");
                     continue;
                 }
                 for (Map.Entry<String, BiConsumer<Node, Consumer<Event>>> e : events().entrySet()) {
-                    Node n = nodeIn(m, witness);
-                    b.append(row(m, e.getKey(), n, e.getValue())).append('\n');
+                    Node n = nodeIn(f, witness);
+                    b.append(row(f, e.getKey(), n, e.getValue())).append('\n');
                 }
             }
         }
         return b.toString();
     }
 
-    private String row(Mode from, String event, Node n, BiConsumer<Node, Consumer<Event>> feed) {
+    private String row(Fixture from, String event, Node n, BiConsumer<Node, Consumer<Event>> feed) {
         Set<String> kinds = new LinkedHashSet<>();
         boolean[] moved = {false};
         feed.accept(n, e -> {
@@ -99,14 +100,16 @@ class TransitionWalkTest {
             }
             moved[0] |= n.movedThisStep;
         });
-        return String.format("%-9s | %-31s | -> %-9s (%s) %-28s epoch=%d | %s", from, event, n.mode, n.state(),
+        return String.format("%-17s | %-32s | -> %-9s (%s) %-28s epoch=%d | %s", from, event, n.mode, n.state(),
                 moved[0] ? "reason=" + n.lastReason : "(stays)", n.epoch(), String.join(", ", kinds));
     }
 
     /** The effect's kind and the parts of it that are decisions; log lines are left out. */
     private static String kind(Effect e) {
-        if (e instanceof Effect.Log) {
-            return null;
+        if (e instanceof Effect.Log l) {
+            // The published change's log line, up to its reason code: the code is part of the contract.
+            return l.message().startsWith("state=") ? "Logged(" + l.message().substring(0, l.message().indexOf(" epoch="))
+                    + ")" : null;
         } else if (e instanceof Effect.Alarm a) {
             return "Alarm(" + a.code() + ")";
         } else if (e instanceof Effect.Reply r) {
@@ -139,11 +142,13 @@ class TransitionWalkTest {
         e.put("Heartbeat peer WAIT, grants us", (n, step) -> step.accept(hb(n, NodeState.WAIT, ServicesPhase.IDLE,
                 Epochs.next(n.cfg.nodeId(), n.epoch()))));
         e.put("Heartbeat peer WAIT, no grant", (n, step) -> step.accept(hb(n, NodeState.WAIT, ServicesPhase.IDLE, 0)));
+        e.put("Heartbeat peer SECOND, asks swap", (n, step) -> step.accept(swapRequest(n)));
         e.put("Heartbeat peer STOP", (n, step) -> step.accept(hb(n, NodeState.STOP, ServicesPhase.IDLE, 0)));
         e.put("ServicesStarted ok", (n, step) -> step.accept(new Event.ServicesStarted(true, "ok")));
         e.put("ServicesStarted failed", (n, step) -> step.accept(new Event.ServicesStarted(false, "mgmt: exit 1")));
         e.put("ServicesStopped", (n, step) -> step.accept(new Event.ServicesStopped("stopped")));
         e.put("ResourceFailed", (n, step) -> step.accept(new Event.ResourceFailed("mgmt", "down")));
+        e.put("ResourceFailed x4, down 31 s", (n, step) -> resourceDown(n, step));
         e.put("ResourceRecovered", (n, step) -> step.accept(new Event.ResourceRecovered("mgmt")));
         e.put("SyncReported uptodate", (n, step) -> step.accept(new Event.SyncReported(SyncStatus.UPTODATE)));
         e.put("LeaseReply granted", (n, step) -> {
@@ -173,6 +178,23 @@ class TransitionWalkTest {
         e.put(name, (n, step) -> step.accept(new Event.OperatorCommand(7, c, "walk")));
     }
 
+    /**
+     * A resource fails past its local restarts (3) and stays down for the failover delay (30 s)
+     * while the peer keeps following and granting, so only the service failover rule can act.
+     */
+    private void resourceDown(Node n, Consumer<Event> step) {
+        for (int i = 0; i < 4; i++) {
+            step.accept(new Event.ResourceFailed("mgmt", "down"));
+        }
+        for (int t = 0; t < 124; t++) {
+            now += 250;
+            if (t % 4 == 0) {
+                step.accept(hb(n, NodeState.SECOND, ServicesPhase.IDLE, n.epoch()));
+            }
+            step.accept(new Event.Tick());
+        }
+    }
+
     /** Ticks 250 ms apart: the peer view counts silence tick by tick, capped per tick. */
     private void silence(Consumer<Event> step) {
         for (int i = 0; i < 16; i++) {
@@ -183,11 +205,32 @@ class TransitionWalkTest {
 
     // ---------------------------------------------------------------- fixtures: each mode by real events
 
+    /** The starting points: each mode, and the RUNNING and STOPPING variants whose outcomes differ. */
+    enum Fixture {
+        BOOTING(Mode.BOOTING), STOPPED(Mode.STOPPED), JOINING(Mode.JOINING), STANDBY(Mode.STANDBY),
+        ACQUIRING(Mode.ACQUIRING), STARTING(Mode.STARTING),
+        /** Running, the peer silent since it granted the services: ALONE. */
+        RUNNING_ALONE(Mode.RUNNING),
+        /** Running, the peer follows with data up to date: PRIM, synchronous replication. */
+        RUNNING_PRIM(Mode.RUNNING),
+        /** Stopping after {@code vigil stop}. */
+        STOPPING(Mode.STOPPING),
+        /** Stopping to hand the services to the peer (swap). */
+        STOPPING_HANDOVER(Mode.STOPPING);
+
+        final Mode mode;
+
+        Fixture(Mode mode) {
+            this.mode = mode;
+        }
+    }
+
     /**
-     * Node2 driven into {@code mode} through the events that lead there; null when the mode
+     * Node2 driven into the fixture's mode through the events that lead there; null when it
      * cannot be reached (ACQUIRING needs a witness).
      */
-    Node nodeIn(Mode mode, boolean witness) {
+    Node nodeIn(Fixture fixture, boolean witness) {
+        Mode mode = fixture.mode;
         if (mode == Mode.ACQUIRING && !witness) {
             return null;
         }
@@ -212,13 +255,24 @@ class TransitionWalkTest {
                 if (mode != Mode.STARTING) {
                     n.step(new Event.ServicesStarted(true, "ok"));
                 }
-                if (mode == Mode.STOPPING) {
+                if (fixture == Fixture.RUNNING_PRIM || fixture == Fixture.STOPPING_HANDOVER) {
+                    n.step(hb(n, NodeState.SECOND, ServicesPhase.IDLE, n.epoch()));
+                }
+                if (fixture == Fixture.STOPPING) {
                     n.step(new Event.OperatorCommand(1, new Command.Stop(), "walk"));
+                } else if (fixture == Fixture.STOPPING_HANDOVER) {
+                    n.step(new Event.OperatorCommand(1, new Command.Swap(false), "walk"));
                 }
             }
             default -> { }
         }
         return n;
+    }
+
+    /** The following peer asks for the services (its operator ran {@code vigil swap}). */
+    private static Event.HeartbeatReceived swapRequest(Node to) {
+        return new Event.HeartbeatReceived(new Heartbeat(1, 77, to.seq + 1, to.seq, to.incarnation, NodeState.SECOND,
+                ServicesPhase.IDLE, 0, to.epoch(), to.epoch(), SyncStatus.UPTODATE, to.epoch(), true, false, true, 0, 0));
     }
 
     /** A heartbeat from node1 acknowledging node2's last one, at node2's epoch (or the grant). */
