@@ -19,17 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DecisionTest {
     private static final Path CORE = Path.of("src/main/java/io/vigil/core");
+    /** An assignment to a field of {@code n} (the node, or its view, in the scanned classes). */
+    private static final Pattern WRITE = Pattern.compile("\\bn\\.\\w+\\s*(=(?!=)|\\+\\+|--|\\+=|-=)");
     private long now = 10_000;
 
     @Test
     void theDecisionFunctionsNeitherHoldANodeNorWriteOne() throws IOException {
-        Pattern write = Pattern.compile("\\bn\\.\\w+\\s*(=(?!=)|\\+\\+|--|\\+=|-=)");
         Pattern node = Pattern.compile("\\bNode\\b(?!\\.AfterStop)");
         StringBuilder found = new StringBuilder();
         for (String file : List.of("Takeover.java", "Runner.java", "Commands.java", "Joiner.java")) {
             String[] lines = Files.readString(CORE.resolve(file), StandardCharsets.UTF_8).split("\n");
             for (int i = 0; i < lines.length; i++) {
-                Matcher w = write.matcher(lines[i]);
+                Matcher w = WRITE.matcher(lines[i]);
                 Matcher h = node.matcher(lines[i].replaceAll("\\{@link [^}]*}|//.*", ""));
                 if (w.find() || h.find() && !lines[i].trim().startsWith("*")) {
                     found.append(file).append(':').append(i + 1).append(": ").append(lines[i].trim()).append('\n');
@@ -37,6 +38,20 @@ class DecisionTest {
             }
         }
         assertThat(found.toString()).as("a decision function writes the node or holds it").isEmpty();
+    }
+
+    @Test
+    void theClassesThatReadANodeNeverWriteIt() throws IOException {
+        StringBuilder found = new StringBuilder();
+        for (String file : List.of("LiveView.java", "StatusReport.java")) {
+            String[] lines = Files.readString(CORE.resolve(file), StandardCharsets.UTF_8).split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                if (WRITE.matcher(lines[i]).find()) {
+                    found.append(file).append(':').append(i + 1).append(": ").append(lines[i].trim()).append('\n');
+                }
+            }
+        }
+        assertThat(found.toString()).as("a reader of Node writes its fields").isEmpty();
     }
 
     @Test
