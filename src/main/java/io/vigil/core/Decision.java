@@ -13,7 +13,7 @@ final class Decision {
 
     /** One thing to do; {@code Node#apply} handles every kind. */
     sealed interface Action permits Move, Emit, Status, Start, Stop, TakeOver, HandOver, Follow, AcceptGrant,
-            AcquireLease, Epochs, Replication, Flags, SwapRequest, Bookkeeping { }
+            AcquireLease, HoldLease, Epochs, Replication, Flags, SwapRequest, Bookkeeping { }
 
     /** Change the mode ({@code Node#moveTo}); a null detail keeps the status text. */
     record Move(Mode next, Reason reason, String detail) implements Action { }
@@ -40,6 +40,9 @@ final class Decision {
 
     /** Ask the witness for the lease, registering {@code epoch}, to take over. */
     record AcquireLease(long epoch) implements Action { }
+
+    /** The witness granted the lease asked for at {@code requestedAtMs}, registering {@code epoch}. */
+    record HoldLease(long requestedAtMs, long durationMs, long epoch) implements Action { }
 
     /** New epoch and data epoch; {@code grantedEpoch} null leaves the grant as it is. */
     record Epochs(long epoch, long dataEpoch, Long grantedEpoch) implements Action { }
@@ -121,6 +124,10 @@ final class Decision {
 
     Decision emit(Effect e) {
         return add(new Emit(e));
+    }
+
+    Decision debug(String message) {
+        return emit(new Effect.Log(Effect.Log.Level.DEBUG, message));
     }
 
     Decision info(String message) {

@@ -3,7 +3,7 @@ package io.vigil.core;
 /**
  * Decisions of a node that does not run the services: joining the peer (follow it, accept its
  * grant, or wait for it), standing by (SECOND), and acquiring the witness lease after the peer
- * was lost. Who runs after a start or a double failure is {@link #shouldPeerRun}. A function of
+ * was lost (and what the witness's answer means). Who runs after a start or a double failure is {@link #shouldPeerRun}. A function of
  * the node's view: it returns the decision and changes nothing itself.
  */
 final class Joiner {
@@ -82,6 +82,39 @@ final class Joiner {
             d.add(new Decision.AcquireLease(Epochs.next(n.cfg().nodeId(), n.epoch())));
         }
         return d;
+    }
+
+    /** The witness answered the lease request of a node whose peer is lost: take over, or not. */
+    static Decision leaseAnswered(NodeView n, Event.LeaseReply r) {
+        Decision d = new Decision();
+        if (!r.granted()) {
+            return d.debug("witness refused the lease (holder node" + r.holder() + ")")
+                    .status("peer lost; the witness lease is held by node" + r.holder() + ": waiting", true);
+        }
+        long requested = Epochs.next(n.cfg().nodeId(), n.epoch());
+        // The witness registers our epoch with the grant, so its highest may be our own request:
+        // only a higher epoch (or another one above our data) shows the peer ran without us.
+        if (r.highestEpoch() > n.dataEpoch() && r.highestEpoch() != requested) {
+            // The peer registered a newer epoch: it ran without us, our data is stale.
+            return d.emit(new Effect.ReleaseLease())
+                    .move(Mode.JOINING, Reason.STALE_DATA, null)
+                    .add(new Decision.Status(null, true, "node" + n.peerId() + " ran the services at epoch "
+                            + r.highestEpoch() + " after this node's data (epoch " + n.dataEpoch() + ")"))
+                    .alarm("STALE_DATA", "peer lost, but node" + n.peerId() + " ran the services at epoch "
+                            + r.highestEpoch() + " after our data (epoch " + n.dataEpoch() + "): not taking over;"
+                            + " start node" + n.peerId() + " or force start this node (data loss)");
+        }
+        return d.add(new Decision.HoldLease(r.requestedAtMs(), r.durationMs(), requested))
+                .info("holding the witness lease (epoch " + requested + " registered)")
+                .add(new Decision.TakeOver(Reason.LEASE_ACQUIRED, "peer lost",
+                        r.highestEpoch() == requested ? 0 : r.highestEpoch()));
+    }
+
+    /** The witness did not answer: without it, taking over could run the services twice. */
+    static Decision leaseUnreachable(NodeView n) {
+        return new Decision().status("node" + n.peerId() + " lost and the witness does not answer: not taking over,"
+                + " since both nodes might run the services; force start this node if node" + n.peerId()
+                + " is gone for good", true);
     }
 
     /** Starts the services if the live peer grants us a newer epoch. */

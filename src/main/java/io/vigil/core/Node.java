@@ -107,9 +107,7 @@ public final class Node {
         } else if (event instanceof Event.LeaseUnreachable u) {
             auth.leaseAnswered(u.requestedAtMs());
             if (mode == Mode.ACQUIRING) {
-                blocked = true;
-                reason = "node" + peerId() + " lost and the witness does not answer: not taking over, since both"
-                        + " nodes might run the services; force start this node if node" + peerId() + " is gone for good";
+                apply(Joiner.leaseUnreachable(view));
             }
         } else if (event instanceof Event.WatchdogFired) {
             watchdogFired();
@@ -298,33 +296,12 @@ public final class Node {
 
     private void leaseReply(Event.LeaseReply r) {
         auth.leaseAnswered(r.requestedAtMs());
-        if (!r.granted()) {
-            debug("witness refused the lease (holder node" + r.holder() + ")");
-            if (mode == Mode.ACQUIRING) {
-                blocked = true;
-                reason = "peer lost; the witness lease is held by node" + r.holder() + ": waiting";
-            }
+        if (mode == Mode.ACQUIRING) {
+            apply(Joiner.leaseAnswered(view, r));
             return;
         }
-        if (mode == Mode.ACQUIRING) {
-            long requested = Epochs.next(cfg.nodeId(), epoch);
-            // The witness registers our epoch with the grant, so its highest may be our own request:
-            // only a higher epoch (or another one above our data) shows the peer ran without us.
-            if (r.highestEpoch() > dataEpoch && r.highestEpoch() != requested) {
-                // The peer registered a newer epoch: it ran without us, our data is stale.
-                out.add(new Effect.ReleaseLease());
-                moveTo(Mode.JOINING, Reason.STALE_DATA);
-                blocked = true;
-                noTakeoverCause = "node" + peerId() + " ran the services at epoch " + r.highestEpoch()
-                        + " after this node's data (epoch " + dataEpoch + ")";
-                alarm("STALE_DATA", "peer lost, but node" + peerId() + " ran the services at epoch "
-                        + r.highestEpoch() + " after our data (epoch " + dataEpoch + "): not taking over;"
-                        + " start node" + peerId() + " or force start this node (data loss)");
-                return;
-            }
-            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
-            info("holding the witness lease (epoch " + requested + " registered)");
-            takeOver(Reason.LEASE_ACQUIRED, "peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
+        if (!r.granted()) {
+            debug("witness refused the lease (holder node" + r.holder() + ")");
             return;
         }
         if (services != ServicesPhase.IDLE) {
@@ -632,6 +609,8 @@ public final class Node {
                 acceptGrant(g.epoch(), g.ackSeq());
             } else if (a instanceof Decision.AcquireLease l) {
                 acquireLease(l.epoch());
+            } else if (a instanceof Decision.HoldLease h) {
+                auth.leaseGranted(h.requestedAtMs(), h.durationMs(), h.epoch());
             } else {
                 applyFields(a);
             }
