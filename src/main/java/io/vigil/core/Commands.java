@@ -2,20 +2,23 @@ package io.vigil.core;
 
 /**
  * Operator commands (SPEC §2, §5). Each is accepted — and started — or refused with a reason
- * that says what to do instead; nothing is half-applied.
+ * that says what to do instead; nothing is half-applied. A function of the node's view: it
+ * returns the decision (including the reply) and changes nothing itself.
  */
 final class Commands {
-    private final Node n;
+    private final NodeView n;
+    private final Decision d = new Decision();
 
-    Commands(Node n) {
+    private Commands(NodeView n) {
         this.n = n;
     }
 
-    void handle(Event.OperatorCommand c) {
-        String result = run(c.command(), c.who());
+    static Decision handle(NodeView n, Event.OperatorCommand c) {
+        Commands commands = new Commands(n);
+        String result = commands.run(c.command(), c.who());
         boolean ok = result.startsWith("ok: ");
-        n.info("command '" + c.command().describe() + "' by " + c.who() + ": " + result);
-        n.reply(c.id(), ok, ok ? result.substring(4) : result);
+        return commands.d.info("command '" + c.command().describe() + "' by " + c.who() + ": " + result)
+                .emit(new Effect.Reply(c.id(), ok, ok ? result.substring(4) : result));
     }
 
     private String run(Command cmd, String who) {
@@ -30,106 +33,98 @@ final class Commands {
         } else if (cmd instanceof Command.ForceStart) {
             return forceStart(who);
         } else if (cmd instanceof Command.SetBoot b) {
-            n.bootMode = b.mode();
-            n.persist();
+            d.add(new Decision.Flags(b.mode(), null, null, null, null)).persist();
             return "ok: boot behaviour is now " + b.mode().name().toLowerCase();
         } else if (cmd instanceof Command.SetFailover f) {
-            n.failoverEnabled = f.enabled();
-            n.persist();
+            d.add(new Decision.Flags(null, f.enabled(), null, null, null)).persist();
             return "ok: failover is now " + (f.enabled() ? "on" : "off");
         } else if (cmd instanceof Command.SuspendErrorDetection s) {
-            n.detectionSuspended = s.suspended();
+            d.add(new Decision.Flags(null, null, s.suspended(), null, null));
             return "ok: error detection " + (s.suspended() ? "suspended" : "resumed");
         } else if (cmd instanceof Command.Checkers k) {
-            n.checkersRunning = k.running();
-            n.emit(new Effect.SetCheckers(k.running()));
+            d.add(new Decision.Flags(null, null, null, k.running(), null)).emit(new Effect.SetCheckers(k.running()));
             return "ok: checkers " + (k.running() ? "started" : "stopped");
         }
         throw new IllegalStateException("unhandled command " + cmd);
     }
 
     private String start() {
-        if (n.mode != Node.Mode.STOPPED) {
-            return "node" + n.cfg.nodeId() + " is already started (" + n.state() + "); use restart to restart it";
+        if (n.mode() != Mode.STOPPED) {
+            return "node" + n.cfg().nodeId() + " is already started (" + n.state() + "); use restart to restart it";
         }
-        n.mode = Node.Mode.JOINING;
-        n.forced = false;
-        n.starts.reset();
-        n.reason = "started by operator";
-        return "ok: node" + n.cfg.nodeId() + " starts and joins node" + n.peerId();
+        d.move(Mode.JOINING, Reason.OPERATOR_START, "started by operator")
+                .add(new Decision.Flags(null, null, null, null, false));
+        resetStartFailures();
+        return "ok: node" + n.cfg().nodeId() + " starts and joins node" + n.peerId();
     }
 
     private String stop(String who) {
-        switch (n.mode) {
+        switch (n.mode()) {
             case STOPPED -> {
-                return "ok: node" + n.cfg.nodeId() + " is already stopped";
+                return "ok: node" + n.cfg().nodeId() + " is already stopped";
             }
             case STARTING, RUNNING, STOPPING -> {
-                n.stopServices("stopped by " + who, false, Node.AfterStop.STOP);
-                return "ok: stopping the services on node" + n.cfg.nodeId()
+                d.add(new Decision.Stop(Reason.OPERATOR_STOP, "stopped by " + who, false, Node.AfterStop.STOP));
+                return "ok: stopping the services on node" + n.cfg().nodeId()
                         + "; node" + n.peerId() + " takes over if it is up to date";
             }
             default -> {
-                n.mode = Node.Mode.STOPPED;
-                n.grantedEpoch = 0;
-                n.reason = "stopped by " + who;
-                n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
-                return "ok: node" + n.cfg.nodeId() + " stopped";
+                d.move(Mode.STOPPED, Reason.OPERATOR_STOP, "stopped by " + who)
+                        .add(new Decision.Epochs(n.epoch(), n.dataEpoch(), 0L))
+                        .emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+                return "ok: node" + n.cfg().nodeId() + " stopped";
             }
         }
     }
 
     private String restart(String who) {
-        n.starts.reset();
-        Heartbeat p = n.peer.live();
-        if (n.mode == Node.Mode.RUNNING && p != null && new Runner(n).swapRefusal(p, false) == null) {
+        resetStartFailures();
+        Heartbeat p = n.peerLive();
+        if (n.mode() == Mode.RUNNING && p != null && Runner.swapRefusal(n, p, false) == null) {
             // As promised below: the up-to-date peer takes over. A plain stop + rejoin would
             // hand the services straight back to this node (lower id wins a tie of equal data).
-            new Runner(n).handOver("restarted by " + who);
-            return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
+            d.add(new Decision.HandOver(Reason.OPERATOR_RESTART, "restarted by " + who));
+            return "ok: restarting node" + n.cfg().nodeId() + ": its services stop, node" + n.peerId()
                     + " takes over, then this node rejoins";
         }
-        if (n.mode == Node.Mode.RUNNING && p == null) {
-            n.stopServices("restarted by " + who, false, Node.AfterStop.RESTART_HERE);
-            return "ok: restarting the services on node" + n.cfg.nodeId() + " (node" + n.peerId()
+        if (n.mode() == Mode.RUNNING && p == null) {
+            d.add(new Decision.Stop(Reason.OPERATOR_RESTART, "restarted by " + who, false,
+                    Node.AfterStop.RESTART_HERE));
+            return "ok: restarting the services on node" + n.cfg().nodeId() + " (node" + n.peerId()
                     + " is absent, so they restart here)";
         }
-        if (n.services != ServicesPhase.IDLE) {
-            n.stopServices("restarted by " + who, false, Node.AfterStop.REJOIN);
-            return "ok: restarting node" + n.cfg.nodeId() + ": its services stop, node" + n.peerId()
+        if (n.services() != ServicesPhase.IDLE) {
+            d.add(new Decision.Stop(Reason.OPERATOR_RESTART, "restarted by " + who, false, Node.AfterStop.REJOIN));
+            return "ok: restarting node" + n.cfg().nodeId() + ": its services stop, node" + n.peerId()
                     + " takes over if it is up to date, then this node rejoins";
         }
-        n.mode = Node.Mode.JOINING;
-        n.grantedEpoch = 0;
-        n.forced = false;
-        n.reason = "restarted by " + who;
-        n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
-        return "ok: node" + n.cfg.nodeId() + " restarts and joins node" + n.peerId();
+        d.move(Mode.JOINING, Reason.OPERATOR_RESTART, "restarted by " + who)
+                .add(new Decision.Epochs(n.epoch(), n.dataEpoch(), 0L))
+                .add(new Decision.Flags(null, null, null, null, false))
+                .emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+        return "ok: node" + n.cfg().nodeId() + " restarts and joins node" + n.peerId();
     }
 
     private String swap(boolean withoutSync) {
-        Heartbeat p = n.peer.live();
+        Heartbeat p = n.peerLive();
         if (p == null) {
             return "cannot swap: node" + n.peerId() + " is not reachable (this node is " + n.state()
                     + "); a swap needs both nodes, start node" + n.peerId() + " first";
         }
-        if (n.mode == Node.Mode.RUNNING) {
-            Runner runner = new Runner(n);
-            String refusal = runner.swapRefusal(p, withoutSync);
+        if (n.mode() == Mode.RUNNING) {
+            String refusal = Runner.swapRefusal(n, p, withoutSync);
             if (refusal != null) {
                 return "cannot swap: " + refusal;
             }
-            runner.handOver("swap");
+            d.add(new Decision.HandOver(Reason.OPERATOR_SWAP, "swap"));
             return "ok: swapping: the services stop here and start on node" + n.peerId();
         }
-        if (n.mode == Node.Mode.STANDBY && p.services() == ServicesPhase.RUNNING) {
-            if (!withoutSync && n.dataEpoch != n.epoch) {
-                return "cannot swap: this node's data is not up to date (" + n.sync.label()
+        if (n.mode() == Mode.STANDBY && p.services() == ServicesPhase.RUNNING) {
+            if (!withoutSync && n.dataEpoch() != n.epoch()) {
+                return "cannot swap: this node's data is not up to date (" + n.sync().label()
                         + "); wait for the resync, or use swap --without-sync";
             }
-            n.swapRequested = true;
-            n.swapWithoutSync = withoutSync;
-            n.swapRequestedAtMs = n.clock.nowMs();
+            d.add(new Decision.SwapRequest(withoutSync, n.now()));
             return "ok: swap requested: node" + n.peerId() + " hands the services over to this node";
         }
         return "cannot swap while this node is " + n.state() + " and node" + n.peerId() + " is " + p.state()
@@ -137,21 +132,24 @@ final class Commands {
     }
 
     private String forceStart(String who) {
-        if (n.services != ServicesPhase.IDLE) {
-            return "node" + n.cfg.nodeId() + " already runs the services";
+        if (n.services() != ServicesPhase.IDLE) {
+            return "node" + n.cfg().nodeId() + " already runs the services";
         }
-        Heartbeat p = n.peer.live();
+        Heartbeat p = n.peerLive();
         if (p != null && p.services().claimed()) {
             return "cannot force start: node" + n.peerId() + " runs the services; use swap instead";
         }
-        n.forced = true;
-        n.starts.reset();
-        n.epoch = Epochs.next(n.cfg.nodeId(), Math.max(n.epoch, p == null ? 0 : p.epoch()));
-        n.dataEpoch = n.epoch;
-        n.grantedEpoch = 0;
-        n.alarm("FORCE_START", who + " forced node" + n.cfg.nodeId()
-                + " to run the services; data not replicated to it is lost");
-        n.startServices("forced by " + who);
-        return "ok: node" + n.cfg.nodeId() + " is forced to run the services";
+        d.add(new Decision.Flags(null, null, null, null, true));
+        resetStartFailures();
+        long epoch = Epochs.next(n.cfg().nodeId(), Math.max(n.epoch(), p == null ? 0 : p.epoch()));
+        d.add(new Decision.Epochs(epoch, epoch, 0L))
+                .alarm("FORCE_START", who + " forced node" + n.cfg().nodeId()
+                        + " to run the services; data not replicated to it is lost")
+                .add(new Decision.Start(Reason.FORCE_START, "forced by " + who, false));
+        return "ok: node" + n.cfg().nodeId() + " is forced to run the services";
+    }
+
+    private void resetStartFailures() {
+        d.bookkeeping(Decision.Bookkeeping.Kind.RESET_START_FAILURES, null, 0);
     }
 }

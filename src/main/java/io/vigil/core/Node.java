@@ -14,9 +14,6 @@ import java.util.random.RandomGenerator;
  */
 public final class Node {
 
-    /** Internal modes; several map to the public WAIT state. */
-    enum Mode { STOPPED, JOINING, STANDBY, ACQUIRING, STARTING, RUNNING, STOPPING }
-
     /** What to do once the services have stopped. */
     enum AfterStop { STOP, REJOIN, HANDOVER, RESTART_HERE, GIVE_UP }
 
@@ -29,7 +26,12 @@ public final class Node {
     final FlapGuard flaps;
     final StartGuard starts;
 
-    Mode mode;
+    Mode mode = Mode.BOOTING;
+    /** Why the mode last changed; {@link #movedThisStep} says whether it changed in this step. */
+    Reason lastReason;
+    boolean movedThisStep;
+    /** What the decision functions (Joiner, Takeover, Runner, Commands) see of this node: read-only. */
+    final NodeView view = new LiveView(this);
     NodeState shown;
     String reason = "not booted";
     boolean blocked;
@@ -88,7 +90,8 @@ public final class Node {
     /** Feeds one event; returns the effects the driver must carry out, in order. */
     public List<Effect> step(Event event) {
         out = new ArrayList<>();
-        if (mode == null && !(event instanceof Event.Boot)) {
+        movedThisStep = false;
+        if (mode == Mode.BOOTING && !(event instanceof Event.Boot)) {
             if (event instanceof Event.OperatorCommand c) {
                 reply(c.id(), false, "the node is still booting; try again in a moment");
             }
@@ -115,14 +118,12 @@ public final class Node {
         } else if (event instanceof Event.LeaseUnreachable u) {
             auth.leaseAnswered(u.requestedAtMs());
             if (mode == Mode.ACQUIRING) {
-                blocked = true;
-                reason = "node" + peerId() + " lost and the witness does not answer: not taking over, since both"
-                        + " nodes might run the services; force start this node if node" + peerId() + " is gone for good";
+                apply(Joiner.leaseUnreachable(view));
             }
         } else if (event instanceof Event.WatchdogFired) {
             watchdogFired();
         } else if (event instanceof Event.OperatorCommand c) {
-            new Commands(this).handle(c);
+            apply(Commands.handle(view, c));
         } else {
             throw new IllegalStateException("unhandled event " + event);
         }
@@ -140,7 +141,7 @@ public final class Node {
     // ---------------------------------------------------------------- events
 
     private void boot(PersistedState saved) {
-        if (mode != null) {
+        if (mode != Mode.BOOTING) {
             return;
         }
         NodeState last = null;
@@ -152,9 +153,9 @@ public final class Node {
             last = saved.lastState();
         }
         boolean stay = bootMode == BootMode.DISABLED || (bootMode == BootMode.KEEP && last == NodeState.STOP);
-        mode = stay ? Mode.STOPPED : Mode.JOINING;
-        reason = stay ? "boot: " + (bootMode == BootMode.DISABLED ? "start at boot is disabled" : "was stopped before restart")
-                : "boot: joining the cluster";
+        moveTo(stay ? Mode.STOPPED : Mode.JOINING, Reason.BOOT, stay
+                ? "boot: " + (bootMode == BootMode.DISABLED ? "start at boot is disabled" : "was stopped before restart")
+                : "boot: joining the cluster");
         nextHeartbeatAtMs = clock.nowMs();
         info("boot incarnation=" + Long.toHexString(incarnation) + " epoch=" + epoch + " dataEpoch=" + dataEpoch
                 + " bootMode=" + bootMode.name().toLowerCase() + " previousState=" + last);
@@ -203,8 +204,7 @@ public final class Node {
         if (ok) {
             services = ServicesPhase.RUNNING;
             servicesSinceMs = clock.nowMs();
-            mode = Mode.RUNNING;
-            reason = "services running";
+            moveTo(Mode.RUNNING, Reason.SERVICES_STARTED, "services running");
             health.reset();
             starts.reset();
         } else if (starts.failed(clock.nowMs(), detail)) {
@@ -214,11 +214,11 @@ public final class Node {
                     + " on node" + cfg.nodeId() + " (or `vigil prim --force` if node" + peerId() + " is gone)");
             giveUpReason = "gave up after " + starts.max() + " failed starts: " + starts.firstError()
                     + "; fix the cause, then run `vigil start` on this node";
-            stopServices("start failed: " + detail, false, AfterStop.GIVE_UP);
+            stopServices(Reason.START_BLOCKED, "start failed: " + detail, false, AfterStop.GIVE_UP);
         } else {
             alarm("START_FAILED", "services failed to start (" + starts.count(clock.nowMs()) + " of "
                     + starts.max() + " attempts): " + detail);
-            stopServices("start failed: " + detail, false, AfterStop.REJOIN);
+            stopServices(Reason.START_FAILED, "start failed: " + detail, false, AfterStop.REJOIN);
             reason = "services failed to start: " + detail;
         }
     }
@@ -238,28 +238,23 @@ public final class Node {
         out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
         if (mode != Mode.STOPPING) {
             // Stopped behind our back (e.g. by the watchdog): treat as a fence.
-            mode = Mode.JOINING;
-            reason = "services stopped unexpectedly: " + detail;
+            moveTo(Mode.JOINING, Reason.SERVICES_STOPPED_UNEXPECTEDLY, "services stopped unexpectedly: " + detail);
             return;
         }
         AfterStop next = afterStop == null ? AfterStop.REJOIN : afterStop;
         afterStop = null;
         switch (next) {
-            case STOP -> {
-                mode = Mode.STOPPED;
-                reason = "stopped by operator";
-            }
+            case STOP -> moveTo(Mode.STOPPED, Reason.OPERATOR_STOP, "stopped by operator");
             case GIVE_UP -> {
-                mode = Mode.STOPPED;
                 grantedEpoch = 0;
-                reason = giveUpReason;
+                moveTo(Mode.STOPPED, Reason.START_BLOCKED, giveUpReason);
             }
-            case REJOIN, RESTART_HERE -> mode = Mode.JOINING;
+            case REJOIN, RESTART_HERE -> moveTo(Mode.JOINING, Reason.SERVICES_STOPPED);
             case HANDOVER -> {
                 epoch = Math.max(epoch, handoverEpoch);
                 grantedEpoch = handoverEpoch;
-                mode = Mode.JOINING;
-                reason = "handing the services over to node" + peerId() + " (epoch " + handoverEpoch + ")";
+                moveTo(Mode.JOINING, Reason.HANDOVER,
+                        "handing the services over to node" + peerId() + " (epoch " + handoverEpoch + ")");
                 persist();
             }
         }
@@ -282,7 +277,7 @@ public final class Node {
         // a replica that is "up to date for this epoch" miss acknowledged writes.
         boolean wasSynchronous = synchronous;
         long downSince = partnerDownSinceMs;
-        startServices("restarted by operator", wasSynchronous);
+        startServices(Reason.OPERATOR_RESTART, "restarted by operator", wasSynchronous);
         partnerDownSinceMs = downSince;
         return true;
     }
@@ -312,33 +307,12 @@ public final class Node {
 
     private void leaseReply(Event.LeaseReply r) {
         auth.leaseAnswered(r.requestedAtMs());
-        if (!r.granted()) {
-            debug("witness refused the lease (holder node" + r.holder() + ")");
-            if (mode == Mode.ACQUIRING) {
-                blocked = true;
-                reason = "peer lost; the witness lease is held by node" + r.holder() + ": waiting";
-            }
+        if (mode == Mode.ACQUIRING) {
+            apply(Joiner.leaseAnswered(view, r));
             return;
         }
-        if (mode == Mode.ACQUIRING) {
-            long requested = Epochs.next(cfg.nodeId(), epoch);
-            // The witness registers our epoch with the grant, so its highest may be our own request:
-            // only a higher epoch (or another one above our data) shows the peer ran without us.
-            if (r.highestEpoch() > dataEpoch && r.highestEpoch() != requested) {
-                // The peer registered a newer epoch: it ran without us, our data is stale.
-                out.add(new Effect.ReleaseLease());
-                mode = Mode.JOINING;
-                blocked = true;
-                noTakeoverCause = "node" + peerId() + " ran the services at epoch " + r.highestEpoch()
-                        + " after this node's data (epoch " + dataEpoch + ")";
-                alarm("STALE_DATA", "peer lost, but node" + peerId() + " ran the services at epoch "
-                        + r.highestEpoch() + " after our data (epoch " + dataEpoch + "): not taking over;"
-                        + " start node" + peerId() + " or force start this node (data loss)");
-                return;
-            }
-            auth.leaseGranted(r.requestedAtMs(), r.durationMs(), requested);
-            info("holding the witness lease (epoch " + requested + " registered)");
-            takeOver("peer lost", r.highestEpoch() == requested ? 0 : r.highestEpoch());
+        if (!r.granted()) {
+            debug("witness refused the lease (holder node" + r.holder() + ")");
             return;
         }
         if (services != ServicesPhase.IDLE) {
@@ -376,150 +350,53 @@ public final class Node {
             }
         }
         switch (mode) {
+            case BOOTING -> throw new IllegalStateException("evaluated before boot");
             case STOPPED -> blocked = true;
-            case JOINING -> evaluateJoining();
-            case STANDBY -> evaluateStandby();
-            case ACQUIRING -> evaluateAcquiring(now);
-            case RUNNING -> new Runner(this).evaluate(now);
+            case JOINING -> apply(Joiner.joining(view));
+            case STANDBY -> apply(Joiner.standby(view));
+            case ACQUIRING -> apply(Joiner.acquiring(view));
+            case RUNNING -> apply(Runner.evaluate(view));
             case STARTING, STOPPING -> blocked = false;
         }
     }
 
-    private void evaluateJoining() {
-        Heartbeat p = peer.live();
-        if (p == null) {
-            blocked = true;
-            // Keep the cause of a refused takeover visible (e.g. "failover is off"), not just "lost".
-            reason = peer.last() == null
-                    ? "waiting for node" + peerId() + ": start it, or force start this node if it is gone for good"
-                    : "node" + peerId() + " is lost; not taking over from WAIT"
-                    + (noTakeoverCause == null ? "" : " (" + noTakeoverCause + ")")
-                    + ": start it, or force start this node";
-            return;
-        }
-        noTakeoverCause = null;
-        if (acceptGrant(p)) {
-            return;
-        }
-        if (p.services().claimed()) {
-            follow(p);
-            return;
-        }
-        if (grantedEpoch > 0 || shouldPeerRun(p)) {
-            blocked = false;
-            reason = "node" + peerId() + " should run the services: granting them to it";
-        } else if (p.state() == NodeState.STOP && p.dataEpoch() > dataEpoch) {
-            blocked = true;
-            reason = "node" + peerId() + " is stopped and holds newer data (epoch " + p.dataEpoch() + " > "
-                    + dataEpoch + "): start it, or force start this node (data loss)";
-        } else {
-            blocked = false;
-            reason = "waiting for node" + peerId() + " to agree that this node runs the services";
-        }
-    }
-
-    private void evaluateStandby() {
-        Heartbeat p = peer.live();
-        if (p == null) {
-            new Takeover(this).peerLost();
-            return;
-        }
-        if (acceptGrant(p)) {
-            return;
-        }
-        if (p.services() == ServicesPhase.IDLE) {
-            mode = Mode.JOINING;
-            reason = "node" + peerId() + " no longer runs the services";
-            evaluateJoining();
-            return;
-        }
-        if (p.services().claimed() && p.epoch() > epoch) {
-            epoch = p.epoch();
-            persist();
-        }
-        if (p.services().claimed() && p.epoch() == epoch && sync == SyncStatus.UPTODATE
-                && p.sync() == SyncStatus.UPTODATE && dataEpoch != epoch) {
-            dataEpoch = epoch;
-            info("data up to date with node" + peerId() + " at epoch " + epoch);
-            persist();
-        }
-        blocked = false;
-        reason = dataEpoch == epoch ? "standing by, data up to date" : "standing by, data " + sync.label();
-    }
-
-    private void evaluateAcquiring(long now) {
-        Heartbeat p = peer.live();
-        if (p != null) {
-            info("peer node" + peerId() + " heard again: abandoning the takeover");
-            if (p.services().claimed()) {
-                follow(p);
-            } else {
-                mode = Mode.JOINING;
-            }
-            return;
-        }
-        if (now >= nextLeaseAtMs && !auth.leaseRequestPending(now, cfg.heartbeatIntervalMs())) {
-            nextLeaseAtMs = now + cfg.heartbeatIntervalMs() / 2;
-            auth.leaseRequested(now);
-            out.add(new Effect.RequestLease(now, Epochs.next(cfg.nodeId(), epoch), true));
-        }
-    }
-
-    /** Starts the services if the live peer grants us a newer epoch. */
-    boolean acceptGrant(Heartbeat p) {
-        if (p.services() != ServicesPhase.IDLE || p.grantEpoch() <= epoch || p.ackIncarnation() != incarnation) {
-            return false;
-        }
-        long g = p.grantEpoch();
-        info("node" + peerId() + " grants this node the services at epoch " + g);
-        epoch = g;
-        dataEpoch = g;
+    /** The peer grants us a newer epoch: start the services in it. */
+    private void acceptGrant(long grant, long ackSeq) {
+        epoch = grant;
+        dataEpoch = grant;
         grantedEpoch = 0;
         // The grant that starts us is also the promise we run under until the lease is ours.
-        auth.peerGrant(true, p.ackSeq(), cfg.grantValidityMs());
-        startServices("granted by node" + peerId());
-        return true;
+        auth.peerGrant(true, ackSeq, cfg.grantValidityMs());
+        startServices(Reason.GRANTED, "granted by node" + peerId(), false);
     }
 
-    /** Would this node hand the services to the (idle, live) peer? Same rule on both nodes. */
-    boolean shouldPeerRun(Heartbeat p) {
-        if (p.state() == NodeState.STOP || p.services() != ServicesPhase.IDLE) {
-            return false;
-        }
-        if (mode == Mode.STOPPED) {
-            return p.dataEpoch() >= dataEpoch;
-        }
-        if (p.dataEpoch() != dataEpoch) {
-            return p.dataEpoch() > dataEpoch;
-        }
-        return p.from() < cfg.nodeId();
+    /** Asks the witness for the lease at {@code requested}, to take over from the lost peer. */
+    private void acquireLease(long requested) {
+        long now = clock.nowMs();
+        nextLeaseAtMs = now + cfg.heartbeatIntervalMs() / 2;
+        auth.leaseRequested(now);
+        out.add(new Effect.RequestLease(now, requested, true));
     }
 
-    void follow(Heartbeat p) {
-        mode = Mode.STANDBY;
+    private void follow(Heartbeat p, Reason why) {
+        moveTo(Mode.STANDBY, why, "following node" + peerId());
         grantedEpoch = 0;
         if (p.epoch() > epoch) {
             epoch = p.epoch();
         }
-        reason = "following node" + peerId();
         // A report from before (re)following says nothing about the new stream.
         sync = SyncStatus.CONNECTION_ERROR;
         out.add(new Effect.ReplicationRole(Effect.ReplicationRole.Role.STANDBY, false));
         persist();
     }
 
-    void startServices(String why) {
-        startServices(why, false);
-    }
-
     /**
      * Starts the services. Asynchronous replication is safe only in a new epoch (no replica can
      * claim its data yet); a restart in the same epoch passes the mode it had.
      */
-    void startServices(String why, boolean synchronousReplication) {
-        mode = Mode.STARTING;
+    void startServices(Reason code, String why, boolean synchronousReplication) {
+        moveTo(Mode.STARTING, code, "starting the services: " + why);
         services = ServicesPhase.STARTING;
-        reason = "starting the services: " + why;
         blocked = false;
         swapRequested = false;
         synchronous = synchronousReplication;
@@ -530,7 +407,7 @@ public final class Node {
     }
 
     /** Promotion after the peer was lost (or after the witness confirmed it). */
-    void takeOver(String why, long witnessEpoch) {
+    void takeOver(Reason code, String why, long witnessEpoch) {
         long now = clock.nowMs();
         epoch = Epochs.next(cfg.nodeId(), Math.max(epoch, witnessEpoch));
         dataEpoch = epoch;
@@ -538,20 +415,25 @@ public final class Node {
         long detect = peer.lastHeardAtMs() < 0 ? 0 : now - peer.lastHeardAtMs();
         out.add(new Effect.FailoverPerformed(why, detect));
         info("failover: " + why + "; taking over the services at epoch " + epoch + " (peer silent " + detect + " ms)");
-        startServices("failover, " + why);
+        startServices(code, "failover, " + why, false);
     }
 
-    void stopServices(String why, boolean immediate, AfterStop then) {
+    /** Stops the services here, then grants the peer the next epoch. */
+    private void handOver(Reason code, String why) {
+        handoverEpoch = Epochs.next(peerId(), epoch);
+        stopServices(code, why, false, AfterStop.HANDOVER);
+    }
+
+    void stopServices(Reason code, String why, boolean immediate, AfterStop then) {
         afterStop = then;
         if (services == ServicesPhase.IDLE) {
             out.add(new Effect.StopServices(why, immediate));
-            mode = Mode.STOPPING;
+            moveTo(Mode.STOPPING, code);
             return;
         }
-        mode = Mode.STOPPING;
+        moveTo(Mode.STOPPING, code, "stopping the services: " + why);
         services = ServicesPhase.STOPPING;
         stopImmediate = immediate;
-        reason = "stopping the services: " + why;
         out.add(new Effect.StopServices(why, immediate));
     }
 
@@ -588,7 +470,7 @@ public final class Node {
         }
         alarm("FENCED", "no witness lease and no grant from node" + peerId()
                 + ": stopping the services before the peer may take over");
-        stopServices("fencing: lost the witness lease and the peer", true, AfterStop.REJOIN);
+        stopServices(Reason.FENCED, "fencing: lost the witness lease and the peer", true, AfterStop.REJOIN);
     }
 
     private void armWatchdog(long deadline) {
@@ -637,7 +519,7 @@ public final class Node {
         if (grantedEpoch > 0) {
             return grantedEpoch;
         }
-        if (shouldPeerRun(p)) {
+        if (Joiner.shouldPeerRun(view, p)) {
             grantedEpoch = Epochs.next(peerId(), Math.max(epoch, p.epoch()));
             epoch = grantedEpoch;
             info("granting node" + peerId() + " the services at epoch " + grantedEpoch);
@@ -649,15 +531,30 @@ public final class Node {
 
     // ---------------------------------------------------------------- output helpers
 
+    /**
+     * The one place that changes the mode: refuses a move that {@link Transitions#LEGAL} does not
+     * list (a bug in a decision), and remembers the reason for the published state change.
+     */
+    void moveTo(Mode next, Reason why, String detail) {
+        moveTo(next, why);
+        reason = detail;
+    }
+
+    /** As {@link #moveTo(Mode, Reason, String)}, keeping the current status detail. */
+    void moveTo(Mode next, Reason why) {
+        Transitions.check(mode, next, why);
+        mode = next;
+        lastReason = why;
+        movedThisStep = true;
+    }
+
     private void publish() {
-        NodeState now = switch (mode) {
-            case STOPPED -> NodeState.STOP;
-            case STANDBY -> NodeState.SECOND;
-            case RUNNING -> peerFollows() ? NodeState.PRIM : NodeState.ALONE;
-            default -> NodeState.WAIT;
-        };
+        NodeState now = mode.shown(peerFollows());
         if (now != shown) {
-            info("state=" + (shown == null ? "BOOT" : shown) + "->" + now + " reason=" + reason + " epoch=" + epoch);
+            // Without a move in this step only RUNNING changes its face: the peer (stopped) following.
+            Reason why = movedThisStep ? lastReason : now == NodeState.PRIM ? Reason.PEER_FOLLOWS : Reason.PEER_NOT_FOLLOWING;
+            info("state=" + (shown == null ? "BOOT" : shown) + "->" + now + " reason=" + why + " epoch=" + epoch
+                    + " (" + reason + ")");
             out.add(new Effect.StateChanged(shown, now, reason, epoch));
             shown = now;
             persist();
@@ -691,12 +588,77 @@ public final class Node {
         out.add(new Effect.Reply(id, accepted, message));
     }
 
-    void emit(Effect effect) {
-        out.add(effect);
-    }
-
     int peerId() {
         return 3 - cfg.nodeId();
+    }
+
+    // ---------------------------------------------------------------- applying decisions
+
+    /** Carries out a decision of {@link Takeover}, {@link Runner} or {@link Commands}, in order. */
+    private void apply(Decision d) {
+        for (Decision.Action a : d.actions()) {
+            if (a instanceof Decision.Move m) {
+                moveTo(m.next(), m.reason());
+                reason = m.detail() == null ? reason : m.detail();
+            } else if (a instanceof Decision.Emit e) {
+                out.add(e.effect());
+            } else if (a instanceof Decision.Status st) {
+                reason = st.reason() == null ? reason : st.reason();
+                blocked = st.blocked() == null ? blocked : st.blocked();
+                noTakeoverCause = st.noTakeoverCause() == null ? noTakeoverCause : st.noTakeoverCause();
+            } else if (a instanceof Decision.Start st) {
+                startServices(st.reason(), st.why(), st.synchronousReplication());
+            } else if (a instanceof Decision.Stop st) {
+                stopServices(st.reason(), st.why(), st.immediate(), st.then());
+            } else if (a instanceof Decision.TakeOver t) {
+                takeOver(t.reason(), t.why(), t.witnessEpoch());
+            } else if (a instanceof Decision.HandOver h) {
+                handOver(h.reason(), h.why());
+            } else if (a instanceof Decision.Follow f) {
+                follow(f.peer(), f.reason());
+            } else if (a instanceof Decision.AcceptGrant g) {
+                acceptGrant(g.epoch(), g.ackSeq());
+            } else if (a instanceof Decision.AcquireLease l) {
+                acquireLease(l.epoch());
+            } else if (a instanceof Decision.HoldLease h) {
+                auth.leaseGranted(h.requestedAtMs(), h.durationMs(), h.epoch());
+            } else {
+                applyFields(a);
+            }
+        }
+    }
+
+    private void applyFields(Decision.Action a) {
+        if (a instanceof Decision.Epochs e) {
+            epoch = e.epoch();
+            dataEpoch = e.dataEpoch();
+            grantedEpoch = e.grantedEpoch() == null ? grantedEpoch : e.grantedEpoch();
+        } else if (a instanceof Decision.Replication r) {
+            synchronous = r.synchronous();
+            partnerDownSinceMs = r.partnerDownSinceMs();
+            pendingLeaseEpoch = r.pendingLeaseEpoch() == null ? pendingLeaseEpoch : r.pendingLeaseEpoch();
+        } else if (a instanceof Decision.Flags f) {
+            bootMode = f.bootMode() == null ? bootMode : f.bootMode();
+            failoverEnabled = f.failoverEnabled() == null ? failoverEnabled : f.failoverEnabled();
+            detectionSuspended = f.detectionSuspended() == null ? detectionSuspended : f.detectionSuspended();
+            checkersRunning = f.checkersRunning() == null ? checkersRunning : f.checkersRunning();
+            forced = f.forced() == null ? forced : f.forced();
+        } else if (a instanceof Decision.SwapRequest w) {
+            swapRequested = true;
+            swapWithoutSync = w.withoutSync();
+            swapRequestedAtMs = w.atMs();
+        } else if (a instanceof Decision.Bookkeeping b) {
+            switch (b.kind()) {
+                case RESET_START_FAILURES -> starts.reset();
+                case POSTPONE_FAILOVER -> health.postpone(b.resource(), b.value());
+                case RECORD_FAILOVER -> flaps.record(b.value(), clock.nowMs());
+                case REMEMBER_ALARM -> lastAlarm = b.resource();
+                case CLEAR_NO_TAKEOVER_CAUSE -> noTakeoverCause = null;
+                case PERSIST -> persist();
+            }
+        } else {
+            throw new IllegalStateException("unhandled decision action " + a);
+        }
     }
 
     // ---------------------------------------------------------------- status
@@ -714,34 +676,7 @@ public final class Node {
     }
 
     public NodeStatus status() {
-        long now = clock.nowMs();
-        Heartbeat p = peer.live();
-        List<String> warnings = new ArrayList<>();
-        if (!cfg.witnessConfigured()) {
-            warnings.add("no witness configured: a network split between the nodes runs the services on both");
-        }
-        if (!failoverEnabled) {
-            warnings.add("failover is off: the services will not move automatically");
-        }
-        if (detectionSuspended) {
-            warnings.add("error detection is suspended");
-        }
-        if (!flaps.allows(now, p == null ? 0 : p.recentFailovers())) {
-            warnings.add("flapping protection: " + flaps.max() + " automatic failovers in the window; no more automatic moves");
-        }
-        return new NodeStatus(cfg.nodeId(), state(), colour(), reason, epoch, dataEpoch, sync, services, synchronous,
-                p != null, p == null ? null : p.state(), p == null ? null : peerSyncAsSeenHere(p), failoverEnabled,
-                detectionSuspended, checkersRunning, bootMode, cfg.witnessConfigured(), forced, flaps.recent(now),
-                List.copyOf(warnings), auth.leaseValid(now, 0) ? auth.leaseValidUntil() - now : -1);
-    }
-
-    /** The peer's sync status, "not uptodate" until its data has caught up with our epoch. */
-    private SyncStatus peerSyncAsSeenHere(Heartbeat p) {
-        if (services.claimed() && p.state() == NodeState.SECOND && p.dataEpoch() < epoch
-                && p.sync() == SyncStatus.UPTODATE) {
-            return SyncStatus.NOT_UPTODATE;
-        }
-        return p.sync();
+        return StatusReport.of(this);
     }
 
     public Colour colour() {

@@ -2,44 +2,38 @@ package io.vigil.core;
 
 /**
  * A SECOND that lost its peer (SPEC §2 trigger (a)): take over now, ask the witness first,
- * or stay in WAIT with the reason it may not.
+ * or stay in WAIT with the reason it may not. A function of the node's view: it returns the
+ * decision and changes nothing itself.
  */
 final class Takeover {
-    private final Node n;
 
-    Takeover(Node n) {
-        this.n = n;
+    private Takeover() {
     }
 
-    void peerLost() {
-        long now = n.clock.nowMs();
-        Heartbeat last = n.peer.last();
+    static Decision peerLost(NodeView n) {
+        Decision d = new Decision();
+        Heartbeat last = n.peerLast();
         String cannot = null;
-        if (!n.failoverEnabled) {
+        if (!n.failoverEnabled()) {
             cannot = "failover is off";
-        } else if (n.dataEpoch < n.epoch) {
-            cannot = "this node's data is not up to date (" + n.sync.label() + ")";
-        } else if (!n.flaps.allows(now, last == null ? 0 : last.recentFailovers())) {
-            cannot = "flapping protection: " + n.flaps.max() + " automatic failovers in the window";
-            n.alarm("FLAPPING", "node" + n.peerId() + " lost, but " + cannot
+        } else if (n.dataEpoch() < n.epoch()) {
+            cannot = "this node's data is not up to date (" + n.sync().label() + ")";
+        } else if (!n.failoverAllowed(last == null ? 0 : last.recentFailovers())) {
+            cannot = "flapping protection: " + n.maxFailovers() + " automatic failovers in the window";
+            d.alarm("FLAPPING", "node" + n.peerId() + " lost, but " + cannot
                     + "; the services are not moved automatically (force start if needed)");
         }
-        n.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
+        d.emit(new Effect.ReplicationRole(Effect.ReplicationRole.Role.NONE, false));
         if (cannot != null) {
-            n.mode = Node.Mode.JOINING;
-            n.blocked = true;
-            n.reason = "node" + n.peerId() + " lost; no failover: " + cannot;
-            n.noTakeoverCause = "no failover: " + cannot;
-            n.info(n.reason);
-            return;
+            String why = "node" + n.peerId() + " lost; no failover: " + cannot;
+            return d.move(Mode.JOINING, Reason.PEER_LOST, why)
+                    .add(new Decision.Status(null, true, "no failover: " + cannot))
+                    .info(why);
         }
-        if (n.cfg.witnessConfigured()) {
-            n.mode = Node.Mode.ACQUIRING;
-            n.blocked = false;
-            n.reason = "node" + n.peerId() + " lost; asking the witness for the lease";
-            n.info(n.reason);
-            return;
+        if (n.cfg().witnessConfigured()) {
+            String why = "node" + n.peerId() + " lost; asking the witness for the lease";
+            return d.move(Mode.ACQUIRING, Reason.PEER_LOST, why).status(null, false).info(why);
         }
-        n.takeOver("node" + n.peerId() + " lost", 0);
+        return d.add(new Decision.TakeOver(Reason.PEER_LOST, "node" + n.peerId() + " lost", 0));
     }
 }

@@ -17,6 +17,13 @@
  *     │                                       │   └─ peer lost, no failover ─┤   WAIT (red)   PRIM / ALONE
  *     └────────── WAIT:STOPPING ◄── stop / swap / restart / service failover / fence / split brain ──┘
  * </pre>
+ * The boxes are the internal modes ({@link io.vigil.core.Mode}; "WAIT:JOINING" is mode JOINING,
+ * shown as WAIT; before its Boot event a node is in mode BOOTING). The legal moves are one table,
+ * {@link io.vigil.core.Transitions#LEGAL} (rendered as a Mermaid diagram in docs/architecture.md,
+ * checked by {@code TransitionsTest}); {@code Node#moveTo} is the only code that changes the mode
+ * and throws {@link java.lang.IllegalStateException} on any other move. Each published change is
+ * logged {@code state=A->B reason=CODE epoch=N (detail)} with a {@link io.vigil.core.Reason}.
+ * What every (mode, event) pair does is pinned in {@code src/test/resources/io/vigil/core/transitions.txt}.
  * PRIM and ALONE differ only in whether the peer follows (SECOND). Colours: PRIM, SECOND, ALONE
  * green; STOP red; WAIT magenta while it makes progress, red while it is blocked (peer absent,
  * stale data, lease held elsewhere, failover off).
@@ -52,11 +59,17 @@
  * resynchronises ({@link io.vigil.core.Runner}).
  *
  * <h2>Where each decision is made</h2>
+ * {@link io.vigil.core.Joiner}, {@link io.vigil.core.Takeover}, {@link io.vigil.core.Runner} and
+ * {@link io.vigil.core.Commands} are functions of a read-only {@link io.vigil.core.NodeView}: they return a
+ * {@link io.vigil.core.Decision} (next mode, reason, effects and the state changes to make, in
+ * order) and never write the node; {@code Node#apply} carries the decision out.
  * <ul>
+ *   <li>which mode changes are legal: {@link io.vigil.core.Transitions}</li>
  *   <li>failover on peer loss: {@link io.vigil.core.Takeover}</li>
  *   <li>failover on a failed service, swap, split brain, sync/async: {@link io.vigil.core.Runner}</li>
- *   <li>who runs after a start or a double failure, grants: {@code Node#evaluateJoining},
- *   {@code Node#shouldPeerRun}, {@code Node#grantForPeer}</li>
+ *   <li>joining, standing by, acquiring the lease; who runs after a start or a double failure:
+ *   {@link io.vigil.core.Joiner} ({@code Joiner#shouldPeerRun}); the grants this node gives:
+ *   {@code Node#grantForPeer}</li>
  *   <li>operator commands and their refusals: {@link io.vigil.core.Commands}</li>
  *   <li>local restarts and the 30 s trigger: {@link io.vigil.core.ResourceHealth}; flapping:
  *   {@link io.vigil.core.FlapGuard}</li>

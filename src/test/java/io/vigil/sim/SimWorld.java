@@ -208,7 +208,14 @@ public final class SimWorld {
             }
             return;
         }
-        List<Effect> out = n.core.step(e);
+        List<Effect> out;
+        try {
+            out = n.core.step(e);
+        } catch (IllegalStateException illegal) {
+            // An illegal mode change (Transitions.LEGAL): report it with the seed that replays it.
+            fail("node" + n.id + " refused a step on " + e + ": " + illegal.getMessage());
+            return;
+        }
         for (Effect effect : out) {
             execute(n, effect);
         }

@@ -1,0 +1,151 @@
+package io.vigil.core;
+
+/** {@link NodeView} of a {@link Node}: reads its fields as they are, writes nothing. */
+final class LiveView implements NodeView {
+    private final Node n;
+
+    LiveView(Node n) {
+        this.n = n;
+    }
+
+    @Override
+    public CoreConfig cfg() {
+        return n.cfg;
+    }
+
+    @Override
+    public long now() {
+        return n.clock.nowMs();
+    }
+
+    @Override
+    public Mode mode() {
+        return n.mode;
+    }
+
+    @Override
+    public NodeState state() {
+        return n.state();
+    }
+
+    @Override
+    public int peerId() {
+        return n.peerId();
+    }
+
+    @Override
+    public long epoch() {
+        return n.epoch;
+    }
+
+    @Override
+    public long dataEpoch() {
+        return n.dataEpoch;
+    }
+
+    @Override
+    public SyncStatus sync() {
+        return n.sync;
+    }
+
+    @Override
+    public boolean synchronous() {
+        return n.synchronous;
+    }
+
+    @Override
+    public long partnerDownSinceMs() {
+        return n.partnerDownSinceMs;
+    }
+
+    @Override
+    public boolean forced() {
+        return n.forced;
+    }
+
+    @Override
+    public boolean failoverEnabled() {
+        return n.failoverEnabled;
+    }
+
+    @Override
+    public boolean detectionSuspended() {
+        return n.detectionSuspended;
+    }
+
+    @Override
+    public ServicesPhase services() {
+        return n.services;
+    }
+
+    @Override
+    public long servicesSinceMs() {
+        return n.servicesSinceMs;
+    }
+
+    @Override
+    public String lastAlarm() {
+        return n.lastAlarm;
+    }
+
+    @Override
+    public long incarnation() {
+        return n.incarnation;
+    }
+
+    @Override
+    public long grantedEpoch() {
+        return n.grantedEpoch;
+    }
+
+    @Override
+    public String noTakeoverCause() {
+        return n.noTakeoverCause;
+    }
+
+    @Override
+    public boolean leaseRequestDue() {
+        long now = now();
+        return now >= n.nextLeaseAtMs && !n.auth.leaseRequestPending(now, n.cfg.heartbeatIntervalMs());
+    }
+
+    @Override
+    public Heartbeat peerLive() {
+        return n.peer.live();
+    }
+
+    @Override
+    public Heartbeat peerLast() {
+        return n.peer.last();
+    }
+
+    @Override
+    public boolean failoverAllowed(int peerRecentFailovers) {
+        return n.flaps.allows(now(), peerRecentFailovers);
+    }
+
+    @Override
+    public int maxFailovers() {
+        return n.flaps.max();
+    }
+
+    @Override
+    public boolean leaseValid(long marginMs) {
+        return n.auth.leaseValid(now(), marginMs);
+    }
+
+    @Override
+    public long leaseEpoch() {
+        return n.auth.leaseEpoch();
+    }
+
+    @Override
+    public String resourceDueForFailover() {
+        return n.health.dueForFailover(now());
+    }
+
+    @Override
+    public String resourceDetail(String resource) {
+        return n.health.detail(resource);
+    }
+}
