@@ -225,11 +225,17 @@ public final class Fuzz {
         }
     }
 
+    /**
+     * Prints a finding with its input (and stack) the first {@link #PRINTED_PER_KIND} times its
+     * kind occurs; the report keeps the first example of each kind. A kind is the decoder, what
+     * happened and, for a crash, the exception and where it was thrown.
+     */
     private void finding(FuzzTarget t, long index, String what, byte[] input, Throwable stack) {
-        Counts c = counts.get(t.name());
-        if (c.printed.merge(what.substring(0, what.indexOf(':')), 1, Integer::sum) > PRINTED_PER_KIND) {
-            // the same kind of finding again: counted, not printed
-            return;
+        String kind = t.name() + " " + what.substring(0, what.indexOf(':'))
+                + (stack == null ? "" : " " + stack.getClass().getName() + " at " + origin(stack));
+        int seen = counts.get(t.name()).printed.merge(kind, 1, Integer::sum);
+        if (seen > PRINTED_PER_KIND) {
+            return; // the same kind again: counted, not printed
         }
         String hex = HexFormat.of().formatHex(input, 0, Math.min(input.length, HEX_SHOWN))
                 + (input.length > HEX_SHOWN ? "... (" + input.length + " bytes)" : "");
@@ -240,9 +246,19 @@ public final class Fuzz {
             stack.printStackTrace(new java.io.PrintWriter(sw));
             progress.accept(sw.toString());
         }
-        if (findings.size() < FINDINGS_KEPT) {
-            findings.add(line);
+        if (seen == 1 && findings.size() < FINDINGS_KEPT) {
+            findings.add(line + (stack == null ? "" : " at " + origin(stack)));
         }
+    }
+
+    /** The first frame of Vigil's code in a stack, where a decoder let the exception out. */
+    private static String origin(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("io.vigil.")) {
+                return e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber();
+            }
+        }
+        return "?";
     }
 
     private FuzzTarget pick(SplittableRandom r) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FuzzTest {
 
-    private static final long CASES = 6_000;
+    private static final long CASES = 5_000;
     private static final long SEED = 20_261_207;
 
     @TempDir
