@@ -130,7 +130,7 @@ final class DirSyncFuzz implements FuzzTarget {
             v = Verdict.stateChange("write outside the replicated directory", "the pull changed files outside "
                     + "the replicated directory " + root + ": " + TreeSnapshot.diff(before, after));
         }
-        io.vigil.demo.LocalCluster.deleteTree(caseDir);
+        TreeSnapshot.delete(caseDir);
         return v;
     }
 
