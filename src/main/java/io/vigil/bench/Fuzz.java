@@ -1,6 +1,5 @@
 package io.vigil.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class Fuzz {
         long slow;
         long stateChanges;
         long nanos;
-        /** Findings printed in full so far, per kind; the rest are only counted, so a systematic hole does not flood stderr. */
+        /** Findings printed so far, per kind; the rest are only counted, so one systematic hole does not flood stderr. */
         final Map<String, Integer> printed = new java.util.HashMap<>();
         /** State changes by kind, e.g. "replay of an earlier incarnation". */
         final Map<String, Long> kinds = new java.util.TreeMap<>();

@@ -15,7 +15,8 @@ final class FuzzKeys {
     /** 32 bytes derived from {@code label}; not a secret, only a test key. */
     static byte[] key(String label) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(("vigil fuzz " + label).getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(("vigil fuzz " + label).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 unavailable in this JDK", e);
         }

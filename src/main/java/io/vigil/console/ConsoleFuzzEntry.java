@@ -21,7 +21,8 @@ public final class ConsoleFuzzEntry {
     public static String[] login(String body) throws JacksonException {
         JsonNode n = Json.MAPPER.readTree(body);
         if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object {\"user\":\"admin\",\"password\":\"...\"}");
+            throw new IllegalArgumentException("the body must be a JSON object {\"user\":\"admin\","
+                    + "\"password\":\"...\"}");
         }
         return new String[] {n.path("user").asText(""), n.path("password").asText(null)};
     }
