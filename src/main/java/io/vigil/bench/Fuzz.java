@@ -113,12 +113,12 @@ public final class Fuzz {
 
     /** Every network decoder, scratch files under {@code workDir}. */
     static List<FuzzTarget> decoders(Path workDir) throws Exception {
-        return List.of(new HeartbeatFuzz(), new WitnessFuzz(), new AdminFuzz(), new ConsoleFuzz(),
-                new DirSyncHandshakeFuzz(), new DirSyncFuzz(workDir));
+        return List.of(new HeartbeatFuzz(), new WitnessFuzz(), new AdminFuzz(), new AdminClientFuzz(),
+                new ConsoleFuzz(), new DirSyncHandshakeFuzz(), new DirSyncFuzz(workDir));
     }
 
     /** Shares of the cases, in the order of {@link #decoders}: a directory pull costs a connection and files. */
-    private static final int[] WEIGHTS = {30, 24, 18, 18, 6, 4};
+    private static final int[] WEIGHTS = {28, 22, 16, 6, 18, 6, 4};
 
     /** Usage: Fuzz [CASES [SEED]]. */
     public static void main(String[] args) throws Exception {

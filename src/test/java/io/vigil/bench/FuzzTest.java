@@ -33,8 +33,8 @@ class FuzzTest {
         // The harness's own log: each kind of finding with its input in hex and its stack.
         String replay = "replay with: bench/fuzz " + CASES + " " + SEED + "\n" + String.join("\n", log);
         assertThat(r.cases()).isEqualTo(CASES);
-        assertThat(r.perDecoder()).containsOnlyKeys("heartbeat", "witness", "admin", "console", "dirsync-handshake",
-                "dirsync");
+        assertThat(r.perDecoder()).containsOnlyKeys("heartbeat", "witness", "admin", "admin-client", "console",
+                "dirsync-handshake", "dirsync");
         for (Map.Entry<String, Fuzz.Counts> e : r.perDecoder().entrySet()) {
             assertThat(e.getValue().cases).as("cases fed to %s", e.getKey()).isGreaterThan(50);
             assertThat(e.getValue().rejected).as("inputs %s rejected", e.getKey()).isPositive();
