@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -76,13 +75,5 @@ final class JsonEdits {
     /** One of {@code words} quoted, or an edge string. */
     static String word(SplittableRandom r, String... words) {
         return quote(r.nextInt(4) == 0 ? Mutator.edgeString(r) : words[r.nextInt(words.length)]);
-    }
-
-    static String toJson(Map<String, ?> m) {
-        try {
-            return QUOTE.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + m.keySet(), e);
-        }
     }
 }
