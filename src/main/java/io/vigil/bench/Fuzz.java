@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * bench/fuzz (issue 10): every decoder that reads bytes from the network, on generated and mutated
  * input. Each case picks a decoder, is generated from its own seed (derived from the run's seed
- * and its index, so {@code bench/fuzz CASES SEED} replays a run exactly) and runs on a worker
+ * and its index, so {@code bench/fuzz CASES SEED} feeds the same inputs again) and runs on a worker
  * thread with a deadline. Counted per decoder: cases, accepted, rejected (the decoder's documented
  * rejection), crashes (any other exception), hangs (over the deadline) and state changes (input
  * that was not authentic changed what the node or the witness shows).
