@@ -100,7 +100,7 @@ final class WitnessClient implements LeaseSource {
                 if (requestedAt == null) {
                     continue; // late (already reported unreachable), or not an answer to us
                 }
-                if (!a.granted() && !a.reason().isEmpty()) {
+                if (!a.granted() && a.reason() != null && !a.reason().isEmpty()) {
                     log.accept("witness refused the lease: " + a.reason());
                 }
                 events.accept(new Event.LeaseReply(requestedAt, a.granted(), a.durationMs(), a.epoch(),
@@ -112,6 +112,9 @@ final class WitnessClient implements LeaseSource {
                 if (running) {
                     log.accept("witness socket: " + e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                // A bug must cost one datagram, never the receive thread (the lease would look lost).
+                log.accept("dropped a datagram on the witness socket after an internal error: " + e);
             }
         }
     }

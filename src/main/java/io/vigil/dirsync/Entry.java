@@ -27,13 +27,17 @@ record Entry(String path, Type type, long size, long mtimeNanos, int mode, int u
     }
 
     static Entry read(ByteBuffer b) throws CorruptStreamException {
-        String path = Codec.getString(b);
-        int t = b.get();
-        if (t < 0 || t >= Type.values().length) {
-            throw new CorruptStreamException("unknown entry type " + t);
+        try {
+            String path = Codec.getString(b);
+            int t = b.get();
+            if (t < 0 || t >= Type.values().length) {
+                throw new CorruptStreamException("unknown entry type " + t);
+            }
+            return new Entry(path, Type.values()[t], b.getLong(), b.getLong(), b.getInt(), b.getInt(), b.getInt(),
+                    Codec.getString(b));
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new CorruptStreamException("an entry ends before its last field (truncated message)");
         }
-        return new Entry(path, Type.values()[t], b.getLong(), b.getLong(), b.getInt(), b.getInt(), b.getInt(),
-                Codec.getString(b));
     }
 
     /** An upper bound of {@link #write}'s output. */

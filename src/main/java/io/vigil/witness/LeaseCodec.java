@@ -59,6 +59,9 @@ public final class LeaseCodec {
         } catch (java.io.IOException e) {
             throw rejected("malformed", "malformed lease message body");
         }
+        if (peek == null) {
+            throw rejected("malformed", "malformed lease message body (not a JSON object)");
+        }
         Object cluster = peek.get("cluster");
         byte[] key = cluster instanceof String c ? keys.apply(c) : null;
         if (key == null) {

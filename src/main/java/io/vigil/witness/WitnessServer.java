@@ -72,7 +72,12 @@ public final class WitnessServer implements AutoCloseable {
                 }
                 continue;
             }
-            handle(p);
+            try {
+                handle(p);
+            } catch (RuntimeException e) {
+                // A bug must cost one datagram, never the receive thread (the witness would go silent).
+                log.accept("dropped a datagram from " + p.getSocketAddress() + " after an internal error: " + e);
+            }
         }
     }
 

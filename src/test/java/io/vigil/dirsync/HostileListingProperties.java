@@ -29,7 +29,7 @@ import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
- * Issue 10 item 1, as properties over generated listings served by a {@link HostileSource} to a
+ * Issue 10 item 1, as properties over generated listings served by a {@link LyingSource} to a
  * real receiver over loopback, on real directories beside an "outside" tree that stands for
  * /etc: whatever the listing, nothing outside the replicated directory changes (path, type,
  * mode, owner, mtime, content, link target); a listing with a hostile entry is refused whole;
@@ -48,7 +48,7 @@ class HostileListingProperties {
     private Path tmp;
     private Path outside;
     private Path dst;
-    private HostileSource source;
+    private LyingSource source;
 
     /** One generated entry: its parent is the {@code parent}-th directory generated before it (0: the root). */
     record Spec(int parent, String name, Entry.Type type, int target, int mode, int owner, String content) {
@@ -69,7 +69,7 @@ class HostileListingProperties {
         dst = Files.createDirectories(tmp.resolve("dst"));
         // left behind locally (an earlier pass, or an operator): a later listing may want a directory there
         Files.createSymbolicLink(dst.resolve("planted"), outside);
-        source = new HostileSource(DirSyncFixture.KEY);
+        source = new LyingSource(DirSyncFixture.KEY);
     }
 
     @AfterTry

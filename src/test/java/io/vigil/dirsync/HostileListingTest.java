@@ -36,7 +36,7 @@ class HostileListingTest {
     Path tmp;
     Path outside;
     Path dst;
-    HostileSource source;
+    LyingSource source;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -44,7 +44,7 @@ class HostileListingTest {
         DirSyncFixture.write(outside.resolve("keep.conf"), "precious\n".getBytes());
         Files.createDirectories(outside.resolve("sub"));
         dst = Files.createDirectories(tmp.resolve("dst"));
-        source = new HostileSource(DirSyncFixture.KEY);
+        source = new LyingSource(DirSyncFixture.KEY);
     }
 
     @AfterEach

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * peer): it answers LIST with whatever listing the test gives it, and FETCH with the given
  * content (whole, as literal data) for any path it was told about, GONE for the rest. Test-only.
  */
-final class HostileSource implements AutoCloseable {
+final class LyingSource implements AutoCloseable {
 
     private final ServerSocket listen;
     private final byte[] key;
@@ -23,7 +23,7 @@ final class HostileSource implements AutoCloseable {
     private volatile Map<String, byte[]> contents = Map.of();
     private volatile UnaryOperator<Entry> answerAs = UnaryOperator.identity();
 
-    HostileSource(byte[] key) throws IOException {
+    LyingSource(byte[] key) throws IOException {
         this.key = key.clone();
         this.listen = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "hostile-source");
