@@ -52,6 +52,7 @@ class ExternalDatabaseProcessTest extends ClusterProcessTest {
         PgAvailability.require();
         Path dir = Path.of("target/it/external-db").toAbsolutePath();
         LocalCluster.deleteTree(dir);
+        Files.createDirectories(dir);
         // Not under target/: the checkout may sit where the postgres user cannot go (root's home, issue 16).
         externalHome = io.vigil.replication.PgScratch.create("external");
         external = new PgInstance(PgConfig.of(externalHome.resolve("pg/data"), Nodes.freeTcp(), "vigil_external",
