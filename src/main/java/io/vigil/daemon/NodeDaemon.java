@@ -78,8 +78,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     private NodeDaemon(VigilConfig config) throws IOException, ConfigException {
         this.config = config;
-        Files.createDirectories(config.node().dataDir());
-        Files.createDirectories(config.node().logDir());
+        io.vigil.security.PrivateFiles.createDirectories(config.node().dataDir());
+        io.vigil.security.PrivateFiles.createDirectories(config.node().logDir());
         Redactor redactor = new Redactor();
         redactor.addSecret(HexFormat.of().formatHex(config.clusterKey()));
         if (config.cluster().key() != null) {

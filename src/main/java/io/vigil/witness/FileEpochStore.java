@@ -16,7 +16,7 @@ public final class FileEpochStore implements LeaseTable.EpochStore {
     private final Path dir;
 
     public FileEpochStore(Path dir) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this.dir = io.vigil.security.PrivateFiles.createDirectories(dir);
     }
 
     @Override
@@ -37,8 +37,9 @@ public final class FileEpochStore implements LeaseTable.EpochStore {
     @Override
     public void save(String cluster, long epoch) throws IOException {
         Path tmp = dir.resolve(cluster + ".epoch.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), io.vigil.security.PrivateFiles.fileAttributes(tmp))) {
             ch.write(java.nio.ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
