@@ -104,7 +104,11 @@ public final class AdminServer implements AutoCloseable {
             hello.put("node", nodeId());
             hello.put("protocol", AdminProtocol.VERSION);
             write(out, hello);
-            write(out, respond(in, challenge, remote));
+            // Issue 10 item 8: a big log answer goes out as several frames (AdminProtocol.frames).
+            for (String frame : AdminProtocol.frames(respond(in, challenge, remote))) {
+                out.write(frame.getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
         } catch (SocketTimeoutException e) {
             // The client went quiet; it has had the idle time to answer.
         } catch (SocketException e) {
