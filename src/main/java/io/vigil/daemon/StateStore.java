@@ -69,7 +69,7 @@ public final class StateStore {
 
     /** Replaces the saved state atomically; when this returns, the state survives a power cut. */
     public synchronized void save(PersistedState state) throws IOException {
-        PrivateFiles.createDirectories(dir);
+        PrivateFiles.createTraversableDirectories(dir); // the node's dataDir: see NodeDaemon
         ObjectNode n = JSON.createObjectNode()
                 .put("version", VERSION)
                 .put("lastState", state.lastState().name())

@@ -153,7 +153,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The same, with the hosts on the given addresses / in the given network namespaces. */
     public static LocalCluster create(Settings s, Placement where) throws IOException {
-        PrivateFiles.createDirectories(s.dir());
+        // 0711: each node's PostgreSQL runs as its own user below it; the files here are 0600.
+        PrivateFiles.createTraversableDirectories(s.dir());
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         LocalCluster c = new LocalCluster(s, HexFormat.of().formatHex(k));

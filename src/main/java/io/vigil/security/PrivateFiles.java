@@ -26,6 +26,12 @@ public final class PrivateFiles {
 
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     public static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+    /**
+     * A folder others may pass through but not list or read: a node's data folder, because the
+     * internal PostgreSQL runs as its own OS user under {@code <dataDir>/pg} (its files keep their
+     * own 0600/0700 modes).
+     */
+    public static final Set<PosixFilePermission> TRAVERSABLE_DIR = PosixFilePermissions.fromString("rwx--x--x");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -35,16 +41,25 @@ public final class PrivateFiles {
 
     /** Creates {@code dir} and its missing parents as 0700; existing folders keep their mode. */
     public static Path createDirectories(Path dir) throws IOException {
+        return createDirectories(dir, DIR);
+    }
+
+    /** The same with 0711 ({@link #TRAVERSABLE_DIR}). */
+    public static Path createTraversableDirectories(Path dir) throws IOException {
+        return createDirectories(dir, TRAVERSABLE_DIR);
+    }
+
+    private static Path createDirectories(Path dir, Set<PosixFilePermission> mode) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             return dir;
         }
         Path parent = abs.getParent();
         if (parent != null) {
-            createDirectories(parent);
+            createDirectories(parent, mode);
         }
         try {
-            Files.createDirectory(abs, attributes(abs.getParent(), DIR));
+            Files.createDirectory(abs, attributes(abs.getParent(), mode));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(abs)) {
                 throw e;

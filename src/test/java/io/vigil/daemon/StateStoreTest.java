@@ -46,8 +46,9 @@ class StateStoreTest {
         new StateStore(dir.resolve("fresh/node2")).save(STATE);
         assertThat(mode(node.resolve("state.json"))).isEqualTo("rw-------");
         assertThat(mode(dir.resolve("fresh/node2/state.json"))).isEqualTo("rw-------");
-        assertThat(mode(dir.resolve("fresh/node2"))).isEqualTo("rwx------");
-        assertThat(mode(dir.resolve("fresh"))).isEqualTo("rwx------");
+        // Passable, not listable: the internal PostgreSQL runs as its own user below the data folder.
+        assertThat(mode(dir.resolve("fresh/node2"))).isEqualTo("rwx--x--x");
+        assertThat(mode(dir.resolve("fresh"))).isEqualTo("rwx--x--x");
     }
 
     static String mode(Path p) throws Exception {

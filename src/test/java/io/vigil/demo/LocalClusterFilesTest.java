@@ -24,7 +24,7 @@ class LocalClusterFilesTest {
         LocalCluster c = LocalCluster.create(LocalCluster.Settings.defaults(run).withWitness(48700));
         c.enableConsole(48710, 48711, run.resolve("console-password"));
         LocalCluster.writeConsolePassword(run.resolve("console-password"));
-        assertThat(mode(run)).isEqualTo("rwx------");
+        assertThat(mode(run)).as("passable for PostgreSQL's user, not listable").isEqualTo("rwx--x--x");
         for (Path p : new Path[] {c.config(1), c.config(2), c.witnessConfig(), run.resolve("console-password")}) {
             assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
         }

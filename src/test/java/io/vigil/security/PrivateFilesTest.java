@@ -24,6 +24,9 @@ class PrivateFilesTest {
         assertThat(mode(dir.resolve("a"))).isEqualTo("rwx------");
         assertThat(mode(dir.resolve("a/b"))).isEqualTo("rwx------");
         assertThat(mode(dir)).isEqualTo("rwxr-xr-x");
+        PrivateFiles.createTraversableDirectories(dir.resolve("c/d"));
+        assertThat(mode(dir.resolve("c"))).isEqualTo("rwx--x--x");
+        assertThat(mode(dir.resolve("c/d"))).isEqualTo("rwx--x--x");
     }
 
     @Test
