@@ -22,7 +22,8 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)   # NetAdminProcessTest
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v arping >/dev/null 2>&1 || need+=(arping)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
-command -v kill >/dev/null 2>&1 || need+=(procps)
+# Not `command -v kill`: that finds the shell builtin, so procps was never installed (issue 10 item 9).
+{ [ -x /usr/bin/kill ] || [ -x /bin/kill ]; } && command -v ps >/dev/null 2>&1 || need+=(procps)
 # Web console browser tests: Debian's chromium and its chromedriver (headless); CJK fonts so the
 # Japanese screenshots show text, not boxes.
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -30,10 +31,26 @@ command -v kill >/dev/null 2>&1 || need+=(procps)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 # HTTPS console test: a throw-away certificate.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if [ ${#need[@]} -gt 0 ] && [ -n "$SUDO" ] && ! command -v sudo >/dev/null 2>&1; then
+  echo "setup: missing ${need[*]}, and this user is not root and has no sudo. As root, run:" >&2
+  echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${need[*]}" >&2
+  echo "then run $0 again." >&2
+  exit 1
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  # Debian's package creates and starts a cluster "15 main" on port 5432 that nothing uses (Vigil runs
+  # its own): stop it and keep it from starting at boot. Nothing to do when there is none.
+  if [[ " ${need[*]} " == *" postgresql-15 "* ]] && [ -d /etc/postgresql/15/main ]; then
+    $SUDO pg_ctlcluster 15 main stop 2>/dev/null || true
+    echo manual | $SUDO tee /etc/postgresql/15/main/start.conf >/dev/null
+    if [ -d /run/systemd/system ]; then
+      $SUDO systemctl disable --now postgresql@15-main >/dev/null 2>&1 || true
+    fi
+    echo "setup: stopped and disabled PostgreSQL's default cluster 15/main (port 5432); Vigil runs its own" >&2
+  fi
 fi
 echo "setup: building Vigil" >&2
 mvn -q -B -DskipTests package

@@ -2,6 +2,7 @@ package io.vigil.admin;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.daemon.CommandResult;
 import io.vigil.daemon.DaemonStatus;
@@ -63,8 +64,8 @@ public final class AdminClient {
     /** Reads one of the node's logs; see {@link io.vigil.daemon.NodeControl#logs}. */
     public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "logs").put("log", log)
-                .put("verbose", verbose).put("offset", offset).put("limit", limit);
-        return convert(exchange(request).get("logs"), io.vigil.daemon.LogPage.class, "logs");
+                .put("verbose", verbose).put("offset", offset).put("limit", limit).put("chunked", true);
+        return convert(exchange(request, limit).get("logs"), io.vigil.daemon.LogPage.class, "logs");
     }
 
     /**
@@ -90,10 +91,14 @@ public final class AdminClient {
      * its request deadline, so a retry a moment later usually gets through.
      */
     private JsonNode exchange(ObjectNode request) throws AdminException {
+        return exchange(request, 0);
+    }
+
+    private JsonNode exchange(ObjectNode request, int maxLines) throws AdminException {
         long giveUpAt = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
             try {
-                return exchangeOnce(request);
+                return exchangeOnce(request, maxLines);
             } catch (Busy busy) {
                 if (System.nanoTime() + BUSY_RETRY_MS * 1_000_000L >= giveUpAt) {
                     throw new AdminException(AdminException.Kind.REFUSED, "node at " + address()
@@ -120,7 +125,11 @@ public final class AdminClient {
         }
     }
 
-    private JsonNode exchangeOnce(ObjectNode request) throws AdminException, Busy {
+    /**
+     * @param maxLines for a log request, the lines asked for: the answer may then come in frames
+     *                 (issue 10 item 8), joined here and never holding more than that
+     */
+    private JsonNode exchangeOnce(ObjectNode request, int maxLines) throws AdminException, Busy {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
             s.setSoTimeout(timeoutMs);
@@ -142,6 +151,9 @@ public final class AdminClient {
             out.flush();
             JsonNode response = read(in, "answer");
             failIfError(response);
+            if (maxLines > 0) {
+                joinFrames(in, response, maxLines);
+            }
             return response;
         } catch (UnknownHostException e) {
             throw new AdminException(AdminException.Kind.UNREACHABLE, "cannot reach the vigil admin channel at "
@@ -174,6 +186,38 @@ public final class AdminClient {
         } catch (JacksonException e) {
             throw protocol("its " + what + " is not JSON");
         }
+    }
+
+    /** The most characters of log lines one answer may bring, whatever a peer sends. */
+    private static final long MAX_ANSWER_CHARS = 64L * 1024 * 1024;
+
+    /** Appends the lines of the frames that follow {@code first} (while "more" is true) to its own. */
+    private void joinFrames(InputStream in, JsonNode first, int maxLines) throws IOException, AdminException {
+        ArrayNode lines = linesOf(first);
+        long chars = 0;
+        JsonNode frame = first;
+        while (frame.path("more").asBoolean(false)) {
+            frame = read(in, "answer");
+            failIfError(frame);
+            ArrayNode more = linesOf(frame);
+            if (more.isEmpty() && frame.path("more").asBoolean(false)) {
+                throw protocol("a continued answer carries no log lines");
+            }
+            for (JsonNode line : more) {
+                chars += line.asText().length();
+            }
+            lines.addAll(more);
+            if (lines.size() > maxLines || chars > MAX_ANSWER_CHARS) {
+                throw protocol("its answer holds more than the " + maxLines + " log lines asked for");
+            }
+        }
+    }
+
+    private ArrayNode linesOf(JsonNode frame) throws AdminException {
+        if (!(frame.path("logs").path("lines") instanceof ArrayNode lines)) {
+            throw protocol("its answer has no \"logs\" lines");
+        }
+        return lines;
     }
 
     private void failIfError(JsonNode response) throws AdminException {

@@ -98,6 +98,69 @@ final class AdminProtocol {
     }
 
     /**
+     * The lines that carry one answer. An answer that fits in {@link #MAX_LINE_BYTES} is one line,
+     * as always. A log page that does not (issue 10 item 8: 5,000 log lines are more than 64 KiB)
+     * is split into frames of whole log lines, each a complete answer with {@code "more": true}
+     * except the last; only clients that asked with {@code "chunked": true} get such answers
+     * (RequestHandler marks them with "more"), so an older CLI is refused, never silently cut.
+     */
+    static List<String> frames(Map<String, Object> answer) {
+        String whole = line(answer);
+        if (utf8Length(whole) <= MAX_LINE_BYTES) {
+            return List.of(whole);
+        }
+        if (!(answer.get("logs") instanceof io.vigil.daemon.LogPage page) || !answer.containsKey("more")) {
+            return List.of(line(RequestHandler.error("too-large", "the answer is " + utf8Length(whole)
+                    + " bytes, more than the admin channel's " + MAX_LINE_BYTES + "; ask for fewer log lines, or use"
+                    + " a vigil CLI of the same version as the node")));
+        }
+        List<String> out = new ArrayList<>();
+        int budget = MAX_LINE_BYTES - FRAME_OVERHEAD_BYTES;
+        int from = 0;
+        int used = 0;
+        List<String> lines = page.lines();
+        for (int i = 0; i < lines.size(); i++) {
+            int size = jsonLength(lines.get(i)) + 1;
+            if (used + size > budget && i > from) {
+                out.add(frame(page, lines.subList(from, i), true));
+                from = i;
+                used = 0;
+            }
+            used += size;
+        }
+        out.add(frame(page, lines.subList(from, lines.size()), false));
+        return out;
+    }
+
+    /** Room left in a frame for the envelope around the lines: {"ok":true,"logs":{...},"more":true}. */
+    private static final int FRAME_OVERHEAD_BYTES = 1024;
+
+    /**
+     * The longest log line sent over the channel, in characters. Escaped as JSON a character takes
+     * at most 6 bytes, so one cut line always fits in a frame with its envelope.
+     */
+    static final int MAX_LOG_LINE_CHARS = (MAX_LINE_BYTES - FRAME_OVERHEAD_BYTES) / 6;
+
+    private static String frame(io.vigil.daemon.LogPage page, List<String> lines, boolean more) {
+        Map<String, Object> m = RequestHandler.ok();
+        m.put("logs", new io.vigil.daemon.LogPage(page.log(), page.verbose(), List.copyOf(lines)));
+        m.put("more", more);
+        return line(m);
+    }
+
+    private static int jsonLength(String s) {
+        try {
+            return JSON.writeValueAsBytes(s).length;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise a log line", e);
+        }
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
      * Reads one '\n'-terminated line of at most {@link #MAX_LINE_BYTES} bytes.
      *
      * @return the line without its terminator, or null at end of stream before any byte

@@ -168,7 +168,12 @@ public final class AdminServer implements AutoCloseable {
             hello.put("protocol", AdminProtocol.VERSION);
             write(out, hello);
             // The address without the port: the key for counting failures per client host.
-            write(out, respond(in, challenge, client.getInetAddress().getHostAddress()));
+            // Issue 10 item 8: a big log answer goes out as several frames (AdminProtocol.frames).
+            String host = client.getInetAddress().getHostAddress();
+            for (String frame : AdminProtocol.frames(respond(in, challenge, host))) {
+                out.write(frame.getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
         } catch (SocketTimeoutException e) {
             // The client went quiet; it has had the idle time to answer.
         } catch (SocketException e) {

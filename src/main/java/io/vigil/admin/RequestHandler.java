@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.core.Command;
 import io.vigil.daemon.CommandResult;
+import io.vigil.daemon.LogPage;
 import io.vigil.daemon.NodeControl;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -124,21 +127,45 @@ final class RequestHandler {
 
     private Map<String, Object> logs(JsonNode request) {
         String log = text(request, "log");
-        if (log == null || !io.vigil.daemon.LogPage.LOGS.contains(log)) {
-            return error("bad-request", "\"log\" must be one of " + io.vigil.daemon.LogPage.LOGS);
+        if (log == null || !LogPage.LOGS.contains(log)) {
+            return error("bad-request", "\"log\" must be one of " + LogPage.LOGS);
         }
         int offset = request.path("offset").asInt(0);
         int limit = request.path("limit").asInt(100);
-        if (offset < 0 || limit < 1 || limit > 5000) {
-            return error("bad-request", "offset must be >= 0 and limit 1..5000 (got " + offset + ", " + limit + ")");
+        // A client that reads chunked answers may ask for many lines; an older one only for what
+        // used to fit (and still may not: then it gets AdminProtocol's "too-large" error).
+        boolean chunked = request.path("chunked").asBoolean(false);
+        int maxLimit = chunked ? MAX_CHUNKED_LINES : MAX_SINGLE_LINES;
+        if (offset < 0 || limit < 1 || limit > maxLimit) {
+            return error("bad-request", "offset must be >= 0 and limit 1.." + maxLimit + " (got " + offset + ", "
+                    + limit + ")");
         }
         try {
             Map<String, Object> ok = ok();
-            ok.put("logs", control.logs(log, request.path("verbose").asBoolean(false), offset, limit));
+            LogPage page = control.logs(log, request.path("verbose").asBoolean(false), offset, limit);
+            ok.put("logs", chunked ? cutLongLines(page) : page);
+            if (chunked) {
+                ok.put("more", false);
+            }
             return ok;
         } catch (java.io.IOException e) {
             return error("internal", "cannot read the " + log + " log: " + e.getMessage());
         }
+    }
+
+    /** The most lines one answer may hold: 100,000 lines of a module log are about 10 MB. */
+    static final int MAX_CHUNKED_LINES = 100_000;
+    static final int MAX_SINGLE_LINES = 5000;
+
+    /** A service can print a line of any length; one frame must still hold it, so it is cut and marked. */
+    static LogPage cutLongLines(LogPage page) {
+        List<String> lines = new ArrayList<>(page.lines().size());
+        for (String l : page.lines()) {
+            lines.add(l.length() <= AdminProtocol.MAX_LOG_LINE_CHARS ? l
+                    : l.substring(0, AdminProtocol.MAX_LOG_LINE_CHARS) + " [cut: " + (l.length()
+                    - AdminProtocol.MAX_LOG_LINE_CHARS) + " more characters]");
+        }
+        return new LogPage(page.log(), page.verbose(), lines);
     }
 
     private Map<String, Object> submit(Command command, String who) {

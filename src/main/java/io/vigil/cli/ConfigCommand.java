@@ -41,6 +41,7 @@ final class ConfigCommand implements Runnable {
             try {
                 VigilConfig c = ConfigFiles.load(file);
                 c.clusterKey();
+                c.checkKeyIsPrivate();
                 out.println("OK: " + summary(c));
                 for (String w : c.warnings()) {
                     out.println("warning: " + w);

@@ -2,6 +2,7 @@ package io.vigil.config;
 
 import io.vigil.core.BootMode;
 import io.vigil.core.CoreConfig;
+import io.vigil.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A node's configuration file as an immutable record tree. {@link #load(Path)} parses and
@@ -67,6 +69,29 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
         }
         ConfigValidator.checkKey(sourceFile, path, hex);
         return HexFormat.of().parseHex(hex);
+    }
+
+    /**
+     * Refuses a cluster key that other users of this machine can read or change (issue 10 item 7):
+     * the key file, or this configuration file when it holds the key inline. The node and
+     * {@code vigil config check} call this; CLI commands that only use the key do not.
+     */
+    public void checkKeyIsPrivate() throws ConfigException {
+        boolean inline = cluster.key() != null;
+        Path holder = inline ? sourceFile : cluster.keyFile();
+        if (holder == null) {
+            return;
+        }
+        Optional<String> problem;
+        try {
+            problem = PrivateFiles.keyExposure(holder);
+        } catch (IOException e) {
+            throw new ConfigException(sourceFile, inline ? "cluster.key" : "cluster.keyFile", "cannot read the mode"
+                    + " of " + holder + " (" + e.getClass().getSimpleName() + ")", "Check that it exists");
+        }
+        if (problem.isPresent()) {
+            throw new ConfigException(sourceFile, inline ? "cluster.key" : "cluster.keyFile", problem.get(), null);
+        }
     }
 
     /** The state machine's view (SPEC §2 timings and policies). Call on a validated tree. */

@@ -82,8 +82,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     private NodeDaemon(VigilConfig config) throws IOException, ConfigException {
         this.config = config;
-        Files.createDirectories(config.node().dataDir());
-        Files.createDirectories(config.node().logDir());
+        // 0711, not 0700: the internal PostgreSQL runs as its own user under <dataDir>/pg.
+        io.vigil.security.PrivateFiles.createTraversableDirectories(config.node().dataDir());
+        io.vigil.security.PrivateFiles.createDirectories(config.node().logDir());
         Redactor redactor = new Redactor();
         redactor.addSecret(HexFormat.of().formatHex(config.clusterKey()));
         if (config.cluster().key() != null) {

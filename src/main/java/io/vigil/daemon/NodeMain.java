@@ -26,6 +26,7 @@ public final class NodeMain {
         VigilConfig config;
         try {
             config = VigilConfig.load(configFile);
+            config.checkKeyIsPrivate();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;

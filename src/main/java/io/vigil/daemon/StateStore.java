@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.core.BootMode;
 import io.vigil.core.NodeState;
 import io.vigil.core.PersistedState;
+import io.vigil.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -67,7 +69,7 @@ public final class StateStore {
 
     /** Replaces the saved state atomically; when this returns, the state survives a power cut. */
     public synchronized void save(PersistedState state) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createTraversableDirectories(dir); // the node's dataDir: see NodeDaemon
         ObjectNode n = JSON.createObjectNode()
                 .put("version", VERSION)
                 .put("lastState", state.lastState().name())
@@ -76,8 +78,10 @@ public final class StateStore {
                 .put("bootMode", state.bootMode().name())
                 .put("failoverEnabled", state.failoverEnabled());
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // A fresh 0600 file (issue 10 item 7): a temp file left by a crash keeps whatever mode it had.
+        Files.deleteIfExists(temp);
+        try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(temp))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);

@@ -71,8 +71,16 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
-    synchronized void fenceCommand(String shell) {
-        send("fence " + shell);
+    /** A program the watchdog runs when it fires, as an argument list (JSON on the wire): no shell. */
+    synchronized void fenceCommand(List<String> argv) {
+        if (argv.isEmpty()) {
+            return;
+        }
+        try {
+            send("fence " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(argv));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + argv, e);
+        }
     }
 
     private void send(String line) {

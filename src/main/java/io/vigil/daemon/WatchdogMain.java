@@ -14,13 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the daemon dies (stdin closes), so services never outlive the node that controls them.
  *
  * <p>Protocol, one line each: {@code arm <deadline>} (CLOCK_MONOTONIC milliseconds, the same
- * clock as the daemon's), {@code disarm}, {@code pids <pid>...}, {@code fence <shell command>}.
+ * clock as the daemon's), {@code disarm}, {@code pids <pid>...}, {@code fence ["program","arg",...]}
+ * (a JSON array, run without a shell).
  * It prints {@code fired <why>} after killing.
  */
 public final class WatchdogMain {
     private static volatile long deadline = -1;
     private static volatile long[] pids = new long[0];
-    private static final List<String> FENCE = new CopyOnWriteArrayList<>();
+    private static final List<List<String>> FENCE = new CopyOnWriteArrayList<>();
     private static volatile boolean daemonGone;
 
     private WatchdogMain() {
@@ -58,13 +59,22 @@ public final class WatchdogMain {
                     pids = rest.isEmpty() ? new long[0]
                             : java.util.Arrays.stream(rest.split("\\s+")).mapToLong(Long::parseLong).toArray();
                 } else if (line.startsWith("fence ")) {
-                    FENCE.add(line.substring(6));
+                    fence(line.substring(6));
                 }
             }
         } catch (IOException | RuntimeException e) {
             // treat a broken pipe like an exit of the daemon
         }
         daemonGone = true;
+    }
+
+    /** A line the daemon wrote badly must not read as "the daemon is gone", which would fire. */
+    private static void fence(String json) {
+        try {
+            FENCE.add(List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, String[].class)));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("watchdog: ignoring a fence command that is not a JSON list of strings: " + e);
+        }
     }
 
     private static void fire(String why) {
@@ -78,9 +88,9 @@ public final class WatchdogMain {
             }
         }
         pids = new long[0];
-        for (String cmd : FENCE) {
+        for (List<String> cmd : FENCE) {
             try {
-                new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true)
+                new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             } catch (IOException e) {
                 System.err.println("watchdog: fence command failed: " + e.getMessage());

@@ -71,8 +71,7 @@ public final class Demo {
         LocalCluster cluster = LocalCluster.create(s);
         if (s.databasePort() > 0) {
             Path pw = s.dir().resolve("db-password");
-            java.nio.file.Files.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.key()) + "\n");
-            java.nio.file.Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            io.vigil.security.PrivateFiles.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.key()) + "\n");
         }
         Path passwordFile = s.dir().resolve("console-password");
         String password = LocalCluster.writeConsolePassword(passwordFile);

@@ -3,6 +3,7 @@ package io.vigil.demo;
 import io.vigil.admin.AdminClient;
 import io.vigil.admin.AdminException;
 import io.vigil.daemon.DaemonStatus;
+import io.vigil.security.PrivateFiles;
 
 import java.io.File;
 import java.io.IOException;
@@ -163,7 +164,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The same, with the hosts on the given addresses / in the given network namespaces. */
     public static LocalCluster create(Settings s, Placement where) throws IOException {
-        Files.createDirectories(s.dir());
+        // 0711: each node's PostgreSQL runs as its own user below it; the files here are 0600.
+        PrivateFiles.createTraversableDirectories(s.dir());
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         LocalCluster c = new LocalCluster(s, HexFormat.of().formatHex(k));
@@ -173,16 +175,14 @@ public final class LocalCluster implements AutoCloseable {
             Files.writeString(s.dir().resolve(DATABASE_HOME_FILE), c.databaseHome + "\n", StandardCharsets.UTF_8);
         }
         if (s.witnessPort() > 0) {
-            Files.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
+            PrivateFiles.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
                     + "bindAddress: " + c.address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
                     + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
-                    + c.key + "\"\n", StandardCharsets.UTF_8);
+                    + c.key + "\"\n");
         }
         for (int id = 1; id <= 2; id++) {
             Path file = c.config(id);
-            Files.writeString(file, c.yaml(id), StandardCharsets.UTF_8);
-            file.toFile().setReadable(false, false);
-            file.toFile().setReadable(true, true);
+            PrivateFiles.writeString(file, c.yaml(id));
         }
         return c;
     }
@@ -205,10 +205,7 @@ public final class LocalCluster implements AutoCloseable {
         byte[] b = new byte[12];
         new SecureRandom().nextBytes(b);
         String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        PrivateFiles.writeString(file, password + "\n");
         return password;
     }
 
@@ -352,7 +349,7 @@ public final class LocalCluster implements AutoCloseable {
         cmd.addAll(nodeJavaCommand());
         cmd.add("io.vigil.daemon.NodeMain");
         cmd.add(config(id).toAbsolutePath().toString());
-        File out = s.dir().resolve("node" + id + ".out").toFile();
+        File out = PrivateFiles.touch(s.dir().resolve("node" + id + ".out")).toFile();
         processes[id] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out)).start();
     }
@@ -368,7 +365,8 @@ public final class LocalCluster implements AutoCloseable {
         cmd.addAll(javaCommand());
         cmd.addAll(List.of("io.vigil.cli.Main", "witness", "--config", witnessConfig().toAbsolutePath().toString()));
         processes[0] = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(s.dir().resolve("witness.out").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(PrivateFiles.touch(s.dir().resolve("witness.out")).toFile()))
+                .start();
     }
 
     /** SIGSTOP (true) or SIGCONT (false) of node {@code id}'s daemon process only, not its services. */

@@ -1,5 +1,7 @@
 package io.vigil.log;
 
+import io.vigil.security.PrivateFiles;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -41,7 +44,7 @@ public final class RotatingFile implements Closeable {
         this.keepFiles = keepFiles;
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            PrivateFiles.createDirectories(parent);
         }
         open();
     }
@@ -137,8 +140,9 @@ public final class RotatingFile implements Closeable {
     }
 
     private void open() throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        // Logs show service output, addresses and who ran what: 0600 from creation (issue 10 item 7).
+        channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), PrivateFiles.fileAttributes(file));
         size = channel.size();
     }
 

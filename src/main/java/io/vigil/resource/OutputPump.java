@@ -1,6 +1,5 @@
 package io.vigil.resource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies a process's merged stdout/stderr, line by line, to the application log (SPEC §2
- * "Logs"). The stream must always be drained: a service whose pipe fills up blocks on its
+ * "Logs"); lines are bounded ({@link BoundedLineReader}). The stream must always be drained: a service whose pipe fills up blocks on its
  * next write and looks hung to the checkers.
  */
 final class OutputPump {
@@ -28,7 +27,8 @@ final class OutputPump {
     }
 
     private static void pump(String resource, InputStream output, BiConsumer<String, String> appLog) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+        try (InputStreamReader in = new InputStreamReader(output, StandardCharsets.UTF_8)) {
+            BoundedLineReader reader = new BoundedLineReader(in);
             String line;
             while ((line = reader.readLine()) != null) {
                 try {

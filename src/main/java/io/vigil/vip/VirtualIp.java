@@ -65,7 +65,26 @@ public final class VirtualIp {
             throw new IllegalArgumentException("vip.interface is required for " + cidr
                     + ": name the interface on the nodes' subnet (e.g. eth0)");
         }
+        if (iface != null && !isInterfaceName(iface)) {
+            throw new IllegalArgumentException("vip.interface '" + printable(iface) + "' is not a Linux interface"
+                    + " name: use 1-15 letters, digits, '_', '.', ':' or '-' (not '.' or '..'), as `ip link` shows it,"
+                    + " e.g. eth0");
+        }
         return new VirtualIp(parts[0], prefix, iface, loop, log);
+    }
+
+    /**
+     * The names the kernel accepts (dev_valid_name: at most 15 bytes, no '/', no white space,
+     * not "." or ".."), narrowed to the characters interface names use in practice. The name is
+     * passed as one argument to ip and arping as root, never through a shell (issue 10 item 8).
+     */
+    static boolean isInterfaceName(String name) {
+        return name.matches("[A-Za-z0-9_.:-]{1,15}") && !name.equals(".") && !name.equals("..");
+    }
+
+    private static String printable(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
     public String address() {
@@ -112,9 +131,12 @@ public final class VirtualIp {
         log.accept("virtual IP " + address + " removed from " + iface);
     }
 
-    /** The shell command that removes the address, for the fencing watchdog. */
-    public String removeCommand() {
-        return loopback ? "true" : "ip -4 addr del " + address + "/" + prefix + " dev " + iface + " 2>/dev/null";
+    /**
+     * The program and arguments that remove the address, for the fencing watchdog, which runs
+     * them without a shell; empty in loopback mode (nothing to remove).
+     */
+    public List<String> removeCommand() {
+        return loopback ? List.of() : List.of("ip", "-4", "addr", "del", address + "/" + prefix, "dev", iface);
     }
 
     boolean held() throws IOException {

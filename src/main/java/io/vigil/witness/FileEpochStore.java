@@ -17,7 +17,7 @@ public final class FileEpochStore implements LeaseTable.EpochStore {
     private final Path dir;
 
     public FileEpochStore(Path dir) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this.dir = io.vigil.security.PrivateFiles.createDirectories(dir);
     }
 
     @Override
@@ -57,8 +57,9 @@ public final class FileEpochStore implements LeaseTable.EpochStore {
 
     private void write(Path target, long value) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), io.vigil.security.PrivateFiles.fileAttributes(tmp))) {
             ch.write(java.nio.ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }

@@ -88,6 +88,7 @@ public record WitnessConfig(String bindAddress, int port, Path stateDir, long ma
             } catch (IOException e) {
                 throw new ConfigException(file, at + ".keyFile", "cannot be read", "Check the path and permissions");
             }
+            checkPrivate(file, c.hasNonNull("key") ? file : base.resolve(c.path("keyFile").asText()), at);
             if (hex == null || !hex.matches("[0-9a-fA-F]{32,}")) {
                 throw new ConfigException(file, at + ".key", "must be the cluster's key: at least 32 hex characters",
                         "Copy cluster.key from the nodes' configuration");
@@ -97,6 +98,18 @@ public record WitnessConfig(String bindAddress, int port, Path stateDir, long ma
             }
         }
         return Map.copyOf(keys);
+    }
+
+    /** Issue 10 item 7: a key other local users can read would let them speak for a cluster. */
+    private static void checkPrivate(Path file, Path holder, String at) throws ConfigException {
+        try {
+            var problem = io.vigil.security.PrivateFiles.keyExposure(holder);
+            if (problem.isPresent()) {
+                throw new ConfigException(file, holder.equals(file) ? at + ".key" : at + ".keyFile", problem.get(), null);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(file, at + ".keyFile", "cannot be read", "Check the path and permissions");
+        }
     }
 
     @Override

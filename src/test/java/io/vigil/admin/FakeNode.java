@@ -59,9 +59,23 @@ public final class FakeNode implements NodeControl {
         return answer.apply(command);
     }
 
+    /** Reads a node's logs, as {@link NodeControl#logs}. */
+    public interface Logs {
+        io.vigil.daemon.LogPage read(String log, boolean verbose, int offset, int limit) throws java.io.IOException;
+    }
+
+    private volatile Logs logs = (log, verbose, offset, limit) ->
+            new io.vigil.daemon.LogPage(log, verbose, java.util.List.of("fake " + log + " line"));
+
+    /** Answers log requests from {@code source} (a real log) instead of one fake line. */
+    public FakeNode withLogs(Logs source) {
+        this.logs = source;
+        return this;
+    }
+
     @Override
-    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) {
-        return new io.vigil.daemon.LogPage(log, verbose, java.util.List.of("fake " + log + " line"));
+    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws java.io.IOException {
+        return logs.read(log, verbose, offset, limit);
     }
 
     @Override

@@ -84,6 +84,8 @@ abstract class CliFixture {
                     - local: 127.0.0.1
                       peer: 127.0.0.1
                 """.formatted(KEY, peerAdminPort, localAdminPort));
+        // It holds the key inline: `config check` refuses it readable by others (issue 10 item 7).
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return f;
     }
 

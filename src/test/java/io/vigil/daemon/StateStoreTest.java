@@ -37,6 +37,25 @@ class StateStoreTest {
     }
 
     @Test
+    void theStateFileAndItsFolderAreOwnerOnlyWhateverTheUmaskAndALeftoverTempFile() throws Exception {
+        Path node = dir.resolve("node1");
+        Files.createDirectories(node);
+        Files.setPosixFilePermissions(Files.writeString(node.resolve("state.json.tmp"), "x"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        new StateStore(dir.resolve("node1")).save(STATE);
+        new StateStore(dir.resolve("fresh/node2")).save(STATE);
+        assertThat(mode(node.resolve("state.json"))).isEqualTo("rw-------");
+        assertThat(mode(dir.resolve("fresh/node2/state.json"))).isEqualTo("rw-------");
+        // Passable, not listable: the internal PostgreSQL runs as its own user below the data folder.
+        assertThat(mode(dir.resolve("fresh/node2"))).isEqualTo("rwx--x--x");
+        assertThat(mode(dir.resolve("fresh"))).isEqualTo("rwx--x--x");
+    }
+
+    static String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void aLeftoverTempFileFromACrashIsIgnored() throws Exception {
         StateStore store = new StateStore(dir);
         store.save(STATE);

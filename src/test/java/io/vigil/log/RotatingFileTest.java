@@ -25,6 +25,22 @@ class RotatingFileTest {
     }
 
     @Test
+    void logFilesRotatedFilesAndTheirNewFolderAreOwnerOnly() throws Exception {
+        Path f = dir.resolve("node1/log/module.log");
+        try (RotatingFile r = new RotatingFile(f, 24, 2)) {
+            for (int i = 0; i < 7; i++) {
+                r.append(line(i));
+            }
+        }
+        for (Path p : List.of(f, dir.resolve("node1/log/module.log.1"), dir.resolve("node1/log/module.log.2"))) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                    .as(p.toString()).isEqualTo("rw-------");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("node1/log")))).isEqualTo("rwx------");
+    }
+
+    @Test
     void rotatesAtTheSizeAndKeepsOnlyNOldFiles() throws Exception {
         Path f = dir.resolve("module.log");
         try (RotatingFile r = new RotatingFile(f, 24, 2)) {

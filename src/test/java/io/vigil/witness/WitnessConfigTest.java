@@ -19,6 +19,8 @@ class WitnessConfigTest {
     private Path write(String yaml) throws Exception {
         Path f = dir.resolve("witness.yaml");
         Files.writeString(f, yaml);
+        // It holds cluster keys: a witness refuses it readable by others (issue 10 item 7).
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return f;
     }
 
