@@ -27,11 +27,44 @@ import java.util.regex.Pattern;
  */
 final class Api {
 
-    private static final Pattern NODE_COMMAND = Pattern.compile("/api/nodes/([^/]+)/commands/([^/]+)");
-    private static final Pattern CLUSTER_COMMAND = Pattern.compile("/api/cluster/commands/([^/]+)");
-    private static final Pattern NODE_LOG = Pattern.compile("/api/nodes/([^/]+)/logs/([^/]+)");
-    private static final Pattern NODE_SNAPSHOT = Pattern.compile("/api/nodes/([^/]+)/snapshot");
-    private static final Pattern NODE_ESTIMATE = Pattern.compile("/api/nodes/([^/]+)/estimate");
+    /** One endpoint after login: its method, its path template as in openapi.json, and what answers it. */
+    private record Route(String method, String template, Pattern pattern, Handler handler) {
+        Route(String method, String template, Handler handler) {
+            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), handler);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        void handle(Api api, Exchange ex, Sessions.Session s, Matcher path) throws IOException;
+    }
+
+    /** Served to anyone: the document and the login. Everything in {@link #ROUTES} needs a session. */
+    private static final List<String> OPEN = List.of("GET /api/openapi.json", "POST /api/login");
+
+    /**
+     * Every endpoint behind the login, in the order they are matched. The OpenAPI document lists
+     * exactly these and {@link #OPEN} (OpenApiContractTest).
+     */
+    private static final List<Route> ROUTES = List.of(
+            new Route("GET", "/api/session", (a, ex, s, m) -> Http.json(ex, 200, Auth.sessionBody(s))),
+            new Route("POST", "/api/logout", (a, ex, s, m) -> a.auth.logout(ex, s)),
+            new Route("GET", "/api/cluster", (a, ex, s, m) -> Http.json(ex, 200, a.cluster.snapshot())),
+            new Route("GET", "/api/metrics", (a, ex, s, m) -> a.metrics(ex)),
+            new Route("GET", "/api/events", (a, ex, s, m) -> a.events(ex, s)),
+            new Route("POST", "/api/cluster/commands/{name}", (a, ex, s, m) -> a.clusterCommand(ex, m.group(1))),
+            new Route("POST", "/api/nodes/{id}/commands/{name}", (a, ex, s, m) -> a.nodeCommand(ex, m.group(1),
+                    m.group(2))),
+            new Route("GET", "/api/nodes/{id}/logs/{log}", (a, ex, s, m) -> a.logs(ex, m.group(1), m.group(2))),
+            new Route("GET", "/api/nodes/{id}/estimate", (a, ex, s, m) -> a.estimate(ex, m.group(1))),
+            new Route("GET", "/api/nodes/{id}/snapshot", (a, ex, s, m) -> a.snapshot(ex, m.group(1))));
+
+    /** "METHOD /template" of every endpoint, open ones first: what openapi.json must document. */
+    static List<String> endpoints() {
+        List<String> all = new ArrayList<>(OPEN);
+        ROUTES.forEach(r -> all.add(r.method() + " " + r.template()));
+        return all;
+    }
 
     private final Auth auth;
     private final ClusterView cluster;
@@ -85,61 +118,21 @@ final class Api {
     }
 
     private void route(Exchange ex, String path, Sessions.Session s) throws IOException {
-        Matcher m;
-        switch (path) {
-            case "/api/session" -> {
-                if (allow(ex, "GET")) {
-                    Http.json(ex, 200, Auth.sessionBody(s));
+        for (Route r : ROUTES) {
+            Matcher m = r.pattern().matcher(path);
+            if (m.matches()) {
+                if (allow(ex, r.method())) {
+                    r.handler().handle(this, ex, s, m);
                 }
-            }
-            case "/api/logout" -> {
-                if (allow(ex, "POST")) {
-                    auth.logout(ex, s);
-                }
-            }
-            case "/api/cluster" -> {
-                if (allow(ex, "GET")) {
-                    Http.json(ex, 200, cluster.snapshot());
-                }
-            }
-            case "/api/metrics" -> {
-                if (allow(ex, "GET")) {
-                    Http.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            Metrics.render(cluster.snapshot(), consoleStats()).getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            case "/api/events" -> {
-                if (allow(ex, "GET")) {
-                    events(ex, s);
-                }
-            }
-            default -> {
-                if ((m = NODE_COMMAND.matcher(path)).matches()) {
-                    if (allow(ex, "POST")) {
-                        nodeCommand(ex, m.group(1), m.group(2));
-                    }
-                } else if ((m = CLUSTER_COMMAND.matcher(path)).matches()) {
-                    if (allow(ex, "POST")) {
-                        clusterCommand(ex, m.group(1));
-                    }
-                } else if ((m = NODE_LOG.matcher(path)).matches()) {
-                    if (allow(ex, "GET")) {
-                        logs(ex, m.group(1), m.group(2));
-                    }
-                } else if ((m = NODE_ESTIMATE.matcher(path)).matches()) {
-                    if (allow(ex, "GET")) {
-                        estimate(ex, m.group(1));
-                    }
-                } else if ((m = NODE_SNAPSHOT.matcher(path)).matches()) {
-                    if (allow(ex, "GET")) {
-                        snapshot(ex, m.group(1));
-                    }
-                } else {
-                    Http.error(ex, 404, "not-found", "no API endpoint " + Http.printable(path)
-                            + "; see /api/openapi.json");
-                }
+                return;
             }
         }
+        Http.error(ex, 404, "not-found", "no API endpoint " + Http.printable(path) + "; see /api/openapi.json");
+    }
+
+    private void metrics(Exchange ex) throws IOException {
+        Http.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                Metrics.render(cluster.snapshot(), consoleStats()).getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean allow(Exchange ex, String method) throws IOException {
