@@ -1,6 +1,6 @@
 package io.vigil.admin;
 
-import io.vigil.core.BootMode;
+import io.vigil.core.Action;
 import io.vigil.core.Command;
 
 import java.util.List;
@@ -14,12 +14,7 @@ import java.util.Locale;
 public final class CommandWords {
 
     /** Every command word, in the order the help lists them. */
-    public static final List<String> WORDS = List.of("start", "stop", "restart", "swap", "swap-without-sync",
-            "force-start", "boot", "failover", "checkers");
-
-    private static final List<String> BOOT_ARGS = List.of("keep", "enabled", "disabled");
-    private static final List<String> FAILOVER_ARGS = List.of("on", "off");
-    private static final List<String> CHECKERS_ARGS = List.of("suspend", "resume", "start", "stop");
+    public static final List<String> WORDS = Action.words();
 
     private CommandWords() {
     }
@@ -34,62 +29,24 @@ public final class CommandWords {
         if (command == null || command.isEmpty()) {
             throw new IllegalArgumentException("missing \"command\"; expected one of " + WORDS);
         }
+        if (!WORDS.contains(command)) {
+            throw new IllegalArgumentException("unknown command \"" + printable(command) + "\"; expected one of "
+                    + WORDS);
+        }
         String a = arg == null ? "" : arg.trim().toLowerCase(Locale.ROOT);
-        switch (command) {
-            case "start":
-                return noArg(command, a, new Command.Start());
-            case "stop":
-                return noArg(command, a, new Command.Stop());
-            case "restart":
-                return noArg(command, a, new Command.Restart());
-            case "swap":
-                return noArg(command, a, new Command.Swap(false));
-            case "swap-without-sync":
-                return noArg(command, a, new Command.Swap(true));
-            case "force-start":
-                return noArg(command, a, new Command.ForceStart());
-            case "boot":
-                return new Command.SetBoot(BootMode.valueOf(oneOf(command, a, BOOT_ARGS).toUpperCase(Locale.ROOT)));
-            case "failover":
-                return new Command.SetFailover(oneOf(command, a, FAILOVER_ARGS).equals("on"));
-            case "checkers":
-                return checkers(oneOf(command, a, CHECKERS_ARGS));
-            default:
-                throw new IllegalArgumentException("unknown command \"" + printable(command) + "\"; expected one of "
-                        + WORDS);
-        }
-    }
-
-    private static Command checkers(String a) {
-        switch (a) {
-            case "suspend":
-                return new Command.SuspendErrorDetection(true);
-            case "resume":
-                return new Command.SuspendErrorDetection(false);
-            case "start":
-                return new Command.Checkers(true);
-            default:
-                return new Command.Checkers(false);
-        }
-    }
-
-    private static Command noArg(String command, String arg, Command c) {
-        if (!arg.isEmpty()) {
+        List<String> allowed = Action.argsOf(command);
+        if (allowed.isEmpty() && !a.isEmpty()) {
             throw new IllegalArgumentException("command \"" + command + "\" takes no argument, got \""
-                    + printable(arg) + "\"");
+                    + printable(a) + "\"");
         }
-        return c;
-    }
-
-    private static String oneOf(String command, String arg, List<String> allowed) {
-        if (arg.isEmpty()) {
+        if (!allowed.isEmpty() && a.isEmpty()) {
             throw new IllegalArgumentException("command \"" + command + "\" needs an argument: one of " + allowed);
         }
-        if (!allowed.contains(arg)) {
-            throw new IllegalArgumentException("command \"" + command + "\" does not accept \"" + printable(arg)
+        if (!allowed.isEmpty() && !allowed.contains(a)) {
+            throw new IllegalArgumentException("command \"" + command + "\" does not accept \"" + printable(a)
                     + "\"; expected one of " + allowed);
         }
-        return arg;
+        return Action.of(command, a).command();
     }
 
     /** Error messages quote client input; keep them short and free of control characters. */

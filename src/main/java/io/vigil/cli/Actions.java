@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.core.Action;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,19 +13,19 @@ final class Actions {
 
     static final class BootWords extends java.util.ArrayList<String> {
         BootWords() {
-            super(java.util.List.of("keep", "enabled", "disabled"));
+            super(Action.argsOf("boot"));
         }
     }
 
     static final class OnOffWords extends java.util.ArrayList<String> {
         OnOffWords() {
-            super(java.util.List.of("on", "off"));
+            super(Action.argsOf("failover"));
         }
     }
 
     static final class CheckersWords extends java.util.ArrayList<String> {
         CheckersWords() {
-            super(java.util.List.of("suspend", "resume", "start", "stop"));
+            super(Action.argsOf("checkers"));
         }
     }
 
@@ -34,7 +35,7 @@ final class Actions {
     static final class Start extends CommandAction {
         @Override
         String word() {
-            return "start";
+            return Action.START.word();
         }
     }
 
@@ -44,7 +45,7 @@ final class Actions {
     static final class Stop extends CommandAction {
         @Override
         String word() {
-            return "stop";
+            return Action.STOP.word();
         }
     }
 
@@ -53,7 +54,7 @@ final class Actions {
     static final class Restart extends CommandAction {
         @Override
         String word() {
-            return "restart";
+            return Action.RESTART.word();
         }
     }
 
@@ -68,7 +69,7 @@ final class Actions {
 
         @Override
         String word() {
-            return withoutSync ? "swap-without-sync" : "swap";
+            return (withoutSync ? Action.SWAP_WITHOUT_SYNC : Action.SWAP).word();
         }
 
         @Override
@@ -89,7 +90,7 @@ final class Actions {
 
         @Override
         String word() {
-            return "boot";
+            return Action.BOOT_KEEP.word();
         }
 
         @Override
@@ -106,7 +107,7 @@ final class Actions {
 
         @Override
         String word() {
-            return "failover";
+            return Action.FAILOVER_ON.word();
         }
 
         @Override
@@ -128,7 +129,7 @@ final class Actions {
 
         @Override
         String word() {
-            return "checkers";
+            return Action.CHECKERS_START.word();
         }
 
         @Override

@@ -21,7 +21,7 @@ final class PrimCommand extends CommandAction {
 
     @Override
     String word() {
-        return "force-start";
+        return io.vigil.core.Action.FORCE_START.word();
     }
 
     @Override

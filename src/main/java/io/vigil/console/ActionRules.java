@@ -1,9 +1,11 @@
 package io.vigil.console;
 
+import io.vigil.core.Action;
 import io.vigil.core.BootMode;
 import io.vigil.core.NodeState;
 import io.vigil.core.NodeStatus;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +24,8 @@ final class ActionRules {
     /** Whether an entry is available; {@code reason} is an i18n key when it is not. */
     record Availability(boolean enabled, String reason) { }
 
-    static final List<Def> DEFS = List.of(
-            new Def("start", "start", null), new Def("stop", "stop", null), new Def("restart", "restart", null),
-            new Def("swap", "swap", null), new Def("swap-without-sync", "swap-without-sync", null),
-            new Def("force-start", "force-start", null),
-            new Def("failover-on", "failover", "on"), new Def("failover-off", "failover", "off"),
-            new Def("boot-keep", "boot", "keep"), new Def("boot-enabled", "boot", "enabled"),
-            new Def("boot-disabled", "boot", "disabled"),
-            new Def("checkers-suspend", "checkers", "suspend"), new Def("checkers-resume", "checkers", "resume"),
-            new Def("checkers-start", "checkers", "start"), new Def("checkers-stop", "checkers", "stop"));
+    /** The menu: every operator action of the one vocabulary ({@link Action}), in its order. */
+    static final List<Def> DEFS = Arrays.stream(Action.values()).map(a -> new Def(a.id(), a.word(), a.arg())).toList();
 
     private ActionRules() {
     }
@@ -73,9 +68,7 @@ final class ActionRules {
         if (peer == null) {
             return "reason.peerUnreachable";
         }
-        boolean pair = (s == NodeState.PRIM && peer.state() == NodeState.SECOND)
-                || (s == NodeState.SECOND && peer.state() == NodeState.PRIM);
-        return pair ? null : "reason.swapNeedsPair";
+        return NodeState.swapPair(s, peer.state()) ? null : "reason.swapNeedsPair";
     }
 
     private static Availability when(boolean enabled, String reason) {

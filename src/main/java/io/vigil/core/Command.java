@@ -16,21 +16,8 @@ public sealed interface Command {
     /** Start (true) or stop (false) all checkers. */
     record Checkers(boolean running) implements Command { }
 
-    /** The CLI word for this command, as logged in the commands log. */
+    /** What an operator types for this command, as logged in the commands log ({@link Action#typed}). */
     default String describe() {
-        if (this instanceof Swap s) {
-            return s.withoutSync() ? "swap --without-sync" : "swap";
-        } else if (this instanceof SetBoot b) {
-            return "boot " + b.mode().name().toLowerCase();
-        } else if (this instanceof SetFailover f) {
-            return "failover " + (f.enabled() ? "on" : "off");
-        } else if (this instanceof SuspendErrorDetection s) {
-            return "checkers " + (s.suspended() ? "suspend" : "resume");
-        } else if (this instanceof Checkers c) {
-            return "checkers " + (c.running() ? "start" : "stop");
-        } else if (this instanceof ForceStart) {
-            return "prim --force";
-        }
-        return getClass().getSimpleName().toLowerCase();
+        return Action.of(this).typed();
     }
 }

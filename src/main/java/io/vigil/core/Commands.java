@@ -127,6 +127,7 @@ final class Commands {
             d.add(new Decision.SwapRequest(withoutSync, n.now()));
             return "ok: swap requested: node" + n.peerId() + " hands the services over to this node";
         }
+        // What is left is a pair that is not PRIM and SECOND (NodeState#swapPair, the console's check).
         return "cannot swap while this node is " + n.state() + " and node" + n.peerId() + " is " + p.state()
                 + ": a swap needs one node PRIM and the other SECOND";
     }
