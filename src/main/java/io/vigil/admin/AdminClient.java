@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -55,17 +55,17 @@ public final class AdminClient {
         return convert(exchange(request).get("status"), DaemonStatus.class, "status");
     }
 
-    /** Expert action "estimate data sync"; see {@link io.vigil.daemon.NodeControl#estimate}. */
+    /** Expert action "estimate data sync"; see {@link io.vigil.api.NodeControl#estimate}. */
     public io.vigil.replication.ResyncEstimate estimate() throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "estimate");
         return convert(exchange(request).get("estimate"), io.vigil.replication.ResyncEstimate.class, "estimate");
     }
 
-    /** Reads one of the node's logs; see {@link io.vigil.daemon.NodeControl#logs}. */
-    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws AdminException {
+    /** Reads one of the node's logs; see {@link io.vigil.api.NodeControl#logs}. */
+    public io.vigil.api.LogPage logs(String log, boolean verbose, int offset, int limit) throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "logs").put("log", log)
                 .put("verbose", verbose).put("offset", offset).put("limit", limit).put("chunked", true);
-        return convert(exchange(request, limit).get("logs"), io.vigil.daemon.LogPage.class, "logs");
+        return convert(exchange(request, limit).get("logs"), io.vigil.api.LogPage.class, "logs");
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.vigil.admin;
 
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.NodeControl;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -109,7 +109,7 @@ final class AdminProtocol {
         if (utf8Length(whole) <= MAX_LINE_BYTES) {
             return List.of(whole);
         }
-        if (!(answer.get("logs") instanceof io.vigil.daemon.LogPage page) || !answer.containsKey("more")) {
+        if (!(answer.get("logs") instanceof io.vigil.api.LogPage page) || !answer.containsKey("more")) {
             return List.of(line(RequestHandler.error("too-large", "the answer is " + utf8Length(whole)
                     + " bytes, more than the admin channel's " + MAX_LINE_BYTES + "; ask for fewer log lines, or use"
                     + " a vigil CLI of the same version as the node")));
@@ -141,9 +141,9 @@ final class AdminProtocol {
      */
     static final int MAX_LOG_LINE_CHARS = (MAX_LINE_BYTES - FRAME_OVERHEAD_BYTES) / 6;
 
-    private static String frame(io.vigil.daemon.LogPage page, List<String> lines, boolean more) {
+    private static String frame(io.vigil.api.LogPage page, List<String> lines, boolean more) {
         Map<String, Object> m = RequestHandler.ok();
-        m.put("logs", new io.vigil.daemon.LogPage(page.log(), page.verbose(), List.copyOf(lines)));
+        m.put("logs", new io.vigil.api.LogPage(page.log(), page.verbose(), List.copyOf(lines)));
         m.put("more", more);
         return line(m);
     }

@@ -1,6 +1,6 @@
 package io.vigil.admin;
 
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.NodeControl;
 import io.vigil.log.RejectionSummary;
 
 import java.io.BufferedInputStream;

@@ -3,9 +3,9 @@ package io.vigil.admin;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.core.Command;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.LogPage;
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.CommandResult;
+import io.vigil.api.LogPage;
+import io.vigil.api.NodeControl;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;

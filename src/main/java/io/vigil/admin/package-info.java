@@ -21,6 +21,6 @@
  * ({@link io.vigil.admin.ConnectionGate}); anything beyond is answered {@code busy} at once.
  *
  * <p>{@link io.vigil.admin.AdminServer} only reads the status snapshot or enqueues commands through
- * {@link io.vigil.daemon.NodeControl}; the state machine stays on its own event loop.
+ * {@link io.vigil.api.NodeControl}; the state machine stays on its own event loop.
  */
 package io.vigil.admin;

@@ -2,10 +2,10 @@ package io.vigil.bench;
 
 import io.vigil.admin.AdminFuzzEntry;
 import io.vigil.core.Command;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
-import io.vigil.daemon.LogPage;
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
+import io.vigil.api.LogPage;
+import io.vigil.api.NodeControl;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

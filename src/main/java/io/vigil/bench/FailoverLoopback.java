@@ -1,7 +1,7 @@
 package io.vigil.bench;
 
 import io.vigil.core.NodeState;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.demo.LocalCluster;
 
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.vigil.cli;
 import io.vigil.admin.AdminException;
 import io.vigil.admin.CommandWords;
 import io.vigil.config.VigilConfig;
-import io.vigil.daemon.CommandResult;
+import io.vigil.api.CommandResult;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.daemon.LogPage;
+import io.vigil.api.LogPage;
 
 import java.util.List;
 import picocli.CommandLine.Command;

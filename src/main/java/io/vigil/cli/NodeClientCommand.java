@@ -38,7 +38,7 @@ abstract class NodeClientCommand implements Callable<Integer> {
             if (error != null) {
                 return ExitCode.of(error);
             }
-            if (value instanceof io.vigil.daemon.CommandResult r && !r.accepted()) {
+            if (value instanceof io.vigil.api.CommandResult r && !r.accepted()) {
                 return ExitCode.REFUSED;
             }
             return ExitCode.OK;

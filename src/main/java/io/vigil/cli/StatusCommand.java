@@ -1,6 +1,6 @@
 package io.vigil.cli;
 
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.core.Colour;
 import io.vigil.core.NodeStatus;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.resource.ResourceStatus;
 
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.vigil.console;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.admin.CommandWords;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.LogPage;
+import io.vigil.api.CommandResult;
+import io.vigil.api.LogPage;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.vigil.console;
 
 import io.vigil.core.NodeStatus;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 
 import java.util.List;
 import java.util.Map;

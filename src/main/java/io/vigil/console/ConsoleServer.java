@@ -4,7 +4,7 @@ import io.vigil.admin.AdminClient;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConsoleSection;
 import io.vigil.config.VigilConfig;
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.NodeControl;
 import io.vigil.log.ModuleLog;
 
 import org.eclipse.jetty.server.Handler;

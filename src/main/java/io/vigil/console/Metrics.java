@@ -3,7 +3,7 @@ package io.vigil.console;
 import io.vigil.core.NodeState;
 import io.vigil.core.NodeStatus;
 import io.vigil.core.SyncStatus;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceStatus;
 

@@ -3,10 +3,10 @@ package io.vigil.console;
 import io.vigil.admin.AdminClient;
 import io.vigil.admin.AdminException;
 import io.vigil.admin.CommandWords;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
-import io.vigil.daemon.LogPage;
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
+import io.vigil.api.LogPage;
+import io.vigil.api.NodeControl;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;

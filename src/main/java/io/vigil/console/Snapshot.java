@@ -1,7 +1,7 @@
 package io.vigil.console;
 
-import io.vigil.daemon.DaemonStatus;
-import io.vigil.daemon.LogPage;
+import io.vigil.api.DaemonStatus;
+import io.vigil.api.LogPage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@
  * daemon when the configuration has a {@code console:} section.
  *
  * <p>The server never touches the state machine: like the admin channel it reads the immutable
- * status snapshot and submits commands through {@link io.vigil.daemon.NodeControl}; the peer
+ * status snapshot and submits commands through {@link io.vigil.api.NodeControl}; the peer
  * node is reached through its admin channel ({@link io.vigil.admin.AdminClient}), so either
  * node's console shows and controls the whole cluster.
  *

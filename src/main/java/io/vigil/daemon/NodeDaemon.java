@@ -1,6 +1,10 @@
 package io.vigil.daemon;
 
 import io.vigil.admin.AdminServer;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
+import io.vigil.api.LogPage;
+import io.vigil.api.NodeControl;
 import io.vigil.config.ConfigException;
 import io.vigil.config.VigilConfig;
 import io.vigil.core.Command;

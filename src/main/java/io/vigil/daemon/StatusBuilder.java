@@ -1,5 +1,6 @@
 package io.vigil.daemon;
 
+import io.vigil.api.DaemonStatus;
 import io.vigil.config.VigilConfig;
 import io.vigil.core.NodeStatus;
 import io.vigil.heartbeat.NetworkStatus;

@@ -2,7 +2,7 @@ package io.vigil.demo;
 
 import io.vigil.admin.AdminClient;
 import io.vigil.admin.AdminException;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.security.PrivateFiles;
 
 import java.io.File;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.core.BootMode;
 import io.vigil.core.Command;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -7,9 +7,9 @@ import io.vigil.core.NodeState;
 import io.vigil.core.NodeStatus;
 import io.vigil.core.ServicesPhase;
 import io.vigil.core.SyncStatus;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
-import io.vigil.daemon.NodeControl;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
+import io.vigil.api.NodeControl;
 import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceStatus;
 
@@ -61,11 +61,11 @@ public final class FakeNode implements NodeControl {
 
     /** Reads a node's logs, as {@link NodeControl#logs}. */
     public interface Logs {
-        io.vigil.daemon.LogPage read(String log, boolean verbose, int offset, int limit) throws java.io.IOException;
+        io.vigil.api.LogPage read(String log, boolean verbose, int offset, int limit) throws java.io.IOException;
     }
 
     private volatile Logs logs = (log, verbose, offset, limit) ->
-            new io.vigil.daemon.LogPage(log, verbose, java.util.List.of("fake " + log + " line"));
+            new io.vigil.api.LogPage(log, verbose, java.util.List.of("fake " + log + " line"));
 
     /** Answers log requests from {@code source} (a real log) instead of one fake line. */
     public FakeNode withLogs(Logs source) {
@@ -74,7 +74,7 @@ public final class FakeNode implements NodeControl {
     }
 
     @Override
-    public io.vigil.daemon.LogPage logs(String log, boolean verbose, int offset, int limit) throws java.io.IOException {
+    public io.vigil.api.LogPage logs(String log, boolean verbose, int offset, int limit) throws java.io.IOException {
         return logs.read(log, verbose, offset, limit);
     }
 

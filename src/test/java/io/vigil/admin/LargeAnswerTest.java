@@ -3,7 +3,7 @@ package io.vigil.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.console.Snapshot;
-import io.vigil.daemon.LogPage;
+import io.vigil.api.LogPage;
 import io.vigil.log.ApplicationLog;
 import io.vigil.log.ModuleLog;
 import io.vigil.log.Redactor;

@@ -9,7 +9,7 @@ import io.vigil.core.BootMode;
 import io.vigil.core.Colour;
 import io.vigil.core.Command;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 
 import java.io.BufferedReader;
 import java.io.StringReader;

@@ -1,7 +1,7 @@
 package io.vigil.console;
 
 import io.vigil.core.NodeState;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.demo.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

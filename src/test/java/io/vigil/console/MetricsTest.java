@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.admin.FakeNode;
 import io.vigil.core.Colour;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import io.vigil.replication.DatabaseNode;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.vigil.it;
 
 import io.vigil.core.NodeState;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.DaemonStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

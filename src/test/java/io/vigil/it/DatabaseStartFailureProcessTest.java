@@ -2,7 +2,7 @@ package io.vigil.it;
 
 import io.vigil.core.CoreConfig;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.CommandResult;
+import io.vigil.api.CommandResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;

@@ -1,7 +1,7 @@
 package io.vigil.it;
 
 import io.vigil.core.NodeState;
-import io.vigil.daemon.CommandResult;
+import io.vigil.api.CommandResult;
 import io.vigil.demo.LocalCluster;
 import io.vigil.replication.PgAvailability;
 import io.vigil.replication.PgConfig;

@@ -3,8 +3,8 @@ package io.vigil.it;
 import io.vigil.admin.AdminClient;
 import io.vigil.admin.AdminException;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.CommandResult;
-import io.vigil.daemon.DaemonStatus;
+import io.vigil.api.CommandResult;
+import io.vigil.api.DaemonStatus;
 import io.vigil.demo.LocalCluster;
 import io.vigil.resource.ResourceStatus;
 

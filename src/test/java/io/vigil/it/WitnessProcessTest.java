@@ -2,7 +2,7 @@ package io.vigil.it;
 
 import io.vigil.core.Colour;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.CommandResult;
+import io.vigil.api.CommandResult;
 import io.vigil.resource.Phase;
 import io.vigil.resource.ResourceStatus;
 import org.junit.jupiter.api.Tag;

@@ -1,4 +1,4 @@
-package io.vigil.daemon;
+package io.vigil.api;
 
 import java.util.List;
 
