@@ -53,6 +53,9 @@ final class StatusView {
                 + ", error detection " + (n.errorDetectionSuspended() ? "SUSPENDED" : "on")
                 + ", checkers " + (n.checkersRunning() ? "running" : "STOPPED")
                 + ", boot " + name(n.bootMode()).toLowerCase(Locale.ROOT));
+        if (s.license() != null) {
+            wrapped(b, "license", ("unlicensed".equals(s.license().state()) ? "! " : "") + s.license().message());
+        }
         for (DaemonStatus.NetworkLink l : s.networks() == null ? List.<DaemonStatus.NetworkLink>of() : s.networks()) {
             row(b, "heartbeat", l.local() + " -> " + l.peer() + ", " + heard(l));
         }

@@ -186,6 +186,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                     moduleLog::info, moduleLog::error);
             directories.onCaughtUp(this::reportSync);
         }
+        startLicenseGuard();
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 config.peer().adminAddress(),
@@ -198,6 +199,18 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(() -> rejections.drainIfDue().ifPresent(moduleLog::info), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** SPEC §8: the license state in the status, and the management service (the first resource) stopped daily without one. */
+    private void startLicenseGuard() {
+        java.time.Clock utc = java.time.Clock.systemUTC();
+        LicenseGuard guard = new LicenseGuard(new io.vigil.license.Licensing(config.node().dataDir(),
+                io.vigil.license.VendorKey.get(), utc, config.node().hostName(), config.peer().hostName()),
+                config.resources().isEmpty() ? null : config.resources().get(0).name(),
+                () -> status != null && status.node().state().runsServices(), resources::stopWithDependents,
+                moduleLog::info, moduleLog::error, config.node().dataDir(), utc);
+        statusBuilder.licenseFrom(guard::last);
+        ticker.scheduleWithFixedDelay(guard::check, 0, 10, TimeUnit.MINUTES);
     }
 
     /**

@@ -17,9 +17,22 @@ final class StatusBuilder {
     private final VigilConfig config;
     private final long startedNanos;
 
+    private volatile java.util.function.Supplier<io.vigil.license.LicenseStatus> license = () -> null;
+
     StatusBuilder(VigilConfig config, long startedNanos) {
         this.config = config;
         this.startedNanos = startedNanos;
+    }
+
+    /** Where the license state comes from (the daemon's {@link LicenseGuard}). */
+    void licenseFrom(java.util.function.Supplier<io.vigil.license.LicenseStatus> source) {
+        this.license = source;
+    }
+
+    private DaemonStatus.LicenseInfo license() {
+        io.vigil.license.LicenseStatus l = license.get();
+        return l == null ? null : new DaemonStatus.LicenseInfo(l.kind().name().toLowerCase(java.util.Locale.ROOT),
+                l.message());
     }
 
     DaemonStatus build(NodeStatus node, List<ResourceStatus> resources, UdpHeartbeatTransport transport,
@@ -38,6 +51,6 @@ final class StatusBuilder {
         return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
                 Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
                 Map.copyOf(rejected), config.database() == null ? "none"
-                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories), databaseResync);
+                        : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories), databaseResync, license());
     }
 }

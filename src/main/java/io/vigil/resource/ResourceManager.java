@@ -105,6 +105,35 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
+     * Stops one resource and, first, every resource that depends on it (directly or not), as an
+     * operator-side stop: nothing is reported as failed, nothing restarts it. {@link #startAll()}
+     * (the next start or restart of the node's services) starts them again. Completes with the
+     * names stopped, in stop order.
+     */
+    public CompletableFuture<List<String>> stopWithDependents(String name, String reason) {
+        ManagedResource resource = resources.get(name);
+        if (resource == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown resource '" + name + "'"));
+        }
+        return submit(() -> {
+            List<ManagedResource> affected = new ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>(List.of(name));
+            for (ManagedResource r : startOrder) { // dependencies come before their dependents
+                if (r == resource || r.spec.dependsOn().stream().anyMatch(names::contains)) {
+                    names.add(r.spec.name());
+                    affected.add(r);
+                }
+            }
+            stopInReverse(affected, reason);
+            List<String> stopped = new ArrayList<>();
+            for (int i = affected.size() - 1; i >= 0; i--) {
+                stopped.add(affected.get(i).spec.name());
+            }
+            return stopped;
+        });
+    }
+
+    /**
      * Stops then starts one resource in place (local restart before failover, SPEC §2); the
      * resources depending on it are left running. Completes true if it became ready.
      */

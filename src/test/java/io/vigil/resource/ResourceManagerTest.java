@@ -104,6 +104,26 @@ class ResourceManagerTest {
     }
 
     @Test
+    void stopping_one_resource_stops_its_dependents_first_leaves_the_rest_and_reports_no_failure() throws Exception {
+        ResourceManager manager = manager(sleeper("event").withDependsOn("mgmt"),
+                sleeper("mgmt").withDependsOn("db"), sleeper("db"), sleeper("recorder").withDependsOn("db"));
+        get(manager.startAll());
+
+        assertThat(get(manager.stopWithDependents("mgmt", "license"))).containsExactly("event", "mgmt");
+
+        assertThat(linesStartingWith("stopping ")).containsExactly("stopping event (license)", "stopping mgmt (license)");
+        assertThat(status(manager, "mgmt").phase()).isEqualTo(Phase.STOPPED);
+        assertThat(status(manager, "event").phase()).isEqualTo(Phase.STOPPED);
+        assertThat(status(manager, "db").phase()).isEqualTo(Phase.RUNNING);
+        assertThat(status(manager, "recorder").phase()).isEqualTo(Phase.RUNNING);
+        assertThat(events).as("a planned stop is not a failure").isEmpty();
+        // The next start of the services brings them back.
+        get(manager.startAll());
+        assertThat(manager.status()).extracting(ResourceStatus::phase).containsOnly(Phase.RUNNING);
+        assertThat(manager.stopWithDependents("nope", "x")).isCompletedExceptionally();
+    }
+
+    @Test
     void start_and_stop_are_idempotent() throws Exception {
         ResourceManager manager = manager(sleeper("db"));
         get(manager.stopAll("nothing running"));

@@ -88,7 +88,8 @@
     return JSON.stringify([snap.dataSyncShown, snap.nodes.map(n => {
       const x = n.reachable ? Object.assign({}, n.status.node, {leaseRemainingMs: 0}) : null;
       return [n.id, n.reachable, n.error, x, n.reachable ? n.status.hostName : null,
-        n.reachable ? n.status.resources.map(r => r.phase) : null, n.actions];
+        n.reachable ? n.status.resources.map(r => r.phase) : null, n.actions,
+        n.reachable && n.status.license ? n.status.license.state : null];
     })]);
   }
 
@@ -109,7 +110,9 @@
         el('td', {class: 'node-name', text: n.name}),
         el('td', {}, reach ? n.status.hostName : '—'),
         el('td', {}, V.stateBadge(n, 'node-' + n.id + '-state'),
-          el('span', {class: 'reason', text: reach ? st.reason : (n.error || '')})),
+          el('span', {class: 'reason', text: reach ? st.reason : (n.error || '')}),
+          reach && n.status.license && n.status.license.state === 'unlicensed'
+            ? el('span', {class: 'sub license-warning', id: 'node-' + n.id + '-license', text: t('license.unlicensed')}) : null),
         el('td', {class: 'sync-col', id: 'node-' + n.id + '-sync', text: reach ? t('sync.' + st.sync) : '—'}),
         el('td', {text: reach ? t('services.' + st.services) : '—'}),
         el('td', {text: reach ? resourcesSummary(n) : '—'}),
@@ -194,7 +197,7 @@
       ['info.networks', st.networks.map(l => t('info.network', {local: l.local, peer: l.peer,
         ago: l.lastHeardMsAgo < 0 ? t('info.never') : V.duration(l.lastHeardMsAgo)})).join('\n')],
       ['header.vip', snap.vip || t('header.noVip')],
-      ['info.license', t('info.licenseText')],
+      ['info.license', st.license ? st.license.message : t('info.licenseUnknown')],
       ['info.warnings', (x.warnings || []).join('\n') || '—'],
     ];
     return el('dl', {class: 'info'}, rows.map(([k, v]) => [el('dt', {text: t(k, {vip: ''}).replace(/\s+$/, '')}),
