@@ -236,6 +236,7 @@ public final class Scenario {
         act();
         world().trace("HEAL everything");
         world().net.heal();
+        world().datagrams.heal();
         return this;
     }
 
