@@ -58,7 +58,15 @@ public final class SimWorld {
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long order;
     long now;
-    final Deque<String> trace = new ArrayDeque<>();
+    /** The recent trace, formatted only when a run fails: most runs never read it. */
+    private final Deque<TraceLine> trace = new ArrayDeque<>();
+
+    private record TraceLine(long at, String line) {
+        @Override
+        public String toString() {
+            return String.format("%8d %s", at, line);
+        }
+    }
     final List<Effect> effects = new ArrayList<>();
     final List<Effect.Reply> replies = new ArrayList<>();
     final BitSet acked = new BitSet();
@@ -393,7 +401,8 @@ public final class SimWorld {
                 checkRunnerData(n);
             }
         }
-        for (int id = 1; id <= 2; id++) {
+        // Counting costs a pass over every start after every action: only when a scenario set a bound.
+        for (int id = 1; id <= 2 && maxStartsPerMinute < Integer.MAX_VALUE; id++) {
             List<Long> starts = startAttempts.get(id);
             long recent = starts.stream().filter(t -> now - t < 60_000).count();
             if (recent > maxStartsPerMinute) {
@@ -411,17 +420,21 @@ public final class SimWorld {
     }
 
     void fail(String message) {
-        throw new InvariantViolation(seed, now, message, List.copyOf(trace), replayFlags());
+        throw new InvariantViolation(seed, now, message, traceLines(), replayFlags());
     }
 
     void fail(String message, Throwable cause) {
-        InvariantViolation v = new InvariantViolation(seed, now, message, List.copyOf(trace), replayFlags());
+        InvariantViolation v = new InvariantViolation(seed, now, message, traceLines(), replayFlags());
         v.initCause(cause);
         throw v;
     }
 
+    List<String> traceLines() {
+        return trace.stream().map(TraceLine::toString).toList();
+    }
+
     void trace(String line) {
-        trace.addLast(String.format("%8d %s", now, line));
+        trace.addLast(new TraceLine(now, line));
         if (trace.size() > 3000) {
             trace.removeFirst();
         }
@@ -460,6 +473,6 @@ public final class SimWorld {
     }
 
     public String recentTrace() {
-        return String.join("\n", trace);
+        return String.join("\n", traceLines());
     }
 }
