@@ -3,58 +3,54 @@ package io.vigil.daemon;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
 import io.vigil.core.SyncStatus;
-import io.vigil.heartbeat.UdpHeartbeatTransport;
-import io.vigil.log.ApplicationLog;
 import io.vigil.log.ModuleLog;
-import io.vigil.resource.ResourceManager;
-
-import io.vigil.replication.DatabaseNode;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
- * Carries out the state machine's effects on the real world. Runs on the event loop thread;
- * anything slow (starting and stopping processes) runs asynchronously and reports back as an
- * event.
+ * Carries out the state machine's effects on the node's {@link EffectWorld}: the only effect
+ * interpreter, run by the daemon on real sockets, processes and files, and by the simulator on
+ * simulated ones. Runs on the event loop thread; anything slow (starting and stopping processes)
+ * runs asynchronously and reports back as an event.
  */
-final class EffectRunner {
+public final class EffectRunner implements EffectSink {
     /** The database's name as a resource: its failures and restarts go through the core. */
-    static final String DATABASE = "database";
+    public static final String DATABASE = "database";
 
-    private final NodeDaemon daemon;
-    private final UdpHeartbeatTransport transport;
-    private final ResourceManager resources;
-    private final StateStore store;
-    private final ModuleLog log;
-    private final ApplicationLog appLog;
-    private final Watchdog watchdog;
+    private final EffectWorld.Loop loop;
+    private final EffectWorld.HeartbeatSender heartbeats;
+    private final EffectWorld.Services resources;
+    private final EffectWorld.Storage store;
+    private final EffectWorld.Log log;
+    private final EffectWorld.WatchdogTimer watchdog;
     private final LeaseSource witness;
-    private final io.vigil.vip.VirtualIp vip;
-    private final DatabaseNode database;
+    private final EffectWorld.Vip vip;
+    private final EffectWorld.Database database;
+    private final LongSupplier monotonicMs;
     /** Completes when the database accepts writes: the services start only after it (SPEC §3). */
     private CompletableFuture<Void> databaseReady = CompletableFuture.completedFuture(null);
 
-    EffectRunner(NodeDaemon daemon, UdpHeartbeatTransport transport, ResourceManager resources, StateStore store,
-                 ModuleLog log, ApplicationLog appLog, Watchdog watchdog, LeaseSource witness,
-                 io.vigil.vip.VirtualIp vip, DatabaseNode database) {
-        this.vip = vip;
-        this.database = database;
-        this.watchdog = watchdog;
-        this.witness = witness;
-        this.daemon = daemon;
-        this.transport = transport;
-        this.resources = resources;
-        this.store = store;
-        this.log = log;
-        this.appLog = appLog;
+    public EffectRunner(EffectWorld world) {
+        this.loop = world.loop();
+        this.heartbeats = world.heartbeats();
+        this.resources = world.services();
+        this.store = world.storage();
+        this.log = world.log();
+        this.watchdog = world.watchdog();
+        this.witness = world.lease();
+        this.vip = world.vip();
+        this.database = world.database();
+        this.monotonicMs = world.monotonicMs();
     }
 
-    void run(Effect effect) {
+    @Override
+    public void run(Effect effect) {
         if (effect instanceof Effect.SendHeartbeat s) {
-            transport.send(s.heartbeat());
+            heartbeats.send(s.heartbeat());
         } else if (effect instanceof Effect.StartServices s) {
-            appLog.line("vigil", "starting the services (epoch " + s.epoch() + ")");
+            log.application("vigil", "starting the services (epoch " + s.epoch() + ")");
             databaseReady.whenComplete((ready, dbFailure) -> {
                 if (dbFailure != null) {
                     Throwable root = root(dbFailure);
@@ -62,31 +58,31 @@ final class EffectRunner {
                     // the state machine, whose alarm and status an operator reads first (issue 16).
                     log.error("the database did not start: " + root.getMessage());
                     String line = root instanceof io.vigil.replication.PgException pg ? pg.summary() : root.getMessage();
-                    daemon.enqueue(new Event.ServicesStarted(false, "database: " + line));
+                    loop.enqueue(new Event.ServicesStarted(false, "database: " + line));
                     return;
                 }
                 if (!vipUp()) {
                     return;
                 }
-                resources.startAll().whenComplete((r, ex) -> daemon.enqueue(ex != null
+                resources.startAll().whenComplete((r, ex) -> loop.enqueue(ex != null
                         ? new Event.ServicesStarted(false, ex.toString())
                         : new Event.ServicesStarted(r.ok(), r.detail())));
             });
         } else if (effect instanceof Effect.StopServices s) {
             stop(s);
         } else if (effect instanceof Effect.RestartResource r) {
-            appLog.line(r.resource(), "restarting in place");
+            log.application(r.resource(), "restarting in place");
             if (database != null && DATABASE.equals(r.resource())) {
-                database.restartPrimary().thenRun(() -> daemon.enqueue(new Event.ResourceRecovered(DATABASE)));
+                database.restartPrimary().thenRun(() -> loop.enqueue(new Event.ResourceRecovered(DATABASE)));
                 return;
             }
             resources.restart(r.resource()).thenAccept(ok -> {
                 if (ok) {
-                    daemon.enqueue(new Event.ResourceRecovered(r.resource()));
+                    loop.enqueue(new Event.ResourceRecovered(r.resource()));
                 }
             });
         } else if (effect instanceof Effect.ReplicationRole r) {
-            daemon.followDirectories(r.role());
+            loop.followDirectories(r.role());
             replication(r);
         } else if (effect instanceof Effect.SetCheckers c) {
             resources.setCheckersRunning(c.running());
@@ -100,11 +96,11 @@ final class EffectRunner {
             log.decision(ModuleLog.Level.I, "FAILOVER " + f.reason() + " (peer silent for " + f.detectMs()
                     + " ms before the decision)");
         } else if (effect instanceof Effect.Reply r) {
-            daemon.replied(r);
+            loop.replied(r);
         } else if (effect instanceof Effect.ArmWatchdog w) {
             watchdog.arm(w.deadlineMs());
-            log.debug(w.deadlineMs() < 0 ? "watchdog disarmed"
-                    : "watchdog armed: kills the services in " + (w.deadlineMs() - NodeDaemon.monotonicMs()) + " ms unless re-armed");
+            log.log(ModuleLog.Level.D, w.deadlineMs() < 0 ? "watchdog disarmed"
+                    : "watchdog armed: kills the services in " + (w.deadlineMs() - monotonicMs.getAsLong()) + " ms unless re-armed");
         } else if (effect instanceof Effect.RequestLease r) {
             if (witness != null) {
                 witness.request(r);
@@ -122,21 +118,21 @@ final class EffectRunner {
     }
 
     private void stop(Effect.StopServices s) {
-        appLog.line("vigil", (s.immediate() ? "killing" : "stopping") + " the services: " + s.reason());
+        log.application("vigil", (s.immediate() ? "killing" : "stopping") + " the services: " + s.reason());
         if (s.immediate()) {
             resources.killAll();
             vipDown();
-            stopDatabase(true).whenComplete((v, ex) -> daemon.enqueue(new Event.ServicesStopped("killed: " + s.reason())));
+            stopDatabase(true).whenComplete((v, ex) -> loop.enqueue(new Event.ServicesStopped("killed: " + s.reason())));
             return;
         }
         resources.stopAll(s.reason()).whenComplete((v, ex) -> {
             if (ex != null) {
-                appLog.line("vigil", "graceful stop failed (" + ex + "): killing the services");
+                log.application("vigil", "graceful stop failed (" + ex + "): killing the services");
                 resources.killAll();
             }
             vipDown(); // the address goes after the services, as it came before them
             // The database last: the services may flush to it while they stop.
-            stopDatabase(false).whenComplete((d, dbEx) -> daemon.enqueue(new Event.ServicesStopped(s.reason())));
+            stopDatabase(false).whenComplete((d, dbEx) -> loop.enqueue(new Event.ServicesStopped(s.reason())));
         });
     }
 
@@ -161,7 +157,7 @@ final class EffectRunner {
                 if (database != null) {
                     database.follow();
                 } else {
-                    daemon.databaseSynced(SyncStatus.UPTODATE);
+                    loop.databaseSynced(SyncStatus.UPTODATE);
                 }
             }
             case NONE -> {
@@ -188,9 +184,9 @@ final class EffectRunner {
         try {
             vip.up();
             return true;
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             log.error("cannot take the virtual IP: " + ex.getMessage());
-            daemon.enqueue(new Event.ServicesStarted(false, "virtual IP: " + ex.getMessage()));
+            loop.enqueue(new Event.ServicesStarted(false, "virtual IP: " + ex.getMessage()));
             return false;
         }
     }
@@ -201,7 +197,7 @@ final class EffectRunner {
         }
         try {
             vip.down();
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             log.error("cannot remove the virtual IP: " + ex.getMessage() + " (remove it by hand before the other node takes it)");
         }
     }
@@ -210,7 +206,7 @@ final class EffectRunner {
         try {
             store.save(p.state());
         } catch (IOException e) {
-            log.error("cannot save the node state to " + store.file() + ": " + e.getMessage()
+            log.error("cannot save the node state to " + store.where() + ": " + e.getMessage()
                     + " (boot behaviour and epochs may be lost on restart; check the disk)");
         }
     }

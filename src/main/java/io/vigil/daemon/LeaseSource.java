@@ -8,7 +8,7 @@ import io.vigil.core.Effect;
  * another thread, by one {@code Event.LeaseReply} or {@code Event.LeaseUnreachable} carrying the
  * request's send time.
  */
-interface LeaseSource extends AutoCloseable {
+public interface LeaseSource extends AutoCloseable {
     void request(Effect.RequestLease r);
 
     void release();

@@ -33,11 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +58,6 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final StateStore store;
     private final long incarnation;
     private final Node node;
-    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong commandIds = new AtomicLong();
     private final ScheduledExecutorService ticker;
@@ -70,6 +67,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             new io.vigil.log.RejectionSummary("datagrams", REJECTION_SUMMARY_MS);
     private ResourceManager resources;
     private UdpHeartbeatTransport transport;
+    private final EventLoop events;
     private EffectRunner effects;
     private AdminServer admin;
     private io.vigil.console.ConsoleServer console;
@@ -112,6 +110,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         // Saved before the transport opens, so no datagram of this start can carry a reused number.
         this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
         this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
+        // Events queue from the start; the loop thread, started once everything is open, runs them.
+        this.events = new EventLoop(node, effect -> effects.run(effect), this::publishStatus,
+                // A broken invariant in the core: log loudly, keep the node's other duties alive.
+                (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
     }
@@ -187,14 +189,17 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             directories.onCaughtUp(this::reportSync);
         }
         startLicenseGuard();
-        effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
+        effects = new EffectRunner(new EffectWorld(loopSide(), transport::send,
+                EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
+                witness, vip == null ? null : EffectWorld.Vip.of(vip),
+                database == null ? null : EffectWorld.Database.of(database), NodeDaemon::monotonicMs));
         admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
                 config.peer().adminAddress(),
                 moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
             console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
         }
-        loop = new Thread(this::runLoop, "vigil-node-" + config.node().id());
+        loop = new Thread(() -> events.runBlocking(() -> running), "vigil-node-" + config.node().id());
         loop.start();
         enqueue(new Event.Boot(saved.orElse(null)));
         ticker.scheduleWithFixedDelay(() -> enqueue(new Event.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
@@ -270,35 +275,40 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     void enqueue(Event e) {
         if (running) {
-            queue.add(e);
+            events.enqueue(e);
         }
     }
 
-    private void runLoop() {
-        while (running) {
-            Event e;
-            try {
-                e = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
+    /** The immutable snapshot readers see, after every step of the loop. */
+    private void publishStatus() {
+        status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus(),
+                database == null ? null : database.status().progress());
+        watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
+    }
+
+    /** What {@link EffectRunner} reports back to: this daemon's loop, replies and replication. */
+    private EffectWorld.Loop loopSide() {
+        return new EffectWorld.Loop() {
+            @Override
+            public void enqueue(Event e) {
+                NodeDaemon.this.enqueue(e);
             }
-            if (e == null) {
-                continue;
+
+            @Override
+            public void replied(Effect.Reply reply) {
+                NodeDaemon.this.replied(reply);
             }
-            try {
-                List<Effect> out = node.step(e);
-                for (Effect effect : out) {
-                    effects.run(effect);
-                }
-                status = statusBuilder.build(node.status(), resourceStatus(), transport, directoryStatus(),
-                        database == null ? null : database.status().progress());
-                watchdog.pids(status.resources().stream().filter(r -> r.pid() > 0).map(r -> r.pid()).toList());
-            } catch (RuntimeException ex) {
-                // A broken invariant in the core: log loudly, keep the node's other duties alive.
-                moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+
+            @Override
+            public void followDirectories(Effect.ReplicationRole.Role role) {
+                NodeDaemon.this.followDirectories(role);
             }
-        }
+
+            @Override
+            public void databaseSynced(SyncStatus s) {
+                NodeDaemon.this.databaseSynced(s);
+            }
+        };
     }
 
     /** The database's sync status as a standby (or UPTODATE at once when there is no database to copy). */

@@ -27,7 +27,7 @@ import java.util.Set;
  * epochs could win against the peer with stale data. Saves therefore write a temporary file,
  * fsync it, rename it over the old one and fsync the folder; loads refuse anything doubtful.
  */
-public final class StateStore {
+public final class StateStore implements EffectWorld.Storage {
 
     static final String FILE_NAME = "state.json";
     static final int VERSION = 1;
@@ -49,6 +49,11 @@ public final class StateStore {
         return file;
     }
 
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
     /** The saved state, or empty when this node has never saved one (first start). */
     public synchronized Optional<PersistedState> load() throws CorruptStateException, IOException {
         if (!Files.exists(file)) {
@@ -68,6 +73,7 @@ public final class StateStore {
     }
 
     /** Replaces the saved state atomically; when this returns, the state survives a power cut. */
+    @Override
     public synchronized void save(PersistedState state) throws IOException {
         PrivateFiles.createTraversableDirectories(dir); // the node's dataDir: see NodeDaemon
         ObjectNode n = JSON.createObjectNode()

@@ -31,14 +31,9 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     private static final long JOIN_TIMEOUT_MS = 2000;
 
     private final HeartbeatNetworks config;
-    private final HeartbeatCodec codec;
-    private final ReplayGuard guard;
-    private final Consumer<Heartbeat> onHeartbeat;
-    private final RejectionListener onRejected;
-    private final RejectionCounts rejected = new RejectionCounts();
+    /** Codec, replay guard and delivery: the part of the transport the simulator runs too. */
+    private final HeartbeatEndpoint endpoint;
     private final List<HeartbeatChannel> channels;
-    /** Admission and delivery happen under one lock so the callback sees seq in order. */
-    private final Object deliveryLock = new Object();
     private volatile boolean closed;
 
     /**
@@ -58,11 +53,9 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
             Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected,
             List<HeartbeatChannel> channels) {
         this.config = config;
-        this.codec = codec;
-        this.guard = new ReplayGuard(config.ownId());
-        this.onHeartbeat = onHeartbeat;
-        this.onRejected = onRejected;
         this.channels = channels;
+        this.endpoint = new HeartbeatEndpoint(codec, new ReplayGuard(config.ownId())::admit, this::sendOnAll,
+                onHeartbeat, onRejected);
     }
 
     /**
@@ -102,7 +95,10 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         if (closed) {
             return 0;
         }
-        byte[] packet = codec.encode(hb);
+        return endpoint.send(hb);
+    }
+
+    private int sendOnAll(byte[] packet) {
         int sent = 0;
         for (HeartbeatChannel ch : channels) {
             if (ch.send(packet)) {
@@ -114,7 +110,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
 
     /** Rejected datagrams since open, per reason (every reason present, zero if none). */
     public Map<Reason, Long> rejectedCounts() {
-        return rejected.snapshot();
+        return endpoint.rejectedCounts();
     }
 
     /** Per network, in configuration order: when an authentic heartbeat last arrived on it. */
@@ -201,43 +197,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     }
 
     private void handle(HeartbeatChannel ch, byte[] buf, int len, InetSocketAddress source) {
-        try {
-            Heartbeat hb = codec.decode(buf, len);
-            synchronized (deliveryLock) {
-                ReplayGuard.Admission admission = guard.admit(hb);
-                // A copy of the last heartbeat still proves this network carries the peer (its
-                // twin won the race on another network). Someone replaying that copy could only
-                // fake liveness while the peer is actually sending, since older ones are refused.
-                ch.markReceived(System.nanoTime());
-                if (admission == ReplayGuard.Admission.NEW) {
-                    deliver(hb);
-                }
-            }
-        } catch (HeartbeatRejected r) {
-            rejected.increment(r.reason());
-            report(r.reason(), source, "heartbeat network " + (ch.index() + 1) + ": datagram from "
-                    + source + " rejected: " + r.getMessage());
-        } catch (RuntimeException e) {
-            // The codec promises not to throw; if it ever does, one datagram must not stop
-            // heartbeat reception, or the peer would look lost and we would fail over.
-            log.error("heartbeat network {}: unexpected error on a datagram from {}",
-                    ch.index() + 1, source, e);
-        }
-    }
-
-    private void deliver(Heartbeat hb) {
-        try {
-            onHeartbeat.accept(hb);
-        } catch (RuntimeException e) {
-            log.error("heartbeat consumer failed on {}", hb, e);
-        }
-    }
-
-    private void report(Reason reason, InetSocketAddress source, String message) {
-        try {
-            onRejected.rejected(reason, source.getAddress(), message);
-        } catch (RuntimeException e) {
-            log.error("heartbeat rejection listener failed on {}", message, e);
-        }
+        endpoint.received(buf, len, source.getAddress(), "heartbeat network " + (ch.index() + 1)
+                + ": datagram from " + source, () -> ch.markReceived(System.nanoTime()));
     }
 }

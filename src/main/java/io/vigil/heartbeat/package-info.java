@@ -2,7 +2,9 @@
  * Heartbeats between the two nodes (SPEC §2, §7): the signed, versioned wire format
  * ({@link io.vigil.heartbeat.HeartbeatCodec}), replay protection
  * ({@link io.vigil.heartbeat.ReplayGuard}) and the real UDP transport over one or more networks
- * ({@link io.vigil.heartbeat.UdpHeartbeatTransport}). The message itself,
+ * ({@link io.vigil.heartbeat.UdpHeartbeatTransport}). What the transport does apart from its
+ * sockets (sign, check, admit, deliver) is {@link io.vigil.heartbeat.HeartbeatEndpoint}, which the
+ * simulator runs over its simulated network. The message itself,
  * {@link io.vigil.core.Heartbeat}, belongs to the core.
  *
  * <p>Wire format, version 1, big-endian, always

@@ -6,9 +6,10 @@ import java.util.List;
 public final class InvariantViolation extends AssertionError {
     private final long seed;
 
-    InvariantViolation(long seed, long atMs, String message, List<String> trace) {
+    /** @param replayFlags what the replay command needs besides the seed (" -Dsim.witness=false"), or "" */
+    InvariantViolation(long seed, long atMs, String message, List<String> trace, String replayFlags) {
         super("seed=" + seed + " t=" + atMs + "ms: " + message
-                + "\nreplay: mvn test -Dtest=SimulationTest#replay -Dsim.seed=" + seed
+                + "\nreplay: mvn test -Dtest=SimulationTest#replay -Dsim.seed=" + seed + replayFlags
                 + "\nrecent trace:\n" + String.join("\n", trace));
         this.seed = seed;
     }

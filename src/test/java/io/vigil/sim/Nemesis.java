@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 
 /**
  * Random faults for a simulated world, each healed after a while: crashes, pauses, partitions
- * (both ways or one way), packet loss and duplication, witness isolation, and operator commands.
+ * (both ways or one way), packet loss and duplication, corrupted, truncated and replayed
+ * heartbeat datagrams, witness isolation, and operator commands.
  * Then a heal-everything phase after which the cluster must converge to PRIM + SECOND.
  */
 public final class Nemesis {
@@ -37,7 +38,7 @@ public final class Nemesis {
     private void injectOne() {
         int node = 1 + random.nextInt(2);
         long heal = 500 + random.nextLong(15_000);
-        switch (random.nextInt(commands ? 9 : 7)) {
+        switch (random.nextInt(commands ? 10 : 8)) {
             case 0 -> {
                 w.crash(node);
                 w.at(w.now + heal, () -> {
@@ -86,13 +87,24 @@ public final class Nemesis {
                     w.net.restore(node, SimNetwork.WITNESS);
                 });
             }
-            case 7 -> operatorCommand(node);
+            case 7 -> damageDatagrams(heal);
+            case 8 -> operatorCommand(node);
             default -> {
                 if (w.nodes[node].alive()) {
                     w.command(node, new Command.Swap(false));
                 }
             }
         }
+    }
+
+    /** Heartbeats arrive flipped, cut short or played back: the codec and the replay guard must hold. */
+    private void damageDatagrams(long heal) {
+        DatagramFaults f = w.datagrams;
+        f.corrupt = random.nextDouble() * 0.3;
+        f.truncate = random.nextDouble() * 0.2;
+        f.replay = random.nextDouble() * 0.5;
+        w.trace(String.format("DATAGRAMS corrupt %.2f truncate %.2f replay %.2f", f.corrupt, f.truncate, f.replay));
+        w.at(w.now + heal, f::heal);
     }
 
     private void operatorCommand(int node) {
@@ -118,6 +130,7 @@ public final class Nemesis {
     private void healAll() {
         w.trace("HEAL everything");
         w.net.heal();
+        w.datagrams.heal();
         for (int id = 1; id <= 2; id++) {
             if (w.nodes[id].crashed) {
                 w.boot(id);

@@ -236,6 +236,7 @@ public final class Scenario {
         act();
         world().trace("HEAL everything");
         world().net.heal();
+        world().datagrams.heal();
         return this;
     }
 
@@ -516,7 +517,7 @@ public final class Scenario {
                         .append(world().nodes[id].paused ? " PAUSED" : "");
             }
         }
-        List<String> trace = List.copyOf(world().trace);
+        List<String> trace = world().traceLines();
         b.append("\nrecent trace:\n").append(String.join("\n", trace.subList(Math.max(0, trace.size() - 60), trace.size())));
         return b.toString();
     }

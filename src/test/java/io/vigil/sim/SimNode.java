@@ -2,8 +2,6 @@ package io.vigil.sim;
 
 import io.vigil.core.CoreConfig;
 import io.vigil.core.Effect;
-import io.vigil.core.Event;
-import io.vigil.core.Heartbeat;
 import io.vigil.core.Node;
 import io.vigil.core.PersistedState;
 import io.vigil.core.ServicesPhase;
@@ -14,9 +12,10 @@ import java.util.BitSet;
 import java.util.Deque;
 
 /**
- * One simulated host: the unchanged production state machine plus everything around it that
- * the simulator plays — its clock (offset and drift), its disk (persisted state, database
- * log), the real phase of its services, its watchdog, and crash/pause.
+ * One simulated machine: its daemon ({@link SimHost}: the production state machine, event loop,
+ * effect runner and heartbeat endpoint) plus everything around it that the simulator plays —
+ * its clock (offset and drift), its disk (persisted state, incarnation, database log), the real
+ * phase of its services, its watchdog, and crash/pause.
  */
 final class SimNode {
     final int id;
@@ -40,9 +39,12 @@ final class SimNode {
     long clockBase;
     long clockOffset;
     double drift;
-    long lastSeenSeq = -1;
-    long lastSeenIncarnation;
-    final Deque<Event> pausedInbox = new ArrayDeque<>();
+    /** The running daemon's incarnation (null when crashed or never booted). */
+    SimHost host;
+    /** The last incarnation number used: on the disk, so it only grows (see IncarnationStore). */
+    long incarnation;
+    /** What reached a paused daemon (events, datagrams), handled in order when it resumes. */
+    final Deque<Runnable> pausedInbox = new ArrayDeque<>();
 
     SimNode(int id, CoreConfig config) {
         this.id = id;
@@ -55,20 +57,6 @@ final class SimNode {
 
     long globalAt(long local) {
         return clockBase + (long) Math.ceil((local - clockOffset) / (1 + drift));
-    }
-
-    /** The transport's replay guard: only newer heartbeats of the current incarnation pass. */
-    boolean accept(Heartbeat hb) {
-        if (hb.incarnation() != lastSeenIncarnation) {
-            lastSeenIncarnation = hb.incarnation();
-            lastSeenSeq = hb.seq();
-            return true;
-        }
-        if (hb.seq() <= lastSeenSeq) {
-            return false;
-        }
-        lastSeenSeq = hb.seq();
-        return true;
     }
 
     boolean alive() {

@@ -4,7 +4,8 @@ import io.vigil.core.Command;
 import io.vigil.core.CoreConfig;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
-import io.vigil.core.Heartbeat;
+import io.vigil.daemon.EffectSink;
+import io.vigil.heartbeat.HeartbeatCodec;
 import io.vigil.core.Node;
 import io.vigil.core.NodeState;
 import io.vigil.core.ServicesPhase;
@@ -19,6 +20,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Two nodes, a witness, a network and a client, in simulated time. Everything random comes
@@ -56,7 +58,15 @@ public final class SimWorld {
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long order;
     long now;
-    final Deque<String> trace = new ArrayDeque<>();
+    /** The recent trace, formatted only when a run fails: most runs never read it. */
+    private final Deque<TraceLine> trace = new ArrayDeque<>();
+
+    private record TraceLine(long at, String line) {
+        @Override
+        public String toString() {
+            return String.format("%8d %s", at, line);
+        }
+    }
     final List<Effect> effects = new ArrayList<>();
     final List<Effect.Reply> replies = new ArrayList<>();
     final BitSet acked = new BitSet();
@@ -73,12 +83,24 @@ public final class SimWorld {
     int maxStartsPerMinute = Integer.MAX_VALUE;
     /** Sees every effect a node's core emits, before the simulator carries it out (scenario tests). */
     BiConsumer<Integer, Effect> effectObserver = (id, e) -> { };
+    /** The cluster's heartbeat codec: both nodes sign and check with the same key, as in production. */
+    final HeartbeatCodec codec;
+    /** How each incarnation's real ReplayGuard is used; a test may wrap it in a broken one. */
+    SimHost.AdmissionWrapper admission = guard -> guard::admit;
+    /** Wraps each incarnation's real EffectRunner; a test may break it on purpose. */
+    UnaryOperator<EffectSink> effectSinkWrapper = runner -> runner;
+    /** Faults of the heartbeat datagrams, as bytes (set by the nemesis, healed with the network). */
+    final DatagramFaults datagrams;
 
     public SimWorld(long seed, Options options) {
         this.seed = seed;
         this.options = options;
         this.random = new SplittableRandom(seed);
         this.net = new SimNetwork(random);
+        byte[] key = new byte[32];
+        new SplittableRandom(~seed).nextBytes(key); // its own stream: the schedule's draws stay as they were
+        this.codec = new HeartbeatCodec("sim-cluster", key);
+        this.datagrams = new DatagramFaults(random);
         this.witness = options.witness ? new SimWitness(options.timeoutMs) : null;
         this.checkData = options.witness;
         for (int id = 1; id <= 2; id++) {
@@ -121,10 +143,12 @@ public final class SimWorld {
         n.clockBase = now;
         n.clockOffset = random.nextLong(1_000_000_000L);
         n.drift = (random.nextDouble() - 0.5) * 0.01;
-        n.core = new Node(n.config, () -> n.localNow(now), new SplittableRandom(random.nextLong()));
-        n.lastSeenIncarnation = 0;
+        // Like IncarnationStore: every start draws a number above all earlier ones of this node.
+        n.incarnation += 1 + random.nextLong(1_000_000);
+        n.core = new Node(n.config, () -> n.localNow(now), n.incarnation);
+        n.host = new SimHost(this, n, n.core);
         deliver(n, new Event.Boot(n.disk));
-        scheduleTick(n, n.core);
+        scheduleTick(n, n.host);
         scheduleStreaming();
     }
 
@@ -138,15 +162,15 @@ public final class SimWorld {
         }
     }
 
-    private void scheduleTick(SimNode n, Node core) {
+    private void scheduleTick(SimNode n, SimHost host) {
         at(now + 40 + random.nextLong(21), () -> {
-            if (n.core != core || n.crashed) {
+            if (n.host != host || n.crashed) {
                 return; // an older incarnation's timer
             }
             if (!n.paused) {
                 deliver(n, new Event.Tick());
             }
-            scheduleTick(n, core);
+            scheduleTick(n, host);
         });
     }
 
@@ -160,6 +184,8 @@ public final class SimWorld {
         n.crashed = true;
         n.paused = false;
         n.core = null;
+        n.host = null;
+        n.pausedInbox.clear();
         n.truth = ServicesPhase.IDLE;
         n.servicesToken++;
         n.role = Effect.ReplicationRole.Role.NONE;
@@ -186,39 +212,24 @@ public final class SimWorld {
         // Like a real SIGCONT: the overdue timer fires first, before the queued messages are read.
         deliver(n, new Event.Tick());
         while (!n.pausedInbox.isEmpty() && n.alive()) {
-            deliver(n, n.pausedInbox.poll());
+            n.pausedInbox.poll().run();
         }
     }
 
     public Effect.Reply command(int id, Command command) {
         int before = replies.size();
-        deliver(nodes[id], new Event.OperatorCommand(order++, command, "sim-operator"));
+        deliver(nodes[id], new Event.OperatorCommand(order++, command, "sim-operator")); // runs at once unless paused
         return replies.size() > before ? replies.get(replies.size() - 1) : null;
     }
 
     // ---------------------------------------------------------------- event delivery
 
+    /** Hands {@code e} to the node's event loop, which runs it (and what it causes) now. */
     void deliver(SimNode n, Event e) {
-        if (n.crashed || n.core == null) {
+        if (n.crashed || n.host == null) {
             return;
         }
-        if (n.paused) {
-            if (!(e instanceof Event.Tick) && n.pausedInbox.size() < 256) {
-                n.pausedInbox.add(e);
-            }
-            return;
-        }
-        List<Effect> out;
-        try {
-            out = n.core.step(e);
-        } catch (IllegalStateException illegal) {
-            // An illegal mode change (Transitions.LEGAL): report it with the seed that replays it.
-            fail("node" + n.id + " refused a step on " + e + ": " + illegal.getMessage());
-            return;
-        }
-        for (Effect effect : out) {
-            execute(n, effect);
-        }
+        n.host.enqueue(e);
     }
 
     /** Delivers an arbitrary event to node {@code id} now (e.g. a checker's ResourceFailed). */
@@ -226,136 +237,74 @@ public final class SimWorld {
         deliver(nodes[id], e);
     }
 
-    private void execute(SimNode n, Effect effect) {
+    /** Every effect, as the event loop hands it to the production EffectRunner. */
+    void observe(SimNode n, Effect effect) {
         effectObserver.accept(n.id, effect);
         effects.add(effect);
         if (effects.size() > 4096) {
             effects.subList(0, 2048).clear();
         }
-        if (effect instanceof Effect.SendHeartbeat s) {
-            send(n, s.heartbeat());
-        } else if (effect instanceof Effect.StartServices) {
+        if (effect instanceof Effect.StartServices) {
             startAttempts.get(n.id).add(now);
-            startServices(n);
-        } else if (effect instanceof Effect.StopServices s) {
-            stopServices(n, s.immediate());
-        } else if (effect instanceof Effect.ReplicationRole r) {
-            if (r.role() != n.role) {
-                n.reportedSync = null; // the replication layer reports afresh for a new role
-            }
-            n.role = r.role();
-            n.synchronous = r.synchronous();
-        } else if (effect instanceof Effect.RequestLease r) {
-            requestLease(n, r);
-        } else if (effect instanceof Effect.ReleaseLease) {
-            releaseLease(n);
-        } else if (effect instanceof Effect.ArmWatchdog w) {
-            n.watchdogDeadlineGlobal = w.deadlineMs() < 0 ? -1 : n.globalAt(w.deadlineMs());
-            if (n.watchdogDeadlineGlobal >= 0) {
-                long deadline = n.watchdogDeadlineGlobal;
-                Node core = n.core;
-                at(deadline, () -> watchdog(n, core, deadline));
-            }
-        } else if (effect instanceof Effect.Persist p) {
-            n.disk = p.state();
-        } else if (effect instanceof Effect.Log l) {
-            trace("node" + n.id + " " + l.level().name().charAt(0) + " " + l.message());
-        } else if (effect instanceof Effect.Reply r) {
-            replies.add(r);
-        } else if (effect instanceof Effect.RestartResource r) {
-            trace("node" + n.id + " restart resource " + r.resource());
         }
     }
 
-    private void send(SimNode from, Heartbeat hb) {
+    /** One signed heartbeat datagram from {@code from}'s socket: lost, delayed, duplicated or damaged. */
+    int sendDatagram(SimNode from, byte[] packet) {
         SimNode to = nodes[3 - from.id];
+        datagrams.record(from.id, packet);
         int copies = net.copies(from.id, to.id);
         for (int i = 0; i < copies; i++) {
-            at(now + net.delay(), () -> {
-                if (to.alive() ? to.accept(hb) : (to.paused && !to.crashed)) {
-                    deliver(to, new Event.HeartbeatReceived(hb));
-                }
-            });
-        }
-    }
-
-    private void startServices(SimNode n) {
-        n.truth = ServicesPhase.STARTING;
-        long token = ++n.servicesToken;
-        at(now + 20 + random.nextLong(options.maxStartMs), () -> {
-            if (n.servicesToken == token && !n.crashed) {
-                if (startError[n.id] != null) {
-                    // Partly started (e.g. the database did not come up): the node must stop what did.
-                    deliver(n, new Event.ServicesStarted(false, startError[n.id]));
-                    return;
-                }
-                n.truth = ServicesPhase.RUNNING;
-                checkRunnerData(n);
-                deliver(n, new Event.ServicesStarted(true, "ok"));
+            byte[] bytes = datagrams.damage(packet);
+            if (bytes != packet) {
+                trace("DAMAGE datagram node" + from.id + "->node" + to.id + " (" + bytes.length + " bytes)");
             }
-        });
+            at(now + net.delay(), () -> arrive(to, bytes));
+        }
+        replayOne();
+        return 1;
     }
 
-    private void stopServices(SimNode n, boolean immediate) {
-        if (n.truth == ServicesPhase.IDLE) {
-            at(now + 1, () -> deliver(n, new Event.ServicesStopped("already stopped")));
+    /**
+     * Someone on the network plays back an earlier datagram of either node to the other, whether
+     * or not the link carries the peer now, and even when its sender has died since.
+     */
+    private void replayOne() {
+        int sender = datagrams.replaySender();
+        byte[] old = sender == 0 ? null : datagrams.replay(sender);
+        if (old == null) {
             return;
         }
-        n.truth = ServicesPhase.STOPPING;
-        long token = ++n.servicesToken;
-        long took = immediate ? 1 + random.nextLong(30) : 20 + random.nextLong(options.maxStopMs);
-        at(now + took, () -> {
-            if (n.servicesToken == token && !n.crashed) {
-                n.truth = ServicesPhase.IDLE;
-                deliver(n, new Event.ServicesStopped(immediate ? "killed" : "stopped"));
-            }
-        });
+        SimNode to = nodes[3 - sender];
+        if (datagrams.spareFreshlyStarted && (to.host == null || !to.host.heardPeer)) {
+            return; // the known limit of DatagramFaults#spareFreshlyStarted
+        }
+        trace("REPLAY an old datagram node" + sender + "->node" + to.id);
+        at(now + net.delay(), () -> arrive(to, old));
     }
 
-    /** Like a hardware watchdog: it kills whatever services run if not re-armed in time. */
-    private void watchdog(SimNode n, Node core, long deadline) {
-        if (n.crashed || n.core != core || n.watchdogDeadlineGlobal != deadline
-                || n.truth == ServicesPhase.IDLE) {
-            return;
-        }
-        trace("node" + n.id + " WATCHDOG kills the services");
-        n.truth = ServicesPhase.IDLE;
-        n.servicesToken++;
-        n.watchdogDeadlineGlobal = -1;
-        deliver(n, new Event.WatchdogFired());
+    /** Someone plays {@code packet} (a recording) to node {@code to} now. */
+    void injectDatagram(int to, byte[] packet) {
+        trace("REPLAY a recorded datagram to node" + to);
+        arrive(nodes[to], packet);
     }
 
-    private void requestLease(SimNode n, Effect.RequestLease r) {
-        Node core = n.core;
-        long timeoutGlobal = n.globalAt(r.requestedAtMs() + options.heartbeatMs);
-        at(timeoutGlobal, () -> {
-            if (n.core == core) {
-                deliver(n, new Event.LeaseUnreachable(r.requestedAtMs()));
-            }
-        });
-        if (witness == null || net.copies(n.id, SimNetwork.WITNESS) == 0) {
-            return;
-        }
-        at(now + net.delay(), () -> {
-            boolean granted = witness.request(n.id, r.epoch(), now);
-            trace("witness " + (granted ? "grants" : "refuses") + " node" + n.id + " epoch " + r.epoch()
-                    + " (holder node" + witness.holder + " until " + witness.expiresAt + ")");
-            long highest = witness.highestEpoch;
-            int holder = witness.holder;
-            if (net.copies(SimNetwork.WITNESS, n.id) == 0) {
+    /** Liveness after a crash: node {@code id} runs the services within {@code limitMs}, or the run fails. */
+    void awaitServicesOn(int id, long limitMs) {
+        long deadline = now + limitMs;
+        while (now < deadline) {
+            runFor(100);
+            if (nodes[id].truth == ServicesPhase.RUNNING) {
                 return;
             }
-            at(now + net.delay(), () -> {
-                if (n.core == core) {
-                    deliver(n, new Event.LeaseReply(r.requestedAtMs(), granted, witness.leaseMs, r.epoch(), highest, holder));
-                }
-            });
-        });
+        }
+        fail("node" + id + " does not run the services " + limitMs + " ms after its peer died: node" + id
+                + " " + state(id) + " (" + status(id).reason() + ")");
     }
 
-    private void releaseLease(SimNode n) {
-        if (witness != null && net.copies(n.id, SimNetwork.WITNESS) > 0) {
-            at(now + net.delay(), () -> witness.release(n.id));
+    private void arrive(SimNode to, byte[] bytes) {
+        if (to.host != null && !to.crashed) {
+            to.host.datagram(bytes);
         }
     }
 
@@ -411,7 +360,7 @@ public final class SimWorld {
         at(now + 100, this::clientTick);
     }
 
-    private void checkRunnerData(SimNode n) {
+    void checkRunnerData(SimNode n) {
         if (!checkData) {
             return;
         }
@@ -432,7 +381,8 @@ public final class SimWorld {
         if (both && options.witness) {
             fail("both nodes run the services (node1 " + a.truth + ", node2 " + b.truth + ")");
         }
-        boolean clean = a.alive() && b.alive() && net.clean(1, 2);
+        // Damaged datagrams are lost datagrams to the receiver: the link is not clean while they are.
+        boolean clean = a.alive() && b.alive() && net.clean(1, 2) && !datagrams.damaging();
         if (!clean) {
             cleanSince = -1;
         } else if (cleanSince < 0) {
@@ -451,7 +401,8 @@ public final class SimWorld {
                 checkRunnerData(n);
             }
         }
-        for (int id = 1; id <= 2; id++) {
+        // Counting costs a pass over every start after every action: only when a scenario set a bound.
+        for (int id = 1; id <= 2 && maxStartsPerMinute < Integer.MAX_VALUE; id++) {
             List<Long> starts = startAttempts.get(id);
             long recent = starts.stream().filter(t -> now - t < 60_000).count();
             if (recent > maxStartsPerMinute) {
@@ -462,12 +413,28 @@ public final class SimWorld {
         extraInvariant.accept(this);
     }
 
+    /** The flags that make SimulationTest#replay build this world's options. */
+    private String replayFlags() {
+        String flags = options.witness() ? "" : " -Dsim.witness=false";
+        return options.heartbeatMs() == 200 ? flags + " -Dsim.fast=true" : flags;
+    }
+
     void fail(String message) {
-        throw new InvariantViolation(seed, now, message, List.copyOf(trace));
+        throw new InvariantViolation(seed, now, message, traceLines(), replayFlags());
+    }
+
+    void fail(String message, Throwable cause) {
+        InvariantViolation v = new InvariantViolation(seed, now, message, traceLines(), replayFlags());
+        v.initCause(cause);
+        throw v;
+    }
+
+    List<String> traceLines() {
+        return trace.stream().map(TraceLine::toString).toList();
     }
 
     void trace(String line) {
-        trace.addLast(String.format("%8d %s", now, line));
+        trace.addLast(new TraceLine(now, line));
         if (trace.size() > 3000) {
             trace.removeFirst();
         }
@@ -488,6 +455,11 @@ public final class SimWorld {
         return nodes[id].truth;
     }
 
+    /** Datagrams the running daemon of node {@code id} rejected, per reason (its codec and guard). */
+    public java.util.Map<io.vigil.heartbeat.HeartbeatRejected.Reason, Long> rejected(int id) {
+        return nodes[id].host.endpoint.rejectedCounts();
+    }
+
     public long now() {
         return now;
     }
@@ -501,6 +473,6 @@ public final class SimWorld {
     }
 
     public String recentTrace() {
-        return String.join("\n", trace);
+        return String.join("\n", traceLines());
     }
 }
