@@ -92,8 +92,9 @@ final class Joiner {
                     .status("peer lost; the witness lease is held by node" + r.holder() + ": waiting", true);
         }
         long requested = Epochs.next(n.cfg().nodeId(), n.epoch());
-        // The witness registers our epoch with the grant, so its highest may be our own request:
-        // only a higher epoch (or another one above our data) shows the peer ran without us.
+        // The answer carries the highest epoch registered before our request (our own new epoch
+        // would hide a run we missed: found by the simulator, a replayed old heartbeat made a
+        // restarted stale node take over). It may be our own earlier request, whose answer was lost.
         if (r.highestEpoch() > n.dataEpoch() && r.highestEpoch() != requested) {
             // The peer registered a newer epoch: it ran without us, our data is stale.
             return d.emit(new Effect.ReleaseLease())

@@ -103,6 +103,9 @@ public final class LeaseTable {
             return req.answer(false, 0, l.highestEpoch, l.holder,
                     "held by node" + l.holder + " for another " + (l.expiresAt - now) + " ms");
         }
+        // The answer carries the highest epoch registered BEFORE this request: a node that takes
+        // over compares it with its own data, and its own new epoch must not hide a run it missed.
+        long before = l.highestEpoch;
         if (req.epoch() > l.highestEpoch) {
             store.save(req.cluster(), req.epoch()); // on disk before anyone may act on it
             l.highestEpoch = req.epoch();
@@ -110,7 +113,7 @@ public final class LeaseTable {
         long duration = Math.max(1, Math.min(req.durationMs(), maxLeaseMs));
         l.holder = req.node();
         l.expiresAt = now + duration;
-        return req.answer(true, duration, l.highestEpoch, l.holder, "");
+        return req.answer(true, duration, before, l.holder, "");
     }
 
     /**

@@ -19,12 +19,13 @@ final class DatagramFaults {
     double truncate;
     double replay;
     /**
-     * Known limit (docs/security.md): a node that has just started believes the first authentic
-     * heartbeat, even an old recording. If its peer has died meanwhile, that recording makes it
-     * follow, then "lose", a peer that ran a newer epoch, and take over with stale data: the
-     * acknowledged writes of that epoch are lost (found by this simulator; pinned by
-     * {@code SimulatorCatchesABrokenShellTest#knownLimit...}). Until it is fixed, random replays
-     * spare a node whose daemon has not heard its peer since it started.
+     * Whether random replays spare a node that has not heard its peer since it started. A fresh
+     * node believes the first authentic heartbeat, even an old recording (the replay guard's
+     * limit, docs/security.md). With a witness that is harmless since the witness answers with the
+     * highest epoch registered before a request (a stale node then refuses to take over), so the
+     * suites with a witness replay to fresh nodes too; without a witness nothing tells a restarted
+     * stale node that its peer ran a newer epoch, so those suites spare it (a documented limit of
+     * running without a witness, like a network split).
      */
     boolean spareFreshlyStarted = true;
 

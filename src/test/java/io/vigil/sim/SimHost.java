@@ -289,7 +289,7 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
             boolean granted = witness.request(n.id, r.epoch(), w.now);
             w.trace("witness " + (granted ? "grants" : "refuses") + " node" + n.id + " epoch " + r.epoch()
                     + " (holder node" + witness.holder + " until " + witness.expiresAt + ")");
-            long highest = witness.highestEpoch;
+            long highest = witness.highestBefore;
             int holder = witness.holder;
             if (w.net.copies(SimNetwork.WITNESS, n.id) == 0) {
                 return;

@@ -101,6 +101,7 @@ public final class SimWorld {
         new SplittableRandom(~seed).nextBytes(key); // its own stream: the schedule's draws stay as they were
         this.codec = new HeartbeatCodec("sim-cluster", key);
         this.datagrams = new DatagramFaults(random);
+        datagrams.spareFreshlyStarted = !options.witness; // see DatagramFaults#spareFreshlyStarted
         this.witness = options.witness ? new SimWitness(options.timeoutMs) : null;
         this.checkData = options.witness;
         for (int id = 1; id <= 2; id++) {

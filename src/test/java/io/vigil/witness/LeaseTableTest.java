@@ -82,13 +82,30 @@ class LeaseTableTest {
     void theHighestEpochIsSavedBeforeTheAnswerAndSurvivesARestart() throws Exception {
         LeaseTable t = table();
         now += 3_000;
-        assertThat(ask(t, 1, "acquire", 5).highestEpoch()).isEqualTo(5);
+        assertThat(ask(t, 1, "acquire", 5).highestEpoch()).as("nothing was registered before").isZero();
         assertThat(disk).containsEntry("c", 5L);
         LeaseTable restarted = table();
         now += 3_000;
         LeaseMessage a = ask(restarted, 2, "acquire", 4);
         assertThat(a.granted()).isTrue();
         assertThat(a.highestEpoch()).as("a node with epoch-4 data learns that epoch 5 ran").isEqualTo(5);
+    }
+
+    /**
+     * The simulator's finding: a node that missed a run asks for a newer epoch than that run's;
+     * the answer must still show the run, not the node's own request.
+     */
+    @Test
+    void aGrantCarriesTheHighestEpochRegisteredBeforeTheRequestNotTheRequestsOwn() throws Exception {
+        LeaseTable t = table();
+        now += 3_000;
+        ask(t, 1, "acquire", 3);
+        ask(t, 1, "release", 3);
+        LeaseMessage a = ask(t, 2, "acquire", 4);
+        assertThat(a.granted()).isTrue();
+        assertThat(a.highestEpoch()).as("node1 ran epoch 3").isEqualTo(3);
+        assertThat(disk).containsEntry("c", 4L);
+        assertThat(ask(t, 2, "renew", 4).highestEpoch()).as("then its own").isEqualTo(4);
     }
 
     @Test
