@@ -156,7 +156,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         HeartbeatNetworks nets = new HeartbeatNetworks(config.node().id(), config.heartbeat().basePort(),
                 config.heartbeat().networks().stream()
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
-        transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
+        transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.keys().heartbeat()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
@@ -172,18 +172,19 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         } else if (config.witness() != null) {
-            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation, config.clusterKey(),
+            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation,
+                    config.keys().witness(config.cluster().name()),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info,
                     rejections);
         }
         if (config.replication() != null) {
-            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
+            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.keys().dirsync(),
                     moduleLog::info, moduleLog::error);
             directories.onCaughtUp(this::reportSync);
         }
         effects = new EffectRunner(this, transport, resources, store, moduleLog, appLog, watchdog, witness, vip, database);
-        admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
+        admin = AdminServer.start(this, config.keys().admin(), config.admin().bindAddress(), config.admin().port(),
                 config.peer().adminAddress(),
                 moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
