@@ -22,6 +22,8 @@ public final class WitnessServer implements AutoCloseable {
 
     private final WitnessConfig config;
     private final java.util.Map<String, byte[]> legacyKeys;
+    /** Only the receive thread touches it. */
+    private final java.util.Set<String> toldClusterKeyHeld = new java.util.HashSet<>();
     private final LeaseTable table;
     private final DatagramSocket socket;
     private final Consumer<String> log;
@@ -119,10 +121,15 @@ public final class WitnessServer implements AutoCloseable {
     private java.util.Optional<String> clusterKeyHeld(DatagramPacket p) {
         for (var e : legacyKeys.entrySet()) {
             if (LeaseCodec.signedWith(p.getData(), p.getLength(), e.getValue())) {
-                return java.util.Optional.of("cluster '" + e.getKey() + "': this witness holds the cluster's own key,"
-                        + " but the nodes sign with the witness key derived from it (since Vigil 0.1.0); replace the"
-                        + " key of '" + e.getKey() + "' in the witness configuration with the output of `vigil key"
-                        + " witness` on a node, then restart the witness. The cluster key must not stay on this host");
+                String line = "cluster '" + e.getKey() + "': this witness holds the cluster's own key, but the nodes"
+                        + " sign with the witness key derived from it (since Vigil 0.1.0); replace the key of '"
+                        + e.getKey() + "' in the witness configuration with the output of `vigil key witness` on a"
+                        + " node, then restart the witness. The cluster key must not stay on this host";
+                // Said at once, the first time per cluster: a configuration to fix, not noise to count.
+                if (toldClusterKeyHeld.add(e.getKey())) {
+                    log.accept(line);
+                }
+                return java.util.Optional.of(line);
             }
         }
         return java.util.Optional.empty();
