@@ -94,6 +94,14 @@ public final class Databases {
         return derive(keys.dbSuperuser(), "admin");
     }
 
+    /**
+     * The superuser password versions before the key split derived from the cluster key itself:
+     * only to take over a database they made ({@link io.vigil.replication.PasswordUpgrade}).
+     */
+    public static String previousAdminPassword(VigilConfig c) throws ConfigException {
+        return derive(c.clusterKey(), "admin");
+    }
+
     /** One role's password: HMAC of the role's purpose under the db-superuser key. */
     static String derive(byte[] dbKey, String purpose) {
         try {

@@ -97,6 +97,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         });
         if (config.database() != null && config.database().internal()) {
             redactor.addSecret(Databases.local(config).replicationPassword());
+            redactor.addSecret(Databases.local(config).adminPassword());
+            redactor.addSecret(Databases.previousAdminPassword(config));
         }
         long max = config.logs().maxFileBytes();
         int keep = config.logs().keepFiles();
@@ -208,8 +210,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         PgInstance pg = Databases.instance(config);
         pg.prepareHome();
         long pollMs = Math.max(200, Math.min(1000, config.heartbeat().intervalMs()));
-        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, Databases.appAccount(config),
-                new DatabaseNode.Listener() {
+        DatabaseNode db = new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1,
+                Databases.appAccount(config), new DatabaseNode.Listener() {
             @Override
             public void syncStatus(SyncStatus s) {
                 databaseSynced(s);
@@ -235,6 +237,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog.error(line);
             }
         }, pollMs);
+        db.upgradePasswordsFrom(Databases.previousAdminPassword(config)); // issue 10 item 5: older databases
+        return db;
     }
 
     /** The configured resources, with the database first when Vigil runs one. */
