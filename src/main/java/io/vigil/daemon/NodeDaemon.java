@@ -158,7 +158,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         HeartbeatNetworks nets = new HeartbeatNetworks(config.node().id(), config.heartbeat().basePort(),
                 config.heartbeat().networks().stream()
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
-        transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.keys().heartbeat()),
+        transport = UdpHeartbeatTransport.open(nets,
+                new HeartbeatCodec(config.cluster().name(), config.keys().heartbeat()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);

@@ -138,7 +138,11 @@ public final class WitnessServer implements AutoCloseable {
     /** Per cluster: the witness key the nodes would use if the configured key were their cluster key. */
     private static java.util.Map<String, byte[]> legacyKeys(WitnessConfig config) {
         java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-        config.keys().forEach((name, key) -> m.put(name, io.vigil.security.ClusterKeys.of(key).witness(name)));
+        config.keys().forEach((name, key) -> {
+            if (key.length >= 16) { // a cluster key is; a shorter configured key cannot be one
+                m.put(name, io.vigil.security.ClusterKeys.of(key).witness(name));
+            }
+        });
         return java.util.Map.copyOf(m);
     }
 
