@@ -145,6 +145,26 @@ class AdminAnswerAuthTest {
         t.join(5000);
     }
 
+    /** Sealing adds the frame index and the MAC: the worst-case frames must still fit a line. */
+    @Test
+    void sealedFramesStillFitTheLineLimit() {
+        // Control characters escape to 6 bytes each: the longest a cut log line can get.
+        String worst = "\u0001".repeat(AdminProtocol.MAX_LOG_LINE_CHARS);
+        java.util.Map<String, Object> logs = RequestHandler.ok();
+        logs.put("logs", new LogPage("module", true, Collections.nCopies(40, worst)));
+        logs.put("more", false);
+        java.util.Map<String, Object> single = RequestHandler.ok();
+        single.put("text", "y".repeat(AdminProtocol.MAX_LINE_BYTES - AdminProtocol.SEAL_BYTES - 30));
+        for (var answer : List.of(logs, single)) {
+            List<String> sealed = AdminProtocol.sealed(AdminProtocol.frames(answer), AdminServerTest.KEY,
+                    "ab".repeat(32), "cd".repeat(32));
+            assertThat(sealed).allSatisfy(f -> assertThat(AdminProtocol.utf8Length(f))
+                    .isLessThan(AdminProtocol.MAX_LINE_BYTES).as("a frame the client can read"));
+        }
+        assertThat(AdminProtocol.frames(logs)).hasSizeGreaterThan(2);
+        assertThat(AdminProtocol.frames(single)).singleElement().asString().doesNotContain("too-large");
+    }
+
     private AdminServer serve(FakeNode node) throws IOException {
         AdminServer server = AdminServer.start(node, AdminServerTest.KEY, "127.0.0.1", 0, line -> { });
         closing.add(server);
