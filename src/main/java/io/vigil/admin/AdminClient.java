@@ -31,17 +31,21 @@ public final class AdminClient {
     /** Connecting never needs long on a LAN; a silent address should not stall the CLI for the full timeout. */
     private static final int MAX_CONNECT_TIMEOUT_MS = 5000;
     private static final long BUSY_RETRY_MS = 250;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final String host;
     private final int port;
     private final byte[] key;
     private final int timeoutMs;
 
-    /** @param timeoutMs how long to wait for the node's answer (commands take up to 15 s inside the node) */
-    public AdminClient(String host, int port, byte[] clusterKey, int timeoutMs) {
+    /**
+     * @param adminKey  the admin channel's key ({@code ClusterKeys#admin}), never the cluster key itself
+     * @param timeoutMs how long to wait for the node's answer (commands take up to 15 s inside the node)
+     */
+    public AdminClient(String host, int port, byte[] adminKey, int timeoutMs) {
         this.host = host;
         this.port = port;
-        this.key = clusterKey.clone();
+        this.key = adminKey.clone();
         this.timeoutMs = timeoutMs;
     }
 
@@ -144,15 +148,19 @@ public final class AdminClient {
             if (challenge == null || !challenge.isTextual()) {
                 throw protocol("its greeting has no challenge");
             }
+            checkVersion(hello);
+            Exchange x = new Exchange(challenge.asText(), newNonce());
+            ObjectNode signed = request.deepCopy().put("nonce", x.nonce());
             Map<String, Object> envelope = new LinkedHashMap<>();
-            envelope.put("request", request);
-            envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, challenge.asText(), request)));
+            envelope.put("request", signed);
+            envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, x.challenge(), signed)));
             out.write(AdminProtocol.line(envelope).getBytes(StandardCharsets.UTF_8));
             out.flush();
             JsonNode response = read(in, "answer");
+            verify(response, x, 0);
             failIfError(response);
             if (maxLines > 0) {
-                joinFrames(in, response, maxLines);
+                joinFrames(in, response, maxLines, x);
             }
             return response;
         } catch (UnknownHostException e) {
@@ -192,12 +200,15 @@ public final class AdminClient {
     private static final long MAX_ANSWER_CHARS = 64L * 1024 * 1024;
 
     /** Appends the lines of the frames that follow {@code first} (while "more" is true) to its own. */
-    private void joinFrames(InputStream in, JsonNode first, int maxLines) throws IOException, AdminException {
+    private void joinFrames(InputStream in, JsonNode first, int maxLines, Exchange x) throws IOException,
+            AdminException {
         ArrayNode lines = linesOf(first);
         long chars = 0;
         JsonNode frame = first;
+        int index = 0;
         while (frame.path("more").asBoolean(false)) {
             frame = read(in, "answer");
+            verify(frame, x, ++index);
             failIfError(frame);
             ArrayNode more = linesOf(frame);
             if (more.isEmpty() && frame.path("more").asBoolean(false)) {
@@ -211,6 +222,46 @@ public final class AdminClient {
                 throw protocol("its answer holds more than the " + maxLines + " log lines asked for");
             }
         }
+    }
+
+    /** The challenge of the node and the nonce of ours that every answer frame must be bound to. */
+    private record Exchange(String challenge, String nonce) {
+    }
+
+    private String newNonce() {
+        byte[] b = new byte[AdminProtocol.NONCE_BYTES];
+        RANDOM.nextBytes(b);
+        return AdminProtocol.hex(b);
+    }
+
+    /**
+     * Refuses a node of another protocol version with one clear line (a version-1 node would only
+     * refuse our MAC, as it checks requests with another key).
+     */
+    private void checkVersion(JsonNode hello) throws AdminException {
+        JsonNode v = hello.get("protocol");
+        if (v == null || !v.canConvertToInt() || v.asInt() != AdminProtocol.VERSION) {
+            throw new AdminException(AdminException.Kind.ERROR, "node at " + address() + " speaks admin protocol "
+                    + (v == null ? "?" : CommandWords.printable(v.asText())) + ", this vigil "
+                    + AdminProtocol.VERSION + ": upgrade both nodes (and the CLI) to the same Vigil version");
+        }
+    }
+
+    /**
+     * Issue 10 item 5: believes an answer frame only with the admin key's MAC over this exchange and
+     * this frame's place. A refusal of our own authentication cannot be sealed with our key by a node
+     * that holds another one, so that one is reported as before: at worst a forged one makes the
+     * request fail, never look done.
+     */
+    private void verify(JsonNode frame, Exchange x, int index) throws AdminException {
+        if (AdminProtocol.answerAuthentic(key, x.challenge(), x.nonce(), index, frame)) {
+            return;
+        }
+        if (index == 0 && !frame.path("ok").asBoolean(true) && "auth".equals(frame.path("code").asText())) {
+            failIfError(frame);
+        }
+        throw new AdminException(AdminException.Kind.AUTH, "the answer from " + address() + " is not authenticated:"
+                + " wrong cluster key on one side, or someone in between");
     }
 
     private ArrayNode linesOf(JsonNode frame) throws AdminException {

@@ -4,6 +4,7 @@ import io.vigil.api.NodeControl;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The admin channel's request path without a socket, for bench/fuzz (issue 10): what
@@ -13,9 +14,11 @@ import java.io.IOException;
 public final class AdminFuzzEntry {
 
     private final RequestHandler handler;
+    private final byte[] key;
 
-    public AdminFuzzEntry(NodeControl control, byte[] clusterKey) {
-        this.handler = new RequestHandler(control, clusterKey, (address, problem) -> { }, 1000);
+    public AdminFuzzEntry(NodeControl control, byte[] adminKey) {
+        this.handler = new RequestHandler(control, adminKey, (address, problem) -> { }, 1000);
+        this.key = adminKey.clone();
     }
 
     /**
@@ -26,11 +29,16 @@ public final class AdminFuzzEntry {
      */
     public String answer(byte[] received, String challenge) throws IOException {
         String line = AdminProtocol.readLine(new ByteArrayInputStream(received));
-        return line == null ? null : AdminProtocol.line(handler.handle(line, challenge, "fuzz"));
+        if (line == null) {
+            return null;
+        }
+        RequestHandler.Answer a = handler.handle(line, challenge, "fuzz");
+        List<String> frames = AdminProtocol.frames(a.body());
+        return String.join("", a.nonce() == null ? frames : AdminProtocol.sealed(frames, key, challenge, a.nonce()));
     }
 
-    /** The MAC a client holding {@code clusterKey} sends for {@code requestJson} (hex). */
-    public static String mac(byte[] clusterKey, String challenge, String requestJson) throws IOException {
-        return AdminProtocol.hex(AdminProtocol.mac(clusterKey, challenge, AdminProtocol.JSON.readTree(requestJson)));
+    /** The MAC a client holding {@code adminKey} sends for {@code requestJson} (hex). */
+    public static String mac(byte[] adminKey, String challenge, String requestJson) throws IOException {
+        return AdminProtocol.hex(AdminProtocol.mac(adminKey, challenge, AdminProtocol.JSON.readTree(requestJson)));
     }
 }

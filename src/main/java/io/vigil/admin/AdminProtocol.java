@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,15 +26,29 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The wire format shared by {@link AdminServer} and {@link AdminClient}: one JSON object per
  * line, UTF-8. The server opens with a fresh random challenge; the client's single request
- * line carries {@code HMAC-SHA256(clusterKey, challenge + "\n" + canonical(request))}. Because
- * the challenge is new on every connection, a captured request cannot be replayed.
+ * line carries {@code HMAC-SHA256(adminKey, challenge + "\n" + canonical(request))}, the request
+ * holding a fresh random {@code nonce} of the client's. Because the challenge is new on every
+ * connection, a captured request cannot be replayed.
+ *
+ * <p>Since protocol 2 (issue 10 item 5) every answer frame is authenticated too: frame {@code i}
+ * carries {@code "frame": i} and {@code "mac": HMAC-SHA256(adminKey, "vigil-admin-answer\n" +
+ * challenge + "\n" + nonce + "\n" + i + "\n" + canonical(frame without "mac"))}. The challenge and
+ * the nonce bind it to this exchange (an answer recorded from another one does not verify), the
+ * index to its place (frames cannot be reordered or dropped: the last one says {@code more:false}),
+ * and the prefix keeps an answer's MAC from ever being taken for a request's.
  */
 final class AdminProtocol {
 
     /** Requests and responses longer than this are refused, so a client cannot exhaust memory. */
     static final int MAX_LINE_BYTES = 64 * 1024;
     static final int CHALLENGE_BYTES = 32;
-    static final int VERSION = 1;
+    /** The client's nonce: 32 random bytes, hex. */
+    static final int NONCE_BYTES = 32;
+    /** 1: requests signed with the cluster key, answers unsigned; 2: admin key, signed answers. */
+    static final int VERSION = 2;
+    /** What sealing adds to a frame: {@code ,"frame":N,"mac":"<64 hex>"}, with room to spare. */
+    static final int SEAL_BYTES = 128;
+    private static final String ANSWER_DOMAIN = "vigil-admin-answer";
 
     /** Strict on input: duplicate keys would let two parsers disagree on what was signed. */
     static final ObjectMapper JSON = JsonMapper.builder()
@@ -85,6 +100,58 @@ final class AdminProtocol {
         }
     }
 
+    /** The MAC of answer frame {@code index} of the exchange (challenge, nonce); see the class comment. */
+    static byte[] answerMac(byte[] key, String challenge, String nonce, int index, JsonNode frame) {
+        JsonNode unsealed = frame;
+        if (frame.has("mac")) {
+            ObjectNode copy = ((ObjectNode) frame).deepCopy();
+            copy.remove("mac");
+            unsealed = copy;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal((ANSWER_DOMAIN + "\n" + challenge + "\n" + nonce + "\n" + index + "\n"
+                    + canonical(unsealed)).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    /** Whether {@code frame} is frame {@code index} of this exchange, sealed with {@code key}. */
+    static boolean answerAuthentic(byte[] key, String challenge, String nonce, int index, JsonNode frame) {
+        JsonNode mac = frame.get("mac");
+        if (mac == null || !mac.isTextual() || frame.path("frame").asInt(-1) != index) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(mac.asText());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(answerMac(key, challenge, nonce, index, frame), given);
+    }
+
+    /**
+     * The frames of an answer as they go on the wire: each numbered and sealed (class comment).
+     * {@link #frames} leaves {@link #SEAL_BYTES} of room in every line for this.
+     */
+    static List<String> sealed(List<String> frames, byte[] key, String challenge, String nonce) {
+        List<String> out = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            try {
+                ObjectNode frame = (ObjectNode) JSON.readTree(frames.get(i));
+                frame.put("frame", i);
+                frame.put("mac", hex(answerMac(key, challenge, nonce, i, frame)));
+                out.add(JSON.writeValueAsString(frame) + "\n");
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot re-read an answer frame this node wrote", e);
+            }
+        }
+        return out;
+    }
+
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
     }
@@ -106,7 +173,7 @@ final class AdminProtocol {
      */
     static List<String> frames(Map<String, Object> answer) {
         String whole = line(answer);
-        if (utf8Length(whole) <= MAX_LINE_BYTES) {
+        if (utf8Length(whole) <= MAX_LINE_BYTES - SEAL_BYTES) {
             return List.of(whole);
         }
         if (!(answer.get("logs") instanceof io.vigil.api.LogPage page) || !answer.containsKey("more")) {

@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,8 @@ public final class AdminServer implements AutoCloseable {
     static final Limits DEFAULTS = new Limits(3_000, 15_000, 8, 16, 2, 3, 10_000);
 
     private final RequestHandler handler;
+    /** The admin key ({@code ClusterKeys#admin}): checks requests, seals answers. */
+    private final byte[] key;
     private final Consumer<String> audit;
     private final Limits limits;
     private final NodeControl control;
@@ -66,6 +69,7 @@ public final class AdminServer implements AutoCloseable {
         this.limits = limits;
         this.authFailures = new RejectionSummary("requests", limits.summaryMs());
         this.handler = new RequestHandler(control, key, this::authFailed, limits.commandTimeoutMs());
+        this.key = key.clone();
         this.control = control;
         this.acceptor = new io.vigil.net.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
                 limits.queued(), new ConnectionGate(peer, limits.threads(), limits.peerSlots(), limits.perSource()),
@@ -79,9 +83,9 @@ public final class AdminServer implements AutoCloseable {
      * @param auditLog receives one line per refused authentication (never the key or a MAC)
      * @throws IOException when the address cannot be bound; the message names it and what to do
      */
-    public static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+    public static AdminServer start(NodeControl control, byte[] adminKey, String bindAddress, int port,
                                     Consumer<String> auditLog) throws IOException {
-        return start(control, clusterKey, bindAddress, port, null, auditLog, DEFAULTS);
+        return start(control, adminKey, bindAddress, port, null, auditLog, DEFAULTS);
     }
 
     /**
@@ -91,15 +95,15 @@ public final class AdminServer implements AutoCloseable {
      * @param peerAddress null, or a host name or address; one that does not resolve keeps no slot
      *                    and says so in the audit log
      */
-    public static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+    public static AdminServer start(NodeControl control, byte[] adminKey, String bindAddress, int port,
                                     String peerAddress, Consumer<String> auditLog) throws IOException {
-        return start(control, clusterKey, bindAddress, port, peerAddress, auditLog, DEFAULTS);
+        return start(control, adminKey, bindAddress, port, peerAddress, auditLog, DEFAULTS);
     }
 
-    static AdminServer start(NodeControl control, byte[] clusterKey, String bindAddress, int port,
+    static AdminServer start(NodeControl control, byte[] adminKey, String bindAddress, int port,
                              String peerAddress, Consumer<String> auditLog, Limits limits) throws IOException {
-        if (clusterKey == null || clusterKey.length == 0) {
-            throw new IllegalArgumentException("the admin channel needs the cluster key");
+        if (adminKey == null || adminKey.length == 0) {
+            throw new IllegalArgumentException("the admin channel needs the admin key (ClusterKeys#admin)");
         }
         ServerSocket s = new ServerSocket();
         try {
@@ -112,7 +116,7 @@ public final class AdminServer implements AutoCloseable {
                     + "is not on this machine: stop it, or set admin.bindAddress / admin.port in the configuration",
                     e);
         }
-        AdminServer server = new AdminServer(s, control, clusterKey, resolvePeer(peerAddress, auditLog), auditLog,
+        AdminServer server = new AdminServer(s, control, adminKey, resolvePeer(peerAddress, auditLog), auditLog,
                 limits);
         server.acceptor.start();
         server.summaries.scheduleWithFixedDelay(server::logSummary, 1, 1, TimeUnit.SECONDS);
@@ -170,7 +174,7 @@ public final class AdminServer implements AutoCloseable {
             // The address without the port: the key for counting failures per client host.
             // Issue 10 item 8: a big log answer goes out as several frames (AdminProtocol.frames).
             String host = client.getInetAddress().getHostAddress();
-            for (String frame : AdminProtocol.frames(respond(in, challenge, host))) {
+            for (String frame : seal(respond(in, challenge, host), challenge)) {
                 out.write(frame.getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
@@ -183,17 +187,27 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> respond(InputStream in, String challenge, String remote) throws IOException {
+    /**
+     * Issue 10 item 5: every frame carries the admin key's MAC over (challenge, client nonce,
+     * frame index, frame), so nobody in between can forge, replay, reorder or drop answers.
+     * An answer to a request that could not be read as far as its nonce goes out unsealed.
+     */
+    private List<String> seal(RequestHandler.Answer answer, String challenge) {
+        List<String> frames = AdminProtocol.frames(answer.body());
+        return answer.nonce() == null ? frames : AdminProtocol.sealed(frames, key, challenge, answer.nonce());
+    }
+
+    private RequestHandler.Answer respond(InputStream in, String challenge, String remote) throws IOException {
         String line;
         try {
             line = AdminProtocol.readLine(in);
         } catch (AdminProtocol.LineTooLongException e) {
             drainAfterOversizeLine(in);
-            return RequestHandler.error("bad-request", "request line longer than " + AdminProtocol.MAX_LINE_BYTES
-                    + " bytes; refused");
+            return new RequestHandler.Answer(RequestHandler.error("bad-request", "request line longer than "
+                    + AdminProtocol.MAX_LINE_BYTES + " bytes; refused"), null);
         } catch (SocketTimeoutException e) {
-            return RequestHandler.error("bad-request", "no request within " + limits.requestDeadlineMs() / 1000.0
-                    + " s; closing");
+            return new RequestHandler.Answer(RequestHandler.error("bad-request", "no request within "
+                    + limits.requestDeadlineMs() / 1000.0 + " s; closing"), null);
         }
         if (line == null) {
             throw new SocketException("closed before sending a request");

@@ -39,33 +39,59 @@ final class RequestHandler {
         this.commandTimeoutMs = commandTimeoutMs;
     }
 
+    /**
+     * One answer and the client nonce it is bound to (see {@link AdminProtocol}).
+     *
+     * @param nonce the request's nonce, or null when the request was not read that far: then the
+     *              answer (an error) cannot be sealed, and a current client will not believe it
+     */
+    record Answer(Map<String, Object> body, String nonce) {
+    }
+
     /** @param remote the client's address, for the audit log */
-    Map<String, Object> handle(String line, String challenge, String remote) {
+    Answer handle(String line, String challenge, String remote) {
         JsonNode envelope;
         try {
             envelope = AdminProtocol.JSON.readTree(line);
         } catch (JacksonException e) {
-            return error("bad-request", "malformed JSON: " + firstLine(e.getOriginalMessage()));
+            return new Answer(error("bad-request", "malformed JSON: " + firstLine(e.getOriginalMessage())), null);
         }
         if (envelope == null || !envelope.isObject()) {
-            return error("bad-request", "the request line must be a JSON object {\"request\":{...},\"mac\":\"...\"}");
+            return new Answer(error("bad-request", "the request line must be a JSON object {\"request\":{...},"
+                    + "\"mac\":\"...\"}"), null);
         }
         JsonNode request = envelope.get("request");
         if (request == null || !request.isObject()) {
-            return error("bad-request", "missing \"request\" object");
+            return new Answer(error("bad-request", "missing \"request\" object"), null);
+        }
+        String nonce = nonce(request);
+        if (nonce == null) {
+            // A protocol-1 client (no nonce, signed with the cluster key): one clear line, not a bad MAC.
+            return new Answer(error("version", "the client speaks admin protocol 1 (its request has no valid"
+                    + " \"nonce\"), this node " + AdminProtocol.VERSION + ": upgrade both nodes and use the vigil"
+                    + " CLI of their version"), null);
         }
         String authProblem = authenticate(challenge, request, envelope.get("mac"));
         if (authProblem != null) {
             authFailed.accept(remote, authProblem);
-            return error("auth", "authentication failed: " + authProblem);
+            return new Answer(error("auth", "authentication failed: " + authProblem), nonce);
         }
         try {
-            return execute(request);
+            return new Answer(execute(request, remote), nonce);
         } catch (RuntimeException e) {
             // A bug behind NodeControl must not kill the channel; the operator still gets an answer.
-            return error("internal", "the node failed while answering: " + e.getClass().getSimpleName() + ": "
-                    + e.getMessage());
+            return new Answer(error("internal", "the node failed while answering: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage()), nonce);
         }
+    }
+
+    /** The request's nonce: 64 hex characters, or null. */
+    private static String nonce(JsonNode request) {
+        JsonNode n = request.get("nonce");
+        if (n == null || !n.isTextual() || !n.asText().matches("[0-9a-f]{" + 2 * AdminProtocol.NONCE_BYTES + "}")) {
+            return null;
+        }
+        return n.asText();
     }
 
     /** @return null when the MAC is right, otherwise why not (without any secret) */
@@ -87,7 +113,7 @@ final class RequestHandler {
         return null;
     }
 
-    private Map<String, Object> execute(JsonNode request) {
+    private Map<String, Object> execute(JsonNode request, String remote) {
         String op = text(request, "op");
         if ("status".equals(op)) {
             Map<String, Object> ok = ok();
@@ -110,7 +136,7 @@ final class RequestHandler {
         } catch (IllegalArgumentException e) {
             return error("bad-request", e.getMessage());
         }
-        return submit(command, who(text(request, "who")));
+        return submit(command, who(text(request, "who"), remote));
     }
 
     private static final String OPS = "\"status\", \"logs\", \"estimate\" or \"command\"";
@@ -190,12 +216,18 @@ final class RequestHandler {
         return ok;
     }
 
-    private static String who(String claimed) {
+    /**
+     * The operator for the commands log: what the client claims (every holder of the admin key
+     * can claim anything: a shared key cannot tell operators apart), and the address the request
+     * came from, which the client does not choose.
+     */
+    static String who(String claimed, String remote) {
+        String from = " from " + remote;
         if (claimed == null || claimed.isBlank()) {
-            return "unknown (admin channel)";
+            return "unknown (admin channel)" + from;
         }
         String clean = claimed.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > MAX_WHO_CHARS ? clean.substring(0, MAX_WHO_CHARS) : clean;
+        return (clean.length() > MAX_WHO_CHARS ? clean.substring(0, MAX_WHO_CHARS) : clean) + from;
     }
 
     private static String text(JsonNode node, String field) {

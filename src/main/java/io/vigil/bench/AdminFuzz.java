@@ -33,7 +33,7 @@ final class AdminFuzz implements FuzzTarget {
     private static final byte SCRATCH = 1;
     private static final int CHALLENGE_BYTES = 32;
     private static final List<String> FIELDS = List.of("op", "command", "arg", "who", "log", "offset", "limit",
-            "verbose");
+            "verbose", "nonce");
 
     private final byte[] key = FuzzKeys.key("admin");
     private final byte[] otherKey = FuzzKeys.key("another cluster");
@@ -105,6 +105,9 @@ final class AdminFuzz implements FuzzTarget {
             case "log" -> JsonEdits.word(r, "module", "application", "commands");
             case "verbose" -> r.nextBoolean() ? "true" : "false";
             case "offset", "limit" -> Integer.toString(r.nextInt(3) == 0 ? Mutator.edgeInt(r) : r.nextInt(6000));
+            // Protocol 2: the client's nonce, which the answer is sealed to; sometimes not a valid one.
+            case "nonce" -> JsonEdits.quote(r.nextInt(8) == 0 ? Mutator.edgeString(r)
+                    : HexFormat.of().formatHex(Mutator.randomBytes(r, 32)));
             default -> JsonEdits.quote(Mutator.edgeString(r));
         });
     }

@@ -72,7 +72,7 @@ public final class ReplicationOverhead {
             cluster.start(2);
             int prim = awaitSynchronousPair(cluster, 180_000);
             PgBench onVigil = new PgBench("127.0.0.1", DB_PORT + prim - 1, Databases.ADMIN_USER,
-                    Databases.adminPassword(cluster.key()));
+                    Databases.adminPassword(cluster.keys()));
             PgBench onManual = hand.start();
             onVigil.init(p.scale());
             onManual.init(p.scale());
@@ -80,7 +80,7 @@ public final class ReplicationOverhead {
             describe("manual", onManual);
             compareSettings("primaries", onVigil, onManual);
             compareSettings("standbys", new PgBench("127.0.0.1", DB_PORT + (3 - prim) - 1, Databases.ADMIN_USER,
-                    Databases.adminPassword(cluster.key())), hand.standbyClient());
+                    Databases.adminPassword(cluster.keys())), hand.standbyClient());
             // One unrecorded run each: the first run after the load is slower (cold caches, the
             // first writes after the load's checkpoint), whichever pair it is.
             round(onVigil);

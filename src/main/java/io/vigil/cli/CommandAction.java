@@ -42,7 +42,7 @@ abstract class CommandAction extends NodeClientCommand {
     }
 
     int send(VigilConfig config, List<Target> targets) throws CliException {
-        byte[] key = ConfigFiles.key(config);
+        byte[] key = ConfigFiles.adminKey(config);
         String who = who();
         List<Outcome> outcomes = new ArrayList<>();
         // One node after the other, in node order, so the nodes see cluster actions in a stable order.

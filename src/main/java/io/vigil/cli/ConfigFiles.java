@@ -28,9 +28,10 @@ final class ConfigFiles {
         }
     }
 
-    static byte[] key(VigilConfig config) throws CliException {
+    /** The admin channel's key (derived from the cluster key): all the CLI needs to reach a node. */
+    static byte[] adminKey(VigilConfig config) throws CliException {
         try {
-            return config.clusterKey();
+            return config.keys().admin();
         } catch (ConfigException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }

@@ -102,7 +102,7 @@ abstract class NodeClientCommand implements Callable<Integer> {
 
     /** Asks each selected node (--node / --cluster), keeping each answer or failure. */
     List<Outcome> askTargets(VigilConfig config, int timeoutMs, Ask ask) throws CliException {
-        byte[] key = ConfigFiles.key(config);
+        byte[] key = ConfigFiles.adminKey(config);
         List<Outcome> outcomes = new java.util.ArrayList<>();
         for (Target t : targets(config)) {
             try {

@@ -29,7 +29,7 @@ final class SnapshotCommand extends NodeClientCommand {
     @Override
     int execute() throws CliException {
         VigilConfig config = config();
-        byte[] key = ConfigFiles.key(config);
+        byte[] key = ConfigFiles.adminKey(config);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<Outcome> outcomes = new ArrayList<>();
         for (Target t : targets(config)) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "witness", mixinStandardHelpOptions = true,
         description = {"Run the witness: a small lease service on a third machine that decides which node may run"
                 + " the services when the two nodes cannot see each other. It serves several clusters, each"
-                + " authenticated with its own cluster key, and keeps only the highest epoch of each on disk."})
+                + " authenticated with its own witness key (`vigil key witness`), and keeps only the highest epoch of each on disk."})
 final class WitnessCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", required = true,

@@ -72,6 +72,14 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
     }
 
     /**
+     * The per-purpose keys derived from the cluster key (issue 10 item 5). Every consumer takes its
+     * own from here; nothing but this method and {@code vigil config check} reads the raw key.
+     */
+    public io.vigil.security.ClusterKeys keys() throws ConfigException {
+        return io.vigil.security.ClusterKeys.of(clusterKey());
+    }
+
+    /**
      * Refuses a cluster key that other users of this machine can read or change (issue 10 item 7):
      * the key file, or this configuration file when it holds the key inline. The node and
      * {@code vigil config check} call this; CLI commands that only use the key do not.

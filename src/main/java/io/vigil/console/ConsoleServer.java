@@ -100,7 +100,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private static ClusterView clusterView(NodeControl control, VigilConfig config) throws ConfigException {
-        byte[] key = config.clusterKey();
+        byte[] key = config.keys().admin();
         int me = config.node().id();
         String peerHost = config.peer().adminAddress();
         int peerPort = config.peer().adminPort();

@@ -6,6 +6,7 @@ import io.vigil.config.VigilConfig;
 import io.vigil.replication.AppAccount;
 import io.vigil.replication.PgConfig;
 import io.vigil.replication.PgInstance;
+import io.vigil.security.ClusterKeys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Builds this node's and the peer's PostgreSQL settings from the configuration (SPEC §3). The
- * database roles' passwords are derived from the cluster key: both nodes compute the same
- * ones, nobody has to type or distribute them, and there is no default password.
+ * database roles' passwords are derived from the db-superuser key, itself derived from the cluster
+ * key ({@link ClusterKeys#dbSuperuser()}): both nodes compute the same ones, nobody has to type or
+ * distribute them, there is no default password, and nothing else this node holds is keyed by them.
  */
 public final class Databases {
     public static final String ADMIN_USER = "vigil_admin";
@@ -38,7 +40,7 @@ public final class Databases {
 
     public static PgConfig local(VigilConfig c) throws ConfigException {
         DatabaseSection d = c.database();
-        byte[] key = c.clusterKey();
+        byte[] key = c.keys().dbSuperuser();
         return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.port(), d.listenAddress(), null, null, null,
                 ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
                 applicationName(c.node().id()), d.allowedCidr());
@@ -47,7 +49,7 @@ public final class Databases {
     /** The peer's instance as this node reaches it (its data directory is not used from here). */
     public static PgConfig peer(VigilConfig c) throws ConfigException {
         DatabaseSection d = c.database();
-        byte[] key = c.clusterKey();
+        byte[] key = c.keys().dbSuperuser();
         return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.peerPort(), d.peerAddress(), null, null, null,
                 ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
                 applicationName(c.node().peerId()), d.allowedCidr());
@@ -80,22 +82,31 @@ public final class Databases {
 
     /** The services' least-privilege account (internal mode). */
     public static AppAccount appAccount(VigilConfig c) throws ConfigException {
-        return new AppAccount(APP_USER, derive(c.clusterKey(), "app"), APP_DATABASE);
+        return new AppAccount(APP_USER, derive(c.keys().dbSuperuser(), "app"), APP_DATABASE);
     }
 
     public static PgInstance instance(VigilConfig c) throws ConfigException {
         return new PgInstance(local(c));
     }
 
-    /** The database superuser's password, derived from the cluster key (tools, tests). */
-    public static String adminPassword(byte[] clusterKey) {
-        return derive(clusterKey, "admin");
+    /** The database superuser's password (tools, tests), from the cluster's db-superuser key. */
+    public static String adminPassword(ClusterKeys keys) {
+        return derive(keys.dbSuperuser(), "admin");
     }
 
-    static String derive(byte[] clusterKey, String purpose) {
+    /**
+     * The superuser password versions before the key split derived from the cluster key itself:
+     * only to take over a database they made ({@link io.vigil.replication.PasswordUpgrade}).
+     */
+    public static String previousAdminPassword(VigilConfig c) throws ConfigException {
+        return derive(c.clusterKey(), "admin");
+    }
+
+    /** One role's password: HMAC of the role's purpose under the db-superuser key. */
+    static String derive(byte[] dbKey, String purpose) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterKey, "HmacSHA256"));
+            mac.init(new SecretKeySpec(dbKey, "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(("vigil database " + purpose).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);

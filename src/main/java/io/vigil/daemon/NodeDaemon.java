@@ -99,6 +99,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         });
         if (config.database() != null && config.database().internal()) {
             redactor.addSecret(Databases.local(config).replicationPassword());
+            redactor.addSecret(Databases.local(config).adminPassword());
+            redactor.addSecret(Databases.previousAdminPassword(config));
         }
         long max = config.logs().maxFileBytes();
         int keep = config.logs().keepFiles();
@@ -162,7 +164,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         HeartbeatNetworks nets = new HeartbeatNetworks(config.node().id(), config.heartbeat().basePort(),
                 config.heartbeat().networks().stream()
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
-        transport = UdpHeartbeatTransport.open(nets, new HeartbeatCodec(config.cluster().name(), config.clusterKey()),
+        transport = UdpHeartbeatTransport.open(nets,
+                new HeartbeatCodec(config.cluster().name(), config.keys().heartbeat()),
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
@@ -178,13 +181,14 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             witness = PingWitnessClient.start(config.node().id(), config.witness().ping(),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info);
         } else if (config.witness() != null) {
-            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation, config.clusterKey(),
+            witness = new WitnessClient(config.cluster().name(), config.node().id(), incarnation,
+                    config.keys().witness(config.cluster().name()),
                     new java.net.InetSocketAddress(config.witness().address(), config.witness().port()),
                     config.heartbeat().intervalMs(), config.toCoreConfig().leaseMs(), this::enqueue, moduleLog::info,
                     rejections);
         }
         if (config.replication() != null) {
-            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.clusterKey(),
+            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.keys().dirsync(),
                     moduleLog::info, moduleLog::error);
             directories.onCaughtUp(this::reportSync);
         }
@@ -193,7 +197,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
                 database == null ? null : EffectWorld.Database.of(database), NodeDaemon::monotonicMs));
-        admin = AdminServer.start(this, config.clusterKey(), config.admin().bindAddress(), config.admin().port(),
+        admin = AdminServer.start(this, config.keys().admin(), config.admin().bindAddress(), config.admin().port(),
                 config.peer().adminAddress(),
                 moduleLog::error); // its lines name the admin channel already
         if (config.console() != null) {
@@ -229,8 +233,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         PgInstance pg = Databases.instance(config);
         pg.prepareHome();
         long pollMs = Math.max(200, Math.min(1000, config.heartbeat().intervalMs()));
-        return new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1, Databases.appAccount(config),
-                new DatabaseNode.Listener() {
+        DatabaseNode db = new DatabaseNode(pg, Databases.peer(config), config.node().id() == 1,
+                Databases.appAccount(config), new DatabaseNode.Listener() {
             @Override
             public void syncStatus(SyncStatus s) {
                 databaseSynced(s);
@@ -256,6 +260,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog.error(line);
             }
         }, pollMs);
+        db.upgradePasswordsFrom(Databases.previousAdminPassword(config)); // issue 10 item 5: older databases
+        return db;
     }
 
     /** The configured resources, with the database first when Vigil runs one. */

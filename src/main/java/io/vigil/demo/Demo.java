@@ -71,7 +71,7 @@ public final class Demo {
         LocalCluster cluster = LocalCluster.create(s);
         if (s.databasePort() > 0) {
             Path pw = s.dir().resolve("db-password");
-            io.vigil.security.PrivateFiles.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.key()) + "\n");
+            io.vigil.security.PrivateFiles.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.keys()) + "\n");
         }
         Path passwordFile = s.dir().resolve("console-password");
         String password = LocalCluster.writeConsolePassword(passwordFile);

@@ -178,7 +178,8 @@ public final class LocalCluster implements AutoCloseable {
             PrivateFiles.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
                     + "bindAddress: " + c.address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
                     + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
-                    + c.key + "\"\n");
+                    // The witness's own key, as `vigil key witness` prints it: never the cluster key.
+                    + HexFormat.of().formatHex(c.keys().witness("demo")) + "\"\n");
         }
         for (int id = 1; id <= 2; id++) {
             Path file = c.config(id);
@@ -241,8 +242,14 @@ public final class LocalCluster implements AutoCloseable {
         return s;
     }
 
+    /** The cluster key both nodes hold (never the witness: see {@link #witnessConfig()}). */
     public byte[] key() {
         return HexFormat.of().parseHex(key);
+    }
+
+    /** The keys derived from {@link #key()}, one per purpose. */
+    public io.vigil.security.ClusterKeys keys() {
+        return io.vigil.security.ClusterKeys.of(key());
     }
 
     public int adminPort(int id) {
@@ -443,7 +450,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public AdminClient admin(int id) {
-        return new AdminClient("127.0.0.1", adminPort(id), key(), 2000);
+        return new AdminClient("127.0.0.1", adminPort(id), keys().admin(), 2000);
     }
 
     /** Node {@code id}'s status, or null if its process is not running or does not answer. */

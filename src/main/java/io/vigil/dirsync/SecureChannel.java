@@ -40,7 +40,9 @@ final class SecureChannel implements AutoCloseable {
     /** Size of a buffer that {@link #receiveInto} may decrypt a frame into. */
     static final int PLAIN_BUF = MAX_FRAME + 16;
     private static final byte[] MAGIC = "VGDS".getBytes(StandardCharsets.US_ASCII);
-    private static final byte VERSION = 2; // 2: 16-byte FILE_END checksum (FileChecksum), 2026-11
+    // 2: 16-byte FILE_END checksum (FileChecksum), 2026-11; 3: keyed with the dirsync key derived
+    // from the cluster key (ClusterKeys#dirsync, issue 10 item 5), no longer the cluster key itself
+    private static final byte VERSION = 3;
     private static final int NONCE = 32;
     private static final int TAG_BITS = 128;
     private static final int TAG = TAG_BITS / 8;
@@ -143,8 +145,8 @@ final class SecureChannel implements AutoCloseable {
         }
         int version = readByte();
         if (version != VERSION) {
-            throw new AuthenticationException(peer + " speaks directory replication protocol version " + version
-                    + ", we speak " + VERSION + ": run the same Vigil version on both nodes");
+            throw new AuthenticationException(peer + " speaks directory replication protocol " + version
+                    + ", this node " + VERSION + ": upgrade both nodes");
         }
         byte[] nonce = readBytes(NONCE);
         if (nonce.length < NONCE) {

@@ -16,13 +16,15 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The heartbeat wire format, version 1 (layout in {@code package-info.java}). Decoding checks
+ * The heartbeat wire format, version 2 (layout in {@code package-info.java}; version 1 had the
+ * same layout, signed with the cluster key itself instead of the heartbeat key derived from it). Decoding checks
  * the cheap framing first, then the HMAC, and only then parses fields, so unauthenticated bytes
  * never reach the parser (SPEC §2, §7: heartbeats are authenticated). Thread-safe: a fresh
  * {@link Mac} is made per call because {@code Mac} itself is not.
  */
 public final class HeartbeatCodec {
-    public static final int VERSION = 1;
+    /** 2: the MAC is keyed with {@code ClusterKeys#heartbeat} (issue 10 item 5), 1 with the cluster key. */
+    public static final int VERSION = 2;
     public static final int MIN_KEY_BYTES = 16;
 
     static final byte[] MAGIC = {'V', 'G', 'H', 'B'};
@@ -30,7 +32,7 @@ public final class HeartbeatCodec {
     static final int HEADER_BYTES = MAGIC.length + 1 + CLUSTER_HASH_BYTES;
     static final int BODY_BYTES = 1 + 4 * 8 + 1 + 1 + 3 * 8 + 1 + 8 + 4 + 8;
     static final int MAC_BYTES = 32;
-    /** Every version-1 heartbeat has exactly this length. */
+    /** Every heartbeat of this version has exactly this length. */
     public static final int PACKET_BYTES = HEADER_BYTES + BODY_BYTES + MAC_BYTES;
 
     private static final String MAC_ALGORITHM = "HmacSHA256";
@@ -50,7 +52,7 @@ public final class HeartbeatCodec {
     /**
      * @param clusterId the cluster's name/id; its hash goes on the wire so two clusters on one
      *                  network tell each other's packets apart even before checking the MAC
-     * @param key       the shared cluster key from pairing, at least {@value #MIN_KEY_BYTES} bytes
+     * @param key       the heartbeat key ({@code ClusterKeys#heartbeat}), at least {@value #MIN_KEY_BYTES} bytes
      */
     public HeartbeatCodec(String clusterId, byte[] key) {
         if (clusterId == null || clusterId.isBlank()) {
@@ -121,15 +123,15 @@ public final class HeartbeatCodec {
         }
         int version = buf[MAGIC.length] & 0xff;
         if (version != VERSION) {
-            throw new HeartbeatRejected(Reason.BAD_VERSION, "wire version " + version
-                    + ", this node speaks " + VERSION + ": run the same Vigil version on both nodes");
+            throw new HeartbeatRejected(Reason.BAD_VERSION, "peer speaks protocol " + version
+                    + ", this node " + VERSION + ": upgrade both nodes");
         }
         if (len < PACKET_BYTES) {
             throw new HeartbeatRejected(Reason.TOO_SHORT, "truncated: " + len + " of "
                     + PACKET_BYTES + " bytes");
         }
         if (len > PACKET_BYTES) {
-            throw new HeartbeatRejected(Reason.MALFORMED, len + " bytes, a version-" + VERSION
+            throw new HeartbeatRejected(Reason.MALFORMED, len + " bytes, a protocol-" + VERSION
                     + " heartbeat is exactly " + PACKET_BYTES);
         }
         int at = MAGIC.length + 1;

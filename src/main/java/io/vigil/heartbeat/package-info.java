@@ -7,12 +7,12 @@
  * simulator runs over its simulated network. The message itself,
  * {@link io.vigil.core.Heartbeat}, belongs to the core.
  *
- * <p>Wire format, version 1, big-endian, always
+ * <p>Wire format, version 2, big-endian, always
  * {@value io.vigil.heartbeat.HeartbeatCodec#PACKET_BYTES} bytes:
  * <pre>
  * offset size field
  *      0    4 magic "VGHB"
- *      4    1 version (1)
+ *      4    1 version (2; 1 was the same layout keyed with the cluster key itself)
  *      5    8 cluster id: first 8 bytes of SHA-256(UTF-8 cluster id)
  *     13    1 from (node id)
  *     14    8 incarnation
@@ -28,7 +28,7 @@
  *     73    8 grantEpoch
  *     81    4 recentFailovers
  *     85    8 lastFailoverEpoch
- *     93   32 HMAC-SHA256 of bytes 0..92, keyed with the shared cluster key
+ *     93   32 HMAC-SHA256 of bytes 0..92, keyed with the heartbeat key (ClusterKeys#heartbeat)
  * </pre>
  * Receive order: length, magic, version, cluster, HMAC (constant-time), then fields, then
  * replay and sender checks. Appending an enum constant changes the ordinals' meaning for an

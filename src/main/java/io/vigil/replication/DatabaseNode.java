@@ -70,6 +70,8 @@ public final class DatabaseNode implements AutoCloseable {
     /** The primary accepts writes (promotion done): only then does the monitor judge it. */
     private volatile boolean primaryUp;
     private volatile long followingSince = -1;
+    /** The superuser password of the previous version, to take over its database once (null: none). */
+    private volatile String previousAdminPassword;
     private Future<?> following;
 
     /**
@@ -215,6 +217,15 @@ public final class DatabaseNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Issue 10 item 5: a database made before the key split has the superuser password derived
+     * from the cluster key; on becoming primary this node changes it (and the replication one) to
+     * the configured ones when it finds the old one (see {@link PasswordUpgrade}).
+     */
+    public void upgradePasswordsFrom(String previousAdminPassword) {
+        this.previousAdminPassword = previousAdminPassword;
+    }
+
     private void becomePrimary() {
         if (!hasData()) {
             if (!mayInitialize) {
@@ -226,6 +237,11 @@ public final class DatabaseNode implements AutoCloseable {
             local.initdb();
         }
         local.start();
+        String previous = previousAdminPassword;
+        if (previous != null && PasswordUpgrade.adopt(local.config(), previous)) {
+            listener.info("database: the superuser and replication passwords now derive from the db-superuser key"
+                    + " (this database was made by a version that derived them from the cluster key)");
+        }
         if (local.isInRecovery()) {
             listener.info("promoting the database (standby -> primary)");
             local.promote(peer.applicationName());

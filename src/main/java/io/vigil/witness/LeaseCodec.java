@@ -13,12 +13,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Wire format between nodes and the witness: "VGWT1" + JSON + 32-byte HMAC-SHA256 of everything
- * before it, keyed with the cluster's key. The witness finds the key by the cluster name in the
- * JSON, then checks the MAC before trusting any field.
+ * Wire format between nodes and the witness: "VGWT" + protocol digit + JSON + 32-byte HMAC-SHA256
+ * of everything before it, keyed with the cluster's witness key ({@code ClusterKeys#witness}, never
+ * the cluster key itself: protocol 2, issue 10 item 5). The witness finds the key by the cluster
+ * name in the JSON, then checks the MAC before trusting any field.
  */
 public final class LeaseCodec {
-    static final byte[] MAGIC = "VGWT1".getBytes(StandardCharsets.US_ASCII);
+    /** 1: keyed with the cluster key; 2: keyed with the witness key derived from it. */
+    public static final int VERSION = 2;
+    static final byte[] MAGIC = ("VGWT" + VERSION).getBytes(StandardCharsets.US_ASCII);
+    private static final int MAGIC_PREFIX = 4;
+    /** The hint in every bad-MAC line: the likely cause after an upgrade, and its fix. */
+    static final String UPGRADE_HINT = "if this witness was set up before Vigil 0.1.0, replace its key for the cluster"
+            + " with the output of `vigil key witness` on a node";
     static final int MAC_BYTES = 32;
     static final int MAX_BYTES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -50,6 +57,10 @@ public final class LeaseCodec {
             throw rejected("size", "datagram of " + len + " bytes is not a lease message");
         }
         if (!Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            if (Arrays.equals(buf, 0, MAGIC_PREFIX, MAGIC, 0, MAGIC_PREFIX)) {
+                throw rejected("version", "the sender speaks witness protocol " + printable(buf[MAGIC_PREFIX])
+                        + ", this side " + VERSION + ": upgrade both nodes and the witness to the same Vigil version");
+            }
             throw rejected("bad magic", "not a Vigil witness message (bad magic)");
         }
         int bodyEnd = len - MAC_BYTES;
@@ -71,7 +82,8 @@ public final class LeaseCodec {
         }
         byte[] expected = mac(key, buf, bodyEnd);
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, bodyEnd, len))) {
-            throw rejected("bad MAC", "bad MAC for cluster '" + cluster + "': wrong cluster key, or an altered packet");
+            throw rejected("bad MAC", "bad MAC for cluster '" + cluster + "': wrong witness key, or an altered packet; "
+                    + UPGRADE_HINT);
         }
         try {
             return JSON.readValue(buf, MAGIC.length, bodyEnd - MAGIC.length, LeaseMessage.class);
@@ -80,9 +92,29 @@ public final class LeaseCodec {
         }
     }
 
+    /** The protocol digit as the sender wrote it, or its code when it is not a printable character. */
+    private static String printable(byte b) {
+        return b >= '0' && b <= '9' ? String.valueOf((char) b) : "byte " + (b & 0xff);
+    }
+
     /**
-     * The fixed category of a decoding failure ("size", "bad magic", "malformed", "unknown
-     * cluster", "bad MAC"): a key for counting rejections that the sender cannot vary.
+     * Whether a message that failed with "bad MAC" for the key {@code heldKey} is signed with the
+     * witness key derived from it: then {@code heldKey} is the cluster key itself, left in the
+     * witness configuration from before protocol 2. Costs one HMAC.
+     *
+     * @param derivedFromHeld {@code ClusterKeys.of(heldKey).witness(cluster)}, computed once by the caller
+     */
+    public static boolean signedWith(byte[] buf, int len, byte[] derivedFromHeld) {
+        if (len < MAGIC.length + 2 + MAC_BYTES || len > MAX_BYTES) {
+            return false;
+        }
+        int bodyEnd = len - MAC_BYTES;
+        return MessageDigest.isEqual(mac(derivedFromHeld, buf, bodyEnd), Arrays.copyOfRange(buf, bodyEnd, len));
+    }
+
+    /**
+     * The fixed category of a decoding failure ("size", "bad magic", "version", "malformed",
+     * "unknown cluster", "bad MAC"): a key for counting rejections that the sender cannot vary.
      */
     public static String category(IllegalArgumentException e) {
         return e instanceof Rejected r ? r.category : "malformed";

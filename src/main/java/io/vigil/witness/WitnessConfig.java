@@ -23,8 +23,10 @@ import java.util.Set;
  * maxLeaseMs: 10000         # longest lease granted; also the quiet period after a restart
  * clusters:
  *   - name: site-a
- *     key: "&lt;the cluster's hex key&gt;"   # or keyFile: path
+ *     key: "&lt;the cluster's witness key, hex&gt;"   # or keyFile: path; `vigil key witness` prints it
  * </pre>
+ * The witness holds only each cluster's witness key, never its cluster key (issue 10 item 5): the
+ * witness key signs lease messages and nothing else.
  */
 public record WitnessConfig(String bindAddress, int port, Path stateDir, long maxLeaseMs, Map<String, byte[]> keys) {
 
@@ -71,7 +73,7 @@ public record WitnessConfig(String bindAddress, int port, Path stateDir, long ma
     private static Map<String, byte[]> clusters(Path file, Path base, JsonNode list) throws ConfigException {
         if (!list.isArray() || list.isEmpty()) {
             throw new ConfigException(file, "clusters", "must list at least one cluster (name + key)",
-                    "Copy each cluster's name and key from its nodes' configuration");
+                    "For each cluster, its name and the output of `vigil key witness` on one of its nodes");
         }
         Map<String, byte[]> keys = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
@@ -90,8 +92,8 @@ public record WitnessConfig(String bindAddress, int port, Path stateDir, long ma
             }
             checkPrivate(file, c.hasNonNull("key") ? file : base.resolve(c.path("keyFile").asText()), at);
             if (hex == null || !hex.matches("[0-9a-fA-F]{32,}")) {
-                throw new ConfigException(file, at + ".key", "must be the cluster's key: at least 32 hex characters",
-                        "Copy cluster.key from the nodes' configuration");
+                throw new ConfigException(file, at + ".key", "must be the cluster's witness key: at least 32 hex"
+                        + " characters", "Run `vigil key witness` on a node of cluster '" + name + "' and paste its output");
             }
             if (keys.put(name, HexFormat.of().parseHex(hex)) != null) {
                 throw new ConfigException(file, at + ".name", "cluster '" + name + "' is listed twice", "List it once");

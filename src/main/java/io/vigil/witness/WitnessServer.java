@@ -21,6 +21,9 @@ public final class WitnessServer implements AutoCloseable {
     private static final int WAKE_UP_MS = 1_000;
 
     private final WitnessConfig config;
+    private final java.util.Map<String, byte[]> legacyKeys;
+    /** Only the receive thread touches it. */
+    private final java.util.Set<String> toldClusterKeyHeld = new java.util.HashSet<>();
     private final LeaseTable table;
     private final DatagramSocket socket;
     private final Consumer<String> log;
@@ -30,6 +33,7 @@ public final class WitnessServer implements AutoCloseable {
 
     private WitnessServer(WitnessConfig config, LeaseTable table, DatagramSocket socket, Consumer<String> log) {
         this.config = config;
+        this.legacyKeys = legacyKeys(config);
         this.table = table;
         this.socket = socket;
         this.log = log;
@@ -86,8 +90,10 @@ public final class WitnessServer implements AutoCloseable {
         try {
             req = LeaseCodec.decode(p.getData(), p.getLength(), config.keys()::get);
         } catch (IllegalArgumentException e) {
-            rejected.record(LeaseCodec.category(e), p.getAddress().getHostAddress(),
-                    "datagram from " + p.getSocketAddress() + ": " + e.getMessage());
+            String category = LeaseCodec.category(e);
+            String detail = "bad MAC".equals(category) ? clusterKeyHeld(p).orElse(e.getMessage()) : e.getMessage();
+            rejected.record(category, p.getAddress().getHostAddress(), "datagram from " + p.getSocketAddress() + ": "
+                    + detail);
             return;
         }
         try {
@@ -105,6 +111,39 @@ public final class WitnessServer implements AutoCloseable {
             // Could not persist the epoch or answer: say nothing rather than grant unsafely.
             log.accept("cannot serve cluster " + req.cluster() + " node" + req.node() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Issue 10 item 5: since protocol 2 the nodes sign with the witness key derived from the cluster
+     * key. A witness configured before still holds the cluster key; say exactly that, and the fix,
+     * instead of a bare "bad MAC". The verdict only selects the log text: the message stays refused.
+     */
+    private java.util.Optional<String> clusterKeyHeld(DatagramPacket p) {
+        for (var e : legacyKeys.entrySet()) {
+            if (LeaseCodec.signedWith(p.getData(), p.getLength(), e.getValue())) {
+                String line = "cluster '" + e.getKey() + "': this witness holds the cluster's own key, but the nodes"
+                        + " sign with the witness key derived from it (since Vigil 0.1.0); replace the key of '"
+                        + e.getKey() + "' in the witness configuration with the output of `vigil key witness` on a"
+                        + " node, then restart the witness. The cluster key must not stay on this host";
+                // Said at once, the first time per cluster: a configuration to fix, not noise to count.
+                if (toldClusterKeyHeld.add(e.getKey())) {
+                    log.accept(line);
+                }
+                return java.util.Optional.of(line);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Per cluster: the witness key the nodes would use if the configured key were their cluster key. */
+    private static java.util.Map<String, byte[]> legacyKeys(WitnessConfig config) {
+        java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+        config.keys().forEach((name, key) -> {
+            if (key.length >= 16) { // a cluster key is; a shorter configured key cannot be one
+                m.put(name, io.vigil.security.ClusterKeys.of(key).witness(name));
+            }
+        });
+        return java.util.Map.copyOf(m);
     }
 
     @Override

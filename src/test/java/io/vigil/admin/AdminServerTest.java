@@ -98,7 +98,8 @@ class AdminServerTest {
     void eachCommandWordReachesTheNodeAsItsCommand(String word, String arg, Command expected) throws Exception {
         start(node, AdminServer.DEFAULTS);
         CommandResult result = client(KEY).command(word, arg, "alice@desk (cli)");
-        assertThat(node.received).containsExactly(new FakeNode.Received(expected, "alice@desk (cli)"));
+        // The commands log names who the client claims to be, and where the request came from.
+        assertThat(node.received).containsExactly(new FakeNode.Received(expected, "alice@desk (cli) from 127.0.0.1"));
         assertThat(result).isEqualTo(new CommandResult(1, expected.describe(), true, expected.describe() + " accepted"));
     }
 
@@ -385,6 +386,9 @@ class AdminServerTest {
 
         /** Sends a correctly signed request; returns the line sent. */
         String sendSigned(ObjectNode request, byte[] key) throws IOException {
+            if (!request.has("nonce")) {
+                request.put("nonce", "5a".repeat(AdminProtocol.NONCE_BYTES)); // protocol 2: the client's nonce
+            }
             ObjectNode envelope = AdminProtocol.JSON.createObjectNode();
             envelope.set("request", request);
             envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, challenge, request)));

@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.admin.AdminServer;
 import io.vigil.admin.FakeNode;
+import io.vigil.security.ClusterKeys;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,7 +45,8 @@ abstract class CliFixture {
     }
 
     int serve(FakeNode node, String hexKey) throws IOException {
-        AdminServer s = AdminServer.start(node, HexFormat.of().parseHex(hexKey), "127.0.0.1", 0,
+        // A node's admin channel uses the admin key derived from its cluster key (issue 10 item 5).
+        AdminServer s = AdminServer.start(node, ClusterKeys.of(HexFormat.of().parseHex(hexKey)).admin(), "127.0.0.1", 0,
                 line -> {
                     synchronized (audit) {
                         audit.add(line);

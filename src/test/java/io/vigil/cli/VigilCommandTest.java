@@ -132,7 +132,7 @@ class VigilCommandTest extends CliFixture {
         assertThat(run.out()).isEqualTo("node 1: accepted boot disabled: boot disabled accepted\n");
         assertThat(node1.received).singleElement().satisfies(r -> {
             assertThat(r.command()).isEqualTo(new Command.SetBoot(BootMode.DISABLED));
-            assertThat(r.who()).startsWith(System.getProperty("user.name") + "@").endsWith(" (cli)");
+            assertThat(r.who()).startsWith(System.getProperty("user.name") + "@").endsWith(" (cli) from 127.0.0.1");
         });
     }
 

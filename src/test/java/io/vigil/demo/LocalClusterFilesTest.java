@@ -29,7 +29,10 @@ class LocalClusterFilesTest {
             assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
         }
         String key = java.util.HexFormat.of().formatHex(c.key());
-        assertThat(Files.readString(c.witnessConfig())).as("the witness config holds the key").contains(key);
+        String witnessKey = java.util.HexFormat.of().formatHex(c.keys().witness("demo"));
+        // Issue 10 item 5: the witness host gets its own key, never the cluster key.
+        assertThat(Files.readString(c.witnessConfig())).as("the witness config holds the witness key")
+                .contains(witnessKey).doesNotContain(key);
         // What the node itself checks at start-up: these files pass it.
         io.vigil.config.VigilConfig.load(c.config(1)).checkKeyIsPrivate();
         io.vigil.witness.WitnessConfig.load(c.witnessConfig());

@@ -56,6 +56,21 @@ class HeartbeatCodecTest {
         return offset < HeartbeatCodec.HEADER_BYTES ? Reason.WRONG_CLUSTER : Reason.BAD_MAC;
     }
 
+    /**
+     * Issue 10 item 5: heartbeats are keyed with the heartbeat key since protocol 2. A node of the
+     * previous version (protocol 1, signed with the cluster key itself) must get one clear line,
+     * not a stream of bad-MAC rejections.
+     */
+    @Test
+    void aHeartbeatOfProtocolOneSaysWhatToDo() {
+        byte[] packet = codec.encode(TestHeartbeats.from(2, 7, 8));
+        packet[4] = 1;
+        assertThatThrownBy(() -> codec.decode(packet, packet.length)).isInstanceOfSatisfying(HeartbeatRejected.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.BAD_VERSION))
+                .hasMessage("BAD_VERSION: peer speaks protocol 1, this node 2: upgrade both nodes");
+        assertThat(HeartbeatCodec.VERSION).isEqualTo(2);
+    }
+
     @Test
     void everyTruncationIsTooShort() {
         byte[] packet = codec.encode(TestHeartbeats.random(new Random(SEED)));

@@ -36,7 +36,7 @@ class DatabaseFailoverProcessTest extends ClusterProcessTest {
     void everyAcknowledgedRowSurvivesRepeatedKillsOfThePrim(TestInfo info) throws Exception {
         Nodes n = startWithDatabase(info);
         n.awaitPair();
-        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.key()))) {
+        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.keys()))) {
             client.createTable();
             client.startWriting();
             for (int round = 1; round <= KILLS; round++) {
@@ -84,7 +84,7 @@ class DatabaseFailoverProcessTest extends ClusterProcessTest {
         Nodes n = startWithDatabase(info);
         int prim = n.awaitPair();
         int other = 3 - prim;
-        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.key()))) {
+        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.keys()))) {
             client.createTable();
             client.execute(prim, "CREATE TABLE big AS SELECT g AS id, repeat('x', 200) AS pad"
                     + " FROM generate_series(1, 400000) g");
@@ -148,7 +148,7 @@ class DatabaseFailoverProcessTest extends ClusterProcessTest {
         Nodes n = startWithDatabase(info);
         int prim = n.awaitPair();
         int other = 3 - prim;
-        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.key()))) {
+        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.keys()))) {
             client.createTable();
             client.startWriting();
             await().atMost(Duration.ofSeconds(20)).until(() -> client.ackedCount() > 50);

@@ -40,7 +40,7 @@ class DatabaseSplitProcessTest extends ClusterProcessTest {
         Nodes n = start(info, s -> s.withTimings(200, 1000).withoutEventServer().withWitness(1).withDatabase(dbPort));
         int prim = n.awaitPair();
         int second = 3 - prim;
-        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.key()))) {
+        try (DatabaseClient client = new DatabaseClient(n.cluster, Databases.adminPassword(n.cluster.keys()))) {
             client.createTable();
             client.startWriting();
             await().atMost(Duration.ofSeconds(20)).until(() -> client.ackedCount() > 50);
