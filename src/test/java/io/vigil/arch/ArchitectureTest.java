@@ -47,6 +47,20 @@ class ArchitectureTest {
         }
     }
 
+    /** Benchmarks and fuzz entry points ship in vigil-bench.jar, not in a node's vigil.jar (pom.xml). */
+    @Test
+    void noProductClassNeedsTheBenchmarkJar() {
+        classes().that().resideOutsideOfPackage("io.vigil.bench..")
+                .and().doNotHaveSimpleName("AdminFuzzEntry").and().doNotHaveSimpleName("ConsoleFuzzEntry")
+                .and().doNotHaveSimpleName("HostileSource")
+                .should().onlyDependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.not(
+                        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("io.vigil.bench..")
+                                .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("AdminFuzzEntry"))
+                                .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("ConsoleFuzzEntry"))
+                                .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName("HostileSource"))))
+                .check(product);
+    }
+
     @Test
     void noPackageCycles() {
         SlicesRuleDefinition.slices().matching("io.vigil.(*)..").should().beFreeOfCycles().check(product);
