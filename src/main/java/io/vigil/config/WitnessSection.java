@@ -8,7 +8,7 @@ package io.vigil.config;
  * ({@code ping}, e.g. the gateway) for sites without a third machine; never both. A ping target
  * cannot refuse a lease to one node because the other holds it, so it protects against an
  * isolated node but not against a split of the heartbeat links alone: see
- * {@code io.vigil.daemon.PingWitnessClient} and {@link VigilConfig#warnings()}.
+ * {@code io.vigil.witness.PingWitnessClient} and {@link VigilConfig#warnings()}.
  *
  * @param address the lease service's host (null with a ping target)
  * @param port    the lease service's UDP port (0 with a ping target)

@@ -1,5 +1,6 @@
 package io.vigil.daemon;
 
+import io.vigil.witness.LeaseSource;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
 import io.vigil.core.Heartbeat;

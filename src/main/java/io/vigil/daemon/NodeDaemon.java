@@ -1,5 +1,8 @@
 package io.vigil.daemon;
 
+import io.vigil.witness.PingWitnessClient;
+import io.vigil.witness.WitnessClient;
+import io.vigil.witness.LeaseSource;
 import io.vigil.admin.AdminServer;
 import io.vigil.api.CommandResult;
 import io.vigil.api.DaemonStatus;

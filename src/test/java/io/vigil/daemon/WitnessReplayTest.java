@@ -4,6 +4,7 @@ import io.vigil.core.Effect;
 import io.vigil.core.Event;
 import io.vigil.log.RejectionSummary;
 import io.vigil.witness.LeaseCodec;
+import io.vigil.witness.WitnessClient;
 import io.vigil.witness.LeaseMessage;
 import io.vigil.witness.WitnessConfig;
 import io.vigil.witness.WitnessServer;

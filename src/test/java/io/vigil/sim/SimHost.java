@@ -10,7 +10,7 @@ import io.vigil.daemon.EffectRunner;
 import io.vigil.daemon.EffectSink;
 import io.vigil.daemon.EffectWorld;
 import io.vigil.daemon.EventLoop;
-import io.vigil.daemon.LeaseSource;
+import io.vigil.witness.LeaseSource;
 import io.vigil.heartbeat.HeartbeatEndpoint;
 import io.vigil.heartbeat.ReplayGuard;
 import io.vigil.log.ModuleLog;

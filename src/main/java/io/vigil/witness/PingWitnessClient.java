@@ -1,4 +1,4 @@
-package io.vigil.daemon;
+package io.vigil.witness;
 
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * the ping group range, whereas {@code InetAddress.isReachable} silently falls back to a TCP
  * connect to port 7 without privileges, which a gateway usually refuses or drops.
  */
-final class PingWitnessClient implements LeaseSource {
+public final class PingWitnessClient implements LeaseSource {
 
     /** One reachability probe: true if the target answered within {@code timeoutMs}. */
     interface Pinger {
@@ -69,12 +69,12 @@ final class PingWitnessClient implements LeaseSource {
     }
 
     /** The daemon's client: real ICMP through the {@code ping} binary, probes on their own threads. */
-    static PingWitnessClient start(int node, String target, long intervalMs, long leaseMs, Consumer<Event> events,
+    public static PingWitnessClient start(int node, String target, long intervalMs, long leaseMs, Consumer<Event> events,
                                    Consumer<String> log) {
         log.accept("witness: ping target " + target + " (weaker than a `vigil witness`: it does not prevent both"
                 + " nodes running the services when only the heartbeat links are cut)");
         return new PingWitnessClient(node, target, intervalMs, leaseMs, PingWitnessClient::icmp,
-                Executors.newCachedThreadPool(r -> NodeDaemon.daemonThread(r, "vigil-ping-witness")), events, log);
+                Executors.newCachedThreadPool(r -> daemonThread(r, "vigil-ping-witness")), events, log);
     }
 
     @Override
@@ -147,5 +147,12 @@ final class PingWitnessClient implements LeaseSource {
             return false;
         }
         return p.exitValue() == 0;
+    }
+
+    /** A daemon thread: the node's JVM must be able to exit while it waits. */
+    private static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }

@@ -1,4 +1,4 @@
-package io.vigil.daemon;
+package io.vigil.witness;
 
 import io.vigil.core.Effect;
 

@@ -1,4 +1,4 @@
-package io.vigil.daemon;
+package io.vigil.witness;
 
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * authenticated datagram; the answer (or its absence after {@code timeoutMs}) comes back as an
  * event carrying the request's send time, so the core dates the lease from the request.
  */
-final class WitnessClient implements LeaseSource {
+public final class WitnessClient implements LeaseSource {
     private final String cluster;
     private final int node;
     /** The daemon's, from {@link IncarnationStore}: the witness refuses requests of earlier ones. */
@@ -40,11 +40,11 @@ final class WitnessClient implements LeaseSource {
     private final DatagramSocket socket;
     private final Map<Long, Long> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> NodeDaemon.daemonThread(r, "vigil-witness-timer"));
+            r -> daemonThread(r, "vigil-witness-timer"));
     private final Thread receiver;
     private volatile boolean running = true;
 
-    WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs,
+    public WitnessClient(String cluster, int node, long incarnation, byte[] key, InetSocketAddress witness, long timeoutMs,
                   long leaseMs, Consumer<Event> events, Consumer<String> log, RejectionSummary rejections)
             throws IOException {
         this.cluster = cluster;
@@ -58,7 +58,7 @@ final class WitnessClient implements LeaseSource {
         this.log = log;
         this.rejections = rejections;
         this.socket = new DatagramSocket();
-        this.receiver = NodeDaemon.daemonThread(this::receive, "vigil-witness-client");
+        this.receiver = daemonThread(this::receive, "vigil-witness-client");
         receiver.start();
     }
 
@@ -124,5 +124,12 @@ final class WitnessClient implements LeaseSource {
         running = false;
         timer.shutdownNow();
         socket.close();
+    }
+
+    /** A daemon thread: the node's JVM must be able to exit while it waits. */
+    private static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }
