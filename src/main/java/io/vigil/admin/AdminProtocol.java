@@ -6,22 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.security.Hmac;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The wire format shared by {@link AdminServer} and {@link AdminClient}: one JSON object per
@@ -91,13 +87,7 @@ final class AdminProtocol {
     }
 
     static byte[] mac(byte[] key, String challenge, JsonNode request) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal((challenge + "\n" + canonical(request)).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return Hmac.of(key, challenge + "\n" + canonical(request));
     }
 
     /** The MAC of answer frame {@code index} of the exchange (challenge, nonce); see the class comment. */
@@ -108,14 +98,8 @@ final class AdminProtocol {
             copy.remove("mac");
             unsealed = copy;
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal((ANSWER_DOMAIN + "\n" + challenge + "\n" + nonce + "\n" + index + "\n"
-                    + canonical(unsealed)).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return Hmac.of(key, ANSWER_DOMAIN + "\n" + challenge + "\n" + nonce + "\n" + index + "\n"
+                + canonical(unsealed));
     }
 
     /** Whether {@code frame} is frame {@code index} of this exchange, sealed with {@code key}. */
@@ -130,7 +114,7 @@ final class AdminProtocol {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(answerMac(key, challenge, nonce, index, frame), given);
+        return Hmac.same(answerMac(key, challenge, nonce, index, frame), given);
     }
 
     /**

@@ -54,7 +54,7 @@ public final class AdminServer implements AutoCloseable {
     private final Consumer<String> audit;
     private final Limits limits;
     private final NodeControl control;
-    private final io.vigil.net.Acceptor acceptor;
+    private final io.vigil.security.Acceptor acceptor;
     private final SecureRandom random = new SecureRandom();
     private final RejectionSummary authFailures;
     private final ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,7 +71,7 @@ public final class AdminServer implements AutoCloseable {
         this.handler = new RequestHandler(control, key, this::authFailed, limits.commandTimeoutMs());
         this.key = key.clone();
         this.control = control;
-        this.acceptor = new io.vigil.net.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
+        this.acceptor = new io.vigil.security.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
                 limits.queued(), new ConnectionGate(peer, limits.threads(), limits.peerSlots(), limits.perSource()),
                 this::serve, AdminServer::refuseBusy, audit);
     }

@@ -1,6 +1,6 @@
 package io.vigil.admin;
 
-import io.vigil.net.Acceptor;
+import io.vigil.security.Acceptor;
 
 import java.net.InetAddress;
 import java.net.Socket;

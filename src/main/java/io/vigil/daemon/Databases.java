@@ -11,12 +11,9 @@ import io.vigil.security.ClusterKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Builds this node's and the peer's PostgreSQL settings from the configuration (SPEC §3). The
@@ -104,12 +101,6 @@ public final class Databases {
 
     /** One role's password: HMAC of the role's purpose under the db-superuser key. */
     static String derive(byte[] dbKey, String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(dbKey, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(("vigil database " + purpose).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return HexFormat.of().formatHex(io.vigil.security.Hmac.of(dbKey, "vigil database " + purpose));
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.dirsync;
 
-import io.vigil.net.Acceptor;
+import io.vigil.security.Acceptor;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -8,13 +8,11 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -99,7 +97,7 @@ final class SecureChannel implements AutoCloseable {
                     + "both nodes must use the same cluster key (cluster.key / cluster.keyFile)");
         }
         byte[] proof = c.readBytes(32);
-        if (!MessageDigest.isEqual(proof, hmac(clusterKey, "server", nc, ns))) {
+        if (!io.vigil.security.Hmac.same(proof, hmac(clusterKey, "server", nc, ns))) {
             throw new AuthenticationException("the replication peer at " + c.peer + " could not prove it holds "
                     + "our cluster key: it is not our peer, or its cluster key differs; check cluster.key on both nodes");
         }
@@ -117,7 +115,7 @@ final class SecureChannel implements AutoCloseable {
         if (proof.length < 32) {
             throw new EOFException("closed during the handshake");
         }
-        if (!MessageDigest.isEqual(proof, hmac(clusterKey, "client", nc, ns))) {
+        if (!io.vigil.security.Hmac.same(proof, hmac(clusterKey, "client", nc, ns))) {
             c.writeRaw(new byte[] {1});
             c.flush();
             throw new AuthenticationException("refused a replication connection from " + c.peer
@@ -333,15 +331,6 @@ final class SecureChannel implements AutoCloseable {
     }
 
     static byte[] hmac(byte[] key, String label, byte[] nc, byte[] ns) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(("vigil-dirsync/1 " + label).getBytes(StandardCharsets.US_ASCII));
-            mac.update(nc);
-            mac.update(ns);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return io.vigil.security.Hmac.of(key, ("vigil-dirsync/1 " + label).getBytes(StandardCharsets.US_ASCII), nc, ns);
     }
 }

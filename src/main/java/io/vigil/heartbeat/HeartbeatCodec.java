@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The heartbeat wire format, version 2 (layout in {@code package-info.java}; version 1 had the
@@ -47,7 +46,7 @@ public final class HeartbeatCodec {
     private static final SyncStatus[] SYNCS = SyncStatus.values();
 
     private final byte[] clusterHash;
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     /**
      * @param clusterId the cluster's name/id; its hash goes on the wire so two clusters on one
@@ -65,7 +64,7 @@ public final class HeartbeatCodec {
                     + "generated at setup (re-run pairing if it is missing or damaged)");
         }
         this.clusterHash = clusterHash(clusterId);
-        this.key = new SecretKeySpec(key.clone(), MAC_ALGORITHM);
+        this.key = key.clone();
         newMac(); // fail at construction, not on the first packet, if HMAC-SHA256 is missing
     }
 
@@ -149,7 +148,7 @@ public final class HeartbeatCodec {
         byte[] expected = mac.doFinal();
         byte[] actual = Arrays.copyOfRange(buf, len - MAC_BYTES, len);
         // Constant-time, so response timing does not leak how many MAC bytes a forgery got right.
-        if (!MessageDigest.isEqual(expected, actual)) {
+        if (!io.vigil.security.Hmac.same(expected, actual)) {
             throw new HeartbeatRejected(Reason.BAD_MAC, "HMAC does not match: the sender uses "
                     + "another cluster key, or the packet was altered; re-run pairing if the "
                     + "nodes' keys differ");
@@ -205,13 +204,6 @@ public final class HeartbeatCodec {
     }
 
     private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance(MAC_ALGORITHM);
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            // Every Java SE runtime ships HmacSHA256; missing it means a broken JDK.
-            throw new IllegalStateException(MAC_ALGORITHM + " unavailable in this JDK", e);
-        }
+        return io.vigil.security.Hmac.keyed(key);
     }
 }

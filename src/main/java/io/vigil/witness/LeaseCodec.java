@@ -2,15 +2,13 @@ package io.vigil.witness;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.security.Hmac;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Wire format between nodes and the witness: "VGWT" + protocol digit + JSON + 32-byte HMAC-SHA256
@@ -81,7 +79,7 @@ public final class LeaseCodec {
                     + ": add it to the witness configuration");
         }
         byte[] expected = mac(key, buf, bodyEnd);
-        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(buf, bodyEnd, len))) {
+        if (!Hmac.same(expected, Arrays.copyOfRange(buf, bodyEnd, len))) {
             throw rejected("bad MAC", "bad MAC for cluster '" + cluster + "': wrong witness key, or an altered packet; "
                     + UPGRADE_HINT);
         }
@@ -109,7 +107,7 @@ public final class LeaseCodec {
             return false;
         }
         int bodyEnd = len - MAC_BYTES;
-        return MessageDigest.isEqual(mac(derivedFromHeld, buf, bodyEnd), Arrays.copyOfRange(buf, bodyEnd, len));
+        return Hmac.same(mac(derivedFromHeld, buf, bodyEnd), Arrays.copyOfRange(buf, bodyEnd, len));
     }
 
     /**
@@ -146,13 +144,8 @@ public final class LeaseCodec {
     }
 
     private static byte[] mac(byte[] key, byte[] data, int len) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(data, 0, len);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        javax.crypto.Mac mac = Hmac.keyed(key);
+        mac.update(data, 0, len);
+        return mac.doFinal();
     }
 }

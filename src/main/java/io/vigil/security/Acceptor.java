@@ -1,4 +1,4 @@
-package io.vigil.net;
+package io.vigil.security;
 
 import java.io.IOException;
 import java.net.InetAddress;

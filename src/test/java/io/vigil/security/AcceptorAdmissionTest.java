@@ -1,4 +1,4 @@
-package io.vigil.net;
+package io.vigil.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
