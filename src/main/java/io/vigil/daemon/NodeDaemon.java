@@ -223,6 +223,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog::info, moduleLog::error, config.node().dataDir(), utc);
         statusBuilder.licenseFrom(guard::last);
         ticker.scheduleWithFixedDelay(guard::check, 0, 10, TimeUnit.MINUTES);
+        if (config.console() != null && config.console().certificate() != null) {
+            CertificateWatch certificate = new CertificateWatch(config.console().certificate(), moduleLog::error, utc);
+            ticker.scheduleWithFixedDelay(certificate::check, 0, 1, TimeUnit.DAYS);
+        }
     }
 
     /**
