@@ -27,6 +27,42 @@ class BlocksTest {
         }
     }
 
+    /**
+     * {@link Blocks#weak} sums eight bytes per step (SWAR): it must give exactly rsync's byte-by-byte
+     * sums, which the rolling update and the peer's signatures are computed against, at every
+     * alignment and length, with the largest byte values (no lane may carry into another).
+     */
+    @Test
+    void theWeakChecksumEqualsTheByteByByteSumsAtEveryOffsetAndLength() {
+        Random random = new Random(3);
+        byte[] data = new byte[9000];
+        random.nextBytes(data);
+        byte[] ones = new byte[9000];
+        java.util.Arrays.fill(ones, (byte) 0xff);
+        for (byte[] b : new byte[][] {data, ones, new byte[9000]}) {
+            for (int off = 0; off < 17; off++) {
+                for (int len = 0; len < 300; len++) {
+                    assertThat(Blocks.weak(b, off, len)).as("offset " + off + ", length " + len)
+                            .isEqualTo(byteByByte(b, off, len));
+                }
+                for (int len : new int[] {4095, 4096, 4097, 8191, 8192, 8983 - off}) {
+                    assertThat(Blocks.weak(b, off, len)).as("offset " + off + ", length " + len)
+                            .isEqualTo(byteByByte(b, off, len));
+                }
+            }
+        }
+    }
+
+    private static int byteByByte(byte[] b, int off, int len) {
+        int a = 0;
+        int s = 0;
+        for (int i = off; i < off + len; i++) {
+            a += b[i] & 0xff;
+            s += a;
+        }
+        return Blocks.pack(a, s);
+    }
+
     @Test
     void theIndexFindsABlockOnlyWhenWeakAndStrongChecksumsMatch() {
         byte[] basis = new byte[3 * 4096 + 100];
