@@ -15,7 +15,13 @@ final class DeltaEncoder {
 
     /** Pending literal bytes are sent once this many accumulate, bounding the window. */
     private static final int LITERAL_FLUSH = 256 * 1024;
-    private static final int WINDOW = 4 << 20;
+    /** Reads of a file sent whole: large, so the disk's read-ahead stays busy. */
+    private static final int READ = 1 << 20;
+    /**
+     * Size of the buffer a session lends every encoder: the delta window (4 MiB, or 4 blocks plus
+     * a literal flush at the largest block), also the read buffer of a file sent whole.
+     */
+    static final int BUFFER = Math.max(4 << 20, 4 * Blocks.MAX_BLOCK + LITERAL_FLUSH);
 
     private final FrameWriter frames;
     private final FileChecksum fileHash = new FileChecksum();
@@ -25,12 +31,19 @@ final class DeltaEncoder {
     private int copyFirst = -1;
     private int copyCount;
 
-    private final byte[] readBuf;
+    private final byte[] win;
 
-    /** @param readBuf reused between files; large reads keep the disk's read-ahead busy (1 MiB) */
-    DeltaEncoder(FrameWriter frames, byte[] readBuf) {
+    /**
+     * @param buffer {@link #BUFFER} bytes, reused from file to file: allocated per file, its
+     *               zeroing and first-touch page faults cost more than encoding a small file
+     *               (profiled in bench/resync-dirs)
+     */
+    DeltaEncoder(FrameWriter frames, byte[] buffer) {
+        if (buffer.length < BUFFER) {
+            throw new IllegalArgumentException("an encoder needs " + BUFFER + " bytes of buffer, got " + buffer.length);
+        }
         this.frames = frames;
-        this.readBuf = readBuf;
+        this.win = buffer;
     }
 
     long literalBytes() {
@@ -60,20 +73,19 @@ final class DeltaEncoder {
     }
 
     private void literalOnly(FileChannel in) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(readBuf);
+        ByteBuffer bb = ByteBuffer.wrap(win, 0, READ);
         while (true) {
             bb.clear();
             int n = in.read(bb);
             if (n < 0) {
                 return;
             }
-            literal(readBuf, 0, n);
+            literal(win, 0, n);
         }
     }
 
     private void delta(FileChannel in, Blocks.Index index) throws IOException {
         int bs = index.blockSize();
-        byte[] win = new byte[Math.max(WINDOW, 4 * bs + LITERAL_FLUSH)];
         int len = 0;
         int pos = 0;
         int lit = 0;

@@ -24,6 +24,9 @@ final class FileFetcher {
     private final SecureChannel ch;
     private final FrameWriter frames;
     private final boolean asRoot;
+    /** The old copy's bytes on their way to signatures; reused from file to file (1 MiB, the largest block). */
+    private final byte[] basisBuf = new byte[Math.max(Blocks.MAX_BLOCK, 1 << 20)];
+
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
         this.frames = new FrameWriter(ch);
@@ -131,8 +134,8 @@ final class FileFetcher {
     /** Reads the old copy once, sending weak and strong checksums of each block as it goes. */
     private void sendSignatures(Path basis, long basisSize, int bs, int count) throws IOException {
         MessageDigest sha = Blocks.sha256();
-        int chunk = Math.max(bs, 1 << 20);
-        byte[] buf = new byte[chunk];
+        byte[] buf = basisBuf;
+        int chunk = buf.length - buf.length % bs; // whole blocks per read
         int sent = 0;
         ByteBuffer out = null;
         int inFrame = 0;

@@ -22,7 +22,7 @@ final class SourceSession {
     private final Map<String, Path> directories;
     private final BooleanSupplier serving;
     private final Supplier<String> notServingReason;
-    private final byte[] readBuf = new byte[1 << 20];
+    private byte[] encoderBuffer; // allocated at the first file, then reused
 
     SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
                   Supplier<String> notServingReason) {
@@ -145,7 +145,10 @@ final class SourceSession {
             ByteBuffer f = frames.begin(Codec.FILE);
             attrs.write(f);
             frames.send();
-            DeltaEncoder enc = new DeltaEncoder(frames, readBuf);
+            if (encoderBuffer == null) {
+                encoderBuffer = new byte[DeltaEncoder.BUFFER];
+            }
+            DeltaEncoder enc = new DeltaEncoder(frames, encoderBuffer);
             byte[] hash = enc.encode(in, index);
             ByteBuffer end = frames.begin(Codec.FILE_END);
             end.putLong(enc.literalBytes() + enc.matchedBytes()).put(hash);
