@@ -3,7 +3,7 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
+import com.dynatrace.hash4j.hashing.Hasher64;
 
 /**
  * The sending side of the delta transfer: walks the source file with a rolling checksum and
@@ -25,7 +25,7 @@ final class DeltaEncoder {
 
     private final FrameWriter frames;
     private final FileChecksum fileHash = new FileChecksum();
-    private final MessageDigest blockHash = Blocks.sha256();
+    private final Hasher64 blockHash;
     private long literalBytes;
     private long matchedBytes;
     private int copyFirst = -1;
@@ -37,13 +37,16 @@ final class DeltaEncoder {
      * @param buffer {@link #BUFFER} bytes, reused from file to file: allocated per file, its
      *               zeroing and first-touch page faults cost more than encoding a small file
      *               (profiled in bench/resync-dirs)
+     * @param blockHash the connection's strong block hash ({@link Blocks#strongHash}), the one the
+     *                  receiver's signatures were computed with
      */
-    DeltaEncoder(FrameWriter frames, byte[] buffer) {
+    DeltaEncoder(FrameWriter frames, byte[] buffer, Hasher64 blockHash) {
         if (buffer.length < BUFFER) {
             throw new IllegalArgumentException("an encoder needs " + BUFFER + " bytes of buffer, got " + buffer.length);
         }
         this.frames = frames;
         this.win = buffer;
+        this.blockHash = blockHash;
     }
 
     long literalBytes() {

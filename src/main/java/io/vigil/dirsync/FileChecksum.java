@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * is already AES-GCM authenticated under per-connection keys, so what it guards against is a
  * wrong rebuild (a block-signature collision, an old copy that changed under the delta, a bug)
  * and local read or write corruption. For those a 128-bit non-cryptographic hash is the same
- * choice rsync makes (xxh128 in rsync 3.2; MD5 before). Block signatures stay SHA-256.
+ * choice rsync makes (xxh128 in rsync 3.2; MD5 before). Block signatures are keyed ({@link Blocks}).
  */
 final class FileChecksum {
 

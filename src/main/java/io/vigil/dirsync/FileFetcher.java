@@ -1,12 +1,12 @@
 package io.vigil.dirsync;
 
+import com.dynatrace.hash4j.hashing.Hasher64;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 
 /**
@@ -27,8 +27,11 @@ final class FileFetcher {
     /** The old copy's bytes on their way to signatures; reused from file to file (1 MiB, the largest block). */
     private final byte[] basisBuf = new byte[Math.max(Blocks.MAX_BLOCK, 1 << 20)];
 
+    private final Hasher64 blockHash;
+
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
+        this.blockHash = Blocks.strongHash(ch.blockKey());
         this.frames = new FrameWriter(ch);
         this.asRoot = asRoot;
     }
@@ -133,7 +136,6 @@ final class FileFetcher {
 
     /** Reads the old copy once, sending weak and strong checksums of each block as it goes. */
     private void sendSignatures(Path basis, long basisSize, int bs, int count) throws IOException {
-        MessageDigest sha = Blocks.sha256();
         byte[] buf = basisBuf;
         int chunk = buf.length - buf.length % bs; // whole blocks per read
         int sent = 0;
@@ -155,7 +157,7 @@ final class FileFetcher {
                         out.putInt(0);
                         inFrame = 0;
                     }
-                    out.putInt(Blocks.weak(buf, off, len)).putLong(Blocks.strong(sha, buf, off, len));
+                    out.putInt(Blocks.weak(buf, off, len)).putLong(Blocks.strong(blockHash, buf, off, len));
                     inFrame++;
                     sent++;
                     if (inFrame == SIGS_PER_FRAME || sent == count) {

@@ -1,5 +1,6 @@
 package io.vigil.dirsync;
 
+import com.dynatrace.hash4j.hashing.Hasher64;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -23,6 +24,7 @@ final class SourceSession {
     private final BooleanSupplier serving;
     private final Supplier<String> notServingReason;
     private byte[] encoderBuffer; // allocated at the first file, then reused
+    private final Hasher64 blockHash;
 
     SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
                   Supplier<String> notServingReason) {
@@ -31,6 +33,7 @@ final class SourceSession {
         this.directories = directories;
         this.serving = serving;
         this.notServingReason = notServingReason;
+        this.blockHash = Blocks.strongHash(ch.blockKey());
     }
 
     void run() throws IOException {
@@ -148,7 +151,7 @@ final class SourceSession {
             if (encoderBuffer == null) {
                 encoderBuffer = new byte[DeltaEncoder.BUFFER];
             }
-            DeltaEncoder enc = new DeltaEncoder(frames, encoderBuffer);
+            DeltaEncoder enc = new DeltaEncoder(frames, encoderBuffer, blockHash);
             byte[] hash = enc.encode(in, index);
             ByteBuffer end = frames.begin(Codec.FILE_END);
             end.putLong(enc.literalBytes() + enc.matchedBytes()).put(hash);

@@ -67,7 +67,7 @@ class BlocksTest {
     void theIndexFindsABlockOnlyWhenWeakAndStrongChecksumsMatch() {
         byte[] basis = new byte[3 * 4096 + 100];
         new Random(2).nextBytes(basis);
-        var sha = Blocks.sha256();
+        var sha = Blocks.strongHash(key(1));
         Blocks.Index index = new Blocks.Index(basis.length, 4096, 4);
         for (int off = 0; off < basis.length; off += 4096) {
             int len = Math.min(4096, basis.length - off);
@@ -79,6 +79,30 @@ class BlocksTest {
         byte[] other = basis.clone();
         other[4096 + 7] ^= 1;
         assertThat(index.find(Blocks.weak(other, 4096, 4096), sha, other, 4096, 4096, -1)).isEqualTo(-1);
+    }
+
+    /**
+     * The strong sums are keyed: the same block gets unrelated sums under two connections' keys,
+     * so nobody who does not hold a connection's key can prepare blocks whose sums collide.
+     */
+    @Test
+    void strongSumsDependOnTheConnectionsBlockKey() {
+        byte[] block = new byte[4096];
+        new Random(4).nextBytes(block);
+        var one = Blocks.strongHash(key(1));
+        var again = Blocks.strongHash(key(1));
+        var other = Blocks.strongHash(key(2));
+        assertThat(Blocks.strong(again, block, 0, 4096)).isEqualTo(Blocks.strong(one, block, 0, 4096));
+        assertThat(Blocks.strong(other, block, 0, 4096)).isNotEqualTo(Blocks.strong(one, block, 0, 4096));
+        byte[] flipped = block.clone();
+        flipped[100] ^= 1;
+        assertThat(Blocks.strong(one, flipped, 0, 4096)).isNotEqualTo(Blocks.strong(one, block, 0, 4096));
+    }
+
+    private static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        return k;
     }
 
     @Test
