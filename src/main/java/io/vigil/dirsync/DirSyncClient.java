@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -107,6 +109,11 @@ public final class DirSyncClient {
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
         Deque<Job> inflight = new ArrayDeque<>();
+        ExecutorService signer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vigil-dirsync-signer");
+            t.setDaemon(true);
+            return t;
+        });
         try (WriteBehind writer = new WriteBehind()) { // closing it discards whatever a failed pass left queued
             while (!queue.isEmpty() || !inflight.isEmpty() || writer.pending() > 0) {
                 if (!proceed.getAsBoolean()) {
@@ -117,6 +124,7 @@ public final class DirSyncClient {
                     continue;
                 }
                 send(fetcher, name, pass, queue, inflight);
+                prepareNext(fetcher, signer, pass, queue);
                 Job job = inflight.poll();
                 try {
                     if (fetcher.receive(job.request, job, writer, pass::written) == null) {
@@ -136,8 +144,26 @@ public final class DirSyncClient {
                     completed(pass, queue, d);
                 }
             }
+        } finally {
+            signer.shutdownNow();
         }
         return ch;
+    }
+
+    /**
+     * Has the next file's signatures computed while the source answers the requests in flight
+     * (only the next one: at most one file's signatures wait in memory).
+     */
+    private static void prepareNext(FileFetcher fetcher, ExecutorService signer, Pass pass, Deque<Job> queue)
+            throws IOException {
+        Job next = queue.peek();
+        if (next == null || next.whole || next.prepared != null) {
+            return;
+        }
+        long basis = pass.basisSize(next.entry.path());
+        if (basis > 0) {
+            next.prepared = fetcher.prepare(signer, next.entry, pass.target(next.entry), basis);
+        }
     }
 
     /** Counts an installed file, or queues a failed one again (whole, in case the old copy was the problem). */
@@ -164,7 +190,8 @@ public final class DirSyncClient {
             }
             queue.poll();
             Path target = pass.target(job.entry);
-            job.request = fetcher.request(name, job.entry, target, basis);
+            job.request = fetcher.request(name, job.entry, target, basis, job.prepared);
+            job.prepared = null;
             inflight.add(job);
             if (basis > 0) {
                 break;
@@ -188,6 +215,7 @@ public final class DirSyncClient {
         int attempts;
         boolean whole;
         FileFetcher.Request request;
+        FileFetcher.Prepared prepared;
 
         Job(Entry entry) {
             this.entry = entry;
