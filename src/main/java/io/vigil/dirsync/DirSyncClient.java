@@ -1,6 +1,7 @@
 package io.vigil.dirsync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -11,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,10 +85,12 @@ public final class DirSyncClient {
         AtomicLong wire = new AtomicLong();
         SecureChannel ch = connect(wire);
         try {
+            // The local tree is scanned while the source scans and sends its own (they used to take turns).
+            FutureTask<Pass.LocalTree> localScan = Files.isDirectory(root) ? scanInBackground(root) : null;
             List<Entry> remote = list(ch, name);
             Files.createDirectories(root);
             Pass pass = new Pass(name, root, remote, asRoot, listener);
-            int deleted = pass.prepare();
+            int deleted = pass.prepare(localScan != null ? result(localScan) : Pass.LocalTree.scan(root));
             ch = fetchAll(ch, wire, name, pass, proceed);
             pass.finishDirectories();
             return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
@@ -198,6 +203,28 @@ public final class DirSyncClient {
             }
         }
         fetcher.flush();
+    }
+
+    private static FutureTask<Pass.LocalTree> scanInBackground(Path root) {
+        FutureTask<Pass.LocalTree> task = new FutureTask<>(() -> Pass.LocalTree.scan(root));
+        Thread t = new Thread(task, "vigil-dirsync-scan");
+        t.setDaemon(true);
+        t.start();
+        return task;
+    }
+
+    private static Pass.LocalTree result(FutureTask<Pass.LocalTree> scan) throws IOException {
+        try {
+            return scan.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while scanning the local copy");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("scanning the local copy failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void checkSize(String name, int entries, long nameChars) throws RefusedListingException {
