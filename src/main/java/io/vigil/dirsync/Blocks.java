@@ -193,6 +193,20 @@ final class Blocks {
             return found;
         }
 
+        /** As {@link #find(int, Hasher64, byte[], int, int, int)}, with the block's strong sum already known. */
+        int find(int w, long s, int len, int preferred) {
+            int found = -1;
+            for (int i = heads[mix(w) & mask]; i >= 0; i = next[i]) {
+                if (weak[i] == w && length(i) == len && strong[i] == s) {
+                    if (i == preferred) {
+                        return i;
+                    }
+                    found = found < 0 ? i : Math.min(found, i);
+                }
+            }
+            return found;
+        }
+
         private static int mix(int w) {
             int h = w * 0x9E3779B9;
             return h ^ (h >>> 16);

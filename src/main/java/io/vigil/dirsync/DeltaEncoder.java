@@ -63,10 +63,18 @@ final class DeltaEncoder {
      * @return the {@link FileChecksum} of every byte read
      */
     byte[] encode(FileChannel in, Blocks.Index index) throws IOException {
+        return encode(in, index, null);
+    }
+
+    /**
+     * As {@link #encode(FileChannel, Blocks.Index)}, taking the sums of block-aligned blocks from
+     * {@code sums} where they are ready (hints computed on another thread; null: none).
+     */
+    byte[] encode(FileChannel in, Blocks.Index index, AlignedSums sums) throws IOException {
         if (index == null || index.size() == 0) {
             literalOnly(in);
         } else {
-            delta(in, index);
+            delta(in, index, sums);
         }
         flushCopy();
         if (frames.isOpen() && frames.current().position() > 1) {
@@ -87,8 +95,9 @@ final class DeltaEncoder {
         }
     }
 
-    private void delta(FileChannel in, Blocks.Index index) throws IOException {
+    private void delta(FileChannel in, Blocks.Index index, AlignedSums sums) throws IOException {
         int bs = index.blockSize();
+        long winStart = 0; // the file offset of win[0]
         int len = 0;
         int pos = 0;
         int lit = 0;
@@ -100,6 +109,7 @@ final class DeltaEncoder {
         while (true) {
             if (len - pos < bs && !eof) {
                 System.arraycopy(win, lit, win, 0, len - lit);
+                winStart += lit;
                 len -= lit;
                 pos -= lit;
                 lit = 0;
@@ -113,14 +123,17 @@ final class DeltaEncoder {
                 break;
             }
             int n = Math.min(bs, avail);
+            boolean ready = sums != null && sums.has(winStart + pos, n);
             if (!haveWeak) {
-                int w0 = Blocks.weak(win, pos, n); // both halves only matter mod 2^16, so unpacking is exact
-                a = w0 & 0xffff;
+                int w0 = ready ? sums.weak(winStart + pos) : Blocks.weak(win, pos, n);
+                a = w0 & 0xffff; // both halves only matter mod 2^16, so unpacking is exact
                 s = w0 >>> 16;
                 haveWeak = true;
             }
             int w = Blocks.pack(a, s);
-            int match = index.mayContain(w) ? index.find(w, blockHash, win, pos, n, expect) : -1;
+            int match = !index.mayContain(w) ? -1
+                    : ready ? index.find(w, sums.strong(winStart + pos), n, expect)
+                    : index.find(w, blockHash, win, pos, n, expect);
             if (match >= 0) {
                 literal(win, lit, pos - lit);
                 copy(win, pos, n, match);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -24,6 +26,8 @@ final class SourceSession {
     private final BooleanSupplier serving;
     private final Supplier<String> notServingReason;
     private byte[] encoderBuffer; // allocated at the first file, then reused
+    private byte[] sumsBuffer;
+    private ExecutorService sumsHelper; // hashes block-aligned blocks ahead of the encoder (AlignedSums)
     private final Hasher64 blockHash;
 
     SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
@@ -37,6 +41,16 @@ final class SourceSession {
     }
 
     void run() throws IOException {
+        try {
+            serve();
+        } finally {
+            if (sumsHelper != null) {
+                sumsHelper.shutdownNow();
+            }
+        }
+    }
+
+    private void serve() throws IOException {
         while (true) {
             ByteBuffer m = ch.receive();
             try {
@@ -152,12 +166,32 @@ final class SourceSession {
                 encoderBuffer = new byte[DeltaEncoder.BUFFER];
             }
             DeltaEncoder enc = new DeltaEncoder(frames, encoderBuffer, blockHash);
-            byte[] hash = enc.encode(in, index);
+            AlignedSums sums = index == null ? null : startSums(in, attrs.size(), blockSize);
+            byte[] hash;
+            try {
+                hash = enc.encode(in, index, sums);
+            } finally {
+                if (sums != null) {
+                    sums.close();
+                }
+            }
             ByteBuffer end = frames.begin(Codec.FILE_END);
             end.putLong(enc.literalBytes() + enc.matchedBytes()).put(hash);
             end.putLong(enc.literalBytes());
             frames.send();
         }
+    }
+
+    private AlignedSums startSums(FileChannel in, long size, int blockSize) {
+        if (sumsHelper == null) {
+            sumsHelper = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "vigil-dirsync-sums");
+                t.setDaemon(true);
+                return t;
+            });
+            sumsBuffer = new byte[AlignedSums.BUFFER];
+        }
+        return AlignedSums.start(sumsHelper, in, size, blockSize, blockHash, sumsBuffer);
     }
 
     private Blocks.Index readSignatures(long basisSize, int blockSize, int count) throws IOException {
