@@ -7,13 +7,15 @@ import java.nio.channels.FileChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The weak and strong sums of a source file's blocks at offsets that are multiples of the block
- * size, computed ahead on a helper thread while the {@link DeltaEncoder} walks the file. Where a
- * file changed in place (the usual case: a block rewritten, not bytes inserted), every match the
- * encoder looks for is at such an offset, and hashing was most of its work: with the sums ready,
- * the source's two cores share it (profiled in bench/resync-dirs, incremental pass).
+ * The strong sums of a source file's blocks at offsets that are multiples of the block size,
+ * computed on a helper thread while the {@link DeltaEncoder} walks the file. Where a file changed
+ * in place (the usual case: a block rewritten, not bytes inserted), every match the encoder
+ * confirms is at such an offset, and hashing was most of its work: the helper computes the
+ * strong sums, the encoder the weak sums and the whole-file checksum, so the source's work is
+ * shared by two cores, none of it done twice (profiled in bench/resync-dirs, incremental pass).
  *
  * <p>The helper reads the file on its own, so a file that changes during the transfer may give it
  * other bytes than the encoder read. A sum is only ever a hint: at worst the encoder sends a COPY
@@ -29,16 +31,15 @@ final class AlignedSums {
 
     private final int blockSize;
     private final int lastLength;
-    private final int[] weak;
     private final long[] strong;
     private volatile int ready; // blocks [0, ready) are computed; written by the helper only
+    private volatile boolean finished; // the helper returned (done, stopped, or failed to read)
     private volatile boolean stop;
     private Future<?> helper;
 
     private AlignedSums(int blockSize, int blocks, long size) {
         this.blockSize = blockSize;
         this.lastLength = (int) (size - (long) (blocks - 1) * blockSize);
-        this.weak = new int[blocks];
         this.strong = new long[blocks];
     }
 
@@ -56,7 +57,11 @@ final class AlignedSums {
         }
         AlignedSums sums = new AlignedSums(blockSize, (int) blocks, size);
         sums.helper = executor.submit(() -> {
-            sums.compute(in, size, hash, buffer);
+            try {
+                sums.compute(in, size, hash, buffer);
+            } finally {
+                sums.finished = true;
+            }
             return null;
         });
         return sums;
@@ -65,7 +70,7 @@ final class AlignedSums {
     private void compute(FileChannel in, long size, Hasher64 hash, byte[] buf) throws IOException {
         int perRead = buf.length - buf.length % blockSize;
         int b = 0;
-        while (b < weak.length && !stop) {
+        while (b < strong.length && !stop) {
             long from = (long) b * blockSize;
             int want = (int) Math.min(perRead, size - from);
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
@@ -76,7 +81,6 @@ final class AlignedSums {
             }
             for (int off = 0; off < want && !stop; off += blockSize, b++) {
                 int len = Math.min(blockSize, want - off);
-                weak[b] = Blocks.weak(buf, off, len);
                 strong[b] = Blocks.strong(hash, buf, off, len);
                 ready = b + 1; // publishes this block's sums (volatile write after the array writes)
             }
@@ -84,28 +88,44 @@ final class AlignedSums {
     }
 
     /** Sums given outright, all ready (tests: hints that do not match the file). */
-    static AlignedSums given(int blockSize, long size, int[] weak, long[] strong) {
-        AlignedSums sums = new AlignedSums(blockSize, weak.length, size);
-        System.arraycopy(weak, 0, sums.weak, 0, weak.length);
+    static AlignedSums given(int blockSize, long size, long[] strong) {
+        AlignedSums sums = new AlignedSums(blockSize, strong.length, size);
         System.arraycopy(strong, 0, sums.strong, 0, strong.length);
-        sums.ready = weak.length;
+        sums.ready = strong.length;
+        sums.finished = true;
         sums.helper = java.util.concurrent.CompletableFuture.completedFuture(null);
         return sums;
     }
 
-    /** Whether the sums of the block starting at {@code fileOffset}, {@code len} bytes long, are ready. */
-    boolean has(long fileOffset, int len) {
+    /** Whether the block starting at {@code fileOffset}, {@code len} bytes long, is one the helper computes. */
+    boolean covers(long fileOffset, int len) {
         if (fileOffset % blockSize != 0) {
             return false;
         }
         long b = fileOffset / blockSize;
-        return b < ready && len == (b == weak.length - 1 ? lastLength : blockSize);
+        return b < strong.length && len == (b == strong.length - 1 ? lastLength : blockSize);
     }
 
-    int weak(long fileOffset) {
-        return weak[(int) (fileOffset / blockSize)];
+    /**
+     * Waits until the helper has computed the {@link #covers covered} block at {@code fileOffset}
+     * (it reads ahead on its own, so this is short); false when it ended without it.
+     */
+    boolean await(long fileOffset) {
+        int b = (int) (fileOffset / blockSize);
+        for (int spins = 0; ready <= b; spins++) {
+            if (finished) {
+                return ready > b;
+            }
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000); // a busy machine may not be running the helper: let it
+            }
+        }
+        return true;
     }
 
+    /** The strong sum of a block that {@link #await} returned true for. */
     long strong(long fileOffset) {
         return strong[(int) (fileOffset / blockSize)];
     }

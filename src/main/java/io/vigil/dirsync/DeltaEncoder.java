@@ -68,7 +68,7 @@ final class DeltaEncoder {
 
     /**
      * As {@link #encode(FileChannel, Blocks.Index)}, taking the sums of block-aligned blocks from
-     * {@code sums} where they are ready (hints computed on another thread; null: none).
+     * {@code sums} (hints computed on another thread; null: none).
      */
     byte[] encode(FileChannel in, Blocks.Index index, AlignedSums sums) throws IOException {
         if (index == null || index.size() == 0) {
@@ -123,17 +123,19 @@ final class DeltaEncoder {
                 break;
             }
             int n = Math.min(bs, avail);
-            boolean ready = sums != null && sums.has(winStart + pos, n);
             if (!haveWeak) {
-                int w0 = ready ? sums.weak(winStart + pos) : Blocks.weak(win, pos, n);
-                a = w0 & 0xffff; // both halves only matter mod 2^16, so unpacking is exact
+                int w0 = Blocks.weak(win, pos, n); // both halves only matter mod 2^16, so unpacking is exact
+                a = w0 & 0xffff;
                 s = w0 >>> 16;
                 haveWeak = true;
             }
             int w = Blocks.pack(a, s);
-            int match = !index.mayContain(w) ? -1
-                    : ready ? index.find(w, sums.strong(winStart + pos), n, expect)
-                    : index.find(w, blockHash, win, pos, n, expect);
+            int match = -1;
+            if (index.mayContain(w)) { // most rolled positions fail this first test: nothing else is done for them
+                long at = winStart + pos;
+                match = sums != null && sums.covers(at, n) && sums.await(at) ? index.find(w, sums.strong(at), n, expect)
+                        : index.find(w, blockHash, win, pos, n, expect);
+            }
             if (match >= 0) {
                 literal(win, lit, pos - lit);
                 copy(win, pos, n, match);

@@ -2,7 +2,6 @@ package io.vigil.dirsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import java.net.InetAddress;
@@ -13,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -44,16 +42,16 @@ class AlignedSumsTest {
         ExecutorService helper = Executors.newSingleThreadExecutor();
         try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
             AlignedSums sums = AlignedSums.start(helper, in, data.length, BS, hash, new byte[AlignedSums.BUFFER]);
-            await().atMost(Duration.ofSeconds(10)).until(() -> sums.has(10L * BS, 100));
             for (int b = 0; b <= 10; b++) {
                 int len = b < 10 ? BS : 100;
-                assertThat(sums.has((long) b * BS, len)).isTrue();
-                assertThat(sums.weak((long) b * BS)).isEqualTo(Blocks.weak(data, b * BS, len));
+                assertThat(sums.covers((long) b * BS, len)).isTrue();
+                assertThat(sums.await((long) b * BS)).isTrue();
                 assertThat(sums.strong((long) b * BS)).isEqualTo(Blocks.strong(hash, data, b * BS, len));
             }
-            assertThat(sums.has(BS + 1, BS)).as("not aligned").isFalse();
-            assertThat(sums.has(BS, 100)).as("not the block's length").isFalse();
-            assertThat(sums.has(10L * BS, BS)).as("the last block is shorter").isFalse();
+            assertThat(sums.covers(BS + 1, BS)).as("not aligned").isFalse();
+            assertThat(sums.covers(BS, 100)).as("not the block's length").isFalse();
+            assertThat(sums.covers(10L * BS, BS)).as("the last block is shorter").isFalse();
+            assertThat(sums.covers(11L * BS, 100)).as("beyond the file").isFalse();
             sums.close();
         } finally {
             helper.shutdownNow();
@@ -64,18 +62,18 @@ class AlignedSumsTest {
     void aWrongSumMakesTheReceiverDiscardTheFileNeverInstallIt() throws Exception {
         byte[] old = random(2, 8 * BS);
         byte[] now = old.clone();
-        System.arraycopy(random(3, BS), 0, now, 3 * BS, BS); // block 3 changed on the source
+        sameWeakSum(now, 3 * BS); // block 3 changed on the source, its weak sum not
         Path basis = Files.write(dir.resolve("target"), old);
         Path source = Files.write(dir.resolve("source"), now);
         Blocks.Index index = new Blocks.Index(old.length, BS, 8);
-        int[] weak = new int[8];
         long[] strong = new long[8];
         for (int b = 0; b < 8; b++) {
             index.add(Blocks.weak(old, b * BS, BS), Blocks.strong(hash, old, b * BS, BS));
-            weak[b] = Blocks.weak(old, b * BS, BS); // stale hints: block 3 as it was
-            strong[b] = Blocks.strong(hash, old, b * BS, BS);
+            strong[b] = Blocks.strong(hash, old, b * BS, BS); // stale hints: block 3 as it was
         }
-        AlignedSums stale = AlignedSums.given(BS, now.length, weak, strong);
+        assertThat(Blocks.weak(now, 3 * BS, BS)).as("so the stale strong sum is consulted")
+                .isEqualTo(Blocks.weak(old, 3 * BS, BS));
+        AlignedSums stale = AlignedSums.given(BS, now.length, strong);
 
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
@@ -104,6 +102,25 @@ class AlignedSumsTest {
             }
         }
         assertThat(Files.readAllBytes(basis)).as("the old copy stays").isEqualTo(old);
+    }
+
+    /**
+     * Changes three neighbouring bytes of the block at {@code off} by +1, -2, +1: rsync's weak sum
+     * (a byte sum and a sum weighted linearly by position) stays the same, the block does not.
+     */
+    private static void sameWeakSum(byte[] b, int off) {
+        for (int i = off; i + 2 < off + BS; i++) {
+            int x = b[i] & 0xff;
+            int y = b[i + 1] & 0xff;
+            int z = b[i + 2] & 0xff;
+            if (x < 255 && y >= 2 && z < 255) {
+                b[i] = (byte) (x + 1);
+                b[i + 1] = (byte) (y - 2);
+                b[i + 2] = (byte) (z + 1);
+                return;
+            }
+        }
+        throw new IllegalStateException("no three bytes to change");
     }
 
     private static byte[] random(int seed, int n) {
