@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class AlignedSums {
 
-    /** Most blocks worth preparing (3 MiB of sums; every file under 1 GiB, see {@link Blocks#blockSize}). */
+    /** Most blocks worth preparing (2 MiB of sums; every file under 1 GiB, see {@link Blocks#blockSize}). */
     static final int MAX_BLOCKS = 1 << 18;
     static final int BUFFER = 1 << 20;
 
