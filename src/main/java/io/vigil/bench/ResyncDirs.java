@@ -74,6 +74,13 @@ public final class ResyncDirs {
                 // Fresh directories, kept until the end: deleting here would slow the timed copies (settleDeletions).
                 client.pull("warm", base.resolve("warm-" + i), SyncListener.NONE);
             }
+            // The incremental path too (signatures, delta encoding, rebuilding from the old copy),
+            // as a daemon that pulls every few seconds has it compiled: three passes, 1% of the
+            // warm-up data's blocks changed before each (untimed, like the rest of the warm-up).
+            for (int i = 0; i < 3; i++) {
+                changeBlocks(warmSrc, 100, new SplittableRandom(100 + i));
+                client.pull("warm", base.resolve("warm-2"), SyncListener.NONE);
+            }
             settleDeletions(deletedAt);
             long[] full = fullRounds(client);
             incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full[0], full[1]);
@@ -224,8 +231,13 @@ public final class ResyncDirs {
 
     /** Overwrites 1% of all 4 KiB blocks (chosen at random over the whole data set) in place. */
     private long changeOnePercent(long size) throws IOException {
+        return changeBlocks(src, 100, new SplittableRandom(7));
+    }
+
+    /** Overwrites one in {@code every} of the 4 KiB blocks under {@code dir} (chosen at random) in place. */
+    private static long changeBlocks(Path dir, int every, SplittableRandom r) throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.walk(src)) {
+        try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
         long blocks = 0;
@@ -235,10 +247,9 @@ public final class ResyncDirs {
             ranges.add(new long[] {blocks, n});
             blocks += n;
         }
-        SplittableRandom r = new SplittableRandom(7);
         long changed = 0;
         byte[] buf = new byte[BLOCK];
-        for (long k = 0; k < blocks / 100; k++) {
+        for (long k = 0; k < blocks / every; k++) {
             long g = r.nextLong(blocks);
             int fi = find(ranges, g);
             Path f = files.get(fi);

@@ -41,6 +41,17 @@ final class DeltaApplier implements AutoCloseable {
      * @param basis the old copy whose blocks COPY refers to, or null when none was offered
      */
     DeltaApplier(Path target, Path basis, long basisSize, int blockSize) throws IOException {
+        this(target, basis, basisSize, blockSize, null);
+    }
+
+    /**
+     * @param copyBuf where blocks of the basis pass on their way to the new file, reused from file
+     *                to file by the disk thread (null: allocated here when needed). A direct
+     *                buffer: the file system reads into it and writes from it without the
+     *                extra copy a heap buffer costs.
+     */
+    DeltaApplier(Path target, Path basis, long basisSize, int blockSize, ByteBuffer copyBuf) throws IOException {
+        this.copyBuf = copyBuf;
         this.target = target;
         this.temp = target.resolveSibling(Manifest.TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()) + ".tmp");
         this.basisSize = basisSize;
@@ -97,7 +108,7 @@ final class DeltaApplier implements AutoCloseable {
         long from = (long) first * blockSize;
         long end = Math.min(basisSize, (long) (first + count) * blockSize);
         while (from < end) {
-            copyBuf.clear().limit((int) Math.min(COPY_CHUNK, end - from));
+            copyBuf.clear().limit((int) Math.min(copyBuf.capacity(), end - from));
             while (copyBuf.hasRemaining()) {
                 if (basis.read(copyBuf, from + copyBuf.position()) < 0) {
                     throw new IOException("the old copy " + target + " shrank while being used as the basis");

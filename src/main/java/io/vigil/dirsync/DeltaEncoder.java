@@ -3,7 +3,7 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
+import com.dynatrace.hash4j.hashing.Hasher64;
 
 /**
  * The sending side of the delta transfer: walks the source file with a rolling checksum and
@@ -15,22 +15,38 @@ final class DeltaEncoder {
 
     /** Pending literal bytes are sent once this many accumulate, bounding the window. */
     private static final int LITERAL_FLUSH = 256 * 1024;
-    private static final int WINDOW = 4 << 20;
+    /** Reads of a file sent whole: large, so the disk's read-ahead stays busy. */
+    private static final int READ = 1 << 20;
+    /**
+     * Size of the buffer a session lends every encoder: the delta window (4 MiB, or 4 blocks plus
+     * a literal flush at the largest block), also the read buffer of a file sent whole.
+     */
+    static final int BUFFER = Math.max(4 << 20, 4 * Blocks.MAX_BLOCK + LITERAL_FLUSH);
 
     private final FrameWriter frames;
     private final FileChecksum fileHash = new FileChecksum();
-    private final MessageDigest blockHash = Blocks.sha256();
+    private final Hasher64 blockHash;
     private long literalBytes;
     private long matchedBytes;
     private int copyFirst = -1;
     private int copyCount;
 
-    private final byte[] readBuf;
+    private final byte[] win;
 
-    /** @param readBuf reused between files; large reads keep the disk's read-ahead busy (1 MiB) */
-    DeltaEncoder(FrameWriter frames, byte[] readBuf) {
+    /**
+     * @param buffer {@link #BUFFER} bytes, reused from file to file: allocated per file, its
+     *               zeroing and first-touch page faults cost more than encoding a small file
+     *               (profiled in bench/resync-dirs)
+     * @param blockHash the connection's strong block hash ({@link Blocks#strongHash}), the one the
+     *                  receiver's signatures were computed with
+     */
+    DeltaEncoder(FrameWriter frames, byte[] buffer, Hasher64 blockHash) {
+        if (buffer.length < BUFFER) {
+            throw new IllegalArgumentException("an encoder needs " + BUFFER + " bytes of buffer, got " + buffer.length);
+        }
         this.frames = frames;
-        this.readBuf = readBuf;
+        this.win = buffer;
+        this.blockHash = blockHash;
     }
 
     long literalBytes() {
@@ -47,10 +63,18 @@ final class DeltaEncoder {
      * @return the {@link FileChecksum} of every byte read
      */
     byte[] encode(FileChannel in, Blocks.Index index) throws IOException {
+        return encode(in, index, null);
+    }
+
+    /**
+     * As {@link #encode(FileChannel, Blocks.Index)}, taking the sums of block-aligned blocks from
+     * {@code sums} (hints computed on another thread; null: none).
+     */
+    byte[] encode(FileChannel in, Blocks.Index index, AlignedSums sums) throws IOException {
         if (index == null || index.size() == 0) {
             literalOnly(in);
         } else {
-            delta(in, index);
+            delta(in, index, sums);
         }
         flushCopy();
         if (frames.isOpen() && frames.current().position() > 1) {
@@ -60,20 +84,20 @@ final class DeltaEncoder {
     }
 
     private void literalOnly(FileChannel in) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(readBuf);
+        ByteBuffer bb = ByteBuffer.wrap(win, 0, READ);
         while (true) {
             bb.clear();
             int n = in.read(bb);
             if (n < 0) {
                 return;
             }
-            literal(readBuf, 0, n);
+            literal(win, 0, n);
         }
     }
 
-    private void delta(FileChannel in, Blocks.Index index) throws IOException {
+    private void delta(FileChannel in, Blocks.Index index, AlignedSums sums) throws IOException {
         int bs = index.blockSize();
-        byte[] win = new byte[Math.max(WINDOW, 4 * bs + LITERAL_FLUSH)];
+        long winStart = 0; // the file offset of win[0]
         int len = 0;
         int pos = 0;
         int lit = 0;
@@ -85,6 +109,7 @@ final class DeltaEncoder {
         while (true) {
             if (len - pos < bs && !eof) {
                 System.arraycopy(win, lit, win, 0, len - lit);
+                winStart += lit;
                 len -= lit;
                 pos -= lit;
                 lit = 0;
@@ -105,7 +130,12 @@ final class DeltaEncoder {
                 haveWeak = true;
             }
             int w = Blocks.pack(a, s);
-            int match = index.mayContain(w) ? index.find(w, blockHash, win, pos, n, expect) : -1;
+            int match = -1;
+            if (index.mayContain(w)) { // most rolled positions fail this first test: nothing else is done for them
+                long at = winStart + pos;
+                match = sums != null && sums.covers(at, n) && sums.await(at) ? index.find(w, sums.strong(at), n, expect)
+                        : index.find(w, blockHash, win, pos, n, expect);
+            }
             if (match >= 0) {
                 literal(win, lit, pos - lit);
                 copy(win, pos, n, match);

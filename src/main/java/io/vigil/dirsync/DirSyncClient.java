@@ -1,6 +1,7 @@
 package io.vigil.dirsync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -11,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,10 +85,12 @@ public final class DirSyncClient {
         AtomicLong wire = new AtomicLong();
         SecureChannel ch = connect(wire);
         try {
+            // The local tree is scanned while the source scans and sends its own (they used to take turns).
+            FutureTask<Pass.LocalTree> localScan = Files.isDirectory(root) ? scanInBackground(root) : null;
             List<Entry> remote = list(ch, name);
             Files.createDirectories(root);
             Pass pass = new Pass(name, root, remote, asRoot, listener);
-            int deleted = pass.prepare();
+            int deleted = pass.prepare(localScan != null ? result(localScan) : Pass.LocalTree.scan(root));
             ch = fetchAll(ch, wire, name, pass, proceed);
             pass.finishDirectories();
             return new SyncResult(name, remote.size(), pass.dataBytes(), pass.transferred(), pass.transferBytes(),
@@ -107,6 +114,11 @@ public final class DirSyncClient {
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
         Deque<Job> inflight = new ArrayDeque<>();
+        ExecutorService signer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vigil-dirsync-signer");
+            t.setDaemon(true);
+            return t;
+        });
         try (WriteBehind writer = new WriteBehind()) { // closing it discards whatever a failed pass left queued
             while (!queue.isEmpty() || !inflight.isEmpty() || writer.pending() > 0) {
                 if (!proceed.getAsBoolean()) {
@@ -117,6 +129,7 @@ public final class DirSyncClient {
                     continue;
                 }
                 send(fetcher, name, pass, queue, inflight);
+                prepareNext(fetcher, signer, pass, queue);
                 Job job = inflight.poll();
                 try {
                     if (fetcher.receive(job.request, job, writer, pass::written) == null) {
@@ -136,8 +149,26 @@ public final class DirSyncClient {
                     completed(pass, queue, d);
                 }
             }
+        } finally {
+            signer.shutdownNow();
         }
         return ch;
+    }
+
+    /**
+     * Has the next file's signatures computed while the source answers the requests in flight
+     * (only the next one: at most one file's signatures wait in memory).
+     */
+    private static void prepareNext(FileFetcher fetcher, ExecutorService signer, Pass pass, Deque<Job> queue)
+            throws IOException {
+        Job next = queue.peek();
+        if (next == null || next.whole || next.prepared != null) {
+            return;
+        }
+        long basis = pass.basisSize(next.entry.path());
+        if (basis > 0) {
+            next.prepared = fetcher.prepare(signer, next.entry, pass.target(next.entry), basis);
+        }
     }
 
     /** Counts an installed file, or queues a failed one again (whole, in case the old copy was the problem). */
@@ -164,13 +195,36 @@ public final class DirSyncClient {
             }
             queue.poll();
             Path target = pass.target(job.entry);
-            job.request = fetcher.request(name, job.entry, target, basis);
+            job.request = fetcher.request(name, job.entry, target, basis, job.prepared);
+            job.prepared = null;
             inflight.add(job);
             if (basis > 0) {
                 break;
             }
         }
         fetcher.flush();
+    }
+
+    private static FutureTask<Pass.LocalTree> scanInBackground(Path root) {
+        FutureTask<Pass.LocalTree> task = new FutureTask<>(() -> Pass.LocalTree.scan(root));
+        Thread t = new Thread(task, "vigil-dirsync-scan");
+        t.setDaemon(true);
+        t.start();
+        return task;
+    }
+
+    private static Pass.LocalTree result(FutureTask<Pass.LocalTree> scan) throws IOException {
+        try {
+            return scan.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while scanning the local copy");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("scanning the local copy failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void checkSize(String name, int entries, long nameChars) throws RefusedListingException {
@@ -188,6 +242,7 @@ public final class DirSyncClient {
         int attempts;
         boolean whole;
         FileFetcher.Request request;
+        FileFetcher.Prepared prepared;
 
         Job(Entry entry) {
             this.entry = entry;

@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * is already AES-GCM authenticated under per-connection keys, so what it guards against is a
  * wrong rebuild (a block-signature collision, an old copy that changed under the delta, a bug)
  * and local read or write corruption. For those a 128-bit non-cryptographic hash is the same
- * choice rsync makes (xxh128 in rsync 3.2; MD5 before). Block signatures stay SHA-256.
+ * choice rsync makes (xxh128 in rsync 3.2; MD5 before). Block signatures are keyed ({@link Blocks}).
  */
 final class FileChecksum {
 
@@ -65,16 +65,53 @@ final class FileChecksum {
         System.arraycopy(b, end, tail, 0, tailLength);
     }
 
-    /** Consumes {@code b}'s remaining bytes (a heap buffer, as every buffer here is). */
+    /** Consumes {@code b}'s remaining bytes. */
     void update(ByteBuffer b) {
         if (b.hasArray()) {
             update(b.array(), b.arrayOffset() + b.position(), b.remaining());
             b.position(b.limit());
         } else {
-            byte[] copy = new byte[b.remaining()];
-            b.get(copy);
-            update(copy, 0, copy.length);
+            updateDirect(b);
         }
+    }
+
+    /** As {@link #update(byte[], int, int)}, reading a direct buffer in place (no copy to the heap). */
+    private void updateDirect(ByteBuffer b) {
+        int off = b.position();
+        int len = b.remaining();
+        length += len;
+        if (tailLength > 0) {
+            int take = Math.min(len, 16 - tailLength);
+            b.get(off, tail, tailLength, take);
+            tailLength += take;
+            off += take;
+            len -= take;
+            if (tailLength < 16) {
+                b.position(b.limit());
+                return;
+            }
+            block(tail, 0);
+            tailLength = 0;
+        }
+        int end = off + (len & ~15);
+        ByteBuffer le = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long a = h1;
+        long c = h2;
+        for (int i = off; i < end; i += 16) {
+            long k1 = le.getLong(i);
+            long k2 = le.getLong(i + 8);
+            a ^= mixK1(k1);
+            a = Long.rotateLeft(a, 27) + c;
+            a = a * 5 + 0x52dce729;
+            c ^= mixK2(k2);
+            c = Long.rotateLeft(c, 31) + a;
+            c = c * 5 + 0x38495ab5;
+        }
+        h1 = a;
+        h2 = c;
+        tailLength = len & 15;
+        b.get(end, tail, 0, tailLength);
+        b.position(b.limit());
     }
 
     /** The 16-byte checksum (h1 then h2, little-endian); the object is then reset. */

@@ -1,12 +1,17 @@
 package io.vigil.dirsync;
 
+import com.dynatrace.hash4j.hashing.Hasher64;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -16,7 +21,10 @@ import java.util.function.LongConsumer;
  */
 final class FileFetcher {
 
-    private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / 12;
+    private static final int SIG_BYTES = 12; // weak int, strong long
+    private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / SIG_BYTES;
+    /** Most signatures computed ahead (3 MiB; every file under 1 GiB, see {@link Blocks#blockSize}). */
+    private static final int PREPARE_MAX = 1 << 18;
 
     /** What became of one requested file. */
     enum Outcome { INSTALLED, GONE }
@@ -24,8 +32,16 @@ final class FileFetcher {
     private final SecureChannel ch;
     private final FrameWriter frames;
     private final boolean asRoot;
+    /** The old copy's bytes on their way to signatures; reused from file to file (1 MiB, the largest block). */
+    private final byte[] basisBuf = new byte[Math.max(Blocks.MAX_BLOCK, 1 << 20)];
+    /** The same for signatures computed ahead (used on the signer thread only). */
+    private final byte[] prepareBuf = new byte[basisBuf.length];
+
+    private final Hasher64 blockHash;
+
     FileFetcher(SecureChannel ch, boolean asRoot) {
         this.ch = ch;
+        this.blockHash = Blocks.strongHash(ch.blockKey());
         this.frames = new FrameWriter(ch);
         this.asRoot = asRoot;
     }
@@ -35,26 +51,111 @@ final class FileFetcher {
     }
 
     /**
+     * Signatures computed ahead on the signer thread, for the request after the one in flight:
+     * the source encodes one file while the receiver reads and hashes the old copy of the next,
+     * where they used to take turns (bench/resync-dirs, incremental pass).
+     */
+    static final class Prepared {
+        private final FileFetcher owner;
+        private final Path target;
+        private final long basisSize;
+        private final Future<byte[]> signatures;
+
+        private Prepared(FileFetcher owner, Path target, long basisSize, Future<byte[]> signatures) {
+            this.owner = owner;
+            this.target = target;
+            this.basisSize = basisSize;
+            this.signatures = signatures;
+        }
+
+        void cancel() {
+            signatures.cancel(false);
+        }
+    }
+
+    /**
+     * Starts computing, on {@code signer}, the signatures that {@link #request} will send for
+     * {@code e}; null when there is nothing to prepare (no old copy, or one too large to hold
+     * its signatures in memory: those are streamed as they are computed).
+     */
+    Prepared prepare(ExecutorService signer, Entry e, Path target, long basisSize) {
+        int bs = blockSize(e, basisSize);
+        int count = signatureCount(basisSize, bs);
+        if (count == 0 || count > PREPARE_MAX) {
+            return null;
+        }
+        return new Prepared(this, target, basisSize, signer.submit(() -> {
+            ByteBuffer out = ByteBuffer.allocate(count * SIG_BYTES);
+            signatures(target, basisSize, bs, count, prepareBuf, (w, strong) -> out.putInt(w).putLong(strong));
+            return out.array();
+        }));
+    }
+
+    /**
      * Sends a FETCH for {@code e}, with the block signatures of the old copy at {@code target}
      * (not flushed: several requests may go out together).
      *
      * @param basisSize size of the old copy, or -1 to ask for the whole file
+     * @param prepared  its signatures if {@link #prepare}d (a failed or stale one is recomputed), or null
      */
-    Request request(String dir, Entry e, Path target, long basisSize) throws IOException {
-        int bs = Blocks.blockSize(Math.max(Math.max(basisSize, 0), e.size()));
-        long blocks = basisSize <= 0 ? 0 : (basisSize + bs - 1) / bs;
-        // more signatures than the source accepts (a file over 4 TiB): ask for it whole instead
-        long offered = blocks > Blocks.MAX_SIGNATURES ? 0 : Math.max(basisSize, 0);
-        int count = offered == 0 ? 0 : (int) blocks;
+    Request request(String dir, Entry e, Path target, long basisSize, Prepared prepared) throws IOException {
+        int bs = blockSize(e, basisSize);
+        int count = signatureCount(basisSize, bs);
+        long offered = count == 0 ? 0 : basisSize;
         ByteBuffer f = frames.begin(Codec.FETCH);
         Codec.putString(f, dir);
         Codec.putString(f, e.path());
         f.putLong(offered).putInt(bs).putInt(count);
         frames.send();
         if (count > 0) {
-            sendSignatures(target, basisSize, bs, count);
+            byte[] ready = prepared(prepared, target, basisSize, count);
+            if (ready != null) {
+                sendPrepared(ready, count);
+            } else {
+                sendSignatures(target, basisSize, bs, count);
+            }
+        } else if (prepared != null) {
+            prepared.cancel();
         }
         return new Request(e, target, basisSize, bs, count);
+    }
+
+    private static int blockSize(Entry e, long basisSize) {
+        return Blocks.blockSize(Math.max(Math.max(basisSize, 0), e.size()));
+    }
+
+    /** Signatures to offer: none without an old copy, or for more blocks than the source accepts (over 4 TiB). */
+    private static int signatureCount(long basisSize, int bs) {
+        long blocks = basisSize <= 0 ? 0 : (basisSize + bs - 1) / bs;
+        return blocks > Blocks.MAX_SIGNATURES ? 0 : (int) blocks;
+    }
+
+    /** The prepared signatures if they are this connection's (keyed by it) and for this very old copy, or null. */
+    private byte[] prepared(Prepared p, Path target, long basisSize, int count) throws IOException {
+        if (p == null || p.owner != this || !p.target.equals(target) || p.basisSize != basisSize) {
+            if (p != null) {
+                p.cancel();
+            }
+            return null;
+        }
+        try {
+            byte[] sigs = p.signatures.get();
+            return sigs.length == count * SIG_BYTES ? sigs : null;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while computing block signatures");
+        } catch (ExecutionException | CancellationException ex) {
+            return null; // computed again below, which reports the failure itself
+        }
+    }
+
+    private void sendPrepared(byte[] sigs, int count) throws IOException {
+        for (int sent = 0; sent < count; ) {
+            int n = Math.min(SIGS_PER_FRAME, count - sent);
+            frames.begin(Codec.SIGS).putInt(n).put(sigs, sent * SIG_BYTES, n * SIG_BYTES);
+            frames.send();
+            sent += n;
+        }
     }
 
     void flush() throws IOException {
@@ -130,36 +231,50 @@ final class FileFetcher {
 
     /** Reads the old copy once, sending weak and strong checksums of each block as it goes. */
     private void sendSignatures(Path basis, long basisSize, int bs, int count) throws IOException {
-        MessageDigest sha = Blocks.sha256();
-        int chunk = Math.max(bs, 1 << 20);
-        byte[] buf = new byte[chunk];
-        int sent = 0;
-        ByteBuffer out = null;
-        int inFrame = 0;
+        int[] inFrame = {0};
+        ByteBuffer[] out = {null};
+        int[] sent = {0};
+        signatures(basis, basisSize, bs, count, basisBuf, (w, strong) -> {
+            if (out[0] == null) {
+                out[0] = frames.begin(Codec.SIGS);
+                out[0].putInt(0);
+                inFrame[0] = 0;
+            }
+            out[0].putInt(w).putLong(strong);
+            inFrame[0]++;
+            sent[0]++;
+            if (inFrame[0] == SIGS_PER_FRAME || sent[0] == count) {
+                out[0].putInt(1, inFrame[0]);
+                frames.send();
+                out[0] = null;
+            }
+        });
+    }
+
+    /** Receives one block's checksums. */
+    private interface SignatureSink {
+        void add(int weak, long strong) throws IOException;
+    }
+
+    /** Reads the first {@code count} blocks of the old copy through {@code buf}, handing each block's checksums to {@code sink}. */
+    private void signatures(Path basis, long basisSize, int bs, int count, byte[] buf, SignatureSink sink)
+            throws IOException {
+        int chunk = buf.length - buf.length % bs; // whole blocks per read
+        int done = 0;
         try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long pos = 0;
-            while (sent < count) {
+            while (done < count) {
                 int want = (int) Math.min(chunk, basisSize - pos);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
                 while (bb.hasRemaining() && in.read(bb, pos + bb.position()) >= 0) {
                     // positional reads may return short
                 }
                 // A basis that shrank under us is padded with zeros: its blocks simply will not match.
-                for (int off = 0; off < want && sent < count; off += bs) {
+                java.util.Arrays.fill(buf, bb.position(), want, (byte) 0);
+                for (int off = 0; off < want && done < count; off += bs) {
                     int len = Math.min(bs, want - off);
-                    if (out == null) {
-                        out = frames.begin(Codec.SIGS);
-                        out.putInt(0);
-                        inFrame = 0;
-                    }
-                    out.putInt(Blocks.weak(buf, off, len)).putLong(Blocks.strong(sha, buf, off, len));
-                    inFrame++;
-                    sent++;
-                    if (inFrame == SIGS_PER_FRAME || sent == count) {
-                        out.putInt(1, inFrame);
-                        frames.send();
-                        out = null;
-                    }
+                    sink.add(Blocks.weak(buf, off, len), Blocks.strong(blockHash, buf, off, len));
+                    done++;
                 }
                 pos += want;
             }

@@ -36,6 +36,15 @@ final class Manifest {
      * @param skipped told about sockets, fifos and devices, which are not replicated
      */
     static List<Entry> scan(Path root, Consumer<String> skipped) throws IOException {
+        return scan(root, skipped, temp -> { });
+    }
+
+    /**
+     * As {@link #scan(Path, Consumer)}, also telling {@code temps} about the temporary files it
+     * skips (the receiver's stale ones, from a pass that was killed mid-file), so removing them
+     * needs no second walk of the tree.
+     */
+    static List<Entry> scan(Path root, Consumer<String> skipped, Consumer<Path> temps) throws IOException {
         List<Entry> out = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -50,6 +59,8 @@ final class Manifest {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (!isTemp(file)) {
                     add(root, file, out, skipped);
+                } else {
+                    temps.accept(file);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -103,6 +114,14 @@ final class Manifest {
     }
 
     static String relative(Path root, Path p) {
+        // The common case cheaply: p is root plus names (as the tree walk makes them), so the
+        // relative name is the rest of the string. Anything else takes the general way below.
+        String r = root.toString();
+        String s = p.toString();
+        if (s.length() > r.length() + 1 && s.startsWith(r) && s.charAt(r.length()) == '/' && !r.endsWith("/")
+                && p.getFileSystem() == root.getFileSystem() && s.indexOf("//") < 0) {
+            return s.substring(r.length() + 1);
+        }
         StringBuilder sb = new StringBuilder();
         for (Path part : root.relativize(p)) {
             if (sb.length() > 0) {

@@ -51,37 +51,51 @@ final class Pass {
         this.listener = listener;
     }
 
+    /** The receiver's own tree as found before the pass: its entries, and stale temporary files to remove. */
+    record LocalTree(List<Entry> entries, List<Path> staleTemps) {
+        /** Scans {@code root} (read-only: it may run while the source's listing arrives). */
+        static LocalTree scan(Path root) throws IOException {
+            List<Path> temps = new ArrayList<>();
+            List<Entry> entries = Manifest.scan(root, skipped -> { }, temps::add);
+            return new LocalTree(entries, temps);
+        }
+    }
+
     /**
      * Brings everything but file content in line with the source.
      *
+     * @param found the local tree, scanned (by {@link LocalTree#scan}) before or while the listing arrived
      * @return how many local entries were deleted
      */
-    int prepare() throws IOException {
+    int prepare(LocalTree found) throws IOException {
         Listing.check(name, remote); // before anything is touched: a refused listing changes nothing
-        for (Entry e : Manifest.scan(root, skipped -> { })) {
+        for (Entry e : found.entries()) {
             local.put(e.path(), e);
         }
-        removeStaleTemps();
+        for (Path temp : found.staleTemps()) {
+            Files.deleteIfExists(temp); // left by a pass that was killed mid-file
+        }
         Map<String, Entry> want = new HashMap<>();
         for (Entry e : remote) {
             want.put(e.path(), e);
         }
         int deleted = deleteExtras(want);
         for (Entry e : remote) {
-            Path p = SafePaths.checkedParents(root, e.path());
             Entry have = local.get(e.path());
+            // Each change below checks every directory on its way first (SafePaths.checkedParents);
+            // an entry that needs no change is not touched, so it needs no check.
             if (e.type() == Entry.Type.FILE) {
                 dataBytes += e.size();
                 if (e.contentDiffers(have)) {
                     toFetch.add(e);
                     bytesTotal += e.size();
                 } else if (Attributes.differ(e, have, asRoot)) {
-                    Attributes.apply(p, e, asRoot);
+                    Attributes.apply(SafePaths.checkedParents(root, e.path()), e, asRoot);
                 }
             } else if (e.type() == Entry.Type.DIR && have == null) {
-                Files.createDirectory(p);
+                Files.createDirectory(SafePaths.checkedParents(root, e.path()));
             } else if (e.type() == Entry.Type.LINK && have == null) {
-                Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                Files.createSymbolicLink(SafePaths.checkedParents(root, e.path()), Path.of(e.linkTarget()));
             }
         }
         report(true);
@@ -109,18 +123,6 @@ final class Pass {
             local.remove(d.path());
         }
         return doomed.size();
-    }
-
-    private void removeStaleTemps() throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (Manifest.isTemp(file)) {
-                    Files.deleteIfExists(file); // left by a pass that was killed mid-file
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static void deleteTree(Path p) throws IOException {

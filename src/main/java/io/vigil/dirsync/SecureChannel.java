@@ -25,7 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Fresh nonces on both sides make a recorded handshake useless to replay in either direction.
  * Each direction then gets its own AES-256 key, {@code HMAC-SHA256(key, "c2s"|nc|ns)} and
  * {@code "s2c"}, so the cluster key itself never encrypts anything and no two connections share
- * a key.
+ * a key. A third key, {@code "blocks"}, keys the block signatures of the delta transfer
+ * ({@link #blockKey}).
  *
  * <p>Frames: a 4-byte length, then AES-GCM ciphertext with its 16-byte tag. The IV is the frame's
  * sequence number in that direction, never sent: a flipped, dropped, repeated or reordered frame
@@ -60,6 +61,7 @@ final class SecureChannel implements AutoCloseable {
     private Cipher receiveCipher;
     private SecretKeySpec sendKey;
     private SecretKeySpec receiveKey;
+    private byte[] blockKey;
     private long sendSeq;
     private long receiveSeq;
     private final byte[] inBuf = new byte[IO_BUF];
@@ -102,6 +104,7 @@ final class SecureChannel implements AutoCloseable {
                     + "our cluster key: it is not our peer, or its cluster key differs; check cluster.key on both nodes");
         }
         c.keys(hmac(clusterKey, "c2s", nc, ns), hmac(clusterKey, "s2c", nc, ns));
+        c.blockKey = hmac(clusterKey, "blocks", nc, ns);
         return c;
     }
 
@@ -125,6 +128,7 @@ final class SecureChannel implements AutoCloseable {
         c.writeRaw(hmac(clusterKey, "server", nc, ns));
         c.flush();
         c.keys(hmac(clusterKey, "s2c", nc, ns), hmac(clusterKey, "c2s", nc, ns));
+        c.blockKey = hmac(clusterKey, "blocks", nc, ns);
         return c;
     }
 
@@ -309,6 +313,15 @@ final class SecureChannel implements AutoCloseable {
 
     String peer() {
         return peer;
+    }
+
+    /**
+     * This connection's key for the block signatures ({@link Blocks#strongHash}), the same on
+     * both ends: {@code HMAC-SHA256(key, "blocks"|nc|ns)}, so it is secret and new for every
+     * connection, as the AES keys are.
+     */
+    byte[] blockKey() {
+        return blockKey.clone();
     }
 
     @Override

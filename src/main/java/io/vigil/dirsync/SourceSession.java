@@ -1,5 +1,6 @@
 package io.vigil.dirsync;
 
+import com.dynatrace.hash4j.hashing.Hasher64;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -22,7 +25,10 @@ final class SourceSession {
     private final Map<String, Path> directories;
     private final BooleanSupplier serving;
     private final Supplier<String> notServingReason;
-    private final byte[] readBuf = new byte[1 << 20];
+    private byte[] encoderBuffer; // allocated at the first file, then reused
+    private byte[] sumsBuffer;
+    private ExecutorService sumsHelper; // hashes block-aligned blocks ahead of the encoder (AlignedSums)
+    private final Hasher64 blockHash;
 
     SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
                   Supplier<String> notServingReason) {
@@ -31,9 +37,20 @@ final class SourceSession {
         this.directories = directories;
         this.serving = serving;
         this.notServingReason = notServingReason;
+        this.blockHash = Blocks.strongHash(ch.blockKey());
     }
 
     void run() throws IOException {
+        try {
+            serve();
+        } finally {
+            if (sumsHelper != null) {
+                sumsHelper.shutdownNow();
+            }
+        }
+    }
+
+    private void serve() throws IOException {
         while (true) {
             ByteBuffer m = ch.receive();
             try {
@@ -145,13 +162,36 @@ final class SourceSession {
             ByteBuffer f = frames.begin(Codec.FILE);
             attrs.write(f);
             frames.send();
-            DeltaEncoder enc = new DeltaEncoder(frames, readBuf);
-            byte[] hash = enc.encode(in, index);
+            if (encoderBuffer == null) {
+                encoderBuffer = new byte[DeltaEncoder.BUFFER];
+            }
+            DeltaEncoder enc = new DeltaEncoder(frames, encoderBuffer, blockHash);
+            AlignedSums sums = index == null ? null : startSums(in, attrs.size(), blockSize);
+            byte[] hash;
+            try {
+                hash = enc.encode(in, index, sums);
+            } finally {
+                if (sums != null) {
+                    sums.close();
+                }
+            }
             ByteBuffer end = frames.begin(Codec.FILE_END);
             end.putLong(enc.literalBytes() + enc.matchedBytes()).put(hash);
             end.putLong(enc.literalBytes());
             frames.send();
         }
+    }
+
+    private AlignedSums startSums(FileChannel in, long size, int blockSize) {
+        if (sumsHelper == null) {
+            sumsHelper = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "vigil-dirsync-sums");
+                t.setDaemon(true);
+                return t;
+            });
+            sumsBuffer = new byte[AlignedSums.BUFFER];
+        }
+        return AlignedSums.start(sumsHelper, in, size, blockSize, blockHash, sumsBuffer);
     }
 
     private Blocks.Index readSignatures(long basisSize, int blockSize, int count) throws IOException {

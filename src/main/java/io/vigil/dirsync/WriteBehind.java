@@ -33,8 +33,12 @@ final class WriteBehind implements AutoCloseable {
      * chmod, utimes, rename) while the CPUs had room; a big file keeps one writer busy alone.
      */
     private static final int WRITERS = 2;
+    /** Blocks of the old copy are read and written in pieces of up to this much. */
+    private static final int COPY_BUFFER = 1 << 20;
 
     private final ExecutorService[] writers = new ExecutorService[WRITERS];
+    /** One per writer, lent to each file it rebuilds: blocks of the old copy pass through it. */
+    private final ByteBuffer[] copyBuffers = new ByteBuffer[WRITERS];
     private int nextWriter;
     private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
@@ -45,13 +49,15 @@ final class WriteBehind implements AutoCloseable {
     static final class Done {
         final Object job;
         final ExecutorService writer;
+        final ByteBuffer copyBuffer;
         long literal;
         IOException failure;
         volatile DeltaApplier applier; // set on the writer thread, read for progress
 
-        Done(Object job, ExecutorService writer) {
+        Done(Object job, ExecutorService writer, ByteBuffer copyBuffer) {
             this.job = job;
             this.writer = writer;
+            this.copyBuffer = copyBuffer;
         }
     }
 
@@ -62,6 +68,7 @@ final class WriteBehind implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            copyBuffers[i] = ByteBuffer.allocateDirect(COPY_BUFFER);
         }
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[SecureChannel.PLAIN_BUF]);
@@ -85,12 +92,14 @@ final class WriteBehind implements AutoCloseable {
 
     /** Starts rebuilding a file (the temporary file is created on the writer thread). */
     Done open(Object job, Path target, Path basis, long basisSize, int blockSize) {
-        Done d = new Done(job, writers[nextWriter++ % WRITERS]);
+        int w = nextWriter;
+        nextWriter = (w + 1) % WRITERS;
+        Done d = new Done(job, writers[w], copyBuffers[w]);
         pending++;
         d.writer.execute(() -> {
             try {
                 if (!cancelled) {
-                    d.applier = new DeltaApplier(target, basis, basisSize, blockSize);
+                    d.applier = new DeltaApplier(target, basis, basisSize, blockSize, d.copyBuffer);
                 }
             } catch (IOException | RuntimeException e) {
                 d.failure = asIo(e);

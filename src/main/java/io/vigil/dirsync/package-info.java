@@ -18,7 +18,7 @@
  *
  * <p>Transfer ({@link io.vigil.dirsync.FileFetcher}, {@link io.vigil.dirsync.DeltaEncoder},
  * {@link io.vigil.dirsync.DeltaApplier}): rsync's algorithm with 4 KiB blocks (weak rolling
- * checksum + first 8 bytes of SHA-256), rebuilt into a temporary file, verified against the
+ * checksum + a 64-bit PolymurHash keyed per connection, {@link io.vigil.dirsync.Blocks}), rebuilt into a temporary file, verified against the
  * source's whole-file checksum ({@link io.vigil.dirsync.FileChecksum}: 128-bit MurmurHash3, as
  * rsync uses xxh128; the frames themselves are already authenticated), renamed into place. A
  * large file is written by a second thread while the next frames are read and decrypted

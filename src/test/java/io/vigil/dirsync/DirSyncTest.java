@@ -69,6 +69,33 @@ class DirSyncTest extends DirSyncFixture {
         assertThat(r.wireBytes()).isLessThan(grown.length / 100);
     }
 
+    /**
+     * Many changed files in one pass: the signatures of each next file are computed ahead, while
+     * the source answers the current one, and must be that connection's, for that old copy. One
+     * file's old copy is replaced after the first pass (another size), one is deleted on the source.
+     */
+    @Test
+    void signaturesComputedAheadMoveOnlyTheChangedBlocksOfEveryFile() throws Exception {
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            contents.add(random(100 + i, 300_000 + i * 4096));
+            write(src.resolve("d/f" + i + ".bin"), contents.get(i));
+        }
+        pull();
+        for (int i = 0; i < 12; i++) {
+            contents.get(i)[1000 + i] ^= 1; // one block each
+            write(src.resolve("d/f" + i + ".bin"), contents.get(i));
+        }
+        write(dst.resolve("d/f5.bin"), random(7, 123_457)); // its old copy changed on the receiver
+        Files.delete(src.resolve("d/f9.bin"));
+
+        SyncResult r = pull();
+
+        assertThat(snapshot(dst)).isEqualTo(snapshot(src));
+        assertThat(r.filesTransferred()).isEqualTo(11);
+        assertThat(r.literalBytes()).as("one block of each of 10 files, and f5 whole").isEqualTo(10 * 4096 + 300_000 + 5 * 4096);
+    }
+
     @Test
     void deletionsRenamesAndPermissionChangesAreReplicated() throws Exception {
         write(src.resolve("keep.txt"), "keep".getBytes());

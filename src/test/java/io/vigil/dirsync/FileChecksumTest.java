@@ -38,10 +38,17 @@ class FileChecksumTest {
             FileChecksum pieces = new FileChecksum();
             for (int p = 0; p < data.length; ) {
                 int n = Math.min(data.length - p, r.nextInt(40));
-                if (r.nextBoolean()) {
+                int how = r.nextInt(3);
+                if (how == 0) {
                     pieces.update(data, p, n);
-                } else {
+                } else if (how == 1) {
                     pieces.update(ByteBuffer.wrap(data, p, n).slice());
+                } else { // a direct buffer, read in place, at an odd position
+                    ByteBuffer direct = ByteBuffer.allocateDirect(n + 3);
+                    direct.position(3);
+                    direct.put(data, p, n).position(3);
+                    pieces.update(direct);
+                    assertThat(direct.hasRemaining()).isFalse();
                 }
                 p += n;
             }
