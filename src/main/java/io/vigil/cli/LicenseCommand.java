@@ -101,7 +101,7 @@ final class LicenseCommand implements Runnable {
             try {
                 byte[] bytes;
                 try {
-                    bytes = Files.readAllBytes(file);
+                    bytes = io.vigil.license.LicenseCodec.read(file);
                 } catch (NoSuchFileException e) {
                     err.println("no such file: " + file);
                     return ExitCode.USAGE;

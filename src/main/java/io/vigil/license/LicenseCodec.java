@@ -50,6 +50,19 @@ public final class LicenseCodec {
     }
 
     /**
+     * The bytes of the license file at {@code file}, refused before reading when it is far too big
+     * to be one (an operator may point at any file).
+     */
+    public static byte[] read(java.nio.file.Path file) throws java.io.IOException, LicenseException {
+        long size = java.nio.file.Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new LicenseException("not a Vigil license: " + file + " has " + size + " bytes (a license is under"
+                    + " 16 KiB)");
+        }
+        return java.nio.file.Files.readAllBytes(file);
+    }
+
+    /**
      * Reads and authenticates a license file.
      *
      * @throws LicenseException naming what is wrong: not a license, damaged, not signed by the vendor

@@ -84,7 +84,7 @@ public final class Licensing {
         Path file = dataDir.resolve(LICENSE_FILE);
         if (Files.exists(file)) {
             try {
-                License l = check(Files.readAllBytes(file));
+                License l = check(LicenseCodec.read(file));
                 return new LicenseStatus(LicenseStatus.Kind.LICENSED, "licensed to " + l.licensee() + " ("
                         + l.id() + "), " + (l.expires() == null ? "no end date" : "valid until " + l.expires()), l,
                         demoEnds);

@@ -110,7 +110,7 @@ public final class LicenseTool implements Runnable {
         @Override
         public Integer call() throws Exception {
             try {
-                License l = LicenseCodec.decode(Files.readAllBytes(file), LicenseCodec.publicKey(
+                License l = LicenseCodec.decode(LicenseCodec.read(file), LicenseCodec.publicKey(
                         Files.readString(publicKey, StandardCharsets.US_ASCII)));
                 System.out.println("valid signature: " + l);
                 return 0;

@@ -43,6 +43,16 @@ class LicenseCommandTest extends CliFixture {
     }
 
     @Test
+    void aFileFarTooBigToBeALicenseIsRefusedBeforeItIsRead() throws Exception {
+        Path cfg = nodeConfig();
+        Path big = Files.write(dir.resolve("video.mkv"), new byte[1 << 20]);
+        Run run = vigil("license", "apply", big.toString(), "--config", cfg.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("not a Vigil license: ").contains("has 1048576 bytes");
+        assertThat(dir.resolve("node1-data").resolve(Licensing.LICENSE_FILE)).doesNotExist();
+    }
+
+    @Test
     void aMissingFileIsNamed() throws Exception {
         Run run = vigil("license", "apply", dir.resolve("nope.json").toString(), "--config", nodeConfig().toString());
         assertThat(run.exitCode()).isEqualTo(2);
