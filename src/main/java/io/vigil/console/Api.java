@@ -159,18 +159,27 @@ final class Api {
         if (def != null) {
             return new String[] {def.word(), def.arg()};
         }
-        String body = Http.body(ex);
-        String arg = null;
-        if (!body.isBlank()) {
-            try {
-                JsonNode n = Json.MAPPER.readTree(body);
-                arg = n != null && n.hasNonNull("arg") ? n.get("arg").asText() : null;
-            } catch (JacksonException e) {
-                throw new IllegalArgumentException("the body must be JSON such as {\"arg\":\"on\"}");
-            }
-        }
+        String arg = commandArg(Http.body(ex));
         CommandWords.parse(name, arg); // throws with a precise message for an unknown word or argument
         return new String[] {name, arg};
+    }
+
+    /**
+     * The argument of a command body {@code {"arg":"on"}} (null when blank or absent); what every
+     * command goes through, and what bench/fuzz feeds (ConsoleFuzzEntry).
+     *
+     * @throws IllegalArgumentException the body is not JSON
+     */
+    static String commandArg(String body) {
+        if (body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            return n != null && n.hasNonNull("arg") ? n.get("arg").asText() : null;
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the body must be JSON such as {\"arg\":\"on\"}");
+        }
     }
 
     private void nodeCommand(Exchange ex, String id, String name) throws IOException {

@@ -53,6 +53,25 @@ final class Auth {
         return check;
     }
 
+    /**
+     * The user name and password (or null) of a login body; what every login goes through, and
+     * what bench/fuzz feeds (ConsoleFuzzEntry).
+     *
+     * @throws IllegalArgumentException the body is not a JSON object, with what it must be
+     */
+    static String[] credentials(String body) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the body must be JSON: {\"user\":\"admin\",\"password\":\"...\"}");
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object {\"user\":\"admin\",\"password\":\"...\"}");
+        }
+        return new String[] {n.path("user").asText(""), n.path("password").asText(null)};
+    }
+
     /** POST /api/login {"user":"admin","password":"..."}. */
     void login(Exchange ex) throws IOException {
         String remote = Http.remote(ex);
@@ -61,22 +80,18 @@ final class Auth {
             tooMany(ex, wait);
             return;
         }
-        JsonNode body;
+        String[] credentials;
         try {
-            body = Json.MAPPER.readTree(Http.body(ex));
+            credentials = credentials(Http.body(ex));
         } catch (Http.TooLarge e) {
             Http.error(ex, 413, "too-large", e.getMessage());
             return;
-        } catch (JacksonException e) {
-            Http.error(ex, 400, "bad-request", "the body must be JSON: {\"user\":\"admin\",\"password\":\"...\"}");
+        } catch (IllegalArgumentException e) {
+            Http.error(ex, 400, "bad-request", e.getMessage());
             return;
         }
-        if (body == null || !body.isObject()) {
-            Http.error(ex, 400, "bad-request", "the body must be a JSON object {\"user\":\"admin\",\"password\":\"...\"}");
-            return;
-        }
-        String user = body.path("user").asText("");
-        PasswordCheck.Result r = check.check(remote, user, body.path("password").asText(null));
+        String user = credentials[0];
+        PasswordCheck.Result r = check.check(remote, user, credentials[1]);
         if (r.verdict() != PasswordCheck.Verdict.OK) {
             refuse(ex, r, "failed login (" + (USER.equals(user) ? "wrong password" : "unknown user") + ")", remote);
             return;
