@@ -185,7 +185,21 @@ public final class LocalCluster implements AutoCloseable {
             Path file = c.config(id);
             PrivateFiles.writeString(file, c.yaml(id));
         }
+        c.provisionTls();
         return c;
+    }
+
+    /**
+     * Gives both nodes certificates of one new cluster CA (node-to-node TLS, issue 12), valid for
+     * every address of this placement. A real site gets them by pairing in setup.
+     */
+    private void provisionTls() throws IOException {
+        java.util.List<String> ips = placement.addresses().stream().distinct().toList();
+        try {
+            io.vigil.pki.ClusterTls.provisionLocal("demo", ips, dataDir(1), dataDir(2));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot make the demo cluster's certificates: " + e.getMessage(), e);
+        }
     }
 
     /**
