@@ -1,5 +1,7 @@
 package io.vigil.console;
 
+import io.vigil.security.PasswordHash;
+
 import io.vigil.admin.AdminClient;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConsoleSection;

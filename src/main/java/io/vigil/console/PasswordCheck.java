@@ -1,5 +1,7 @@
 package io.vigil.console;
 
+import io.vigil.security.PasswordHash;
+
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package io.vigil.console;
 
+import io.vigil.security.PasswordHash;
+
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.SecretKeyFactory;

@@ -1,4 +1,4 @@
-package io.vigil.console;
+package io.vigil.security;
 
 import org.junit.jupiter.api.Test;
 
