@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * slow hash runs (five failures for a user lock that user out for a minute), and at most two
  * hashes run at once (a flood of logins cannot take the server's CPU).
  */
-final class Accounts {
+public final class Accounts {
     static final Duration SESSION = Duration.ofHours(12);
     static final int MAX_FAILURES = 5;
     static final Duration LOCKOUT = Duration.ofMinutes(1);
@@ -50,7 +50,7 @@ final class Accounts {
     record Session(String token, String user, String role, String expiresAt) {
     }
 
-    Accounts(Store store, Clock clock) {
+    public Accounts(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -149,7 +149,7 @@ final class Accounts {
     }
 
     /** The user a bearer token belongs to, or null when it is unknown or expired. */
-    Principal authenticate(String token) throws SQLException {
+    public Principal authenticate(String token) throws SQLException {
         if (token == null || token.length() > 100) {
             return null;
         }

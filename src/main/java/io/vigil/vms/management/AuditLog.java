@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Who changed what, when: one row per change, written in the change's own transaction. */
-final class AuditLog {
-    static final int MAX_ROWS = 1000;
+public final class AuditLog {
+    public static final int MAX_ROWS = 1000;
 
     private AuditLog() {
     }
@@ -32,7 +32,7 @@ final class AuditLog {
     }
 
     /** Newest first; every filter optional. */
-    static List<Map<String, Object>> search(Connection c, String user, Instant from, Instant to, int limit)
+    public static List<Map<String, Object>> search(Connection c, String user, Instant from, Instant to, int limit)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT id, at, user_name, action, entity, entity_id, detail FROM audit"
                 + " WHERE true");

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * Request bodies in, answers out. Strict on input, so that what the client meant is never guessed:
  * an unknown field, a duplicate key, a wrong type or trailing data is refused with the field named.
  */
-final class Json {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -28,7 +28,7 @@ final class Json {
     private Json() {
     }
 
-    static <T> T parse(String body, Class<T> type) {
+    public static <T> T parse(String body, Class<T> type) {
         if (body == null || body.isBlank()) {
             throw ApiError.badField(null, "the request has no JSON body; send one object (Content-Type: application/json)");
         }
@@ -53,7 +53,7 @@ final class Json {
         }
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

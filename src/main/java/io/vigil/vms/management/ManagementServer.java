@@ -9,8 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +26,6 @@ import java.util.Map;
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
-    private static final String WHO = "vigil.principal";
     static final long MAX_BODY_BYTES = 64 * 1024;
 
     private final Store store;
@@ -72,9 +69,9 @@ public final class ManagementServer implements AutoCloseable {
     private void routes(RoutesConfig r) {
         r.get("/health", this::health);
         r.post("/api/login", ctx -> json(ctx, 200, accounts.login(Json.parse(ctx.body(), Inputs.Login.class))));
-        r.before("/api/*", this::authenticate);
+        ApiSupport.requireLogin(r, accounts, "/api/login");
         r.post("/api/logout", ctx -> {
-            accounts.logout(bearer(ctx));
+            accounts.logout(ApiSupport.bearer(ctx));
             ctx.status(204);
         });
 
@@ -132,21 +129,12 @@ public final class ManagementServer implements AutoCloseable {
 
         r.get("/api/audit", ctx -> {
             requireAdministrator(ctx);
-            json(ctx, 200, store.read(c -> AuditLog.search(c, ctx.queryParam("user"), instant(ctx, "from"),
-                    instant(ctx, "to"), limit(ctx))));
+            json(ctx, 200, store.read(c -> AuditLog.search(c, ctx.queryParam("user"),
+                    ApiSupport.instant(ctx, "from"), ApiSupport.instant(ctx, "to"),
+                    ApiSupport.intParam(ctx, "limit", 100, 1, AuditLog.MAX_ROWS))));
         });
 
-        r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.field(), e.getMessage()));
-        r.exception(SQLException.class, (e, ctx) -> databaseDown(ctx, e));
-        r.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, 500, null, "internal error; the management server's log has the details");
-        });
-        r.error(404, ctx -> {
-            if (ctx.result() == null) {
-                error(ctx, 404, null, "no such route: " + ctx.method() + " " + ctx.path());
-            }
-        });
+        ApiSupport.errors(r);
     }
 
     private void health(Context ctx) {
@@ -162,25 +150,8 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
-    private void authenticate(Context ctx) throws SQLException {
-        if (ctx.path().equals("/api/login")) {
-            return;
-        }
-        Principal who = accounts.authenticate(bearer(ctx));
-        if (who == null) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, null, "log in first: POST /api/login, then send Authorization: Bearer TOKEN");
-        }
-        ctx.attribute(WHO, who);
-    }
-
-    private static String bearer(Context ctx) {
-        String h = ctx.header("Authorization");
-        return h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : null;
-    }
-
     private void change(Context ctx, String action, Store.Work<Changes.Outcome> work) throws SQLException {
-        Principal who = ctx.attribute(WHO);
+        Principal who = ApiSupport.who(ctx);
         Changes.Answer a = changes.apply(who, action, ctx.header("Idempotency-Key"), work);
         if (a.replayed()) {
             ctx.header("Idempotent-Replay", "true");
@@ -189,7 +160,7 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private static void requireAdministrator(Context ctx) {
-        Principal who = ctx.attribute(WHO);
+        Principal who = ApiSupport.who(ctx);
         if (!who.canWrite()) {
             throw new ApiError(403, null, "only an administrator may read users and the audit log");
         }
@@ -207,52 +178,8 @@ public final class ManagementServer implements AutoCloseable {
         throw ApiError.badField("id", "'" + ctx.pathParam("id") + "' is not an id (a positive number)");
     }
 
-    private static Instant instant(Context ctx, String param) {
-        String v = ctx.queryParam(param);
-        try {
-            return v == null ? null : Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw ApiError.badField(param, "'" + v + "' is not a time; write it as 2026-12-07T14:00:00Z");
-        }
-    }
-
-    private static int limit(Context ctx) {
-        String v = ctx.queryParam("limit");
-        try {
-            return v == null ? 100 : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw ApiError.badField("limit", "limit must be a number from 1 to " + AuditLog.MAX_ROWS);
-        }
-    }
-
     private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
-    }
-
-    private static void error(Context ctx, int status, String field, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("error", message);
-        if (field != null) {
-            e.put("field", field);
-        }
-        json(ctx, status, e);
-    }
-
-    private static void databaseDown(Context ctx, SQLException e) {
-        String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("25006"))) {
-            LOG.warn("the database did not answer {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            ctx.header("Retry-After", "1");
-            error(ctx, 503, null, "the database is not reachable (a failover may be under way); retry in a second");
-            return;
-        }
-        if (state == null && e.getMessage() != null && e.getMessage().contains("Connection is not available")) {
-            ctx.header("Retry-After", "1");
-            error(ctx, 503, null, "the database is not reachable (a failover may be under way); retry in a second");
-            return;
-        }
-        LOG.error("database error serving {} {} (SQLSTATE {})", ctx.method(), ctx.path(), state, e);
-        error(ctx, 500, null, "the database refused the change (SQLSTATE " + state + "); nothing was changed");
+        ApiSupport.json(ctx, status, body);
     }
 
     @Override

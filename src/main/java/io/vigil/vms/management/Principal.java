@@ -1,5 +1,5 @@
 package io.vigil.vms.management;
 
 /** Who a request acts for: an authenticated user and what their role lets them do. */
-record Principal(String name, String role, boolean canWrite) {
+public record Principal(String name, String role, boolean canWrite) {
 }
