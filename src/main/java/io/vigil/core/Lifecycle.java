@@ -4,12 +4,32 @@ package io.vigil.core;
  * Decisions on the services' lifecycle as the driver reports it: boot, services started or
  * failed to start ({@link StartGuard}), services stopped (and what comes next: stop, rejoin,
  * hand over, give up, or restart in place), the watchdog's kill, a resource failure and the
- * replication layer's sync report. A function of the node's view: it returns the decision and
- * changes nothing itself.
+ * replication layer's sync report; and which mode's rules apply after every event ({@link #inMode}).
+ * A function of the node's view: it returns the decision and changes nothing itself.
  */
 final class Lifecycle {
 
     private Lifecycle() {
+    }
+
+    /** Before boot only the boot event counts; a command is refused so that its caller is not left waiting. */
+    static Decision beforeBoot(Event event) {
+        Decision d = new Decision();
+        return event instanceof Event.OperatorCommand c
+                ? d.emit(new Effect.Reply(c.id(), false, "the node is still booting; try again in a moment")) : d;
+    }
+
+    /** The rules of the mode the node is in, after every event. */
+    static Decision inMode(NodeView n) {
+        return switch (n.mode()) {
+            case BOOTING -> throw new IllegalStateException("evaluated before boot");
+            case STOPPED -> new Decision().status(null, true);
+            case JOINING -> Joiner.joining(n);
+            case STANDBY -> Joiner.standby(n);
+            case ACQUIRING -> Joiner.acquiring(n);
+            case RUNNING -> Runner.evaluate(n);
+            case STARTING, STOPPING -> new Decision().status(null, false);
+        };
     }
 
     static Decision boot(NodeView n, PersistedState saved) {

@@ -99,9 +99,7 @@ public final class Node {
         out = new ArrayList<>();
         movedThisStep = false;
         if (mode == Mode.BOOTING && !(event instanceof Event.Boot)) {
-            if (event instanceof Event.OperatorCommand c) {
-                reply(c.id(), false, "the node is still booting; try again in a moment");
-            }
+            apply(Lifecycle.beforeBoot(event));
             return out;
         }
         apply(decide(event));
@@ -148,18 +146,13 @@ public final class Node {
         throw new IllegalStateException("unhandled event " + event);
     }
 
-    /** Moves the node as far as its current knowledge allows: fencing first, then the mode's rules. */
-    void evaluate() {
+    /**
+     * Moves the node as far as its current knowledge allows: fencing first, then the rules of
+     * the mode it is in after that (decided only once the fencing decision is applied).
+     */
+    private void evaluate() {
         apply(Fencing.evaluate(view));
-        switch (mode) {
-            case BOOTING -> throw new IllegalStateException("evaluated before boot");
-            case STOPPED -> blocked = true;
-            case JOINING -> apply(Joiner.joining(view));
-            case STANDBY -> apply(Joiner.standby(view));
-            case ACQUIRING -> apply(Joiner.acquiring(view));
-            case RUNNING -> apply(Runner.evaluate(view));
-            case STARTING, STOPPING -> blocked = false;
-        }
+        apply(Lifecycle.inMode(view));
     }
 
     // ---------------------------------------------------------------- output helpers
@@ -201,10 +194,6 @@ public final class Node {
 
     void info(String message) {
         out.add(new Effect.Log(Effect.Log.Level.INFO, message));
-    }
-
-    void reply(long id, boolean accepted, String message) {
-        out.add(new Effect.Reply(id, accepted, message));
     }
 
     int peerId() {
