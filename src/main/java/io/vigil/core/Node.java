@@ -106,6 +106,7 @@ public final class Node {
         evaluate();
         publish();
         if (heartbeatDue) {
+            // Only now, after this step's decisions (see Heartbeats#send).
             heartbeatDue = false;
             apply(Heartbeats.send(view));
         }
@@ -155,7 +156,7 @@ public final class Node {
         apply(Lifecycle.inMode(view));
     }
 
-    // ---------------------------------------------------------------- output helpers
+    // ---------------------------------------------------------------- the mode and its publication
 
     /**
      * The one place that changes the mode: refuses a move that {@link Transitions#LEGAL} does not
@@ -182,17 +183,17 @@ public final class Node {
         }
     }
 
-    boolean peerFollows() {
+    private boolean peerFollows() {
         Heartbeat p = peer.live();
         return p != null && p.state() == NodeState.SECOND;
     }
 
-    void persist() {
+    private void persist() {
         out.add(new Effect.Persist(new PersistedState(shown == null ? NodeState.WAIT : shown, epoch, dataEpoch,
                 bootMode, failoverEnabled)));
     }
 
-    void info(String message) {
+    private void info(String message) {
         out.add(new Effect.Log(Effect.Log.Level.INFO, message));
     }
 
