@@ -4,16 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a decision function ({@link Joiner}, {@link Takeover}, {@link Runner}, {@link Commands}) wants done:
- * an ordered list of actions that only {@code Node#apply} carries out. The functions read the
- * node through {@link NodeView} and never write it, so a decision can be inspected (next mode,
- * reason, effects) before anything changes; order is kept because effects leave in that order.
+ * What a decision function ({@link Joiner}, {@link Takeover}, {@link Runner}, {@link Commands},
+ * {@link Lifecycle}, {@link Fencing}, {@link Heartbeats}) wants done: an ordered list of actions
+ * that only {@code Node#apply} carries out. The functions read the node through {@link NodeView}
+ * and never write it, so a decision can be inspected (next mode, reason, effects) before anything
+ * changes; order is kept because effects leave in that order.
+ *
+ * <p>Start, Stop, TakeOver, HandOver, Follow, AcceptGrant and AcquireLease are compound: when
+ * {@code Node#apply} reaches one, {@link Compound} expands it into the simple actions against the
+ * node as it is by then (a start after new epochs starts the services in the new epoch).
  */
 final class Decision {
 
     /** One thing to do; {@code Node#apply} handles every kind. */
     sealed interface Action permits Move, Emit, Status, Start, Stop, TakeOver, HandOver, Follow, AcceptGrant,
-            AcquireLease, HoldLease, Epochs, Replication, Flags, SwapRequest, Bookkeeping { }
+            AcquireLease, HoldLease, Epochs, Replication, Flags, SwapRequest, Bookkeeping, Services, StopPlan,
+            Sync, PeerGrant, Watchdog, LeaseRequest, HeartbeatTimer, HeartbeatSent, ResourceFailure { }
 
     /** Change the mode ({@code Node#moveTo}); a null detail keeps the status text. */
     record Move(Mode next, Reason reason, String detail) implements Action { }
@@ -56,11 +62,39 @@ final class Decision {
 
     record SwapRequest(boolean withoutSync, long atMs) implements Action { }
 
-    /** Counters kept beside the node's state. */
+    /** Counters kept beside the node's state; {@code resource} carries the text of the kinds that need one. */
     record Bookkeeping(Kind kind, String resource, long value) implements Action {
         enum Kind { RESET_START_FAILURES, POSTPONE_FAILOVER, RECORD_FAILOVER, REMEMBER_ALARM, CLEAR_NO_TAKEOVER_CAUSE,
-            PERSIST }
+            PERSIST, RESET_HEALTH, RECORD_START_FAILURE, REMEMBER_GIVE_UP, HANDOVER_EPOCH, LEARN_FAILOVER,
+            REVOKE_GRANT, DROP_LEASE, LEASE_ANSWERED, CLEAR_SWAP }
     }
+
+    /** Where the services are, since when they run, whether their stop is a fencing kill; null: left as it is. */
+    record Services(ServicesPhase phase, Long sinceMs, Boolean stopImmediate) implements Action { }
+
+    /** What to do once the services have stopped (null: nothing planned). */
+    record StopPlan(Node.AfterStop then) implements Action { }
+
+    /** The replication layer's view of this node's data. */
+    record Sync(SyncStatus status) implements Action { }
+
+    /** The peer's heartbeat grants (or not) our epoch, acknowledging our heartbeat {@code ackSeq}. */
+    record PeerGrant(boolean grantsUs, long ackSeq) implements Action { }
+
+    /** Arm the fencing watchdog for {@code deadlineMs} (below 0: disarm it). */
+    record Watchdog(long deadlineMs) implements Action { }
+
+    /** A lease request leaves at {@code atMs}; the next not before {@code nextAtMs}. Null epoch: left as it is. */
+    record LeaseRequest(long atMs, long nextAtMs, Long pendingEpoch) implements Action { }
+
+    /** The next heartbeat leaves at {@code nextAtMs}; {@code dueNow}: one leaves at the end of this step. */
+    record HeartbeatTimer(long nextAtMs, boolean dueNow) implements Action { }
+
+    /** Heartbeat {@code seq} leaves at {@code atMs} (the peer's acknowledgement of it dates its grant). */
+    record HeartbeatSent(long seq, long atMs) implements Action { }
+
+    /** A resource failed: counted against its local restarts ({@link ResourceHealth#failed}). */
+    record ResourceFailure(String resource, String detail) implements Action { }
 
     private final List<Action> actions = new ArrayList<>();
 
@@ -116,6 +150,16 @@ final class Decision {
     Decision add(Action a) {
         actions.add(a);
         return this;
+    }
+
+    /** Appends the actions of {@code next}, after this decision's own. */
+    Decision then(Decision next) {
+        actions.addAll(next.actions);
+        return this;
+    }
+
+    Decision bookkeeping(Bookkeeping.Kind kind) {
+        return bookkeeping(kind, null, 0);
     }
 
     Decision move(Mode next, Reason reason, String detail) {

@@ -148,4 +148,109 @@ final class LiveView implements NodeView {
     public String resourceDetail(String resource) {
         return n.health.detail(resource);
     }
+
+    @Override
+    public boolean resourceMayRestart(String resource) {
+        return n.health.mayRestart(resource, now());
+    }
+
+    @Override
+    public Node.AfterStop afterStop() {
+        return n.afterStop;
+    }
+
+    @Override
+    public long handoverEpoch() {
+        return n.handoverEpoch;
+    }
+
+    @Override
+    public boolean stopImmediate() {
+        return n.stopImmediate;
+    }
+
+    @Override
+    public String giveUpReason() {
+        return n.giveUpReason;
+    }
+
+    @Override
+    public int startFailures() {
+        return n.starts.count(now());
+    }
+
+    @Override
+    public int maxStartFailures() {
+        return n.starts.max();
+    }
+
+    @Override
+    public String firstStartError() {
+        return n.starts.firstError();
+    }
+
+    @Override
+    public boolean grantValid(long marginMs) {
+        return n.auth.grantValid(now(), marginMs);
+    }
+
+    @Override
+    public long permittedUntil() {
+        return n.auth.permittedUntil();
+    }
+
+    @Override
+    public long pendingLeaseEpoch() {
+        return n.pendingLeaseEpoch;
+    }
+
+    @Override
+    public long watchdogDeadline() {
+        return n.watchdogDeadline;
+    }
+
+    @Override
+    public long peerLastHeardAtMs() {
+        return n.peer.lastHeardAtMs();
+    }
+
+    @Override
+    public long peerSilentMs() {
+        return n.peer.silentMs();
+    }
+
+    @Override
+    public long nextHeartbeatAtMs() {
+        return n.nextHeartbeatAtMs;
+    }
+
+    @Override
+    public long seq() {
+        return n.seq;
+    }
+
+    @Override
+    public boolean swapRequested() {
+        return n.swapRequested;
+    }
+
+    @Override
+    public boolean swapWithoutSync() {
+        return n.swapWithoutSync;
+    }
+
+    @Override
+    public long swapRequestedAtMs() {
+        return n.swapRequestedAtMs;
+    }
+
+    @Override
+    public int recentFailovers() {
+        return n.flaps.recent(now());
+    }
+
+    @Override
+    public long latestFailoverEpoch() {
+        return n.flaps.latestEpoch(now());
+    }
 }

@@ -25,17 +25,25 @@ final class ResourceHealth {
      */
     boolean failed(String resource, String detail, long nowMs) {
         failing.put(resource, detail);
+        if (mayRestart(resource, nowMs)) {
+            restarts.computeIfAbsent(resource, r -> new ArrayDeque<>()).addLast(nowMs);
+            return true;
+        }
+        exhaustedAt.putIfAbsent(resource, nowMs);
+        return false;
+    }
+
+    /**
+     * Would a failure of {@code resource} now be restarted in place? What {@link #failed} will
+     * answer, asked before it counts the failure (the decision is made before it is applied).
+     */
+    boolean mayRestart(String resource, long nowMs) {
         CoreConfig.RestartPolicy policy = config.restartPolicy(resource);
         Deque<Long> times = restarts.computeIfAbsent(resource, r -> new ArrayDeque<>());
         while (!times.isEmpty() && nowMs - times.peekFirst() > policy.windowMs()) {
             times.pollFirst();
         }
-        if (times.size() < policy.maxRestarts()) {
-            times.addLast(nowMs);
-            return true;
-        }
-        exhaustedAt.putIfAbsent(resource, nowMs);
-        return false;
+        return times.size() < policy.maxRestarts();
     }
 
     void recovered(String resource) {

@@ -42,7 +42,7 @@
  *   nodes lose power).</li>
  *   <li><b>Witness lease.</b> With a witness, a node whose peer is silent runs the services only
  *   while it holds the lease or a still-valid grant, and stops them {@code fenceMarginMs}
- *   before both could expire (self-fencing, {@code Node#fenceIfUnauthorised}). Validity is
+ *   before both could expire (self-fencing, {@code Fencing#fenceIfUnauthorised}). Validity is
  *   measured from when <em>we sent</em> the request, so delay only shortens it; a watchdog
  *   ({@link io.vigil.core.Effect.ArmWatchdog}) is the backstop for a paused daemon.</li>
  *   <li><b>No lost acknowledged write.</b> The runner replicates synchronously while the peer
@@ -59,17 +59,24 @@
  * resynchronises ({@link io.vigil.core.Runner}).
  *
  * <h2>Where each decision is made</h2>
- * {@link io.vigil.core.Joiner}, {@link io.vigil.core.Takeover}, {@link io.vigil.core.Runner} and
- * {@link io.vigil.core.Commands} are functions of a read-only {@link io.vigil.core.NodeView}: they return a
- * {@link io.vigil.core.Decision} (next mode, reason, effects and the state changes to make, in
- * order) and never write the node; {@code Node#apply} carries the decision out.
+ * {@link io.vigil.core.Joiner}, {@link io.vigil.core.Takeover}, {@link io.vigil.core.Runner},
+ * {@link io.vigil.core.Commands}, {@link io.vigil.core.Lifecycle}, {@link io.vigil.core.Fencing} and
+ * {@link io.vigil.core.Heartbeats} are functions of a read-only {@link io.vigil.core.NodeView}: they
+ * return a {@link io.vigil.core.Decision} (next mode, reason, effects and the state changes to make,
+ * in order) and never write the node; {@code Node#apply} carries the decision out, expanding its
+ * compound actions (start, stop, take over, ...) with {@link io.vigil.core.Compound} when it
+ * reaches them. {@code Node} holds the state, records what it observes (the failure detector,
+ * resource recoveries) and applies decisions; it decides nothing itself.
  * <ul>
  *   <li>which mode changes are legal: {@link io.vigil.core.Transitions}</li>
  *   <li>failover on peer loss: {@link io.vigil.core.Takeover}</li>
  *   <li>failover on a failed service, swap, split brain, sync/async: {@link io.vigil.core.Runner}</li>
  *   <li>joining, standing by, acquiring the lease; who runs after a start or a double failure:
  *   {@link io.vigil.core.Joiner} ({@code Joiner#shouldPeerRun}); the grants this node gives:
- *   {@code Node#grantForPeer}</li>
+ *   {@code Heartbeats#grantForPeer}</li>
+ *   <li>boot, services started, stopped, failed to start, killed by the watchdog; restart in place:
+ *   {@link io.vigil.core.Lifecycle}</li>
+ *   <li>lease renewal, self-fencing, the watchdog deadline: {@link io.vigil.core.Fencing}</li>
  *   <li>operator commands and their refusals: {@link io.vigil.core.Commands}</li>
  *   <li>local restarts and the 30 s trigger: {@link io.vigil.core.ResourceHealth}; flapping:
  *   {@link io.vigil.core.FlapGuard}</li>
