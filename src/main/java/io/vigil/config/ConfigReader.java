@@ -10,6 +10,7 @@ import io.vigil.core.BootMode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.Set;
 final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
-            "failover", "boot", "restart", "resources", "logs",
+            "failover", "boot", "restart", "resources", "logs", "events",
             "database", "replication", "console");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
@@ -72,6 +73,7 @@ final class ConfigReader {
                 root.child("replication").isPresent()
                         ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
                 root.child("console").isPresent() ? console(root.child("console").get()) : null,
+                root.child("events").isPresent() ? events(root.child("events").get()) : null,
                 file);
     }
 
@@ -230,6 +232,30 @@ final class ConfigReader {
     private static RestartSection restart(YamlNode r) throws ConfigException {
         r.mapping(Set.of("maxRestarts", "windowMs"));
         return new RestartSection(r.integer("maxRestarts", 3), r.number("windowMs", 300_000));
+    }
+
+    private EventsSection events(YamlNode e) throws ConfigException {
+        e.mapping(Set.of("url", "loginUrl", "user", "passwordFile"));
+        URI url = httpUrl(e, "url", null);
+        URI login = httpUrl(e, "loginUrl", URI.create(url.getScheme() + "://" + url.getHost() + ":"
+                + EventsSection.DEFAULT_MANAGEMENT_PORT));
+        return new EventsSection(url, login, e.requiredString("user"),
+                e.path("passwordFile", base, null));
+    }
+
+    private static URI httpUrl(YamlNode e, String key, URI def) throws ConfigException {
+        String v = def == null ? e.requiredString(key) : e.string(key, def.toString());
+        try {
+            URI u = new URI(v);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                    && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/")) && u.getQuery() == null) {
+                return URI.create(u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : ""));
+            }
+        } catch (java.net.URISyntaxException ex) {
+            // refused below
+        }
+        throw e.error(key, "'" + v + "' is not an http(s) address of a server",
+                "Write it as http://HOST:PORT, e.g. http://10.0.0.100:8101 (the cluster address)");
     }
 
     private static LogsSection logs(Optional<YamlNode> l) throws ConfigException {

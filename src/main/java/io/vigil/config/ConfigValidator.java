@@ -45,6 +45,7 @@ final class ConfigValidator {
         v.require(c.logs().maxFileBytes() >= 4096, "logs.maxFileBytes", "must be at least 4096",
                 "Use a larger size, e.g. 10485760 (10 MiB)");
         v.console();
+        v.events();
         v.require(c.logs().keepFiles() >= 1, "logs.keepFiles", "must be at least 1", "Keep at least one old file");
     }
 
@@ -234,6 +235,21 @@ final class ConfigValidator {
         require((k.certificate() == null) == (k.privateKey() == null), k.certificate() == null ? "console.certificate"
                         : "console.privateKey", "HTTPS needs both a certificate and its private key",
                 "Set both 'certificate' and 'privateKey' (PEM files) for HTTPS, or neither for HTTP");
+    }
+
+    /** The event server account: a password in a file only (never in the configuration, which many can read). */
+    private void events() throws ConfigException {
+        EventsSection e = c.events();
+        if (e == null) {
+            return;
+        }
+        require(e.user() != null && e.user().matches("[A-Za-z0-9_.-]{1,64}"), "events.user",
+                "must be the name of a management server account (letters, digits, '_', '.', '-')",
+                "Create an account with role reporter on the management server and write its name");
+        require(e.passwordFile() != null, "events.passwordFile", "is missing",
+                "Write the path of a file, readable only by the vigil user, holding the account's password");
+        require(java.nio.file.Files.isReadable(e.passwordFile()), "events.passwordFile",
+                "cannot read " + e.passwordFile(), "Check that the file exists and the vigil user can read it");
     }
 
     private void port(String path, int port) throws ConfigException {

@@ -71,6 +71,11 @@ final class ConfigWriter {
         if (c.replication() != null) {
             replication(root.putObject("replication"), c.replication());
         }
+        if (c.events() != null) {
+            root.putObject("events").put("url", c.events().url().toString())
+                    .put("loginUrl", c.events().loginUrl().toString()).put("user", c.events().user())
+                    .put("passwordFile", c.events().passwordFile().toString());
+        }
         if (c.console() != null) {
             ObjectNode k = root.putObject("console").put("bindAddress", c.console().bindAddress())
                     .put("port", c.console().port());

@@ -23,13 +23,14 @@ import java.util.Optional;
  * @param database   null when Vigil manages no database
  * @param replication null when no directories are replicated
  * @param console    null when this node serves no web console / REST API
+ * @param events     null when the node reports to no VMS event server
  * @param sourceFile the file it was read from (absolute), or null when built in code
  */
 public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection peer, AdminSection admin,
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
                           LogsSection logs, DatabaseSection database, ReplicationSection replication,
-                          ConsoleSection console, Path sourceFile) {
+                          ConsoleSection console, EventsSection events, Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);

@@ -72,6 +72,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private UdpHeartbeatTransport transport;
     private final EventLoop events;
     private EffectRunner effects;
+    /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
+    private io.vigil.notify.Notifier notifier;
     private AdminServer admin;
     private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
@@ -116,7 +118,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
         this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
         // Events queue from the start; the loop thread, started once everything is open, runs them.
-        this.events = new EventLoop(node, effect -> effects.run(effect), this::publishStatus,
+        this.events = new EventLoop(node, this::runEffect, this::publishStatus,
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
                 (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
@@ -196,6 +198,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             directories.onCaughtUp(this::reportSync);
         }
         startLicenseGuard();
+        if (config.events() != null) {
+            notifier = io.vigil.notify.Notifier.start(config.events(), "node" + config.node().id(),
+                    config.node().dataDir().resolve("notify").resolve("outbox.jsonl"), java.time.Clock.systemUTC(),
+                    moduleLog::info);
+        }
         effects = new EffectRunner(new EffectWorld(loopSide(), transport::send,
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
@@ -214,6 +221,15 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     }
 
     /** SPEC §8: the license state in the status, and the management service (the first resource) stopped daily without one. */
+    /** Every effect of the core: carried out, and offered to the event server's notifier (which never blocks). */
+    private void runEffect(io.vigil.core.Effect effect) {
+        io.vigil.notify.Notifier n = notifier;
+        if (n != null) {
+            n.offer(effect);
+        }
+        effects.run(effect);
+    }
+
     private void startLicenseGuard() {
         java.time.Clock utc = java.time.Clock.systemUTC();
         LicenseGuard guard = new LicenseGuard(new io.vigil.license.Licensing(config.node().dataDir(),
@@ -460,6 +476,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         if (watchdog != null) {
             watchdog.close();
+        }
+        if (notifier != null) {
+            notifier.close(); // what it could not deliver stays in its outbox for the next start
         }
         moduleLog.info("vigil node " + config.node().id() + " stopped");
         closeQuietly(moduleLog);
