@@ -9,25 +9,40 @@ import java.nio.file.Path;
 
 /**
  * The options every reference-VMS server takes to listen and to reach the cluster's database
- * (a picocli mixin). Secrets come from files, never the command line (readable by all in /proc).
+ * (a picocli mixin). As a cluster resource it needs none of the database ones: the node passes
+ * {@code VIGIL_DB_URL}, {@code VIGIL_DB_USER} and {@code VIGIL_DB_PASSWORD} in the environment
+ * (readable only by the same user and root). Secrets never come on the command line (readable by
+ * all in /proc).
  */
 public final class DatabaseOptions {
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
     public String bind;
     @Option(names = "--node", defaultValue = "unknown", description = "the node this copy runs on, shown by /health")
     public String node;
-    @Option(names = "--jdbc-url", required = true, description = "e.g. jdbc:postgresql://127.0.0.1:5432/vms")
+    @Option(names = "--jdbc-url", defaultValue = "${env:VIGIL_DB_URL}",
+            description = "e.g. jdbc:postgresql://127.0.0.1:5432/vms (default: VIGIL_DB_URL, which the cluster sets)")
     String jdbcUrl;
-    @Option(names = "--db-user", defaultValue = "vigil_app", description = "database account (default ${DEFAULT-VALUE})")
+    @Option(names = "--db-user", defaultValue = "${env:VIGIL_DB_USER:-vigil_app}",
+            description = "database account (default: VIGIL_DB_USER, else vigil_app)")
     String dbUser;
-    @Option(names = "--db-password-file", required = true, description = "file holding the database password")
+    @Option(names = "--db-password-file",
+            description = "file holding the database password (default: VIGIL_DB_PASSWORD, which the cluster sets)")
     Path dbPasswordFile;
     @Option(names = "--pool", defaultValue = "8", description = "database connections (default ${DEFAULT-VALUE})")
     int pool;
 
     /** Opens the pool and brings the schema up to date (Flyway locks, so servers starting together are safe). */
     public Store openStore() throws IOException {
-        Store store = Store.open(jdbcUrl, dbUser, secret(dbPasswordFile, "--db-password-file"), pool);
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new IOException("no database given: pass --jdbc-url, or run the server as a cluster resource"
+                    + " (the node sets VIGIL_DB_URL, VIGIL_DB_USER and VIGIL_DB_PASSWORD)");
+        }
+        String password = dbPasswordFile != null ? secret(dbPasswordFile, "--db-password-file")
+                : System.getenv("VIGIL_DB_PASSWORD");
+        if (password == null || password.isEmpty()) {
+            throw new IOException("no database password: pass --db-password-file, or set VIGIL_DB_PASSWORD");
+        }
+        Store store = Store.open(jdbcUrl, dbUser, password, pool);
         store.migrate();
         return store;
     }
