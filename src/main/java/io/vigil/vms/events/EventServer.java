@@ -91,6 +91,11 @@ public final class EventServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The routes it answers, as "METHOD /path". */
+    public java.util.List<String> routes() {
+        return ApiSupport.routes(app);
+    }
+
     private void routes(RoutesConfig r) {
         r.get("/health", ctx -> ApiSupport.json(ctx, 200, Map.of("node", node)));
         ApiSupport.requireLogin(r, accounts);
@@ -99,6 +104,7 @@ public final class EventServer implements AutoCloseable {
                 ApiSupport.longParam(ctx, "after", 0), ctx.queryParam("type"), ctx.queryParam("source"),
                 ApiSupport.intParam(ctx, "limit", 100, 1, Events.MAX_LIST)))));
         r.sse("/api/events/stream", this::follow);
+        ApiSupport.openApi(r);
         ApiSupport.errors(r);
     }
 

@@ -58,6 +58,11 @@ public final class LogServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The routes it answers, as "METHOD /path". */
+    public java.util.List<String> routes() {
+        return ApiSupport.routes(app);
+    }
+
     private void routes(RoutesConfig r) {
         r.get("/health", ctx -> ApiSupport.json(ctx, 200, Map.of("node", node)));
         ApiSupport.requireLogin(r, accounts);
@@ -75,6 +80,7 @@ public final class LogServer implements AutoCloseable {
                     ApiSupport.instant(ctx, "from"), ApiSupport.instant(ctx, "to"),
                     ApiSupport.intParam(ctx, "limit", 100, 1, AuditLog.MAX_ROWS))));
         });
+        ApiSupport.openApi(r);
         ApiSupport.errors(r);
     }
 

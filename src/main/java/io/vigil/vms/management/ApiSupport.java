@@ -56,6 +56,22 @@ public final class ApiSupport {
         });
     }
 
+    /** Serves this API's OpenAPI document, open like /health: it describes, it grants nothing. */
+    public static void openApi(RoutesConfig r) {
+        r.get("/openapi.json", ctx -> {
+            try (var in = ApiSupport.class.getResourceAsStream("/io/vigil/vms/openapi.json")) {
+                ctx.contentType("application/json").result(in.readAllBytes());
+            }
+        });
+    }
+
+    /** The routes {@code app} answers, as "METHOD /path" (for the contract test against the OpenAPI document). */
+    public static java.util.List<String> routes(io.javalin.Javalin app) {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> java.util.Set.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(e.endpoint.method.name()))
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).sorted().toList();
+    }
+
     /** The user the request acts for (set by {@link #requireLogin}). */
     public static Principal who(Context ctx) {
         return ctx.attribute(WHO);

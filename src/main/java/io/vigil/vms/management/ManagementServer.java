@@ -61,6 +61,11 @@ public final class ManagementServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The routes it answers, as "METHOD /path". */
+    public java.util.List<String> routes() {
+        return ApiSupport.routes(app);
+    }
+
     /** Creates the first administrator when the database has no user yet. */
     public boolean bootstrapAdministrator(String password) throws SQLException {
         return accounts.bootstrap(password);
@@ -134,6 +139,7 @@ public final class ManagementServer implements AutoCloseable {
                     ApiSupport.intParam(ctx, "limit", 100, 1, AuditLog.MAX_ROWS))));
         });
 
+        ApiSupport.openApi(r);
         ApiSupport.errors(r);
     }
 
