@@ -32,7 +32,13 @@ final class PairingMessages {
      * certify (its private key never leaves node 2).
      */
     record Offer(String version, long clockMillis, String hostName, String address, int adminPort,
-                 int consolePort, int databasePort, String publicKey) { }
+                 int consolePort, int databasePort, String publicKey) {
+        /** The same offer with node 2's clock read now, as it is sent (the session may wait 30 minutes). */
+        Offer now() {
+            return new Offer(version, System.currentTimeMillis(), hostName, address, adminPort, consolePort,
+                    databasePort, publicKey);
+        }
+    }
 
     /**
      * Sealed, node 1 to node 2: everything node 2 needs to join, or why node 1 will not pair with

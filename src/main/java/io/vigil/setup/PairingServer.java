@@ -124,7 +124,7 @@ final class PairingServer implements Closeable {
                                     String from) throws SetupException {
         try {
             ch.seal(keying, false);
-            ch.send(offer);
+            ch.send(offer.now());
             Grant g = ch.receive(Grant.class);
             if (g.bundle() == null) {
                 throw new SetupException("node 1 (" + from + ") refused to pair: " + g.refusal()
