@@ -262,7 +262,7 @@ final class SetupSteps {
                 out.println("console certificate exported to " + exported + ": import it in the browsers that open"
                         + " the console (https://" + s.node1().hostName() + ":" + s.node1().consolePort() + "/)");
                 license(license, o.node().configFile(), out);
-                out.println(NodeStart.start(o.node().configFile(), 1, noStart));
+                out.println(NodeStart.start(o.node().configFile(), 1, noStart).message());
                 out.println("now run `vigil setup finish` on node 2");
                 return ExitCode.OK;
             } catch (SetupException e) {
@@ -322,7 +322,7 @@ final class SetupSteps {
                 FinishStep.check(config);
                 out.println("node 2 is paired: configuration " + config + " and cluster certificates load");
                 license(license, config, out);
-                out.println(NodeStart.start(config.toAbsolutePath(), 2, noStart));
+                out.println(NodeStart.start(config.toAbsolutePath(), 2, noStart).message());
                 return ExitCode.OK;
             } catch (SetupException e) {
                 return fail(spec.commandLine().getErr(), e);

@@ -19,12 +19,15 @@ public final class NodeStart {
     private NodeStart() {
     }
 
-    /** Starts node {@code id} (or only says how); returns the line to show the operator. */
-    public static String start(Path config, int id, boolean printOnly) throws SetupException {
+    /** What {@link #start} did: the line to show the operator, and the daemon's process id (-1: not started). */
+    public record Started(String message, long pid) { }
+
+    /** Starts node {@code id} (or only says how). */
+    public static Started start(Path config, int id, boolean printOnly) throws SetupException {
         String how = "vigil node --config " + config;
         if (printOnly) {
-            return "node " + id + " is not started (--no-start): start it with `" + how + "` (in your service manager's"
-                    + " unit, as root), then check with `vigil status --config " + config + "`";
+            return new Started("node " + id + " is not started (--no-start): start it with `" + how + "` (in your"
+                    + " service manager's unit, as root), then check with `vigil status --config " + config + "`", -1);
         }
         Path log;
         try {
@@ -38,8 +41,8 @@ public final class NodeStart {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(PrivateFiles.touch(log).toFile())).start();
-            return "node " + id + " started (process " + p.pid() + ", output in " + log + "); check it with `vigil"
-                    + " status --config " + config + "`; at boot, start it with `" + how + "`";
+            return new Started("node " + id + " started (process " + p.pid() + ", output in " + log + "); check it"
+                    + " with `vigil status --config " + config + "`; at boot, start it with `" + how + "`", p.pid());
         } catch (IOException e) {
             throw new SetupException("node " + id + " is configured but could not be started (" + e.getMessage()
                     + "): start it with `" + how + "`", e);
