@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Set up a two-node cluster in three steps: `vigil setup secondary` on node 2, `vigil setup"
                 + " primary` on node 1, `vigil setup finish` on node 2. `vigil setup check` runs the prerequisite"
-                + " checks alone; `vigil setup remove` returns a node to standalone."},
+                + " checks alone; `vigil setup password` changes the console password; `vigil setup remove` returns a"
+                + " node to standalone; `vigil config show` shows the configuration."},
         subcommands = {SetupCommand.CheckPrerequisites.class, SetupSteps.Secondary.class, SetupSteps.Primary.class,
-            SetupSteps.Finish.class, SetupSteps.Remove.class})
+            SetupSteps.Finish.class, SetupSteps.Password.class, SetupSteps.Remove.class})
 final class SetupCommand implements Runnable {
 
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import io.vigil.setup.ConsolePassword;
 import io.vigil.setup.FinishStep;
 import io.vigil.setup.LocalNode;
 import io.vigil.setup.NodeStart;
+import io.vigil.setup.PasswordStep;
 import io.vigil.setup.Prerequisites;
 import io.vigil.setup.PrimaryStep;
 import io.vigil.setup.RemoveStep;
@@ -91,14 +92,7 @@ final class SetupSteps {
         }
         String host = a.local != null ? a.local : InetAddress.getLocalHost().getHostName();
         String address = a.address != null ? ipv4(a.address) : firstIpv4(host);
-        char[] password = password(a, terminal);
-        String hash;
-        try {
-            ConsolePassword.check(password);
-            hash = ConsoleServer.hashPassword(new String(password));
-        } finally {
-            Arrays.fill(password, '\0');
-        }
+        String hash = checkedHash(a.passwordFile, terminal);
         int console = a.consolePort != null ? a.consolePort : https ? 9453 : 9010;
         return new LocalNode(a.config.toAbsolutePath(), a.dataDir.toAbsolutePath(), host, address, https, hash,
                 a.adminPort, console, a.databasePort, a.vipInterface);
@@ -125,9 +119,20 @@ final class SetupSteps {
                 + " --address");
     }
 
-    private static char[] password(NodeArgs a, Terminal terminal) throws SetupException, IOException {
-        if (a.passwordFile != null) {
-            List<String> lines = Files.readAllLines(a.passwordFile, StandardCharsets.UTF_8);
+    /** The slow hash of a password that passed the rules; the password itself is wiped. */
+    static String checkedHash(Path passwordFile, Terminal terminal) throws SetupException, IOException {
+        char[] password = password(passwordFile, terminal);
+        try {
+            ConsolePassword.check(password);
+            return ConsoleServer.hashPassword(new String(password));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static char[] password(Path passwordFile, Terminal terminal) throws SetupException, IOException {
+        if (passwordFile != null) {
+            List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
             return lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
         }
         java.io.Console console = System.console();
@@ -323,6 +328,31 @@ final class SetupSteps {
                 out.println("node 2 is paired: configuration " + config + " and cluster certificates load");
                 license(license, config, out);
                 out.println(NodeStart.start(config.toAbsolutePath(), 2, noStart).message());
+                return ExitCode.OK;
+            } catch (SetupException e) {
+                return fail(spec.commandLine().getErr(), e);
+            }
+        }
+    }
+
+    @Command(name = "password", mixinStandardHelpOptions = true,
+            description = {"Change this node's console password (asked twice, not shown; or --password-file). Only"
+                    + " its slow hash is stored. Applies when the node restarts; do it on both nodes."})
+    static final class Password implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--config", defaultValue = ConfigFiles.DEFAULT, description = ConfigFiles.HELP)
+        Path config;
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the new password from the first"
+                + " line of FILE instead of asking.")
+        Path passwordFile;
+
+        @Override
+        public Integer call() throws IOException {
+            try {
+                Path written = PasswordStep.change(config, checkedHash(passwordFile, terminal(spec)));
+                spec.commandLine().getOut().println("console password changed (hash in " + written + "); it applies"
+                        + " when the node restarts; change it on the other node too");
                 return ExitCode.OK;
             } catch (SetupException e) {
                 return fail(spec.commandLine().getErr(), e);

@@ -89,6 +89,20 @@ class SetupStepsCommandTest extends CliFixture {
         }
         assertThat(Files.readString(dir.resolve("etc2/vigil.yaml"))).doesNotContain("good.pass")
                 .contains("keyFile: " + dir.resolve("etc2/cluster.key"));
+        Path hashFile = dir.resolve("etc1/console-password");
+        String before = Files.readString(hashFile);
+        Run tooShort = vigil("setup", "password", "--config", dir.resolve("etc1/vigil.yaml").toString(),
+                "--password-file", password("abc").toString());
+        assertThat(tooShort.err().strip()).isEqualTo("setup failed: the console password has 3 characters: it must"
+                + " have 6 to 32");
+        assertThat(Files.readString(hashFile)).isEqualTo(before);
+        Run changed = vigil("setup", "password", "--config", dir.resolve("etc1/vigil.yaml").toString(),
+                "--password-file", password("new.pass_1").toString());
+        assertThat(changed.out()).startsWith("console password changed (hash in " + hashFile + ")");
+        assertThat(Files.readString(hashFile)).startsWith("pbkdf2$").isNotEqualTo(before).doesNotContain("new.pass_1");
+        Run show = vigil("config", "show", "--config", dir.resolve("etc1/vigil.yaml").toString());
+        assertThat(show.out()).contains("keyFile: ").doesNotContain(Files.readString(dir.resolve("etc1/cluster.key"))
+                .strip());
         Run remove = vigil("setup", "remove", "--config", dir.resolve("etc2/vigil.yaml").toString());
         assertThat(remove.out()).startsWith("removed [").contains("this node is standalone");
     }
