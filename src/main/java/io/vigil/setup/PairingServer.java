@@ -13,6 +13,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +29,11 @@ final class PairingServer implements Closeable {
     static final int MAX_WRONG_CODES = 3;
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     static final int READ_DEADLINE_MS = 30_000;
+    /**
+     * A whole exchange takes a second or two; one that is still going after this (someone trickling
+     * bytes to hold the only slot) is cut, so node 1 is never kept waiting behind it for long.
+     */
+    static final Duration CONNECTION_DEADLINE = Duration.ofSeconds(60);
 
     /** Installs what node 1 sent, all or nothing; throws, with what is wrong, to refuse it. */
     interface Installer {
@@ -32,9 +41,21 @@ final class PairingServer implements Closeable {
     }
 
     private final ServerSocket server;
+    private final ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pairing-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Duration connectionDeadline = CONNECTION_DEADLINE;
 
     private PairingServer(ServerSocket server) {
         this.server = server;
+    }
+
+    /** For tests: a shorter whole-connection deadline. */
+    PairingServer connectionDeadline(Duration d) {
+        this.connectionDeadline = d;
+        return this;
     }
 
     static PairingServer listen(InetSocketAddress bind) throws SetupException {
@@ -69,6 +90,8 @@ final class PairingServer implements Closeable {
             while (true) {
                 Socket s = accept(deadline, timeout);
                 String from = s.getInetAddress().getHostAddress();
+                ScheduledFuture<?> cut = cutter.schedule(() -> closeQuietly(s), connectionDeadline.toMillis(),
+                        TimeUnit.MILLISECONDS);
                 try (PairingChannel ch = new PairingChannel(s)) {
                     s.setSoTimeout(READ_DEADLINE_MS);
                     BigInteger keying = Pake.asNode2(ch, code);
@@ -84,8 +107,11 @@ final class PairingServer implements Closeable {
                                 + " again for a new code, and type it on node 1 exactly as printed");
                     }
                 } catch (IOException e) {
-                    progress.accept("a connection from " + from + " was not a pairing (" + e.getMessage()
+                    progress.accept("a connection from " + from + " was not a pairing (" + (cut.isDone()
+                            ? "still unfinished after " + describe(connectionDeadline) : e.getMessage())
                             + "); still waiting");
+                } finally {
+                    cut.cancel(false);
                 }
             }
         } finally {
@@ -149,8 +175,17 @@ final class PairingServer implements Closeable {
         return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " minutes" : d.toMillis() + " ms";
     }
 
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // it is being cut: nothing else to do
+        }
+    }
+
     @Override
     public void close() {
+        cutter.shutdownNow();
         try {
             server.close();
         } catch (IOException e) {

@@ -137,8 +137,17 @@ final class Pake {
         return Arrays.stream(values).map(v -> v.toString(16)).toList();
     }
 
-    /** Parsed bounded: a frame is at most 64 KiB, so no number in it can be unreasonably large. */
+    /**
+     * Every number of the exchange is below the 3072-bit group's modulus (768 hex digits); a longer
+     * one is refused before BouncyCastle exponentiates with it (a 64 KiB exponent costs seconds).
+     */
+    static final int MAX_HEX_DIGITS = 3072 / 4 + 2;
+
     private static BigInteger big(String hex) {
+        if (hex.length() > MAX_HEX_DIGITS) {
+            throw new IllegalArgumentException("a number of " + hex.length() + " hex digits (at most "
+                    + MAX_HEX_DIGITS + ")");
+        }
         return new BigInteger(hex, 16);
     }
 

@@ -39,6 +39,10 @@ import java.util.function.Consumer;
 public final class PrimaryStep {
     /** Clocks further apart than this are refused: leases, certificates and logs assume close clocks. */
     static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(10);
+    /** A DNS name: labels of letters, digits and '-', dot-separated; no wildcard, no spaces. */
+    private static final java.util.regex.Pattern HOST_NAME =
+            java.util.regex.Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     /**
      * @param peer             node 2: FQDN, host name or IPv4 address
@@ -98,6 +102,11 @@ public final class PrimaryStep {
         if (skew.compareTo(MAX_CLOCK_SKEW) > 0) {
             throw new SetupException("the nodes' clocks are " + skew.toSeconds() + " s apart (at most "
                     + MAX_CLOCK_SKEW.toSeconds() + " s): synchronise both with NTP (timedatectl set-ntp true)");
+        }
+        // Node 2 proved the code, but what it sends still goes into certificates and files: check its shape.
+        if (offer.hostName() == null || !HOST_NAME.matcher(offer.hostName()).matches()) {
+            throw new SetupException("node 2 gave '" + offer.hostName() + "' as its host name, which is not one"
+                    + " (letters, digits, '-' and '.'): give node 2 a proper --local name");
         }
         if (!peerAddress.equals(offer.address())) {
             throw new SetupException(o.peer() + " resolves to " + peerAddress + " on node 1, but node 2 says its address"

@@ -159,16 +159,59 @@ class PairingTest {
             new DataOutputStream(s.getOutputStream()).writeInt(10_000_000);
             assertThat(s.getInputStream().read()).isEqualTo(-1); // node 2 hung up without reading 10 MB
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> progress.size() == 1);
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeInt(5);
             out.write("{bad}".getBytes());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> progress.size() == 2);
         assertThat(progress).containsExactly(
                 "a connection from 127.0.0.1 was not a pairing (a frame of 10000000 bytes (at most 65536)); still"
                         + " waiting",
                 "a connection from 127.0.0.1 was not a pairing (a malformed Round1 message); still waiting");
+        assertThat(pair(code)).isEqualTo(BUNDLE);
+        assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(BUNDLE);
+    }
+
+    @Test
+    void aConnectionTricklingBytesIsCutAtItsDeadlineAndPairingGoesOn() throws Exception {
+        SecurityCode code = SecurityCode.random();
+        server = PairingServer.listen(new InetSocketAddress("127.0.0.1", 0)).connectionDeadline(Duration.ofMillis(300));
+        CompletableFuture<Object> two = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.await(code, OFFER, Duration.ofMinutes(1), b -> installs.incrementAndGet(), progress::add);
+            } catch (SetupException e) {
+                return e;
+            }
+        });
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(new byte[] {0, 0}); // half a length, then nothing
+            assertThat(s.getInputStream().read()).isEqualTo(-1); // cut long before the 30 s read deadline
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !progress.isEmpty());
+        assertThat(progress).containsExactly("a connection from 127.0.0.1 was not a pairing (still unfinished after"
+                + " 300 ms); still waiting");
+        server.connectionDeadline(PairingServer.CONNECTION_DEADLINE); // a real exchange may take longer than 300 ms
+        assertThat(pair(code)).isEqualTo(BUNDLE);
+        assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(BUNDLE);
+    }
+
+    @Test
+    void aHugeNumberIsRefusedBeforeAnyExponentiation() throws Exception {
+        SecurityCode code = SecurityCode.random();
+        CompletableFuture<Object> two = node2(code, Duration.ofMinutes(1));
+        try (Socket s = new Socket("127.0.0.1", server.port()); PairingChannel ch = new PairingChannel(s)) {
+            String huge = "f".repeat(20_000);
+            ch.send(new Round1(PairingMessages.PROTOCOL, Pake.NODE1, huge, "2", List.of(huge, huge, "1"),
+                    List.of("2", "2", "1")));
+            ch.receive(Round1.class); // node 2 answers round 1, then checks ours and hangs up
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !progress.isEmpty());
+        assertThat(progress).containsExactly("a connection from 127.0.0.1 was not a pairing (an invalid J-PAKE round 1"
+                + " (a number of 20000 hex digits (at most 770))); still waiting");
         assertThat(pair(code)).isEqualTo(BUNDLE);
         assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(BUNDLE);
     }

@@ -256,6 +256,19 @@ class SetupStepsTest {
         assertThat(leftovers()).isEmpty();
     }
 
+    @Test
+    void aNodeTwoHostNameThatIsNotOneIsRefusedBeforeItReachesACertificate() throws Exception {
+        node2 = new LocalNode(node2.configFile(), node2.dataDir(), "*.example.com", node2.address(), true, hash,
+                node2.adminPort(), node2.consolePort(), node2.databasePort(), null);
+        CompletableFuture<Object> two = secondary(Duration.ofMinutes(2));
+        SecurityCode code = printedCode();
+        assertThatThrownBy(() -> primary(code)).hasMessage("node 2 gave '*.example.com' as its host name, which is not"
+                + " one (letters, digits, '-' and '.'): give node 2 a proper --local name");
+        assertThat(two.get(30, TimeUnit.SECONDS)).isInstanceOf(SetupException.class);
+        assertThat(node1.configFile()).doesNotExist();
+        assertThat(node2.configFile()).doesNotExist();
+    }
+
     /** Staged or set-aside files a step must never leave behind. */
     private List<Path> leftovers() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
