@@ -172,7 +172,10 @@ final class PairingServer implements Closeable {
     }
 
     static String describe(Duration d) {
-        return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " minutes" : d.toMillis() + " ms";
+        if (d.toSeconds() % 60 == 0 && d.toMinutes() > 0) {
+            return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
+        }
+        return d.toMillis() + " ms";
     }
 
     private static void closeQuietly(Socket s) {

@@ -87,7 +87,13 @@ public final class PrimaryStep {
             files.abort();
             throw e;
         }
-        files.commit(() -> NodeFiles.verify(me));
+        try {
+            files.commit(() -> NodeFiles.verify(me));
+        } catch (SetupException e) {
+            throw new SetupException("node 2 installed its share, but node 1 could not put its own files in place ("
+                    + e.getMessage() + "). Run `vigil setup secondary` on node 2 and this step again: that replaces"
+                    + " both nodes' files whole", e);
+        }
         out.accept("paired with node 2 (" + agreed[0].node2().hostName() + "); node 1 is configured in "
                 + me.configFile());
         return agreed[0];

@@ -1,10 +1,7 @@
 package io.vigil.setup;
 
-import io.vigil.config.ConfigException;
-import io.vigil.config.VigilConfig;
 import io.vigil.pki.CertificateSet;
 import io.vigil.pki.ClusterTls;
-import io.vigil.pki.PkiException;
 import io.vigil.pki.Pki;
 import io.vigil.setup.PairingMessages.Bundle;
 import io.vigil.setup.PairingMessages.Offer;
@@ -17,7 +14,6 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;

@@ -178,6 +178,13 @@ class SetupStepsTest {
         primary(printedCode());
         first.get(30, TimeUnit.SECONDS);
         byte[] oldKey = VigilConfig.load(node1.configFile()).clusterKey();
+        Path before = dir.resolve("node2-before");
+        Files.createDirectories(before.resolve("tls"));
+        try (Stream<Path> files = Files.list(node2.dataDir().resolve("tls"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, before.resolve("tls").resolve(f.getFileName()));
+            }
+        }
         out2.clear();
         CompletableFuture<Object> second = secondary(Duration.ofMinutes(2));
         primary(printedCode());
@@ -186,6 +193,21 @@ class SetupStepsTest {
         assertThat(c1.clusterKey()).isNotEqualTo(oldKey).isEqualTo(FinishStep.check(node2.configFile()).clusterKey());
         handshake(ClusterTls.load(node1.dataDir()), ClusterTls.load(node2.dataDir()));
         assertThat(leftovers()).isEmpty();
+        // Node 2's certificates from the first run belong to the old CA: the new node 1 refuses them.
+        ClusterTls stale = ClusterTls.load(before);
+        try (SSLServerSocket s = ClusterTls.load(node1.dataDir()).listen(new InetSocketAddress("127.0.0.1", 0), 1)) {
+            CompletableFuture<String> accepted = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket a = (SSLSocket) s.accept()) {
+                    a.startHandshake();
+                    return "accepted";
+                } catch (IOException e) {
+                    return "refused";
+                }
+            });
+            assertThatThrownBy(() -> stale.connect("127.0.0.1", s.getLocalPort(), 5000))
+                    .isInstanceOf(javax.net.ssl.SSLException.class);
+            assertThat(accepted.get(10, TimeUnit.SECONDS)).isEqualTo("refused");
+        }
     }
 
     @Test
