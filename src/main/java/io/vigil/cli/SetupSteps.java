@@ -167,8 +167,9 @@ final class SetupSteps {
                     io.vigil.license.LicenseCodec.read(licenseFile));
             out.println("license " + l.id() + " for " + l.licensee() + " applied on this node");
         } catch (io.vigil.license.LicenseException | CliException | IOException e) {
-            throw new SetupException("the cluster is set up, but the license was refused (" + e.getMessage() + "):"
-                    + " apply a valid one on both nodes with `vigil license apply FILE`");
+            throw new SetupException("the cluster is set up, but the license was refused (" + e.getMessage() + "), so"
+                    + " this node was not started: run this step again with a valid --license or without it, or apply"
+                    + " one later on both nodes with `vigil license apply FILE`");
         }
     }
 

@@ -79,6 +79,15 @@ class SetupStepsCommandTest extends CliFixture {
                 + " `vigil node --config " + dir.resolve("etc1/vigil.yaml") + "`");
         assertThat(node2.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(node2.out().toString()).contains("paired with node 1 (node1); run `vigil setup finish` on this node");
+        Path garbage = dir.resolve("license.json");
+        Files.writeString(garbage, "not a license");
+        Run refused = vigil("setup", "finish", "--config", dir.resolve("etc2/vigil.yaml").toString(), "--no-start",
+                "--license", garbage.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err().strip()).startsWith("setup failed: the cluster is set up, but the license was refused"
+                + " (").endsWith("), so this node was not started: run this step again with a valid --license or"
+                + " without it, or apply one later on both nodes with `vigil license apply FILE`");
+        assertThat(refused.out()).doesNotContain("not started (--no-start)");
         Run finish = vigil("setup", "finish", "--config", dir.resolve("etc2/vigil.yaml").toString(), "--no-start");
         assertThat(finish.exitCode()).isZero();
         assertThat(finish.out()).contains("node 2 is paired: configuration").contains("no license given: the 3-day"
