@@ -95,6 +95,8 @@ final class PairingServer implements Closeable {
                 try (PairingChannel ch = new PairingChannel(s)) {
                     s.setSoTimeout(READ_DEADLINE_MS);
                     BigInteger keying = Pake.asNode2(ch, code);
+                    // Node 1 is authenticated: installing may take longer than a stranger is allowed to.
+                    cut.cancel(false);
                     progress.accept("node 1 (" + from + ") proved the security code; exchanging certificates");
                     return afterCode(ch, keying, offer, installer, from);
                 } catch (Pake.WrongCodeException e) {
@@ -162,12 +164,23 @@ final class PairingServer implements Closeable {
                 ch.send(new Installed(false, e.getMessage()));
                 throw e;
             }
-            ch.send(new Installed(true, "installed"));
+            confirm(ch, from);
             return g.bundle();
         } catch (IOException e) {
             throw new SetupException("the pairing with node 1 (" + from + ") broke off after the code was accepted ("
                     + e.getMessage() + "); nothing was changed on this node and the code is used up: run `vigil"
                     + " setup secondary` again for a new one", e);
+        }
+    }
+
+    /** After installing, node 1 must hear it before it writes its own files; if it cannot, both steps run again. */
+    private static void confirm(PairingChannel ch, String from) throws SetupException {
+        try {
+            ch.send(new Installed(true, "installed"));
+        } catch (IOException e) {
+            throw new SetupException("this node installed its configuration, but the connection to node 1 (" + from
+                    + ") broke before node 1 heard it (" + e.getMessage() + "), so node 1 has not written its own:"
+                    + " run `vigil setup secondary` here and `vigil setup primary` on node 1 again", e);
         }
     }
 

@@ -54,10 +54,13 @@ final class Pake {
         if (!v.ok()) {
             throw new WrongCodeException("node 2 refused the security code");
         }
+        Round3 theirs = ch.receive(Round3.class);
         try {
-            me.validateRound3PayloadReceived(round3(ch.receive(Round3.class)), keying);
+            me.validateRound3PayloadReceived(round3(theirs), keying);
         } catch (CryptoException e) {
             throw new WrongCodeException("node 2 could not prove that it knows the security code");
+        } catch (RuntimeException e) {
+            throw new PairingProtocolException("an invalid J-PAKE round 3");
         }
         return keying;
     }
@@ -78,11 +81,14 @@ final class Pake {
         BigInteger keying = me.calculateKeyingMaterial();
         // BouncyCastle creates our confirmation before it checks theirs; it is sent only after.
         Round3 mine = new Round3(NODE2, me.createRound3PayloadToSend(keying).getMacTag().toString(16));
+        Round3 theirs = ch.receive(Round3.class);
         try {
-            me.validateRound3PayloadReceived(round3(ch.receive(Round3.class)), keying);
+            me.validateRound3PayloadReceived(round3(theirs), keying);
         } catch (CryptoException e) {
             ch.send(new Verdict(false, "wrong security code"));
             throw new WrongCodeException("node 1 used a wrong security code");
+        } catch (RuntimeException e) {
+            throw new PairingProtocolException("an invalid J-PAKE round 3"); // malformed, not a guess
         }
         ch.send(new Verdict(true, "ok"));
         ch.send(mine);

@@ -100,6 +100,9 @@ public final class PrimaryStep {
     }
 
     private ClusterSettings settings(Options o, LocalNode me, Offer offer, String peerAddress) throws SetupException {
+        if (offer.version() == null || offer.address() == null || offer.publicKey() == null) {
+            throw new SetupException("node 2 sent an incomplete offer: install the same Vigil version on both nodes");
+        }
         if (!o.version().equals(offer.version())) {
             throw new SetupException("node 2 runs Vigil " + offer.version() + " and node 1 " + o.version()
                     + ": install the same version on both nodes");

@@ -79,6 +79,11 @@ public final class SecondaryStep {
 
     private void install(Options o, KeyPair key, Bundle b, Consumer<String> out) throws SetupException {
         ClusterSettings s = b.cluster();
+        if (s == null || s.node1() == null || s.node2() == null || s.name() == null || s.database() == null
+                || b.caCertificate() == null || b.caKey() == null || b.nodeCertificate() == null
+                || b.consoleFiles() == null) {
+            throw new SetupException("node 1 sent an incomplete bundle: install the same Vigil version on both nodes");
+        }
         LocalNode me = withVipInterface(o.node(), s.vip());
         Prechecks.require(prerequisites, new SetupPlan(me.hostName(), s.node1().address(), s.vip(),
                 "internal".equals(s.database()), Prechecks.ports(2, me, s.heartbeatBasePort(), s.database(), 0)),
@@ -94,7 +99,7 @@ public final class SecondaryStep {
                     new ClusterTls.Issued(mine, key.getPrivate()));
             Path console = files.folder(me.consoleDir());
             for (Map.Entry<String, String> f : b.consoleFiles().entrySet()) {
-                if (!CONSOLE_FILES.contains(f.getKey())) {
+                if (!CONSOLE_FILES.contains(f.getKey()) || f.getValue() == null) {
                     throw new SetupException("node 1 sent an unexpected console file '" + f.getKey() + "': refused");
                 }
                 io.vigil.security.PrivateFiles.writeString(console.resolve(f.getKey()), f.getValue());

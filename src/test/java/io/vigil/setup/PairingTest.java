@@ -217,6 +217,27 @@ class PairingTest {
     }
 
     @Test
+    void aMalformedConfirmationIsDroppedWithoutSpendingAnAttempt() throws Exception {
+        SecurityCode code = SecurityCode.random();
+        CompletableFuture<Object> two = node2(code, Duration.ofMinutes(1));
+        try (Socket s = new Socket("127.0.0.1", server.port()); PairingChannel ch = new PairingChannel(s)) {
+            JPAKEParticipant p = new JPAKEParticipant(Pake.NODE1, code.secret(), JPAKEPrimeOrderGroups.NIST_3072,
+                    new SHA256Digest(), new SecureRandom());
+            ch.send(Pake.round1(p.createRound1PayloadToSend()));
+            Pake.validate1(p, ch.receive(Round1.class));
+            ch.send(Pake.round2(p.createRound2PayloadToSend()));
+            Pake.validate2(p, ch.receive(Round2.class));
+            ch.send(new Round3(Pake.NODE1, "not-hex")); // malformed, not a guess
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !progress.isEmpty());
+        assertThat(progress).containsExactly("a connection from 127.0.0.1 was not a pairing (an invalid J-PAKE round 3);"
+                + " still waiting");
+        assertThat(pair(code)).isEqualTo(BUNDLE);
+        assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(BUNDLE);
+    }
+
+    @Test
     void aNodeTwoWithoutTheCodeCannotFakeItsConfirmation() throws Exception {
         // An impostor listening where node 1 expects node 2 says "ok" to any confirmation and sends its own.
         try (ServerSocket impostor = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

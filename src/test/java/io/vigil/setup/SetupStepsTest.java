@@ -291,6 +291,19 @@ class SetupStepsTest {
         assertThat(node2.configFile()).doesNotExist();
     }
 
+    @Test
+    void anIncompleteBundleFromAProvenNodeOneIsRefusedAndNothingWritten() throws Exception {
+        CompletableFuture<Object> two = secondary(Duration.ofMinutes(2));
+        SecurityCode code = printedCode();
+        assertThatThrownBy(() -> PairingClient.pair("127.0.0.1", pairingPort, code, 5000,
+                offer -> new PairingMessages.Bundle(null, null, null, null, null)))
+                .hasMessageStartingWith("node 2 (127.0.0.1:" + pairingPort + ") could not install its configuration:"
+                        + " node 1 sent an incomplete bundle: install the same Vigil version on both nodes.");
+        assertThat(two.get(30, TimeUnit.SECONDS)).isInstanceOf(SetupException.class);
+        assertThat(node2.configFile()).doesNotExist();
+        assertThat(node2.dataDir()).doesNotExist();
+    }
+
     /** Staged or set-aside files a step must never leave behind. */
     private List<Path> leftovers() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
