@@ -90,12 +90,21 @@ final class SetupSteps {
             err.println("warning: the console will be plain HTTP: its password and session cross the network"
                     + " unencrypted. Use --protocol https unless the network is private.");
         }
-        String host = a.local != null ? a.local : InetAddress.getLocalHost().getHostName();
+        String host = a.local != null ? a.local : machineName();
         String address = a.address != null ? ipv4(a.address) : firstIpv4(host);
         String hash = checkedHash(a.passwordFile, terminal);
         int console = a.consolePort != null ? a.consolePort : https ? 9453 : 9010;
         return new LocalNode(a.config.toAbsolutePath(), a.dataDir.toAbsolutePath(), host, address, https, hash,
                 a.adminPort, console, a.databasePort, a.vipInterface);
+    }
+
+    private static String machineName() throws SetupException {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            throw new SetupException("this machine's own name does not resolve (" + e.getMessage() + "): add it to"
+                    + " /etc/hosts, or give --local HOST");
+        }
     }
 
     private static String ipv4(String literal) throws SetupException {
@@ -132,8 +141,7 @@ final class SetupSteps {
 
     private static char[] password(Path passwordFile, Terminal terminal) throws SetupException, IOException {
         if (passwordFile != null) {
-            List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
+            return firstLine(passwordFile, "--password-file").toCharArray();
         }
         java.io.Console console = System.console();
         if (console == null || !terminal.interactive()) {
@@ -148,6 +156,17 @@ final class SetupSteps {
         }
         Arrays.fill(again, '\0');
         return first;
+    }
+
+    /** The first line of an operator's file, or why it cannot be read. */
+    static String firstLine(Path file, String option) throws SetupException {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "" : lines.get(0);
+        } catch (IOException e) {
+            throw new SetupException("cannot read " + option + " " + file + " (" + e.getClass().getSimpleName()
+                    + "): give a readable file whose first line is the password");
+        }
     }
 
     /** Prints a step's failure and returns its exit code. */
@@ -261,10 +280,7 @@ final class SetupSteps {
                 PrimaryStep.Options o = options(node(node, terminal(spec), err));
                 ClusterSettings s = new PrimaryStep(prerequisites(), new SystemNetwork(), Clock.systemUTC()).run(o,
                         out::println);
-                Path exported = exportDir.resolve("serverCert.crt");
-                Files.createDirectories(exportDir);
-                Files.copy(o.node().dataDir().resolve("console").resolve("serverCert.crt"), exported,
-                        StandardCopyOption.REPLACE_EXISTING);
+                Path exported = export(o.node().dataDir().resolve("console").resolve("serverCert.crt"));
                 out.println("console certificate exported to " + exported + ": import it in the browsers that open"
                         + " the console (https://" + s.node1().hostName() + ":" + s.node1().consolePort() + "/)");
                 license(license, o.node().configFile(), out);
@@ -273,6 +289,19 @@ final class SetupSteps {
                 return ExitCode.OK;
             } catch (SetupException e) {
                 return fail(err, e);
+            }
+        }
+
+        private Path export(Path cert) throws SetupException {
+            Path exported = exportDir.resolve("serverCert.crt");
+            try {
+                Files.createDirectories(exportDir);
+                Files.copy(cert, exported, StandardCopyOption.REPLACE_EXISTING);
+                return exported;
+            } catch (IOException e) {
+                throw new SetupException("the cluster is set up, but " + cert + " could not be exported to " + exportDir
+                        + " (" + e.getClass().getSimpleName() + "): copy it by hand, then start node 1 with `vigil"
+                        + " node --config " + node.config + "`");
             }
         }
 
@@ -287,8 +316,7 @@ final class SetupSteps {
                     throw new SetupException("--database external needs --database-url, --database-user and"
                             + " --database-password-file");
                 }
-                dbPassword = Files.readAllLines(databasePasswordFile, StandardCharsets.UTF_8).stream().findFirst()
-                        .orElse("");
+                dbPassword = firstLine(databasePasswordFile, "--database-password-file");
             }
             Terminal t = terminal(spec);
             String p = peer != null ? peer : ask(t, "Node 2's address (FQDN, host name or IPv4): ", "--peer HOST");

@@ -148,6 +148,12 @@ class SetupStepsCommandTest extends CliFixture {
         code.addAll(0, List.of("setup", "primary", "--peer", "127.0.0.1", "--code", "ABCD-EFGH"));
         assertThat(vigil(code.toArray(String[]::new)).err().strip()).isEqualTo("setup failed: the security code has"
                 + " 8 characters, not 16: type all four groups that node 2 printed");
+        List<String> missing = nodeArgs(2, closedPort(), closedPort());
+        missing.set(missing.indexOf("--password-file") + 1, dir.resolve("nope").toString());
+        missing.addAll(0, List.of("setup", "secondary"));
+        assertThat(vigil(missing.toArray(String[]::new)).err().strip()).isEqualTo("setup failed: cannot read"
+                + " --password-file " + dir.resolve("nope") + " (NoSuchFileException): give a readable file whose first"
+                + " line is the password");
         List<String> proto = nodeArgs(2, closedPort(), closedPort());
         proto.addAll(0, List.of("setup", "secondary", "--protocol", "ftp"));
         assertThat(vigil(proto.toArray(String[]::new)).err().strip()).isEqualTo("setup failed: --protocol must be"
