@@ -136,6 +136,7 @@ public final class PrimaryStep {
         try {
             X509Certificate two = Pki.issue(ca.certificate(), ca.key(), publicKey(offer.publicKey()), Pki.Usage.NODE,
                     List.of(offer.hostName()), List.of(offer.address()), now, ClusterTls.NODE_VALIDITY);
+            files.dataFolder(me.dataDir(), "internal".equals(s.database()));
             files.tls(me.dataDir(), ca.certificate(), ca.key(),
                     ca.issueNode(List.of(me.hostName()), List.of(me.address()), now));
             Path console = files.folder(me.consoleDir());

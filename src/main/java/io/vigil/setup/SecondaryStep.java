@@ -95,6 +95,7 @@ public final class SecondaryStep {
         }
         SetupFiles files = new SetupFiles();
         try {
+            files.dataFolder(me.dataDir(), "internal".equals(s.database()));
             files.tls(me.dataDir(), ca, Pem.key(b.caKey(), "cluster CA key"),
                     new ClusterTls.Issued(mine, key.getPrivate()));
             Path console = files.folder(me.consoleDir());

@@ -33,6 +33,7 @@ final class SetupFiles {
 
     private final List<Entry> entries = new ArrayList<>();
     private final List<Path> scratches = new ArrayList<>();
+    private final List<Path> created = new ArrayList<>();
 
     /** Stages {@code content} for {@code target}. */
     void file(Path target, String content) throws IOException {
@@ -49,6 +50,23 @@ final class SetupFiles {
         PrivateFiles.createDirectories(staged);
         entries.add(new Entry(staged, target));
         return staged;
+    }
+
+    /**
+     * Creates the node's data folder when it does not exist, 0711 when {@code traversable} (the
+     * database user must pass through it to reach its own data: README "The database"), else 0700.
+     * An existing folder keeps its mode (the configuration's check then names the fix); one
+     * created here is removed again if the step fails while it is still empty.
+     */
+    void dataFolder(Path dir, boolean traversable) throws IOException {
+        if (!Files.exists(dir)) {
+            if (traversable) {
+                PrivateFiles.createTraversableDirectories(dir);
+            } else {
+                PrivateFiles.createDirectories(dir);
+            }
+            created.add(dir);
+        }
     }
 
     /**
@@ -96,12 +114,19 @@ final class SetupFiles {
         scratches.forEach(SetupFiles::quietlyDelete);
     }
 
-    /** Removes everything staged and not committed. */
+    /** Removes everything staged and not committed, and the folders created for it while still empty. */
     void abort() {
         for (Entry e : entries) {
             quietlyDelete(e.staged());
         }
         scratches.forEach(SetupFiles::quietlyDelete);
+        for (Path d : created) {
+            try {
+                Files.deleteIfExists(d); // fails, and is kept, when not empty
+            } catch (IOException e) {
+                // not empty: something else was put there meanwhile
+            }
+        }
     }
 
     private static void rollback(List<Entry> done) {

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -168,7 +169,8 @@ class SetupStepsTest {
         }
         assertThat(node1.configFile()).doesNotExist();
         assertThat(node2.configFile()).doesNotExist();
-        assertThat(node1.dataDir().resolve("tls")).doesNotExist();
+        assertThat(node1.dataDir()).doesNotExist();
+        assertThat(node2.dataDir()).doesNotExist();
         assertThat(leftovers()).isEmpty();
     }
 
@@ -302,6 +304,33 @@ class SetupStepsTest {
         assertThat(two.get(30, TimeUnit.SECONDS)).isInstanceOf(SetupException.class);
         assertThat(node2.configFile()).doesNotExist();
         assertThat(node2.dataDir()).doesNotExist();
+    }
+
+    @Test
+    void anInternalDatabaseConfigurationLoadsWhereThePostgresUserCanReachItsData() throws Exception {
+        // The database runs as 'postgres', which must enter every folder above its data: a private scratch place.
+        Path home = io.vigil.replication.PgScratch.create("setup");
+        try {
+            node1 = new LocalNode(node1.configFile(), home.resolve("n1"), "node1", "127.0.0.1", true, hash,
+                    node1.adminPort(), node1.consolePort(), freeTcp(), null);
+            node2 = new LocalNode(node2.configFile(), home.resolve("n2"), "node2", "127.0.0.1", true, hash,
+                    node2.adminPort(), node2.consolePort(), freeTcp(), null);
+            CompletableFuture<Object> two = secondary(Duration.ofMinutes(2));
+            SecurityCode code = printedCode();
+            PrimaryStep.Options o = primaryOptions(code);
+            new PrimaryStep(prerequisites(), new SystemNetwork(), Clock.systemUTC()).run(new PrimaryStep.Options(node1,
+                    true, o.peer(), o.peerPairingPort(), code, o.clusterName(), o.heartbeatBasePort(), null, "internal",
+                    null, null, null, VERSION), out1::add);
+            assertThat(two.get(30, TimeUnit.SECONDS)).isInstanceOf(ClusterSettings.class);
+            VigilConfig c2 = FinishStep.check(node2.configFile());
+            assertThat(c2.database().internal()).isTrue();
+            assertThat(c2.database().peerPort()).isEqualTo(node1.databasePort());
+            assertThat(c2.database().dataDir()).isEqualTo(home.resolve("n2/pg/data"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("n2"))))
+                    .isEqualTo("rwx--x--x");
+        } finally {
+            io.vigil.replication.PgScratch.delete(home);
+        }
     }
 
     /** Staged or set-aside files a step must never leave behind. */
