@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** `vigil setup ...` (SPEC §6). Today: the prerequisite checks, run before setup changes anything. */
+/** `vigil setup ...` (SPEC §6): the prerequisite checks and the three steps (see {@link SetupSteps}). */
 @Command(name = "setup", mixinStandardHelpOptions = true,
-        description = "Set up a two-node cluster. Today: `vigil setup check`, the prerequisite checks.",
-        subcommands = {SetupCommand.CheckPrerequisites.class})
+        description = {"Set up a two-node cluster in three steps: `vigil setup secondary` on node 2, `vigil setup"
+                + " primary` on node 1, `vigil setup finish` on node 2. `vigil setup check` runs the prerequisite"
+                + " checks alone; `vigil setup password` changes the console password; `vigil setup remove` returns a"
+                + " node to standalone; `vigil config show` shows the configuration."},
+        subcommands = {SetupCommand.CheckPrerequisites.class, SetupSteps.Secondary.class, SetupSteps.Primary.class,
+            SetupSteps.Finish.class, SetupSteps.Password.class, SetupSteps.Remove.class})
 final class SetupCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +29,8 @@ final class SetupCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secondary, primary,"
+                + " finish, remove or check");
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
