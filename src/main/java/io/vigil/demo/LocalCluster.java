@@ -463,8 +463,17 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Node {@code id} through its local socket, as the CLI on its machine reaches it. */
     public AdminClient admin(int id) {
-        return new AdminClient("127.0.0.1", adminPort(id), keys().admin(), 2000);
+        return AdminClient.local(dataDir(id).resolve(io.vigil.config.AdminSection.DEFAULT_SOCKET), 2000);
+    }
+
+    /**
+     * Node {@code id}'s TLS admin channel as its peer reaches it: with the other node's
+     * certificate, so that a test can act as the peer (its console view, relayed commands).
+     */
+    public AdminClient adminAsPeer(int id) {
+        return AdminClient.toPeerOf(dataDir(3 - id), address(id), adminPort(id), 2000);
     }
 
     /** Node {@code id}'s status, or null if its process is not running or does not answer. */
