@@ -57,6 +57,11 @@ final class LocalAccess {
         return new LocalAccess(GROUP, SYSTEM);
     }
 
+    /** The name of the group that may use the socket. */
+    String groupName() {
+        return group;
+    }
+
     /** The group that may use the socket, when it exists on this machine. */
     Optional<GroupPrincipal> group() {
         try {

@@ -220,7 +220,7 @@ public final class LocalAdminServer implements AutoCloseable {
         String user = peer.user().getName();
         if (refusals.record("not allowed", user, "refused local user " + user + ": " + why)) {
             audit.accept("local admin socket: refused local user " + user + " (group " + peer.group().getName()
-                    + "): not root, not in the group '" + LocalAccess.GROUP + "'");
+                    + "): not root, not in the group '" + access.groupName() + "'");
         }
     }
 
