@@ -81,6 +81,7 @@ final class ConfigValidator {
         host("peer.adminAddress", c.peer().adminAddress());
         port("peer.adminPort", c.peer().adminPort());
         adminReachable();
+        adminSocket();
         if (c.witness() != null && c.witness().isPing()) {
             ipv4("witness.ping", c.witness().ping());
             require(!c.witness().ping().startsWith("127.") && !c.witness().ping().equals("0.0.0.0"), "witness.ping",
@@ -121,6 +122,18 @@ final class ConfigValidator {
                     + " admin.socket, not this address");
         }
     }
+
+    /** A Unix socket's path holds at most 107 bytes (sun_path); a longer one fails only at start. */
+    private void adminSocket() throws ConfigException {
+        Path socket = c.admin().socketPath(c.node().dataDir()).toAbsolutePath();
+        int bytes = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        require(bytes <= MAX_SOCKET_PATH_BYTES, "admin.socket", "the local CLI's socket " + socket + " is " + bytes
+                + " bytes long, more than the " + MAX_SOCKET_PATH_BYTES + " a Unix socket's path may have"
+                + (c.admin().socket() == null ? " (it defaults to <node.dataDir>/admin.sock)" : ""),
+                "Set admin.socket to a shorter path, e.g. /run/vigil/admin.sock");
+    }
+
+    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private void network() throws ConfigException {
         HeartbeatSection h = c.heartbeat();

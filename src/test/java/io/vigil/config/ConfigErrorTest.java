@@ -37,6 +37,15 @@ class ConfigErrorTest extends ConfigFixture {
     }
 
     @Test
+    void anAdminSocketPathTooLongForAUnixSocketIsRefused() {
+        String deep = "/var/lib/" + "vigil-data-folder/".repeat(6) + "node2";
+        String message = error(MINIMAL.replace("dataDir: /var/lib/vigil/node2", "dataDir: " + deep), "admin.socket");
+        assertThat(message).contains("admin.socket: the local CLI's socket " + deep + "/admin.sock is "
+                + (deep.length() + 11) + " bytes long, more than the 107 a Unix socket's path may have (it defaults to"
+                + " <node.dataDir>/admin.sock). Set admin.socket to a shorter path, e.g. /run/vigil/admin.sock");
+    }
+
+    @Test
     void timeoutBelowTwoIntervalsIsRefused() {
         String yaml = MINIMAL.replace("heartbeat:\n", "heartbeat:\n  intervalMs: 1000\n  timeoutMs: 1500\n");
         assertThat(error(yaml, "heartbeat.timeoutMs")).contains("two heartbeat intervals");
