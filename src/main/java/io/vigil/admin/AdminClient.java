@@ -7,51 +7,102 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.api.CommandResult;
 import io.vigil.api.DaemonStatus;
 
+import io.vigil.pki.ClusterTls;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.Socket;
+import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import javax.net.ssl.SSLSocket;
 
 /**
- * Talks to one node's {@link AdminServer}: one connection per request. Every failure becomes an
- * {@link AdminException} whose kind tells the CLI which exit code to use and whose message tells a
- * person what to check.
+ * Talks to one node's admin channel: one connection per request, over TLS to the peer
+ * ({@link #overTls}, the console's view of the peer and the local node's relay) or over the local
+ * Unix socket ({@link #local}, the CLI). Every failure becomes an {@link AdminException} whose
+ * kind tells the CLI which exit code to use and whose message tells a person what to check.
  */
 public final class AdminClient {
 
     /** Connecting never needs long on a LAN; a silent address should not stall the CLI for the full timeout. */
     private static final int MAX_CONNECT_TIMEOUT_MS = 5000;
     private static final long BUSY_RETRY_MS = 250;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    private final String host;
-    private final int port;
-    private final byte[] key;
+    private final Connector connector;
+    private final boolean relay;
     private final int timeoutMs;
 
-    /**
-     * @param adminKey  the admin channel's key ({@code ClusterKeys#admin}), never the cluster key itself
-     * @param timeoutMs how long to wait for the node's answer (commands take up to 15 s inside the node)
-     */
-    public AdminClient(String host, int port, byte[] adminKey, int timeoutMs) {
-        this.host = host;
-        this.port = port;
-        this.key = adminKey.clone();
+    /** Opens one connection, ready for the admin protocol (TLS handshake done). */
+    private interface Connector {
+        Connection open(int timeoutMs) throws IOException, AdminException, Busy;
+
+        String address();
+    }
+
+    private record Connection(java.io.Closeable closeable, InputStream in, OutputStream out) {
+    }
+
+    private AdminClient(Connector connector, boolean relay, int timeoutMs) {
+        this.connector = connector;
+        this.relay = relay;
         this.timeoutMs = timeoutMs;
     }
 
-    /** host:port, as the messages show it. */
+    /**
+     * The admin channel of the node at {@code host:port}, which must prove a certificate of the
+     * cluster CA naming {@code host}; this side proves its own ({@code tls}).
+     *
+     * @param timeoutMs how long to wait for the node's answer (commands take up to 15 s inside the node)
+     */
+    public static AdminClient overTls(ClusterTls tls, String host, int port, int timeoutMs) {
+        return new AdminClient(new TlsConnector(tls, host, port), false, timeoutMs);
+    }
+
+    /**
+     * The peer's admin channel as this node reaches it, with this node's certificates from
+     * {@code <dataDir>/tls}. A node without usable certificates (not paired yet, damaged files)
+     * gets a client whose every request fails with that reason, so the console and the CLI say
+     * why instead of the node refusing to start.
+     */
+    public static AdminClient toPeerOf(Path dataDir, String host, int port, int timeoutMs) {
+        try {
+            return overTls(ClusterTls.load(dataDir), host, port, timeoutMs);
+        } catch (IOException | io.vigil.pki.PkiException e) {
+            String why = "this node cannot reach its peer over TLS: " + e.getMessage();
+            return new AdminClient(new Unavailable(host + ":" + port, why), false, timeoutMs);
+        }
+    }
+
+    /** A connector that never connects, saying why (see {@link #toPeerOf}). */
+    private record Unavailable(String address, String why) implements Connector {
+        @Override
+        public Connection open(int timeoutMs) throws AdminException {
+            throw new AdminException(AdminException.Kind.UNREACHABLE, why);
+        }
+    }
+
+    /** This machine's node through its local socket ({@code admin.socket}): needs no key. */
+    public static AdminClient local(Path socket, int timeoutMs) {
+        return new AdminClient(new LocalConnector(socket), false, timeoutMs);
+    }
+
+    /** The same socket, asking the local node to pass each request on to its peer over TLS. */
+    public AdminClient toPeer() {
+        return new AdminClient(connector, true, timeoutMs);
+    }
+
+    /** Where requests go, as the messages show it. */
     public String address() {
-        return host + ":" + port;
+        return relay ? connector.address() + " (relayed to the peer)" : connector.address();
     }
 
     public DaemonStatus status() throws AdminException {
@@ -134,45 +185,166 @@ public final class AdminClient {
      *                 (issue 10 item 8), joined here and never holding more than that
      */
     private JsonNode exchangeOnce(ObjectNode request, int maxLines) throws AdminException, Busy {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
-            s.setSoTimeout(timeoutMs);
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
-            JsonNode hello = read(in, "greeting");
-            if ("busy".equals(hello.path("code").asText())) {
-                throw new Busy(hello.path("error").asText("busy"));
-            }
+        Connection c = null;
+        JsonNode hello = null;
+        try {
+            c = connector.open(timeoutMs);
+            hello = greeting(c.in());
             failIfError(hello);
-            JsonNode challenge = hello.get("challenge");
-            if (challenge == null || !challenge.isTextual()) {
-                throw protocol("its greeting has no challenge");
-            }
             checkVersion(hello);
-            Exchange x = new Exchange(challenge.asText(), newNonce());
-            ObjectNode signed = request.deepCopy().put("nonce", x.nonce());
-            Map<String, Object> envelope = new LinkedHashMap<>();
-            envelope.put("request", signed);
-            envelope.put("mac", AdminProtocol.hex(AdminProtocol.mac(key, x.challenge(), signed)));
-            out.write(AdminProtocol.line(envelope).getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            JsonNode response = read(in, "answer");
-            verify(response, x, 0);
+            ObjectNode sent = request.deepCopy().put("protocol", AdminProtocol.VERSION);
+            if (relay) {
+                sent.put("peer", true);
+            }
+            c.out().write((AdminProtocol.JSON.writeValueAsString(sent) + "\n").getBytes(StandardCharsets.UTF_8));
+            c.out().flush();
+            JsonNode response = read(c.in(), "answer");
             failIfError(response);
             if (maxLines > 0) {
-                joinFrames(in, response, maxLines, x);
+                joinFrames(c.in(), response, maxLines);
             }
             return response;
         } catch (UnknownHostException e) {
             throw new AdminException(AdminException.Kind.UNREACHABLE, "cannot reach the vigil admin channel at "
-                    + address() + ": unknown host " + host + ". Check peer.adminAddress / admin.bindAddress", e);
+                    + address() + ": unknown host " + e.getMessage() + ". Check peer.adminAddress", e);
         } catch (ConnectException | NoRouteToHostException e) {
             throw unreachable(e.getMessage(), e);
         } catch (SocketTimeoutException e) {
             throw unreachable("no answer within " + timeoutMs + " ms", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw TlsFailure.afterHandshake(address(), e);
         } catch (IOException e) {
+            if (c != null && hello == null && c.closeable() instanceof SSLSocket) {
+                // TLS 1.3: our handshake ends before the node checks our certificate; a node that
+                // refuses it closes, and the alert saying so can be lost to the reset.
+                throw TlsFailure.closedAfterHandshake(address(), e);
+            }
             throw unreachable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(c);
         }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.closeable().close();
+        } catch (IOException e) {
+            // Nothing more to read from it.
+        }
+    }
+
+    /** TLS to a peer node; a failed handshake says which side refused what. */
+    private record TlsConnector(ClusterTls tls, String host, int port) implements Connector {
+        @Override
+        public Connection open(int timeoutMs) throws IOException, AdminException, Busy {
+            SSLSocket s;
+            try {
+                s = tls.connect(host, port, Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_MS));
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                if (TlsFailure.closedByServer(e)) {
+                    throw closedDuringHandshake();
+                }
+                throw TlsFailure.handshake(address(), e);
+            } catch (javax.net.ssl.SSLException e) {
+                throw TlsFailure.handshake(address(), e);
+            } catch (SocketException e) {
+                if (!(e instanceof ConnectException) && TlsFailure.closedByServer(e)) {
+                    throw closedDuringHandshake();
+                }
+                throw e;
+            }
+            s.setSoTimeout(timeoutMs);
+            return new Connection(s, new BufferedInputStream(s.getInputStream()), s.getOutputStream());
+        }
+
+        /**
+         * The node closes connections beyond its limits before any TLS (AdminServer.refuseBusy),
+         * so this is retried; a node that refuses our certificate may close the same way.
+         */
+        private static Busy closedDuringHandshake() {
+            return new Busy("it closed the connection during the TLS handshake: it is busy (too many connections,"
+                    + " or from this address), or it refused this node's certificate (its module log says which)");
+        }
+
+        @Override
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    /** The local node's Unix socket; the kernel tells the node who we are. */
+    private record LocalConnector(Path socket) implements Connector {
+        @Override
+        public Connection open(int timeoutMs) throws IOException, AdminException {
+            SocketChannel ch;
+            try {
+                ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            } catch (java.nio.file.AccessDeniedException | SocketException e) {
+                throw localFailure(e);
+            }
+            // A Unix socket's streams have no read timeout: a watchdog closes it instead.
+            return new Connection(new TimedChannel(ch, timeoutMs), new BufferedInputStream(Channels.newInputStream(ch)),
+                    Channels.newOutputStream(ch));
+        }
+
+        private AdminException localFailure(IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("ermission denied")) {
+                return new AdminException(AdminException.Kind.AUTH, "cannot use the node's local admin socket "
+                        + socket + ": permission denied. Only root and members of the group '" + LocalAccess.GROUP
+                        + "' may: run the command with sudo, or add the user to the group", e);
+            }
+            return new AdminException(AdminException.Kind.UNREACHABLE, "cannot reach the node's local admin socket "
+                    + socket + " (" + m + "): is `vigil node` running on this machine with this configuration"
+                    + " (admin.socket)?", e);
+        }
+
+        @Override
+        public String address() {
+            return socket.toString();
+        }
+    }
+
+    /** Closes a channel after a time, as a socket timeout would end a stalled read. */
+    private static final class TimedChannel implements java.io.Closeable {
+        private static final java.util.concurrent.ScheduledExecutorService TIMER =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "vigil-admin-client-timer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final SocketChannel ch;
+        private final java.util.concurrent.ScheduledFuture<?> timer;
+
+        TimedChannel(SocketChannel ch, int timeoutMs) {
+            this.ch = ch;
+            this.timer = TIMER.schedule(() -> {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // Already closed.
+                }
+            }, timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            timer.cancel(false);
+            ch.close();
+        }
+    }
+
+    /** A node over its limits closes the connection before greeting: that one is retried. */
+    private JsonNode greeting(InputStream in) throws IOException, AdminException, Busy {
+        in.mark(1);
+        if (in.read() < 0) {
+            throw new Busy("it closed the connection before its greeting (busy: too many connections)");
+        }
+        in.reset();
+        return read(in, "greeting");
     }
 
     private JsonNode read(InputStream in, String what) throws IOException, AdminException {
@@ -200,15 +372,12 @@ public final class AdminClient {
     private static final long MAX_ANSWER_CHARS = 64L * 1024 * 1024;
 
     /** Appends the lines of the frames that follow {@code first} (while "more" is true) to its own. */
-    private void joinFrames(InputStream in, JsonNode first, int maxLines, Exchange x) throws IOException,
-            AdminException {
+    private void joinFrames(InputStream in, JsonNode first, int maxLines) throws IOException, AdminException {
         ArrayNode lines = linesOf(first);
         long chars = 0;
         JsonNode frame = first;
-        int index = 0;
         while (frame.path("more").asBoolean(false)) {
             frame = read(in, "answer");
-            verify(frame, x, ++index);
             failIfError(frame);
             ArrayNode more = linesOf(frame);
             if (more.isEmpty() && frame.path("more").asBoolean(false)) {
@@ -224,20 +393,7 @@ public final class AdminClient {
         }
     }
 
-    /** The challenge of the node and the nonce of ours that every answer frame must be bound to. */
-    private record Exchange(String challenge, String nonce) {
-    }
-
-    private String newNonce() {
-        byte[] b = new byte[AdminProtocol.NONCE_BYTES];
-        RANDOM.nextBytes(b);
-        return AdminProtocol.hex(b);
-    }
-
-    /**
-     * Refuses a node of another protocol version with one clear line (a version-1 node would only
-     * refuse our MAC, as it checks requests with another key).
-     */
+    /** Refuses a node of another protocol version with one clear line. */
     private void checkVersion(JsonNode hello) throws AdminException {
         JsonNode v = hello.get("protocol");
         if (v == null || !v.canConvertToInt() || v.asInt() != AdminProtocol.VERSION) {
@@ -245,23 +401,6 @@ public final class AdminClient {
                     + (v == null ? "?" : CommandWords.printable(v.asText())) + ", this vigil "
                     + AdminProtocol.VERSION + ": upgrade both nodes (and the CLI) to the same Vigil version");
         }
-    }
-
-    /**
-     * Issue 10 item 5: believes an answer frame only with the admin key's MAC over this exchange and
-     * this frame's place. A refusal of our own authentication cannot be sealed with our key by a node
-     * that holds another one, so that one is reported as before: at worst a forged one makes the
-     * request fail, never look done.
-     */
-    private void verify(JsonNode frame, Exchange x, int index) throws AdminException {
-        if (AdminProtocol.answerAuthentic(key, x.challenge(), x.nonce(), index, frame)) {
-            return;
-        }
-        if (index == 0 && !frame.path("ok").asBoolean(true) && "auth".equals(frame.path("code").asText())) {
-            failIfError(frame);
-        }
-        throw new AdminException(AdminException.Kind.AUTH, "the answer from " + address() + " is not authenticated:"
-                + " wrong cluster key on one side, or someone in between");
     }
 
     private ArrayNode linesOf(JsonNode frame) throws AdminException {
@@ -276,13 +415,26 @@ public final class AdminClient {
             return;
         }
         String error = response.path("error").asText("the node gave no reason");
-        boolean auth = "auth".equals(response.path("code").asText()) || error.startsWith("authentication failed");
-        if (auth) {
-            throw new AdminException(AdminException.Kind.AUTH, "node at " + address() + " refused our "
-                    + "authentication: " + error + ". Both nodes and the CLI must use the same cluster.key");
+        String code = response.path("code").asText("");
+        if (code.startsWith("peer-")) {
+            // The local node could not reach its peer: its client's own words and kind.
+            throw new AdminException(peerKind(code), error);
+        }
+        if ("denied".equals(code)) {
+            throw new AdminException(AdminException.Kind.AUTH, "node at " + address() + " refused this user: "
+                    + error);
         }
         throw new AdminException(AdminException.Kind.REFUSED, "node at " + address() + " refused the request: "
                 + error);
+    }
+
+    private static AdminException.Kind peerKind(String code) {
+        for (AdminException.Kind k : AdminException.Kind.values()) {
+            if (code.equals("peer-" + k.name().toLowerCase(java.util.Locale.ROOT))) {
+                return k;
+            }
+        }
+        return AdminException.Kind.ERROR;
     }
 
     private <T> T convert(JsonNode node, Class<T> type, String field) throws AdminException {

@@ -7,113 +7,76 @@ import io.vigil.api.CommandResult;
 import io.vigil.api.LogPage;
 import io.vigil.api.NodeControl;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 /**
- * Turns one request line into one response object: parse, authenticate, execute. Never throws
- * for anything a client can send; the answer then says precisely what was wrong.
+ * Turns one request line into one response object: parse, check the protocol, execute. Never
+ * throws for anything a client can send; the answer then says precisely what was wrong. Who may
+ * send requests at all is settled before a line is read: by TLS between the nodes, by the Unix
+ * socket's peer credentials on the node's own machine.
  */
 final class RequestHandler {
 
     private static final int MAX_WHO_CHARS = 200;
 
     private final NodeControl control;
-    private final byte[] key;
-    private final BiConsumer<String, String> authFailed;
+    private final NodeControl peer;
     private final long commandTimeoutMs;
 
-    /** @param authFailed told (client address, what was wrong) of every failed authentication */
-    RequestHandler(NodeControl control, byte[] key, BiConsumer<String, String> authFailed, long commandTimeoutMs) {
+    /**
+     * @param peer the peer node as this node reaches it over TLS, for requests marked
+     *             {@code "peer":true} (the local CLI's {@code --cluster}); null where relaying is
+     *             refused: the channel between the nodes never relays, so no request can loop
+     */
+    RequestHandler(NodeControl control, NodeControl peer, long commandTimeoutMs) {
         this.control = control;
-        this.key = key.clone();
-        this.authFailed = authFailed;
+        this.peer = peer;
         this.commandTimeoutMs = commandTimeoutMs;
     }
 
-    /**
-     * One answer and the client nonce it is bound to (see {@link AdminProtocol}).
-     *
-     * @param nonce the request's nonce, or null when the request was not read that far: then the
-     *              answer (an error) cannot be sealed, and a current client will not believe it
-     */
-    record Answer(Map<String, Object> body, String nonce) {
-    }
-
-    /** @param remote the client's address, for the audit log */
-    Answer handle(String line, String challenge, String remote) {
-        JsonNode envelope;
+    /** @param remote who sent it (address or local user), for the commands log */
+    Map<String, Object> handle(String line, String remote) {
+        JsonNode request;
         try {
-            envelope = AdminProtocol.JSON.readTree(line);
+            request = AdminProtocol.JSON.readTree(line);
         } catch (JacksonException e) {
-            return new Answer(error("bad-request", "malformed JSON: " + firstLine(e.getOriginalMessage())), null);
+            return error("bad-request", "malformed JSON: " + firstLine(e.getOriginalMessage()));
         }
-        if (envelope == null || !envelope.isObject()) {
-            return new Answer(error("bad-request", "the request line must be a JSON object {\"request\":{...},"
-                    + "\"mac\":\"...\"}"), null);
-        }
-        JsonNode request = envelope.get("request");
         if (request == null || !request.isObject()) {
-            return new Answer(error("bad-request", "missing \"request\" object"), null);
+            return error("bad-request", "the request line must be a JSON object {\"protocol\":"
+                    + AdminProtocol.VERSION + ",\"op\":...}");
         }
-        String nonce = nonce(request);
-        if (nonce == null) {
-            // A protocol-1 client (no nonce, signed with the cluster key): one clear line, not a bad MAC.
-            return new Answer(error("version", "the client speaks admin protocol 1 (its request has no valid"
-                    + " \"nonce\"), this node " + AdminProtocol.VERSION + ": upgrade both nodes and use the vigil"
-                    + " CLI of their version"), null);
+        JsonNode version = request.get("protocol");
+        if (version == null || !version.canConvertToInt() || version.asInt() != AdminProtocol.VERSION) {
+            return error("version", "the client speaks admin protocol " + (version == null ? "1 or 2 (no \"protocol\")"
+                    : CommandWords.printable(version.asText())) + ", this node " + AdminProtocol.VERSION
+                    + ": use the vigil CLI of the node's version, and the same Vigil version on both nodes");
         }
-        String authProblem = authenticate(challenge, request, envelope.get("mac"));
-        if (authProblem != null) {
-            authFailed.accept(remote, authProblem);
-            return new Answer(error("auth", "authentication failed: " + authProblem), nonce);
+        NodeControl target = control;
+        if (request.path("peer").asBoolean(false)) {
+            if (peer == null) {
+                return error("bad-request", "this channel does not relay to the other node; ask that node itself");
+            }
+            target = peer;
         }
         try {
-            return new Answer(execute(request, remote), nonce);
+            return execute(target, request, remote);
+        } catch (PeerControl.Unavailable e) {
+            return error(e.code(), e.getMessage());
         } catch (RuntimeException e) {
             // A bug behind NodeControl must not kill the channel; the operator still gets an answer.
-            return new Answer(error("internal", "the node failed while answering: " + e.getClass().getSimpleName()
-                    + ": " + e.getMessage()), nonce);
+            return error("internal", "the node failed while answering: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage());
         }
     }
 
-    /** The request's nonce: 64 hex characters, or null. */
-    private static String nonce(JsonNode request) {
-        JsonNode n = request.get("nonce");
-        if (n == null || !n.isTextual() || !n.asText().matches("[0-9a-f]{" + 2 * AdminProtocol.NONCE_BYTES + "}")) {
-            return null;
-        }
-        return n.asText();
-    }
-
-    /** @return null when the MAC is right, otherwise why not (without any secret) */
-    private String authenticate(String challenge, JsonNode request, JsonNode macNode) {
-        if (macNode == null || !macNode.isTextual()) {
-            return "missing \"mac\"";
-        }
-        byte[] given;
-        try {
-            given = HexFormat.of().parseHex(macNode.asText());
-        } catch (IllegalArgumentException e) {
-            return "\"mac\" is not hexadecimal";
-        }
-        byte[] expected = AdminProtocol.mac(key, challenge, request);
-        // Constant time, so the MAC cannot be guessed byte by byte from response timings.
-        if (!MessageDigest.isEqual(expected, given)) {
-            return "the MAC does not match (the client uses a different cluster key, or replayed an old request)";
-        }
-        return null;
-    }
-
-    private Map<String, Object> execute(JsonNode request, String remote) {
+    private Map<String, Object> execute(NodeControl control, JsonNode request, String remote) {
         String op = text(request, "op");
         if ("status".equals(op)) {
             Map<String, Object> ok = ok();
@@ -121,10 +84,10 @@ final class RequestHandler {
             return ok;
         }
         if ("logs".equals(op)) {
-            return logs(request);
+            return logs(control, request);
         }
         if ("estimate".equals(op)) {
-            return estimate();
+            return estimate(control);
         }
         if (!"command".equals(op)) {
             return error("bad-request", op == null ? "missing \"op\"; expected " + OPS
@@ -136,12 +99,12 @@ final class RequestHandler {
         } catch (IllegalArgumentException e) {
             return error("bad-request", e.getMessage());
         }
-        return submit(command, who(text(request, "who"), remote));
+        return submit(control, command, who(text(request, "who"), remote));
     }
 
     private static final String OPS = "\"status\", \"logs\", \"estimate\" or \"command\"";
 
-    private Map<String, Object> estimate() {
+    private Map<String, Object> estimate(NodeControl control) {
         try {
             Map<String, Object> ok = ok();
             ok.put("estimate", control.estimate());
@@ -151,7 +114,7 @@ final class RequestHandler {
         }
     }
 
-    private Map<String, Object> logs(JsonNode request) {
+    private Map<String, Object> logs(NodeControl control, JsonNode request) {
         String log = text(request, "log");
         if (log == null || !LogPage.LOGS.contains(log)) {
             return error("bad-request", "\"log\" must be one of " + LogPage.LOGS);
@@ -194,7 +157,7 @@ final class RequestHandler {
         return new LogPage(page.log(), page.verbose(), lines);
     }
 
-    private Map<String, Object> submit(Command command, String who) {
+    private Map<String, Object> submit(NodeControl control, Command command, String who) {
         CommandResult result;
         try {
             result = control.submit(command, who).get(commandTimeoutMs, TimeUnit.MILLISECONDS);
@@ -203,6 +166,9 @@ final class RequestHandler {
                     + commandTimeoutMs / 1000 + " s; check its module log, then look at `vigil status`");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof PeerControl.Unavailable u) {
+                return error(u.code(), u.getMessage());
+            }
             return error("internal", "the node failed while handling \"" + command.describe() + "\": "
                     + cause.getClass().getSimpleName() + ": " + cause.getMessage());
         } catch (InterruptedException e) {
@@ -217,9 +183,9 @@ final class RequestHandler {
     }
 
     /**
-     * The operator for the commands log: what the client claims (every holder of the admin key
-     * can claim anything: a shared key cannot tell operators apart), and the address the request
-     * came from, which the client does not choose.
+     * The operator for the commands log: what the client claims (a node's certificate can claim
+     * any operator name), and where the request came from (the address and certificate, or the
+     * local user the kernel names), which the client does not choose.
      */
     static String who(String claimed, String remote) {
         String from = " from " + remote;

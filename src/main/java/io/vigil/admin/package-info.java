@@ -1,29 +1,31 @@
 /**
- * The admin channel: how the CLI (and later the console) reaches a running node (issue 2,
- * SPEC §11 "local admin 6259").
+ * The admin channels: how the CLI, the console and the peer reach a running node (issue 2,
+ * SPEC §11 "admin 6259"; TLS and the local socket since issue 12).
  *
- * <p>TCP, one JSON object per line, one request per connection (protocol 2):
+ * <p>One JSON object per line, one request per connection (protocol 3):
  * <pre>
- * server: {"challenge":"&lt;64 hex&gt;","node":1,"protocol":2}
- * client: {"request":{"op":"status","nonce":"&lt;64 hex&gt;"},"mac":"&lt;hex HMAC-SHA256(adminKey, challenge + "\n" + canonical(request))&gt;"}
- * server: {"ok":true,"status":{...},"frame":0,"mac":"&lt;hex&gt;"}   or   {"ok":false,"code":"auth|bad-request|timeout|internal|busy|version","error":"...",...}
+ * server: {"node":1,"protocol":3}
+ * client: {"protocol":3,"op":"status"}            (local socket only: "peer":true to relay)
+ * server: {"ok":true,"status":{...}}   or   {"ok":false,"code":"bad-request|timeout|internal|version|denied|peer-...","error":"..."}
  * </pre>
- * {@code canonical} is compact JSON with keys sorted at every level; {@code adminKey} is
- * {@code ClusterKeys#admin}, derived from the cluster key and used for nothing else. A fresh random
- * challenge per connection makes a captured request useless on the next one; the client's fresh
- * nonce and the frame index, both under the answer's MAC (see {@link io.vigil.admin.AdminProtocol}),
- * make a forged, replayed, reordered or dropped answer frame fail at the client. Commands are
- * {@code {"op":"command","command":"<word>","arg":"...","who":"user@host (cli)"}} with the words of
- * {@link io.vigil.admin.CommandWords}; the node's refusal is an answer ({@code accepted:false}),
- * not an error. {@code who} is what the client claims: every holder of the admin key can claim any
- * name, so the commands log adds the address the request came from.
+ * Commands are {@code {"op":"command","command":"<word>","arg":"...","who":"user@host (cli)"}} with
+ * the words of {@link io.vigil.admin.CommandWords}; the node's refusal is an answer
+ * ({@code accepted:false}), not an error. A big log answer comes in frames with {@code "more"}.
  *
- * <p>Before authentication a connection holds a thread for nobody we know, so it gets little: the
- * signed request must arrive within a few seconds of connecting, each address may hold a few
- * connections, and threads are kept for the peer's {@code peer.adminAddress}
- * ({@link io.vigil.admin.ConnectionGate}); anything beyond is answered {@code busy} at once.
+ * <p>Two ways in, each authenticated before a line is read:
+ * <ul>
+ *   <li>{@link io.vigil.admin.AdminServer}: TCP, for the peer only, mutually authenticated TLS 1.3
+ *       pinned to the cluster CA ({@link io.vigil.pki.ClusterTls}). The handshake is the
+ *       pre-authentication phase: bounded in time and in concurrent connections
+ *       ({@link io.vigil.admin.ConnectionGate}); refusals are logged with who and why.</li>
+ *   <li>{@link io.vigil.admin.LocalAdminServer}: a Unix socket for the CLI on the node's machine,
+ *       checked with the kernel's peer credentials ({@link io.vigil.admin.LocalAccess}); it relays
+ *       requests marked {@code "peer"} to the peer over TLS, so the CLI holds no key.</li>
+ * </ul>
+ * {@code who} is what the client claims; the commands log adds what it cannot choose: the local
+ * user, or the peer's address and certificate.
  *
- * <p>{@link io.vigil.admin.AdminServer} only reads the status snapshot or enqueues commands through
+ * <p>The servers only read the status snapshot or enqueue commands through
  * {@link io.vigil.api.NodeControl}; the state machine stays on its own event loop.
  */
 package io.vigil.admin;

@@ -42,13 +42,12 @@ abstract class CommandAction extends NodeClientCommand {
     }
 
     int send(VigilConfig config, List<Target> targets) throws CliException {
-        byte[] key = ConfigFiles.adminKey(config);
         String who = who();
         List<Outcome> outcomes = new ArrayList<>();
         // One node after the other, in node order, so the nodes see cluster actions in a stable order.
         for (Target t : targets) {
             try {
-                outcomes.add(new Outcome(t, client(t, key, COMMAND_TIMEOUT_MS).command(word(), arg(), who), null));
+                outcomes.add(new Outcome(t, client(t, COMMAND_TIMEOUT_MS).command(word(), arg(), who), null));
             } catch (AdminException e) {
                 outcomes.add(new Outcome(t, null, e));
             }

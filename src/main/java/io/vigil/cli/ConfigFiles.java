@@ -27,13 +27,4 @@ final class ConfigFiles {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
     }
-
-    /** The admin channel's key (derived from the cluster key): all the CLI needs to reach a node. */
-    static byte[] adminKey(VigilConfig config) throws CliException {
-        try {
-            return config.keys().admin();
-        } catch (ConfigException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
-        }
-    }
 }

@@ -78,9 +78,18 @@ abstract class NodeClientCommand implements Callable<Integer> {
         return Target.select(config, options);
     }
 
-    AdminClient client(Target t, byte[] key, int timeoutMs) {
-        return new AdminClient(t.host(), t.port(), key, timeoutMs);
+    /**
+     * The local node's socket, relaying to the peer for a peer target. A relayed request may wait
+     * for the local node's own client to the peer (connect 5 s, commands 20 s), so it gets longer.
+     */
+    AdminClient client(Target t, int timeoutMs) {
+        if (!t.relayed()) {
+            return AdminClient.local(t.socket(), timeoutMs);
+        }
+        return AdminClient.local(t.socket(), Math.max(timeoutMs, COMMAND_TIMEOUT_MS) + RELAY_SLACK_MS).toPeer();
     }
+
+    private static final int RELAY_SLACK_MS = 5_000;
 
     Terminal terminal() {
         return ((VigilCommand) spec.root().userObject()).terminal();
@@ -102,11 +111,10 @@ abstract class NodeClientCommand implements Callable<Integer> {
 
     /** Asks each selected node (--node / --cluster), keeping each answer or failure. */
     List<Outcome> askTargets(VigilConfig config, int timeoutMs, Ask ask) throws CliException {
-        byte[] key = ConfigFiles.adminKey(config);
         List<Outcome> outcomes = new java.util.ArrayList<>();
         for (Target t : targets(config)) {
             try {
-                outcomes.add(new Outcome(t, ask.ask(client(t, key, timeoutMs), t), null));
+                outcomes.add(new Outcome(t, ask.ask(client(t, timeoutMs), t), null));
             } catch (AdminException e) {
                 outcomes.add(new Outcome(t, null, e));
             }

@@ -29,13 +29,12 @@ final class SnapshotCommand extends NodeClientCommand {
     @Override
     int execute() throws CliException {
         VigilConfig config = config();
-        byte[] key = ConfigFiles.adminKey(config);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<Outcome> outcomes = new ArrayList<>();
         for (Target t : targets(config)) {
             try {
                 String yaml = t.nodeId() == config.node().id() ? config.toYaml() : null;
-                byte[] zip = Snapshot.overAdminChannel(client(t, key, STATUS_TIMEOUT_MS), t.nodeId(), yaml);
+                byte[] zip = Snapshot.overAdminChannel(client(t, STATUS_TIMEOUT_MS), t.nodeId(), yaml);
                 Path file = out.resolve("vigil-snapshot-node" + t.nodeId() + "-" + stamp + ".zip");
                 Files.createDirectories(out);
                 Files.write(file, zip);

@@ -2,20 +2,26 @@ package io.vigil.cli;
 
 import io.vigil.config.VigilConfig;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A node's admin channel as the CLI reaches it. */
-record Target(int nodeId, String host, int port) {
+/**
+ * A node as the CLI reaches it (issue 12): always through this machine's node and its local
+ * socket ({@code admin.socket}), which relays to the peer over the TLS admin channel when
+ * {@code relayed}. So the CLI reads no key, and only the daemon holds the node's certificates.
+ */
+record Target(int nodeId, Path socket, boolean relayed) {
 
     String address() {
-        return host + ":" + port;
+        return relayed ? socket + " (relayed to node " + nodeId + ")" : socket.toString();
     }
 
     /** The nodes selected by --cluster / --node (default: this node), in node-id order. */
     static List<Target> select(VigilConfig config, NodeOptions options) throws CliException {
-        Target local = new Target(config.node().id(), connectable(config.admin().bindAddress()), config.admin().port());
-        Target peer = new Target(config.node().peerId(), config.peer().adminAddress(), config.peer().adminPort());
+        Path socket = config.admin().socketPath(config.node().dataDir());
+        Target local = new Target(config.node().id(), socket, false);
+        Target peer = new Target(config.node().peerId(), socket, true);
         if (options.cluster && options.node != null) {
             throw new CliException(ExitCode.USAGE, "--cluster and --node exclude each other: "
                     + "--cluster acts on both nodes, --node on one.");
@@ -32,10 +38,5 @@ record Target(int nodeId, String host, int port) {
             return List.of(peer);
         }
         throw new CliException(ExitCode.USAGE, "--node " + options.node + ": a cluster has node 1 and node 2 only.");
-    }
-
-    /** A node listening on every interface is reached on loopback from its own machine. */
-    private static String connectable(String bindAddress) {
-        return bindAddress == null || bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
     }
 }

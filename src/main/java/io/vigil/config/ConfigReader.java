@@ -53,6 +53,7 @@ final class ConfigReader {
         NodeSection node = node(root.required("node"));
         HeartbeatSection heartbeat = heartbeat(root.required("heartbeat"));
         String firstPeer = heartbeat.networks().isEmpty() ? "127.0.0.1" : heartbeat.networks().get(0).peer();
+        String firstLocal = heartbeat.networks().isEmpty() ? "127.0.0.1" : heartbeat.networks().get(0).local();
         RestartSection restart = root.child("restart").isPresent()
                 ? restart(root.child("restart").get()) : new RestartSection(3, 300_000);
         List<ResourceSection> resources = new ArrayList<>();
@@ -61,7 +62,7 @@ final class ConfigReader {
         }
         return new VigilConfig(cluster, node,
                 peer(root.child("peer"), node.peerId(), firstPeer),
-                admin(root.child("admin")),
+                admin(root.child("admin"), firstLocal),
                 heartbeat,
                 root.child("witness").isPresent() ? witness(root.child("witness").get()) : null,
                 root.child("vip").isPresent() ? vip(root.child("vip").get()) : null,
@@ -140,12 +141,17 @@ final class ConfigReader {
                 n.integer("adminPort", 6259));
     }
 
-    private static AdminSection admin(Optional<YamlNode> a) throws ConfigException {
+    /**
+     * Issue 12: the TCP channel serves the peer only, so by default it listens where the peer
+     * dials, this node's address on the first heartbeat network (127.0.0.1 could never be reached).
+     */
+    private AdminSection admin(Optional<YamlNode> a, String firstLocal) throws ConfigException {
         if (a.isEmpty()) {
-            return new AdminSection("127.0.0.1", 6259);
+            return new AdminSection(firstLocal, 6259, null);
         }
-        YamlNode n = a.get().mapping(Set.of("bindAddress", "port"));
-        return new AdminSection(n.string("bindAddress", "127.0.0.1"), n.integer("port", 6259));
+        YamlNode n = a.get().mapping(Set.of("bindAddress", "port", "socket"));
+        return new AdminSection(n.string("bindAddress", firstLocal), n.integer("port", 6259),
+                n.path("socket", base, null));
     }
 
     private static HeartbeatSection heartbeat(YamlNode h) throws ConfigException {

@@ -81,6 +81,8 @@ final class ConfigValidator {
         ipv4("admin.bindAddress", c.admin().bindAddress());
         host("peer.adminAddress", c.peer().adminAddress());
         port("peer.adminPort", c.peer().adminPort());
+        adminReachable();
+        adminSocket();
         if (c.witness() != null && c.witness().isPing()) {
             ipv4("witness.ping", c.witness().ping());
             require(!c.witness().ping().startsWith("127.") && !c.witness().ping().equals("0.0.0.0"), "witness.ping",
@@ -100,6 +102,39 @@ final class ConfigValidator {
             }
         }
     }
+
+    /**
+     * Issue 12: the TCP admin channel serves only the peer, which dials the address it knows as
+     * its {@code peer.adminAddress}. A node bound to loopback while its peer lives elsewhere could
+     * never be reached (the README's own example once did this), so the peer's console and
+     * {@code --cluster} failed for no visible reason. Both nodes on one machine (the demo, tests)
+     * use loopback on both sides, which stays allowed.
+     */
+    private void adminReachable() throws ConfigException {
+        String bind = c.admin().bindAddress();
+        String peer = c.peer().adminAddress();
+        if (bind.startsWith("127.") && !peer.startsWith("127.") && !peer.equals("localhost")) {
+            String own = c.heartbeat().networks().isEmpty() ? "this node's address on the heartbeat network"
+                    : c.heartbeat().networks().get(0).local();
+            throw new ConfigException(file, "admin.bindAddress", "is the loopback address " + bind + " while the"
+                    + " peer is at " + peer + " (peer.adminAddress): the peer could never reach this node's admin"
+                    + " channel, so its console and --cluster commands would fail", "Write bindAddress: " + own
+                    + " (the address the peer dials; the default), or 0.0.0.0; the local CLI uses the Unix socket"
+                    + " admin.socket, not this address");
+        }
+    }
+
+    /** A Unix socket's path holds at most 107 bytes (sun_path); a longer one fails only at start. */
+    private void adminSocket() throws ConfigException {
+        Path socket = c.admin().socketPath(c.node().dataDir()).toAbsolutePath();
+        int bytes = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        require(bytes <= MAX_SOCKET_PATH_BYTES, "admin.socket", "the local CLI's socket " + socket + " is " + bytes
+                + " bytes long, more than the " + MAX_SOCKET_PATH_BYTES + " a Unix socket's path may have"
+                + (c.admin().socket() == null ? " (it defaults to <node.dataDir>/admin.sock)" : ""),
+                "Set admin.socket to a shorter path, e.g. /run/vigil/admin.sock");
+    }
+
+    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private void network() throws ConfigException {
         HeartbeatSection h = c.heartbeat();

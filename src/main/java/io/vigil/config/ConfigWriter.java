@@ -39,7 +39,10 @@ final class ConfigWriter {
                 .put("logDir", c.node().logDir().toString()).put("hostName", c.node().hostName());
         root.putObject("peer").put("hostName", c.peer().hostName()).put("adminAddress", c.peer().adminAddress())
                 .put("adminPort", c.peer().adminPort());
-        root.putObject("admin").put("bindAddress", c.admin().bindAddress()).put("port", c.admin().port());
+        var admin = root.putObject("admin").put("bindAddress", c.admin().bindAddress()).put("port", c.admin().port());
+        if (c.admin().socket() != null) {
+            admin.put("socket", c.admin().socket().toString());
+        }
         ObjectNode hb = root.putObject("heartbeat").put("intervalMs", c.heartbeat().intervalMs())
                 .put("timeoutMs", c.heartbeat().timeoutMs()).put("basePort", c.heartbeat().basePort());
         ArrayNode nets = hb.putArray("networks");

@@ -102,13 +102,14 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private static ClusterView clusterView(NodeControl control, VigilConfig config) throws ConfigException {
-        byte[] key = config.keys().admin();
         int me = config.node().id();
         String peerHost = config.peer().adminAddress();
         int peerPort = config.peer().adminPort();
+        // Issue 12: the peer over the TLS admin channel, with this node's cluster certificate.
+        java.nio.file.Path data = config.node().dataDir();
         return new ClusterView(new NodeAccess.Local(control, me, COMMAND_TIMEOUT_MS),
-                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, (int) COMMAND_TIMEOUT_MS), 3 - me),
-                new NodeAccess.Peer(new AdminClient(peerHost, peerPort, key, PEER_POLL_TIMEOUT_MS), 3 - me),
+                new NodeAccess.Peer(AdminClient.toPeerOf(data, peerHost, peerPort, (int) COMMAND_TIMEOUT_MS), 3 - me),
+                new NodeAccess.Peer(AdminClient.toPeerOf(data, peerHost, peerPort, PEER_POLL_TIMEOUT_MS), 3 - me),
                 config.cluster().name(), config.vip() == null ? null : config.vip().address());
     }
 

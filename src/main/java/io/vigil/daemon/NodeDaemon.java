@@ -75,6 +75,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
     private io.vigil.notify.Notifier notifier;
     private AdminServer admin;
+    private io.vigil.admin.LocalAdminServer localAdmin;
     private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
     private LeaseSource witness;
@@ -124,6 +125,35 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
     }
+
+    /**
+     * Issue 12: the TCP channel, for the peer only, runs over TLS with the cluster certificates;
+     * the local CLI uses the Unix socket, relayed to the peer by this node. A node not paired yet
+     * has no certificates: it runs without the TCP channel and says so, rather than not at all.
+     */
+    private void openAdminChannels() throws IOException {
+        java.nio.file.Path data = config.node().dataDir();
+        if (io.vigil.pki.ClusterTls.present(data)) {
+            try {
+                admin = AdminServer.start(this, io.vigil.pki.ClusterTls.load(data), config.admin().bindAddress(),
+                        config.admin().port(), config.peer().adminAddress(),
+                        moduleLog::error); // its lines name the admin channel already
+            } catch (io.vigil.pki.PkiException e) {
+                throw new IOException("admin channel: " + e.getMessage(), e);
+            }
+        } else {
+            moduleLog.error("admin channel: this node has no cluster certificates in "
+                    + io.vigil.pki.ClusterTls.dir(data) + ", so the peer cannot reach it (console view, --cluster);"
+                    + " pair the nodes (vigil setup secondary on node 2, then vigil setup primary on node 1)");
+        }
+        io.vigil.admin.AdminClient peer = io.vigil.admin.AdminClient.toPeerOf(data, config.peer().adminAddress(),
+                config.peer().adminPort(), RELAY_TIMEOUT_MS);
+        localAdmin = io.vigil.admin.LocalAdminServer.start(this, peer, config.admin().socketPath(data),
+                moduleLog::error);
+    }
+
+    /** The local node's wait for its peer when relaying: commands take up to 15 s inside the peer. */
+    private static final int RELAY_TIMEOUT_MS = 20_000;
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
@@ -207,9 +237,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
                 database == null ? null : EffectWorld.Database.of(database), NodeDaemon::monotonicMs));
-        admin = AdminServer.start(this, config.keys().admin(), config.admin().bindAddress(), config.admin().port(),
-                config.peer().adminAddress(),
-                moduleLog::error); // its lines name the admin channel already
+        openAdminChannels();
         if (config.console() != null) {
             console = io.vigil.console.ConsoleServer.start(this, config, moduleLog);
         }
@@ -442,6 +470,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         ticker.shutdownNow();
         if (console != null) {
             console.close();
+        }
+        if (localAdmin != null) {
+            localAdmin.close();
         }
         if (admin != null) {
             admin.close();

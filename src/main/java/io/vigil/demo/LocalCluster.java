@@ -281,6 +281,9 @@ public final class LocalCluster implements AutoCloseable {
                 .append("\n  adminPort: ")
                 .append(adminPort(peer)).append("\n");
         y.append("admin:\n  bindAddress: ").append(address(id)).append("\n  port: ").append(adminPort(id)).append("\n");
+        if (!adminSocket(id).startsWith(dataDir(id))) {
+            y.append("  socket: ").append(adminSocket(id)).append("\n");
+        }
         y.append("heartbeat:\n  intervalMs: ").append(s.heartbeatMs()).append("\n  timeoutMs: ").append(s.timeoutMs())
                 .append("\n  basePort: ").append(s.basePort())
                 .append("\n  networks:\n    - local: ").append(address(id)).append("\n      peer: ").append(address(peer))
@@ -463,8 +466,37 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Node {@code id} through its local socket, as the CLI on its machine reaches it. */
     public AdminClient admin(int id) {
-        return new AdminClient("127.0.0.1", adminPort(id), keys().admin(), 2000);
+        return AdminClient.local(adminSocket(id), 2000);
+    }
+
+    /**
+     * Node {@code id}'s local admin socket: the default, {@code <dataDir>/admin.sock}, unless that
+     * path is too long for a Unix socket (deep test folders); then one in a short folder of /tmp
+     * named after this cluster's folder, so that every run of it finds the same one.
+     */
+    public Path adminSocket(int id) {
+        Path normal = dataDir(id).resolve(io.vigil.config.AdminSection.DEFAULT_SOCKET);
+        if (normal.toString().length() <= 100) {
+            return normal;
+        }
+        String tag = Integer.toHexString(s.dir().toAbsolutePath().normalize().toString().hashCode());
+        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "vigil-" + tag);
+        try {
+            io.vigil.security.PrivateFiles.createDirectories(folder);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make " + folder + " for the admin sockets", e);
+        }
+        return folder.resolve("node" + id + ".sock");
+    }
+
+    /**
+     * Node {@code id}'s TLS admin channel as its peer reaches it: with the other node's
+     * certificate, so that a test can act as the peer (its console view, relayed commands).
+     */
+    public AdminClient adminAsPeer(int id) {
+        return AdminClient.toPeerOf(dataDir(3 - id), address(id), adminPort(id), 2000);
     }
 
     /** Node {@code id}'s status, or null if its process is not running or does not answer. */

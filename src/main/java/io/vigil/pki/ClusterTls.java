@@ -156,6 +156,21 @@ public final class ClusterTls {
     }
 
     /**
+     * The server side of TLS over a connection accepted on a plain socket, for listeners that bound
+     * the handshake themselves (the admin channel): closing {@code accepted} from another thread
+     * then ends a handshake that a client drags out, which closing an SSL socket does not do
+     * reliably. Same rules as {@link #listen}: TLS 1.3, a client certificate of the cluster CA
+     * required. The handshake starts at the first read or write.
+     */
+    public SSLSocket serverSide(java.net.Socket accepted) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, true);
+        s.setUseClientMode(false);
+        s.setEnabledProtocols(PROTOCOLS);
+        s.setNeedClientAuth(true);
+        return s;
+    }
+
+    /**
      * Connects to a peer and completes the handshake: the server must prove a certificate of the
      * cluster CA that names {@code host} (a host name or an IPv4 literal).
      */

@@ -80,7 +80,15 @@ public final class FakeNode implements NodeControl {
 
     @Override
     public DaemonStatus status() {
+        statusReads.incrementAndGet();
         return status;
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger statusReads = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How often the status was read (the greeting reads it too): zero for a client refused before. */
+    public int statusReads() {
+        return statusReads.get();
     }
 
     /** A realistic snapshot of node {@code id}. */

@@ -33,12 +33,13 @@ class LargeAnswerTest {
     @TempDir
     static Path dir;
 
+    static TestTls tls;
     static ModuleLog module;
     static ApplicationLog application;
     AdminServer server;
 
     @BeforeEach
-    void logsAndServer() throws IOException {
+    void logsAndServer() throws Exception {
         if (module == null) {
             module = new ModuleLog(dir.resolve("module.log"), 1L << 30, 1, Clock.systemUTC(), new Redactor());
             application = new ApplicationLog(dir.resolve("application.log"), 1L << 30, 1, Clock.systemUTC(),
@@ -51,7 +52,10 @@ class LargeAnswerTest {
         }
         FakeNode node = FakeNode.primary(1).withLogs((log, verbose, offset, limit) -> new LogPage(log, verbose,
                 "module".equals(log) ? module.read(verbose, offset, limit) : application.read(offset, limit)));
-        server = AdminServer.start(node, AdminServerTest.KEY, "127.0.0.1", 0, line -> { });
+        if (tls == null) {
+            tls = TestTls.create(dir.resolve("certs"));
+        }
+        server = AdminServer.start(node, tls.node1, "127.0.0.1", 0, null, line -> { });
     }
 
     @AfterEach
@@ -60,7 +64,7 @@ class LargeAnswerTest {
     }
 
     AdminClient client() {
-        return new AdminClient("127.0.0.1", server.port(), AdminServerTest.KEY, 30_000);
+        return AdminClient.overTls(tls.node2, "127.0.0.1", server.port(), 30_000);
     }
 
     @Test

@@ -24,6 +24,27 @@ class ConfigErrorTest extends ConfigFixture {
                 .contains("IPv4");
     }
 
+    /** Issue 12: the README's own example bound the admin channel where the peer could never reach it. */
+    @Test
+    void aLoopbackAdminBindWhileThePeerIsElsewhereIsRefused() {
+        String yaml = MINIMAL.replace("local: 127.0.0.1", "local: 10.0.0.2").replace("peer: 127.0.0.1", "peer: 10.0.0.1")
+                + "admin:\n  bindAddress: 127.0.0.1\n";
+        assertThat(error(yaml, "admin.bindAddress")).endsWith("admin.bindAddress: is the loopback address 127.0.0.1"
+                + " while the peer is at 10.0.0.1 (peer.adminAddress): the peer could never reach this node's admin"
+                + " channel, so its console and --cluster commands would fail. Write bindAddress: 10.0.0.2 (the"
+                + " address the peer dials; the default), or 0.0.0.0; the local CLI uses the Unix socket admin.socket,"
+                + " not this address");
+    }
+
+    @Test
+    void anAdminSocketPathTooLongForAUnixSocketIsRefused() {
+        String deep = "/var/lib/" + "vigil-data-folder/".repeat(6) + "node2";
+        String message = error(MINIMAL.replace("dataDir: /var/lib/vigil/node2", "dataDir: " + deep), "admin.socket");
+        assertThat(message).contains("admin.socket: the local CLI's socket " + deep + "/admin.sock is "
+                + (deep.length() + 11) + " bytes long, more than the 107 a Unix socket's path may have (it defaults to"
+                + " <node.dataDir>/admin.sock). Set admin.socket to a shorter path, e.g. /run/vigil/admin.sock");
+    }
+
     @Test
     void timeoutBelowTwoIntervalsIsRefused() {
         String yaml = MINIMAL.replace("heartbeat:\n", "heartbeat:\n  intervalMs: 1000\n  timeoutMs: 1500\n");

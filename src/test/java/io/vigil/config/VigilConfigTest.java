@@ -47,6 +47,18 @@ class VigilConfigTest extends ConfigFixture {
         assertThat(core.restartPolicy("mgmt")).isEqualTo(new CoreConfig.RestartPolicy(1, 1000));
     }
 
+    /** Issue 12: the TCP admin channel is the peer's, so it listens where the peer dials by default. */
+    @Test
+    void theAdminChannelListensOnTheFirstHeartbeatNetworkAndTheCliSocketIsInTheDataDirectory() throws Exception {
+        VigilConfig c = load(MINIMAL.replace("local: 127.0.0.1", "local: 10.0.0.2")
+                .replace("peer: 127.0.0.1", "peer: 10.0.0.1"));
+        assertThat(c.admin()).isEqualTo(new AdminSection("10.0.0.2", 6259));
+        assertThat(c.peer().adminAddress()).isEqualTo("10.0.0.1");
+        assertThat(c.admin().socketPath(c.node().dataDir())).isEqualTo(Path.of("/var/lib/vigil/node2/admin.sock"));
+        VigilConfig custom = load(MINIMAL + "admin:\n  socket: /run/vigil/admin.sock\n");
+        assertThat(custom.admin().socketPath(custom.node().dataDir())).isEqualTo(Path.of("/run/vigil/admin.sock"));
+    }
+
     @Test
     void aMinimalFileGetsTheSpecDefaults() throws Exception {
         VigilConfig c = load(MINIMAL);

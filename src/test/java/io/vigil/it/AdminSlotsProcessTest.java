@@ -30,11 +30,12 @@ class AdminSlotsProcessTest extends ClusterProcessTest {
                 // Connected, then silent; the node accepts connections in order, so these come first.
                 idle.add(new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName("127.0.0.2"), 0));
             }
-            // The CLI's client, with its 2 s timeout: the idle connections hold their share only.
+            // The CLI, through the node's local socket: the idle TCP connections do not concern it.
             CommandResult r = nodes.command(prim, "boot", "keep");
             assertThat(r.accepted()).as(r.message()).isTrue();
-            // The peer asks for the status the way its console and `status --cluster` do.
-            assertThat(nodes.admin(prim).status().node().state()).isEqualTo(NodeState.PRIM);
+            // The peer asks for the status the way its console and relayed `status --cluster` do:
+            // over TLS with its certificate, 2 s timeout; the idle connections hold their share only.
+            assertThat(nodes.cluster.adminAsPeer(prim).status().node().state()).isEqualTo(NodeState.PRIM);
             assertThat(nodes.state(3 - prim)).isEqualTo(NodeState.SECOND);
         } finally {
             for (Socket s : idle) {

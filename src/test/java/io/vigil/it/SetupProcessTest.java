@@ -91,7 +91,8 @@ class SetupProcessTest {
     private static NodeState state(LocalNode n) {
         try {
             VigilConfig c = VigilConfig.load(n.configFile());
-            return new AdminClient("127.0.0.1", n.adminPort(), c.keys().admin(), 1000).status().node().state();
+            // The CLI's way: the node's own Unix socket, no key needed.
+            return AdminClient.local(c.admin().socketPath(c.node().dataDir()), 1000).status().node().state();
         } catch (AdminException | io.vigil.config.ConfigException e) {
             return null;
         }
