@@ -6,9 +6,12 @@ import io.vigil.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -64,13 +67,26 @@ public record PgTls(Path nodeDataDir) {
         }
     }
 
-    /** Writes (as the database user, 0600) its copies of the CA, the node's chain and key. */
+    /**
+     * What this process last wrote into each copy folder: each write is a process run as the
+     * database user, and a start or a resync asks several times for the same files.
+     */
+    private static final Map<Path, List<String>> WRITTEN = new ConcurrentHashMap<>();
+
+    /** Writes (as the database user, 0600) its copies of the CA, the node's chain and key, when they changed. */
     void install(PgConfig cfg) {
         Path src = ClusterTls.dir(nodeDataDir);
-        PgCommand.mkdirOwned(cfg, copyDir(cfg));
-        PgCommand.writeOwned(cfg, copy(cfg, ROOT), read(src.resolve(ClusterTls.CA)), "rw-------");
-        PgCommand.writeOwned(cfg, copy(cfg, CERT), read(src.resolve(ClusterTls.NODE)), "rw-------");
-        PgCommand.writeOwned(cfg, copy(cfg, KEY), read(src.resolve(ClusterTls.NODE_KEY)), "rw-------");
+        List<String> files = List.of(read(src.resolve(ClusterTls.CA)), read(src.resolve(ClusterTls.NODE)),
+                read(src.resolve(ClusterTls.NODE_KEY)));
+        Path dir = copyDir(cfg);
+        if (files.equals(WRITTEN.get(dir)) && Files.isRegularFile(copy(cfg, KEY), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        PgCommand.mkdirOwned(cfg, dir);
+        PgCommand.writeOwned(cfg, copy(cfg, ROOT), files.get(0), "rw-------");
+        PgCommand.writeOwned(cfg, copy(cfg, CERT), files.get(1), "rw-------");
+        PgCommand.writeOwned(cfg, copy(cfg, KEY), files.get(2), "rw-------");
+        WRITTEN.put(dir, files);
     }
 
     private static String read(Path file) {
