@@ -29,6 +29,8 @@ command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+# HTTPS console browser test (issue 12): certutil imports the cluster CA into chromium's NSS store.
+[ -x /usr/bin/certutil ] || need+=(libnss3-tools)
 # HTTPS console test: a throw-away certificate.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ] && [ -n "$SUDO" ] && ! command -v sudo >/dev/null 2>&1; then

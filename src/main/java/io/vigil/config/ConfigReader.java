@@ -73,7 +73,7 @@ final class ConfigReader {
                 root.child("database").isPresent() ? database(root.child("database").get(), node, heartbeat) : null,
                 root.child("replication").isPresent()
                         ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
-                root.child("console").isPresent() ? console(root.child("console").get()) : null,
+                root.child("console").isPresent() ? console(root.child("console").get(), node) : null,
                 root.child("events").isPresent() ? events(root.child("events").get()) : null,
                 file);
     }
@@ -272,18 +272,40 @@ final class ConfigReader {
         return new LogsSection(n.number("maxFileBytes", 10L << 20), n.integer("keepFiles", 5));
     }
 
-    private ConsoleSection console(YamlNode c) throws ConfigException {
+    private ConsoleSection console(YamlNode c, NodeSection node) throws ConfigException {
         c.mapping(Set.of("bindAddress", "port", "password", "passwordFile", "certificate", "privateKey",
-                "metricsTokenFile"));
+                "metricsTokenFile", "protocol"));
         Optional<YamlNode> pw = c.child("password");
         if (pw.isPresent() && !pw.get().raw().isTextual()) {
             throw pw.get().error(null, "the password was read as a number or a boolean, not as text",
                     "Put the password in quotes: password: \"...\"");
         }
         Path certificate = c.path("certificate", base, null);
-        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", certificate != null ? 9453 : 9010),
+        ConsoleSection.Mode mode = consoleMode(c, certificate != null, node);
+        return new ConsoleSection(c.string("bindAddress", "0.0.0.0"), c.integer("port", mode.https() ? 9453 : 9010),
                 c.string("password", null), c.path("passwordFile", base, null), certificate,
-                c.path("privateKey", base, null), c.path("metricsTokenFile", base, null));
+                c.path("privateKey", base, null), c.path("metricsTokenFile", base, null), mode);
+    }
+
+    /**
+     * Issue 12: HTTPS unless {@code protocol: http}; without a configured certificate it is issued
+     * from the cluster CA, so a node not paired yet (no cluster certificates) serves HTTP, warned.
+     */
+    private static ConsoleSection.Mode consoleMode(YamlNode c, boolean certificate, NodeSection node)
+            throws ConfigException {
+        String protocol = c.string("protocol", null);
+        if (protocol != null && !protocol.equals("http") && !protocol.equals("https")) {
+            throw c.error("protocol", "must be http or https, was '" + protocol + "'",
+                    "Leave it out for HTTPS (the default), or write 'protocol: http' to serve plain HTTP");
+        }
+        if ("http".equals(protocol)) {
+            return ConsoleSection.Mode.HTTP_ASKED;
+        }
+        if (certificate) {
+            return ConsoleSection.Mode.HTTPS_CONFIGURED;
+        }
+        return "https".equals(protocol) || io.vigil.pki.ClusterTls.present(node.dataDir())
+                ? ConsoleSection.Mode.HTTPS_CLUSTER : ConsoleSection.Mode.HTTP_NOT_PAIRED;
     }
 
     private ResourceSection resource(YamlNode r) throws ConfigException {

@@ -270,6 +270,13 @@ final class ConfigValidator {
         require((k.certificate() == null) == (k.privateKey() == null), k.certificate() == null ? "console.certificate"
                         : "console.privateKey", "HTTPS needs both a certificate and its private key",
                 "Set both 'certificate' and 'privateKey' (PEM files) for HTTPS, or neither for HTTP");
+        require(k.mode() != ConsoleSection.Mode.HTTP_ASKED || k.certificate() == null, "console.protocol",
+                "is http, but a certificate is configured", "Remove 'protocol: http' to serve HTTPS with it, or remove"
+                        + " 'certificate' and 'privateKey'");
+        require(k.mode() != ConsoleSection.Mode.HTTPS_CLUSTER || io.vigil.pki.ClusterTls.present(c.node().dataDir()),
+                "console.protocol", "is https, but no certificate is configured and this node has no cluster"
+                        + " certificates in " + io.vigil.pki.ClusterTls.dir(c.node().dataDir()) + " to issue one from",
+                "Pair the nodes first (vigil setup), or set 'certificate' and 'privateKey'");
     }
 
     /** The event server account: a password in a file only (never in the configuration, which many can read). */

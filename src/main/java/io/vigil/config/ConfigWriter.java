@@ -88,7 +88,10 @@ final class ConfigWriter {
             if (c.console().passwordFile() != null) {
                 k.put("passwordFile", c.console().passwordFile().toString());
             }
-            if (c.console().https()) {
+            if (c.console().mode() == ConsoleSection.Mode.HTTP_ASKED) {
+                k.put("protocol", "http");
+            }
+            if (c.console().certificate() != null) {
                 k.put("certificate", c.console().certificate().toString())
                         .put("privateKey", c.console().privateKey().toString());
             }

@@ -17,19 +17,56 @@ import java.nio.file.Path;
  * @param privateKey   its unencrypted PKCS#8 PEM key; set together with {@code certificate}
  * @param metricsTokenFile file holding the read-only token of metrics scrapers ({@code Authorization: Bearer}),
  *                     which opens {@code GET /api/metrics} and nothing else; or null
+ * @param mode         HTTP or HTTPS, and why (issue 12: HTTPS by default once the node is paired)
  */
 public record ConsoleSection(String bindAddress, int port, String password, Path passwordFile, Path certificate,
-                             Path privateKey, Path metricsTokenFile) {
+                             Path privateKey, Path metricsTokenFile, Mode mode) {
 
-    /** HTTPS (SPEC §11: 9453) when a certificate is configured, else HTTP (9010). */
+    /** How the console is served, and why: {@code console.protocol}, the certificate, the node's pairing. */
+    public enum Mode {
+        /** {@code protocol: http}: plain HTTP because the operator asked for it (warned in the log). */
+        HTTP_ASKED,
+        /** No certificate configured and the node has no cluster certificates yet (not paired): warned. */
+        HTTP_NOT_PAIRED,
+        /** {@code certificate} and {@code privateKey}: the site's own PKI. */
+        HTTPS_CONFIGURED,
+        /** The default once paired: a console certificate issued from the cluster CA at first start. */
+        HTTPS_CLUSTER;
+
+        public boolean https() {
+            return this == HTTPS_CONFIGURED || this == HTTPS_CLUSTER;
+        }
+    }
+
+    /** The section as before issue 12: HTTPS exactly when a certificate is configured. */
+    public ConsoleSection(String bindAddress, int port, String password, Path passwordFile, Path certificate,
+                          Path privateKey, Path metricsTokenFile) {
+        this(bindAddress, port, password, passwordFile, certificate, privateKey, metricsTokenFile,
+                certificate != null ? Mode.HTTPS_CONFIGURED : Mode.HTTP_NOT_PAIRED);
+    }
+
+    /** HTTPS (SPEC §11: 9453) with a configured or a cluster-issued certificate, else HTTP (9010). */
     public boolean https() {
-        return certificate != null;
+        return mode.https();
+    }
+
+    /** The warning plain HTTP deserves (log, {@code vigil config check}), or null under HTTPS. */
+    public String plainHttpWarning() {
+        return switch (mode) {
+            case HTTP_ASKED -> "The console serves plain HTTP (console.protocol: http): its password and session"
+                    + " cookie cross the network readable by anyone on the path. Remove 'protocol: http' to serve"
+                    + " HTTPS with a certificate of the cluster CA.";
+            case HTTP_NOT_PAIRED -> "The console serves plain HTTP: this node has no cluster certificates yet (not"
+                    + " paired) and console.certificate is not set. Pair the nodes (vigil setup) to serve HTTPS by"
+                    + " default, or set console.certificate and console.privateKey.";
+            default -> null;
+        };
     }
 
     @Override
     public String toString() {
         return "ConsoleSection[bindAddress=" + bindAddress + ", port=" + port + ", password="
                 + (password == null ? "null" : ClusterSection.REDACTED) + ", passwordFile=" + passwordFile + ", certificate=" + certificate + ", privateKey=" + privateKey
-                + ", metricsTokenFile=" + metricsTokenFile + "]";
+                + ", metricsTokenFile=" + metricsTokenFile + ", mode=" + mode + "]";
     }
 }

@@ -119,6 +119,14 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
 
     /** Things that are legal but dangerous, for status output. */
     public List<String> warnings() {
+        List<String> all = new java.util.ArrayList<>(witnessWarnings());
+        if (console != null && console.plainHttpWarning() != null) {
+            all.add(console.plainHttpWarning());
+        }
+        return List.copyOf(all);
+    }
+
+    private List<String> witnessWarnings() {
         if (witness == null) {
             return List.of("No witness is configured: if the nodes lose each other on every heartbeat network "
                     + "while both are alive, both will run the services. Configure 'witness:' to prevent this.");

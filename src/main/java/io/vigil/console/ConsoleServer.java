@@ -15,12 +15,19 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
+import io.vigil.pki.CertificateSet;
+import io.vigil.pki.ConsoleCertificate;
+import io.vigil.pki.PkiException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import java.util.regex.Pattern;
 
 /**
@@ -77,8 +84,7 @@ public final class ConsoleServer implements AutoCloseable {
                 ConsoleHttp.MAX_PER_ADDRESS, clock);
         Api api = new Api(auth, cluster, events, connections, config.toYaml(), Clock.systemDefaultZone());
         ConsoleServer server = new ConsoleServer(cluster, events, connections, api);
-        server.http = ConsoleHttp.create(c, c.https() ? Pem.context(config.sourceFile(), c.certificate(),
-                c.privateKey()) : null, connections, server.new Dispatch());
+        server.http = ConsoleHttp.create(c, tls(config, log), connections, server.new Dispatch());
         ConsoleHttp.start(server.http, c);
         cluster.start();
         events.start();
@@ -86,6 +92,67 @@ public final class ConsoleServer implements AutoCloseable {
         log.info("console: web console and REST API on " + (c.https() ? "https" : "http") + "://" + c.bindAddress()
                 + ":" + server.port() + "/");
         return server;
+    }
+
+    /**
+     * The console's TLS (issue 12): the configured certificate, else one issued from the cluster CA
+     * ({@link ConsoleCertificate}); null for plain HTTP, which is logged as the error it nearly is.
+     */
+    private static SSLContext tls(VigilConfig config, ModuleLog log) throws ConfigException {
+        ConsoleSection c = config.console();
+        return switch (c.mode()) {
+            case HTTPS_CONFIGURED -> Pem.context(config.sourceFile(), c.certificate(), c.privateKey());
+            case HTTPS_CLUSTER -> {
+                Path dir = clusterCertificate(config, log);
+                yield Pem.context(config.sourceFile(), dir.resolve(CertificateSet.SERVER),
+                        dir.resolve(CertificateSet.SERVER_KEY));
+            }
+            case HTTP_ASKED, HTTP_NOT_PAIRED -> {
+                log.error("console: WARNING: " + c.plainHttpWarning());
+                yield null;
+            }
+        };
+    }
+
+    private static Path clusterCertificate(VigilConfig config, ModuleLog log) throws ConfigException {
+        Path dataDir = config.node().dataDir();
+        try {
+            ConsoleCertificate.Result r = ConsoleCertificate.ensure(dataDir, consoleHosts(config), consoleIps(config),
+                    Clock.systemUTC());
+            if (r.issued()) {
+                log.info("console: issued a new HTTPS certificate from the cluster CA (" + r.reason() + ") for "
+                        + consoleHosts(config) + " " + consoleIps(config) + "; browsers trust it once they trust "
+                        + r.dir().resolve(CertificateSet.CA) + " (or import " + r.dir().resolve(CertificateSet.EXPORT) + ")");
+            }
+            return r.dir();
+        } catch (IOException | PkiException e) {
+            throw new ConfigException(config.sourceFile(), "console", "cannot make the console's HTTPS certificate: "
+                    + e.getMessage(), "Set console.certificate and console.privateKey (your own PKI), or run the node"
+                    + " that holds the cluster CA key");
+        }
+    }
+
+    /** Both nodes' host names: the console certificate is the same kind on either node (SPEC §7). */
+    static List<String> consoleHosts(VigilConfig config) {
+        return java.util.stream.Stream.of(config.node().hostName(), config.peer().hostName())
+                .filter(h -> h != null && !h.isBlank()).distinct().toList();
+    }
+
+    /** The addresses a browser may use: the VIP, both nodes' addresses, the console's own bind address. */
+    static List<String> consoleIps(VigilConfig config) {
+        List<String> ips = new java.util.ArrayList<>();
+        if (config.vip() != null) {
+            ips.add(config.vip().address().replaceFirst("/.*$", ""));
+        }
+        config.heartbeat().networks().forEach(n -> {
+            ips.add(n.local());
+            ips.add(n.peer());
+        });
+        String bind = config.console().bindAddress();
+        if (!"0.0.0.0".equals(bind)) {
+            ips.add(bind);
+        }
+        return ips.stream().distinct().toList();
     }
 
     private static PasswordHash passwordHash(VigilConfig config, ModuleLog log) throws ConfigException {

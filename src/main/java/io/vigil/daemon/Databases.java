@@ -6,6 +6,7 @@ import io.vigil.config.VigilConfig;
 import io.vigil.replication.AppAccount;
 import io.vigil.replication.PgConfig;
 import io.vigil.replication.PgInstance;
+import io.vigil.replication.PgTls;
 import io.vigil.security.ClusterKeys;
 
 import java.io.IOException;
@@ -40,7 +41,16 @@ public final class Databases {
         byte[] key = c.keys().dbSuperuser();
         return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.port(), d.listenAddress(), null, null, null,
                 ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
-                applicationName(c.node().id()), d.allowedCidr());
+                applicationName(c.node().id()), d.allowedCidr(), tls(c));
+    }
+
+    /**
+     * TLS with this node's cluster certificates once it has them (issue 12); a node not paired
+     * yet runs its database in plaintext, which {@link io.vigil.replication.DatabaseNode} logs.
+     * The peer's settings carry this node's certificates too: they are what it connects with.
+     */
+    static PgTls tls(VigilConfig c) {
+        return PgTls.ifPresent(c.node().dataDir()).orElse(null);
     }
 
     /** The peer's instance as this node reaches it (its data directory is not used from here). */
@@ -49,7 +59,7 @@ public final class Databases {
         byte[] key = c.keys().dbSuperuser();
         return new PgConfig(d.binDir(), d.osUser(), d.dataDir(), d.peerPort(), d.peerAddress(), null, null, null,
                 ADMIN_USER, derive(key, "admin"), REPLICATION_USER, derive(key, "replication"),
-                applicationName(c.node().peerId()), d.allowedCidr());
+                applicationName(c.node().peerId()), d.allowedCidr(), tls(c));
     }
 
     /** What this node's services are told about the database, as environment variables. */

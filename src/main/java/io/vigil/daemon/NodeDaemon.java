@@ -267,9 +267,16 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog::info, moduleLog::error, config.node().dataDir(), utc);
         statusBuilder.licenseFrom(guard::last);
         ticker.scheduleWithFixedDelay(guard::check, 0, 10, TimeUnit.MINUTES);
-        if (config.console() != null && config.console().certificate() != null) {
-            CertificateWatch certificate = new CertificateWatch(config.console().certificate(), moduleLog::error, utc);
-            ticker.scheduleWithFixedDelay(certificate::check, 0, 1, TimeUnit.DAYS);
+        java.nio.file.Path consoleCertificate = config.console() == null ? null
+                : config.console().certificate() != null ? config.console().certificate()
+                : config.console().mode() == io.vigil.config.ConsoleSection.Mode.HTTPS_CLUSTER // issued at start (issue 12)
+                ? io.vigil.pki.ConsoleCertificate.dir(config.node().dataDir()).resolve(io.vigil.pki.CertificateSet.SERVER)
+                : null;
+        if (consoleCertificate != null) {
+            CertificateWatch certificate = new CertificateWatch(consoleCertificate, moduleLog::error, utc);
+            // An issued one has just been checked (renewed within 30 days of its end) by the console's start.
+            long first = config.console().certificate() != null ? 0 : 1;
+            ticker.scheduleWithFixedDelay(certificate::check, first, 1, TimeUnit.DAYS);
         }
     }
 

@@ -208,9 +208,19 @@ public final class LocalCluster implements AutoCloseable {
      * {@link #start}; it appends a {@code console:} section to both configuration files.
      */
     public void enableConsole(int port1, int port2, Path passwordFile) throws IOException {
+        enableConsole(port1, port2, passwordFile, false);
+    }
+
+    /**
+     * @param https true: the default of a paired node, HTTPS with a certificate each node issues from
+     *              the cluster CA (issue 12); false: plain HTTP, asked for explicitly
+     *              ({@code protocol: http}, which the nodes log as a warning)
+     */
+    public void enableConsole(int port1, int port2, Path passwordFile, boolean https) throws IOException {
         for (int id = 1; id <= 2; id++) {
             Files.writeString(config(id), "console:\n  bindAddress: " + address(id) + "\n  port: "
-                    + (id == 1 ? port1 : port2) + "\n  passwordFile: " + passwordFile.toAbsolutePath() + "\n",
+                    + (id == 1 ? port1 : port2) + "\n  passwordFile: " + passwordFile.toAbsolutePath() + "\n"
+                    + (https ? "" : "  protocol: http\n"),
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
     }

@@ -98,6 +98,7 @@ public final class DatabaseNode implements AutoCloseable {
         this.worker = Executors.newSingleThreadExecutor(r -> thread(r, "vigil-db"));
         this.monitorThread = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "vigil-db-monitor"));
         this.standby = new StandbyMonitor(local, peer);
+        worker.submit(this::warnWithoutTls);
         worker.submit(this::fenceLeftover);
         monitorThread.scheduleWithFixedDelay(this::monitor, pollMs, pollMs, TimeUnit.MILLISECONDS);
     }
@@ -364,6 +365,15 @@ public final class DatabaseNode implements AutoCloseable {
         if (!ok && !primaryFailed && role == Role.PRIMARY) {
             primaryFailed = true;
             listener.failed("database: " + why);
+        }
+    }
+
+    /** Issue 12: a node without cluster certificates replicates in plaintext; say so once, loudly. */
+    private void warnWithoutTls() {
+        if (local.config().tls() == null) {
+            listener.error("database: this node has no cluster certificates, so its database replicates WITHOUT TLS"
+                    + " (passwords still protect it, the traffic is readable on the network); pair the nodes"
+                    + " (vigil setup) to turn TLS on");
         }
     }
 

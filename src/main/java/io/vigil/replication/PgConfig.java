@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * @param applicationName    this node's name in {@code synchronous_standby_names}, e.g. vigil_node2
  * @param clientCidr         addresses allowed to connect for replication (the peer node), e.g.
  *                           10.0.0.0/24; 127.0.0.1/32 for two instances on one machine
+ * @param tls                this node's cluster certificates: the server speaks TLS 1.3 and the
+ *                           replication user must come over TLS with a certificate of the cluster
+ *                           CA; connections to the peer use verify-full. Null: plaintext (a node
+ *                           not paired yet, the benchmarks' hand-made pairs)
  */
 public record PgConfig(
         Path binDir,
@@ -45,7 +49,8 @@ public record PgConfig(
         String replicationUser,
         String replicationPassword,
         String applicationName,
-        String clientCidr) {
+        String clientCidr,
+        PgTls tls) {
 
     public static final Path DEFAULT_BIN_DIR = Path.of("/usr/lib/postgresql/15/bin");
     public static final String DEFAULT_OS_USER = "postgres";
@@ -72,6 +77,14 @@ public record PgConfig(
         requireSecret("replicationPassword", replicationPassword);
     }
 
+    /** Without TLS (see {@code tls}). */
+    public PgConfig(Path binDir, String osUser, Path dataDir, int port, String listenAddress, Path socketDir,
+                    Path logFile, Path passFile, String adminUser, String adminPassword, String replicationUser,
+                    String replicationPassword, String applicationName, String clientCidr) {
+        this(binDir, osUser, dataDir, port, listenAddress, socketDir, logFile, passFile, adminUser, adminPassword,
+                replicationUser, replicationPassword, applicationName, clientCidr, null);
+    }
+
     /** A configuration with the defaults: Debian's PostgreSQL 15 run by the "postgres" user. */
     public static PgConfig of(Path dataDir, int port, String applicationName,
                               String adminPassword, String replicationPassword) {
@@ -81,7 +94,7 @@ public record PgConfig(
 
     public PgConfig withBinDir(Path dir) {
         return new PgConfig(dir, osUser, dataDir, port, listenAddress, socketDir, logFile, passFile,
-                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);
+                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr, tls);
     }
 
     /**
@@ -90,12 +103,18 @@ public record PgConfig(
      */
     public PgConfig withDataDir(Path dir) {
         return new PgConfig(binDir, osUser, dir, port, listenAddress, socketDir, logFile, passFile,
-                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);
+                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr, tls);
     }
 
     public PgConfig withPort(int newPort) {
         return new PgConfig(binDir, osUser, dataDir, newPort, listenAddress, socketDir, logFile, passFile,
-                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr);
+                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr, tls);
+    }
+
+    /** The same instance with TLS from these certificates (null: plaintext). */
+    public PgConfig withTls(PgTls newTls) {
+        return new PgConfig(binDir, osUser, dataDir, port, listenAddress, socketDir, logFile, passFile,
+                adminUser, adminPassword, replicationUser, replicationPassword, applicationName, clientCidr, newTls);
     }
 
     /** The address a client on this machine uses to reach the server. */
@@ -113,7 +132,7 @@ public record PgConfig(
         return "PgConfig[binDir=" + binDir + ", osUser=" + osUser + ", dataDir=" + dataDir + ", port=" + port
                 + ", listenAddress=" + listenAddress + ", socketDir=" + socketDir + ", logFile=" + logFile
                 + ", passFile=" + passFile + ", adminUser=" + adminUser + ", replicationUser=" + replicationUser
-                + ", applicationName=" + applicationName + ", clientCidr=" + clientCidr + ", passwords=***]";
+                + ", applicationName=" + applicationName + ", clientCidr=" + clientCidr + ", tls=" + tls + ", passwords=***]";
     }
 
     private static Path sibling(Path dataDir, String suffix) {

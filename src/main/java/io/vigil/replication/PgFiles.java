@@ -2,6 +2,7 @@ package io.vigil.replication;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -69,31 +70,60 @@ final class PgFiles {
         PgCommand.writeOwned(cfg, conf, String.join("\n", current) + "\n" + settings, "rw-------");
     }
 
-    /** This node's own settings; rewritten after anything that copies the peer's files. */
+    /**
+     * This node's own settings, TLS included (the certificates are this node's, and their copies
+     * are refreshed here); rewritten after anything that copies the peer's files.
+     */
     static void writeLocalSettings(PgConfig cfg) {
+        installTls(cfg);
         String content = "# Written by Vigil: this node's own settings. Rewritten after every resync.\n"
                 + "listen_addresses = '" + cfg.listenAddress() + "'\n"
                 + "port = " + cfg.port() + "\n"
                 + "unix_socket_directories = '" + cfg.socketDir() + "'\n"
-                + "cluster_name = '" + cfg.applicationName() + "'\n";
+                + "cluster_name = '" + cfg.applicationName() + "'\n"
+                + PgTls.serverSettings(cfg);
         PgCommand.writeOwned(cfg, cfg.dataDir().resolve(LOCAL_CONF), content, "rw-------");
+    }
+
+    /** The database user's copies of this node's certificates (server and libpq client); none without TLS. */
+    static void installTls(PgConfig cfg) {
+        if (cfg.tls() != null) {
+            cfg.tls().install(cfg);
+        }
     }
 
     /**
      * Who may connect: the replication user from the peer (streaming and pg_rewind's source
      * connection), everybody else from this machine only, always with a SCRAM password.
+     *
+     * <p>With TLS (issue 12) the replication user, the only one the peer uses, must come over TLS
+     * <em>and</em> prove a certificate of the cluster CA ({@code clientcert=verify-ca}) on top of its
+     * password, from wherever it connects: the {@code reject} lines refuse it in plaintext before
+     * the lines for this machine's own clients can match (on one machine, as in the demo, the
+     * peer connects from 127.0.0.1 too). Local administration (the unix socket) is unchanged.
      */
     static void writeHba(PgConfig cfg) {
-        String content = "# Written by Vigil (SPEC §3). TYPE DATABASE USER ADDRESS METHOD\n"
-                + "local all all peer\n"
-                + "host replication " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
-                + "host all " + cfg.replicationUser() + " " + cfg.clientCidr() + " scram-sha-256\n"
-                + "host replication " + cfg.replicationUser() + " 127.0.0.1/32 scram-sha-256\n"
-                + "host all all 127.0.0.1/32 scram-sha-256\n"
-                // The services run on this node and reach the server at its listen address.
-                + (cfg.connectHost().matches("\\d{1,3}(\\.\\d{1,3}){3}") && !cfg.connectHost().equals("127.0.0.1")
-                ? "host all all " + cfg.connectHost() + "/32 scram-sha-256\n" : "");
-        PgCommand.writeOwned(cfg, cfg.dataDir().resolve("pg_hba.conf"), content, "rw-------");
+        String repl = cfg.replicationUser();
+        String peerAuth = cfg.tls() == null ? "host" : "hostssl";
+        String peerMethod = cfg.tls() == null ? "scram-sha-256" : "scram-sha-256 clientcert=verify-ca";
+        StringBuilder content = new StringBuilder("# Written by Vigil (SPEC §3). TYPE DATABASE USER ADDRESS METHOD\n")
+                .append("local all all peer\n");
+        for (String cidr : new LinkedHashSet<>(List.of(cfg.clientCidr(), "127.0.0.1/32"))) {
+            content.append(peerAuth).append(" replication ").append(repl).append(' ').append(cidr).append(' ')
+                    .append(peerMethod).append('\n')
+                    .append(peerAuth).append(" all ").append(repl).append(' ').append(cidr).append(' ')
+                    .append(peerMethod).append('\n');
+        }
+        if (cfg.tls() != null) {
+            content.append("host replication ").append(repl).append(" all reject\n")
+                    .append("host all ").append(repl).append(" all reject\n");
+        }
+        content.append("host all all 127.0.0.1/32 scram-sha-256\n");
+        // The services run on this node and reach the server at its listen address.
+        if (cfg.connectHost().matches("\\d{1,3}(\\.\\d{1,3}){3}") && !cfg.connectHost().equals("127.0.0.1")) {
+            content.append("host all all ").append(cfg.connectHost()).append("/32 scram-sha-256\n");
+        }
+        PgCommand.writeOwned(cfg, cfg.dataDir().resolve("pg_hba.conf"), content.toString(), "rw-------");
     }
 
     /**
@@ -118,7 +148,7 @@ final class PgFiles {
         kept.add("wal_keep_size = '0'");
         kept.add("checkpoint_timeout = '30s'");
         kept.add("primary_conninfo = '" + confQuote(conninfo(cfg, primary, "replication")) + "'");
-        if (primaryHasSlot(primary, cfg.applicationName())) {
+        if (primaryHasSlot(cfg, primary, cfg.applicationName())) {
             kept.add("primary_slot_name = '" + cfg.applicationName() + "'");
         }
         PgCommand.writeOwned(cfg, auto, String.join("\n", kept) + "\n", "rw-------");
@@ -126,8 +156,8 @@ final class PgFiles {
     }
 
     /** Whether the primary keeps a replication slot for this standby (Vigil's primaries do). */
-    private static boolean primaryHasSlot(PgConfig primary, String name) {
-        try (java.sql.Connection c = PgSql.replication(primary); java.sql.PreparedStatement st = c.prepareStatement(
+    private static boolean primaryHasSlot(PgConfig cfg, PgConfig primary, String name) {
+        try (java.sql.Connection c = PgSql.replication(cfg, primary); java.sql.PreparedStatement st = c.prepareStatement(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")) {
             st.setString(1, name);
             try (java.sql.ResultSet rs = st.executeQuery()) {
@@ -140,7 +170,8 @@ final class PgFiles {
 
     /**
      * libpq connection string to {@code primary} as the replication user; the password comes from
-     * the password file so it never appears on a command line, in a config file or a log.
+     * the password file so it never appears on a command line, in a config file or a log. With
+     * TLS: verify-full against the cluster CA, this node's certificate as the client's.
      *
      * @param dbname "replication" for streaming (pg_basebackup ignores it), "postgres" for SQL
      */
@@ -151,7 +182,8 @@ final class PgFiles {
                 .append(" user=").append(primary.replicationUser())
                 .append(" passfile=").append(connQuote(cfg.passFile().toString()))
                 .append(" application_name=").append(cfg.applicationName())
-                .append(" connect_timeout=5");
+                .append(" connect_timeout=5")
+                .append(PgTls.clientOptions(cfg));
         if (!"replication".equals(dbname)) {
             sb.append(" dbname=").append(dbname);
         }
@@ -176,7 +208,7 @@ final class PgFiles {
         return s.replace("\\", "\\\\").replace(":", "\\:");
     }
 
-    private static String connQuote(String s) {
+    static String connQuote(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 

@@ -51,6 +51,7 @@ final class PgResync {
         long t0 = System.nanoTime();
         instance.stop(PgInstance.StopMode.FAST);
         PgFiles.writePassFile(cfg, primary);
+        PgFiles.installTls(cfg); // the client certificate pg_basebackup shows the primary
         Path previous = moveAside();
         AtomicLong done = new AtomicLong();
         try {
@@ -210,6 +211,7 @@ final class PgResync {
     private RewindRun runRewind(PgConfig primary, boolean dryRun, ProgressListener progress) {
         Path tool = PgCommand.tool(cfg, "pg_rewind");
         PgFiles.writePassFile(cfg, primary);
+        PgFiles.installTls(cfg);
         checkpoint(primary);
         RewindRun run = new RewindRun();
         List<String> args = new ArrayList<>(List.of(tool.toString(), "-D", cfg.dataDir().toString(),
@@ -248,7 +250,7 @@ final class PgResync {
      * on its own, diverged history.
      */
     private void checkpoint(PgConfig primary) {
-        try (Connection c = PgSql.replication(primary); Statement st = c.createStatement()) {
+        try (Connection c = PgSql.replication(cfg, primary); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw PgSql.failure("CHECKPOINT on the primary " + primary.connectHost() + ":" + primary.port(), e,
@@ -256,16 +258,16 @@ final class PgResync {
         }
     }
 
-    private static Lsn primaryLsn(PgConfig primary) {
+    private Lsn primaryLsn(PgConfig primary) {
         return Lsn.parse(queryText(primary, "SELECT pg_current_wal_lsn()::text"));
     }
 
-    private static long primarySize(PgConfig primary) {
+    private long primarySize(PgConfig primary) {
         return Long.parseLong(queryText(primary, "SELECT sum(pg_database_size(oid))::bigint::text FROM pg_database"));
     }
 
-    private static String queryText(PgConfig primary, String sql) {
-        try (Connection c = PgSql.replication(primary); Statement st = c.createStatement();
+    private String queryText(PgConfig primary, String sql) {
+        try (Connection c = PgSql.replication(cfg, primary); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

@@ -15,19 +15,31 @@ final class PgSql {
     private PgSql() {
     }
 
-    /** As the superuser, to this node's own instance. */
+    /**
+     * As the superuser, to this node's own instance: on this machine, so in plaintext (a server
+     * with TLS would otherwise be asked for it by pgjdbc's default sslmode=prefer, for nothing).
+     */
     static Connection admin(PgConfig cfg) {
         return open(cfg, cfg.adminUser(), cfg.adminPassword(), "postgres");
     }
 
-    /** As the replication user, to the peer (it may CHECKPOINT and read files, nothing more). */
-    static Connection replication(PgConfig source) {
-        return open(source, source.replicationUser(), source.replicationPassword(), "postgres");
+    /**
+     * As the replication user, from {@code self}'s node to {@code source} (the peer: it may
+     * CHECKPOINT and read files, nothing more). With TLS, verify-full against the cluster CA and
+     * {@code self}'s certificate as the client's (see {@link PgTlsSocketFactory}).
+     */
+    static Connection replication(PgConfig self, PgConfig source) {
+        return open(source, source.replicationUser(), source.replicationPassword(), "postgres", self.tls());
     }
 
     static Connection open(PgConfig cfg, String user, String password, String db) {
+        return open(cfg, user, password, db, null);
+    }
+
+    private static Connection open(PgConfig cfg, String user, String password, String db, PgTls tls) {
         String url = "jdbc:postgresql://" + cfg.connectHost() + ":" + cfg.port() + "/" + db;
         Properties props = new Properties();
+        PgTlsSocketFactory.configure(props, tls);
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "5");
@@ -37,8 +49,8 @@ final class PgSql {
         try {
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw failure("connecting to PostgreSQL at " + cfg.connectHost() + ":" + cfg.port() + " as " + user, e,
-                    "check that the instance is running (server log " + cfg.logFile() + ") and that the password in"
+            throw failure("connecting to PostgreSQL at " + cfg.connectHost() + ":" + cfg.port() + " as " + user
+                    + (tls == null ? "" : " over TLS"), e, "check that the instance is running (server log " + cfg.logFile() + ") and that the password in"
                             + " the Vigil configuration matches the database role");
         }
     }

@@ -111,7 +111,7 @@ final class StandbyMonitor {
         String sql = "SELECT pg_is_in_recovery(), current_setting('synchronous_standby_names'),"
                 + " (SELECT sync_state FROM pg_stat_replication WHERE application_name = ? LIMIT 1),"
                 + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END";
-        try (Connection c = PgSql.replication(peer); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = PgSql.replication(local.config(), peer); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, local.config().applicationName());
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

@@ -2,6 +2,7 @@ package io.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The {@code console:} section (SPEC §5, §7): no default password, secrets never printed. */
@@ -73,5 +74,44 @@ class ConsoleConfigTest extends ConfigFixture {
         assertThat(c.https()).isTrue();
         assertThat(c.port()).isEqualTo(9453);
         assertThat(c.privateKey()).isEqualTo(dir.resolve("server.key"));
+    }
+
+    @Test
+    void aPairedNodesConsoleIsHttpsOn9453ByDefaultAndHttpOnlyWhenAskedFor() throws Exception {
+        Path data = dir.resolve("data");
+        io.vigil.pki.ClusterTls.provisionLocal("demo", java.util.List.of(), data);
+        String paired = MINIMAL.replace("/var/lib/vigil/node2", data.toString());
+
+        ConsoleSection byDefault = load(paired + "console:\n  passwordFile: f\n").console();
+        ConsoleSection asked = load(paired + "console:\n  passwordFile: f\n  protocol: http\n").console();
+
+        assertThat(byDefault.mode()).isEqualTo(ConsoleSection.Mode.HTTPS_CLUSTER);
+        assertThat(byDefault.port()).isEqualTo(9453);
+        assertThat(byDefault.plainHttpWarning()).isNull();
+        assertThat(asked.mode()).isEqualTo(ConsoleSection.Mode.HTTP_ASKED);
+        assertThat(asked.port()).isEqualTo(9010);
+        assertThat(load(paired + "console:\n  passwordFile: f\n  protocol: http\n").toYaml()).contains("protocol: http");
+    }
+
+    @Test
+    void anUnknownProtocolIsRefused() {
+        assertThat(error(MINIMAL + "console:\n  passwordFile: f\n  protocol: ftp\n", "console.protocol"))
+                .contains("must be http or https, was 'ftp'").contains("Leave it out for HTTPS (the default)");
+    }
+
+    @Test
+    void plainHttpWithACertificateIsRefused() {
+        assertThat(error(MINIMAL + "console:\n  passwordFile: f\n  protocol: http\n  certificate: s.crt\n"
+                + "  privateKey: s.key\n", "console.protocol"))
+                .contains("is http, but a certificate is configured")
+                .contains("Remove 'protocol: http' to serve HTTPS with it");
+    }
+
+    @Test
+    void httpsWithoutACertificateOnANodeNotPairedIsRefused() {
+        assertThat(error(MINIMAL + "console:\n  passwordFile: f\n  protocol: https\n", "console.protocol"))
+                .contains("is https, but no certificate is configured and this node has no cluster certificates in"
+                        + " /var/lib/vigil/node2/tls")
+                .contains("Pair the nodes first (vigil setup), or set 'certificate' and 'privateKey'");
     }
 }

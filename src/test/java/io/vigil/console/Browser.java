@@ -50,6 +50,11 @@ final class Browser implements AutoCloseable {
 
     /** @param language the browser's language (navigator.language), e.g. "en-US", "fr", "ja" */
     static Browser open(String language, Path downloads) throws IOException {
+        return open(language, downloads, Map.of());
+    }
+
+    /** @param environment for chromium, e.g. a HOME whose NSS database trusts a CA (issue 12) */
+    static Browser open(String language, Path downloads, Map<String, String> environment) throws IOException {
         assumeInstalled();
         Files.createDirectories(downloads);
         ChromeOptions o = new ChromeOptions();
@@ -62,7 +67,7 @@ final class Browser implements AutoCloseable {
         prefs.put("download.prompt_for_download", false);
         o.setExperimentalOption("prefs", prefs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().withEnvironment(environment).build();
         return new Browser(new ChromeDriver(service, o), downloads);
     }
 

@@ -80,6 +80,8 @@ class ConsoleBrowserTest {
     void anOperatorLogsInAndSeesBothNodesInTheirColours() throws Exception {
         browser.driver.get(base1 + "/");
         browser.visible("#login-password");
+        // This cluster's consoles are plain HTTP, asked for (protocol: http): the login says what that exposes.
+        assertThat(browser.byId("login-insecure").getText()).startsWith("This console is served over plain HTTP");
         assertThat(browser.byId("login-submit").getText()).isEqualTo("Sign in");
         browser.screenshot("console-login");
         browser.byId("login-password").sendKeys("wrong password");

@@ -46,8 +46,21 @@ final class OneNode implements AutoCloseable {
     /** @param passwordFile a given password file, or null for a new random password */
     static OneNode start(Path dir, String consoleExtra, String scheme, int console, Path passwordFile)
             throws Exception {
+        return start(dir, consoleExtra, scheme, console, passwordFile, false);
+    }
+
+    /** A node that holds cluster certificates (paired, issue 12): its console is HTTPS by default. */
+    static OneNode startPaired(Path dir, String consoleExtra, String scheme) throws Exception {
+        return start(dir, consoleExtra, scheme, freeTcp(), null, true);
+    }
+
+    private static OneNode start(Path dir, String consoleExtra, String scheme, int console, Path passwordFile,
+                                 boolean paired) throws Exception {
         LocalCluster.deleteTree(dir);
         Files.createDirectories(dir);
+        if (paired) {
+            io.vigil.pki.ClusterTls.provisionLocal("apitest", java.util.List.of(), dir.resolve("node1"));
+        }
         Path pw = passwordFile != null ? passwordFile : dir.resolve("console-password");
         String password = passwordFile != null ? null : LocalCluster.writeConsolePassword(pw);
         byte[] key = new byte[32];

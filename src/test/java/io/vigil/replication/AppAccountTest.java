@@ -57,9 +57,10 @@ class AppAccountTest {
         }
         assertThatThrownBy(() -> as(pg, "postgres", APP.user(), APP.password()).close())
                 .as("no other database").isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-        // The replication role still reaches the postgres database (sync status, pg_rewind).
+        // The replication role still reaches the postgres database (sync status, pg_rewind), the way
+        // the peer connects: over TLS with its node certificate (issue 12).
         PgConfig c = pg.config();
-        as(pg, "postgres", c.replicationUser(), c.replicationPassword()).close();
+        PgSql.replication(c, c).close();
     }
 
     private static Connection as(PgInstance pg, String db, String user, String password) throws SQLException {

@@ -41,14 +41,15 @@ class PasswordUpgradeTest {
         old.initdb();
         old.start();
         PgConfig was = old.config();
-        PgConfig now = PgConfig.of(was.dataDir(), was.port(), was.applicationName(), "new-admin-Kp2", "new-repl-Hs5");
+        PgConfig now = PgConfig.of(was.dataDir(), was.port(), was.applicationName(), "new-admin-Kp2", "new-repl-Hs5")
+                .withTls(was.tls());
         assertThatThrownBy(() -> PgSql.admin(now).close()).as("before: the new password is refused")
                 .hasMessageContaining("28P01");
 
         assertThat(PasswordUpgrade.adopt(now, PgFixture.ADMIN_PASSWORD)).isTrue();
 
         PgSql.admin(now).close();
-        PgSql.replication(now).close();
+        PgSql.replication(now, now).close();
         assertThat(accepts(now, now.adminUser(), PgFixture.ADMIN_PASSWORD)).as("old superuser password").isFalse();
         assertThat(accepts(now, now.replicationUser(), PgFixture.REPLICATION_PASSWORD)).as("old replication one")
                 .isFalse();
@@ -67,7 +68,8 @@ class PasswordUpgradeTest {
         old.prepareHome();
         old.initdb();
         PgConfig was = old.config();
-        PgConfig now = PgConfig.of(was.dataDir(), was.port(), was.applicationName(), "new-admin-Kp2", "new-repl-Hs5");
+        PgConfig now = PgConfig.of(was.dataDir(), was.port(), was.applicationName(), "new-admin-Kp2", "new-repl-Hs5")
+                .withTls(was.tls());
         PgConfig peer = fx.config("node2", fx.freePort());
         List<String> info = new CopyOnWriteArrayList<>();
         DatabaseNode.Listener listener = new DatabaseNode.Listener() {
@@ -113,13 +115,16 @@ class PasswordUpgradeTest {
         }
     }
 
+    /** Whether the server takes this password: over TLS, which the replication user needs anyway. */
     private static boolean accepts(PgConfig c, String user, String password) {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
+        PgTlsSocketFactory.configure(p, c.tls());
         try (Connection conn = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/postgres", p)) {
             return true;
         } catch (SQLException e) {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("28P01"); // refused for the password, not TLS
             return false;
         }
     }

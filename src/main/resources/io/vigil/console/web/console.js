@@ -272,6 +272,8 @@
 
   async function init() {
     await V.loadI18n();
+    // Issue 12: plain HTTP only when configured so; say what it exposes before the password is typed.
+    $('login-insecure').classList.toggle('hidden', location.protocol !== 'http:');
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', logout);
     $('cluster-menu-button').addEventListener('click', e => { e.stopPropagation(); V.toggleMenu('cluster-menu'); });
