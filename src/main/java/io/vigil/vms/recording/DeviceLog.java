@@ -133,6 +133,9 @@ final class DeviceLog implements AutoCloseable {
             }
         } catch (IOException e) {
             undo(file, before);
+            if (current != null) {
+                closeAfterFailure();
+            }
             throw e;
         }
         current = current == null ? SegmentInfo.first(file, f) : current.plus(f);
@@ -150,6 +153,18 @@ final class DeviceLog implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("segment {}: cannot cut a failed write back to {} bytes ({}); it is repaired at the next start",
                     file, before, e.getMessage());
+        }
+    }
+
+    /**
+     * Ends the segment after a failed write, so that the frames lost until writes succeed again fall
+     * between two segments and {@link Spans} shows the gap.
+     */
+    private void closeAfterFailure() {
+        try {
+            roll();
+        } catch (IOException e) {
+            LOG.warn("segment {}: closing it after a failed write: {}", current, e.getMessage());
         }
     }
 

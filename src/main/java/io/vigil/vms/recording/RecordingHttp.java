@@ -35,6 +35,8 @@ final class RecordingHttp implements AutoCloseable {
     /** The JSON index lists at most this many frames; {@code truncated} and {@code next} say where to go on. */
     static final int MAX_INDEX_FRAMES = 100_000;
 
+    private static final String ANSWERED = "vigil.answered";
+
     private final RecordingServer server;
     private final Javalin app;
 
@@ -67,7 +69,7 @@ final class RecordingHttp implements AutoCloseable {
             error(ctx, 500, null, "internal error; the recording server's log has the details");
         });
         r.error(404, ctx -> {
-            if (ctx.result() == null) {
+            if (ctx.attribute(ANSWERED) == null) { // Javalin's own text for an unknown route, not one of ours
                 error(ctx, 404, null, "no such route: " + ctx.method() + " " + ctx.path());
             }
         });
@@ -213,6 +215,7 @@ final class RecordingHttp implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String field, String message) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("error", message);
         if (field != null) {
