@@ -10,11 +10,11 @@ import java.util.concurrent.locks.LockSupport;
  * (start + n / fps), so a late frame does not shift the ones after it. With {@code fps <= 0} it
  * emits as fast as the sink takes them (the ingest benchmark's load).
  */
-final class SimulatedCamera implements Camera {
+public final class SimulatedCamera implements Camera {
     private final Thread thread;
     private volatile boolean running = true;
 
-    SimulatedCamera(long deviceId, int fps, int frameBytes, long firstSeq, Sink sink) {
+    public SimulatedCamera(long deviceId, int fps, int frameBytes, long firstSeq, Sink sink) {
         byte[] noise = new byte[frameBytes];
         new SplittableRandom(deviceId).nextBytes(noise);
         thread = new Thread(() -> run(deviceId, fps, noise, firstSeq, sink), "camera-" + deviceId);
