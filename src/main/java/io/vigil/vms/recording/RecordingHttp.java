@@ -13,6 +13,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -59,6 +61,7 @@ final class RecordingHttp implements AutoCloseable {
 
     private void routes(RoutesConfig r) {
         r.get("/health", this::health);
+        r.before("/devices*", this::authenticate);
         r.get("/devices", ctx -> json(ctx, 200, devices()));
         r.get("/devices/{id}/live", this::live);
         r.get("/devices/{id}/playback", this::index);
@@ -73,6 +76,32 @@ final class RecordingHttp implements AutoCloseable {
                 error(ctx, 404, null, "no such route: " + ctx.method() + " " + ctx.path());
             }
         });
+    }
+
+    /**
+     * Video is personal data: with a token configured every route but {@code /health} needs it. The
+     * comparison takes the same time whatever the guess, so the token cannot be found byte by byte.
+     */
+    private void authenticate(Context ctx) {
+        byte[] want = server.apiToken();
+        if (want == null) {
+            return;
+        }
+        String h = ctx.header("Authorization");
+        byte[] got = h != null && h.startsWith("Bearer ") ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : null;
+        if (got == null || !MessageDigest.isEqual(sha256(want), sha256(got))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiError(401, null, "send Authorization: Bearer TOKEN with the token of the recording server's"
+                    + " --api-token-file");
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private void health(Context ctx) {

@@ -40,6 +40,9 @@ public final class RecordingMain implements Callable<Integer> {
     String user;
     @Option(names = "--password-file", required = true, description = "file holding that user's password")
     Path passwordFile;
+    @Option(names = "--api-token-file", description = "file holding the bearer token that /devices, live and playback"
+            + " ask for (without it they are open to anyone who reaches the port)")
+    Path apiTokenFile;
     @Option(names = "--poll-ms", defaultValue = "5000", description = "re-read the configuration this often (default ${DEFAULT-VALUE})")
     long pollMs;
     @Option(names = "--segment-seconds", defaultValue = "60", description = "a new segment file this often (default ${DEFAULT-VALUE})")
@@ -76,8 +79,9 @@ public final class RecordingMain implements Callable<Integer> {
         if (!Files.isDirectory(storage) || !Files.isWritable(storage)) {
             throw refuse("--storage " + storage + " is not a writable directory; create it and give this user write access");
         }
-        return new RecordingServer.Options(name, bind, port, storage.toAbsolutePath(), url, user, password(), pollMs,
-                segmentSeconds * 1000, segmentMb * 1024 * 1024);
+        return new RecordingServer.Options(name, bind, port, storage.toAbsolutePath(), url, user,
+                secret(passwordFile, "--password-file"), pollMs, segmentSeconds * 1000, segmentMb * 1024 * 1024,
+                apiTokenFile == null ? null : secret(apiTokenFile, "--api-token-file"));
     }
 
     private URI managementUrl() {
@@ -92,13 +96,13 @@ public final class RecordingMain implements Callable<Integer> {
         throw refuse("--management-url '" + managementUrl + "' is not an http(s) URL such as http://10.0.0.10:8100");
     }
 
-    private String password() throws IOException {
-        if (!Files.isReadable(passwordFile)) {
-            throw refuse("--password-file " + passwordFile + " cannot be read; check it exists and this user may read it");
+    private String secret(Path file, String option) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw refuse(option + " " + file + " cannot be read; check it exists and this user may read it");
         }
-        String s = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (s.isEmpty()) {
-            throw refuse("--password-file " + passwordFile + " is empty");
+            throw refuse(option + " " + file + " is empty");
         }
         return s;
     }

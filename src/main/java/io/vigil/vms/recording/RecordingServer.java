@@ -18,7 +18,7 @@ public final class RecordingServer implements AutoCloseable {
 
     /** Everything a recording server is started with; {@code port} 0 picks a free port (tests). */
     public record Options(String name, String bind, int port, Path storage, URI managementUrl, String user,
-                          String password, long pollMillis, long segmentMillis, long segmentBytes) {
+                          String password, long pollMillis, long segmentMillis, long segmentBytes, String apiToken) {
         @Override
         public String toString() {
             return "Options[name=" + name + ", port=" + port + ", storage=" + storage + ", management=" + managementUrl
@@ -27,6 +27,7 @@ public final class RecordingServer implements AutoCloseable {
     }
 
     private final String name;
+    private final byte[] apiToken;
     private final SegmentStore store;
     private final Recorder recorder;
     private final ConfigSync sync;
@@ -34,6 +35,11 @@ public final class RecordingServer implements AutoCloseable {
 
     private RecordingServer(Options o) throws IOException {
         this.name = o.name();
+        this.apiToken = o.apiToken() == null ? null : o.apiToken().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (apiToken == null) {
+            LOG.warn("no --api-token-file: anyone who reaches port {} can watch live video and playback;"
+                    + " keep it on a private network or set a token", o.port());
+        }
         this.store = SegmentStore.open(o.storage(), o.segmentMillis(), o.segmentBytes(), Clock.systemUTC());
         this.recorder = new Recorder(store);
         this.sync = new ConfigSync(new ManagementClient(o.managementUrl(), o.user(), o.password()), o.name(),
@@ -63,6 +69,11 @@ public final class RecordingServer implements AutoCloseable {
 
     Recorder recorder() {
         return recorder;
+    }
+
+    /** The bearer token the API asks for, or null when it is open. */
+    byte[] apiToken() {
+        return apiToken == null ? null : apiToken.clone();
     }
 
     String configProblem() {

@@ -53,7 +53,13 @@ class RecordingServerProcessTest {
     private String admin;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
-    record Rec(String name, long id, int port, Path storage, List<String> command) {
+    record Rec(String name, long id, int port, Path storage, List<String> command, String token) {
+        Rec withToken(String t) throws Exception {
+            Path file = Files.writeString(storage.resolveSibling(storage.getFileName() + ".token"), t);
+            List<String> c = new ArrayList<>(command);
+            c.addAll(List.of("--api-token-file", file.toString()));
+            return new Rec(name, id, port, storage, c, t);
+        }
     }
 
     @BeforeAll
@@ -115,7 +121,7 @@ class RecordingServerProcessTest {
                 "--name", name, "--bind", "127.0.0.1", "--port", Integer.toString(port), "--storage", storage.toString(),
                 "--management-url", "http://127.0.0.1:" + mgmtPort, "--user", "rec",
                 "--password-file", tmp.resolve("rec.password").toString(), "--poll-ms", "500", "--segment-seconds", "2");
-        return new Rec(name, id, port, storage, cmd);
+        return new Rec(name, id, port, storage, cmd, null);
     }
 
     private long device(Rec rec, String name, int fps, int kbps) throws Exception {
@@ -135,8 +141,15 @@ class RecordingServerProcessTest {
     }
 
     private HttpResponse<String> get(Rec rec, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rec.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(rec, path, rec.token());
+    }
+
+    private HttpResponse<String> get(Rec rec, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rec.port() + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode json(Rec rec, String path) throws Exception {
@@ -217,7 +230,7 @@ class RecordingServerProcessTest {
 
     @Test
     void badRequestsGetA4xxNamingTheParameter() throws Exception {
-        Rec rec = recordingServer("Refusals");
+        Rec rec = recordingServer("Refusals").withToken("viewer-token-Xy7");
         long cam = device(rec, "Cam R", 5, 16);
         launch(rec);
         awaitStored(rec, cam, 0);
@@ -235,6 +248,11 @@ class RecordingServerProcessTest {
         assertRefused(get(rec, base + "?from=2026-12-06T14:00:00Z&to=2026-12-07T14:00:01Z"), 400, "to",
                 "a playback range is at most 24 hours; ask for it day by day");
         assertRefused(get(rec, "/nothing"), 404, null, "no such route: GET /nothing");
+        String noToken = "send Authorization: Bearer TOKEN with the token of the recording server's --api-token-file";
+        assertRefused(get(rec, "/devices", null), 401, null, noToken);
+        assertRefused(get(rec, "/devices/" + cam + "/live", "viewer-token-Xy8"), 401, null, noToken);
+        assertRefused(get(rec, base + "/frames?from=0&to=1", "viewer-token-Xy"), 401, null, noToken);
+        assertThat(get(rec, "/health", null).statusCode()).as("health stays open for the cluster's checker").isEqualTo(200);
     }
 
     private static void assertRefused(HttpResponse<String> r, int status, String field, String message) throws Exception {
