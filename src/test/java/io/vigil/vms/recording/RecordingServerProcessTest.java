@@ -225,7 +225,13 @@ class RecordingServerProcessTest {
         JsonNode health = json(rec, "/health");
         assertThat(health.get("status").asText()).isEqualTo("ok");
         assertThat(health.get("management").asText()).isEqualTo("ok");
-        assertThat(Files.readString(rec.storage().resolve(ConfigSync.FILE))).contains("Cam A").doesNotContain(REC_PASSWORD);
+        Path saved = rec.storage().resolve(ConfigSync.FILE);
+        assertThat(Files.readString(saved)).contains("Cam A").doesNotContain(REC_PASSWORD);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(rec.storage().resolveSibling(rec.storage().getFileName() + ".log")))
+                .as("the process's whole output").contains("recording server '" + rec.name() + "'")
+                .doesNotContain(REC_PASSWORD);
     }
 
     @Test
