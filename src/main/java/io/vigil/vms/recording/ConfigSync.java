@@ -84,6 +84,11 @@ final class ConfigSync implements AutoCloseable {
                 backoff = Math.min(backoff * 2, pollMillis);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // a bug or an answer we cannot apply must not end the polling: recording goes on
+                LOG.error("configuration: cannot apply what the management server answered", e);
+                failed(new java.io.IOException("cannot apply the management server's configuration: " + e));
+                wait = pollMillis;
             }
             recorder.enforceRetention();
             sleep(wait);

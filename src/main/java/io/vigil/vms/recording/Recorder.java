@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,6 +57,13 @@ public final class Recorder implements AutoCloseable {
 
     private void start(DeviceConfig d) {
         configs.put(d.id(), d);
+        String refused = d.problem() != null ? d.problem() : Set.of("simulated", "mjpeg").contains(d.kind()) ? null
+                : "kind '" + d.kind() + "' is not supported by this recording server yet (simulated and mjpeg are);"
+                + " the device is not recorded";
+        if (refused != null) {
+            report(d, refused); // before its folder is made: a refused device leaves nothing on disk
+            return;
+        }
         long next;
         try {
             next = store.lastSequence(d.id()) + 1;
@@ -76,11 +84,10 @@ public final class Recorder implements AutoCloseable {
                 report(d, message);
             }
         };
-        switch (d.kind()) {
-            case "simulated" -> cameras.put(d.id(), new SimulatedCamera(d.id(), d.fps(), d.frameBytes(), next, sink));
-            case "mjpeg" -> cameras.put(d.id(), new MjpegCamera(d.id(), URI.create(d.url()), next, sink));
-            default -> report(d, "kind '" + d.kind() + "' is not supported by this recording server yet"
-                    + " (simulated and mjpeg are); the device is not recorded");
+        if ("mjpeg".equals(d.kind())) {
+            cameras.put(d.id(), new MjpegCamera(d.id(), URI.create(d.url()), next, sink));
+        } else {
+            cameras.put(d.id(), new SimulatedCamera(d.id(), d.fps(), d.frameBytes(), next, sink));
         }
         LOG.info("device {} ({}, {}) recording from sequence {}", d.id(), d.name(), d.kind(), next);
     }
