@@ -1,0 +1,149 @@
+package io.vigil.vms.recording;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs one camera per enabled device of the configuration and stores every frame. A new
+ * configuration is applied as a difference: a device whose settings did not change keeps its
+ * camera (and its sequence numbers) running, so a re-read of the configuration never causes a gap.
+ */
+public final class Recorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+
+    /** What {@code GET /devices} shows of one device. */
+    record Status(DeviceConfig config, String problem, Frame latest) {
+    }
+
+    private final SegmentStore store;
+    private final Map<Long, DeviceConfig> configs = new HashMap<>();
+    private final Map<Long, Camera> cameras = new HashMap<>();
+    private final Map<Long, Frame> latest = new ConcurrentHashMap<>();
+    private final Map<Long, String> problems = new ConcurrentHashMap<>();
+
+    public Recorder(SegmentStore store) {
+        this.store = store;
+    }
+
+    /** Starts, stops and restarts cameras so that exactly the enabled devices of {@code devices} record. */
+    public synchronized void apply(Collection<DeviceConfig> devices) {
+        Map<Long, DeviceConfig> wanted = new HashMap<>();
+        for (DeviceConfig d : devices) {
+            if (d.enabled()) {
+                wanted.put(d.id(), d);
+            }
+        }
+        for (Long id : new ArrayList<>(configs.keySet())) {
+            if (!configs.get(id).equals(wanted.get(id))) {
+                stop(id);
+            }
+        }
+        for (DeviceConfig d : wanted.values()) {
+            if (!configs.containsKey(d.id())) {
+                start(d);
+            }
+        }
+    }
+
+    private void start(DeviceConfig d) {
+        configs.put(d.id(), d);
+        String refused = d.problem() != null ? d.problem() : Set.of("simulated", "mjpeg").contains(d.kind()) ? null
+                : "kind '" + d.kind() + "' is not supported by this recording server yet (simulated and mjpeg are);"
+                + " the device is not recorded";
+        if (refused != null) {
+            report(d, refused); // before its folder is made: a refused device leaves nothing on disk
+            return;
+        }
+        long next;
+        try {
+            next = store.lastSequence(d.id()) + 1;
+        } catch (IOException e) {
+            problems.put(d.id(), "cannot open its recordings: " + e.getMessage());
+            LOG.error("device {} ({}): cannot open its recordings: {}", d.id(), d.name(), e.getMessage());
+            return;
+        }
+        Camera.Sink sink = new Camera.Sink() {
+            @Override
+            public void frame(Frame f) {
+                latest.put(f.deviceId(), f);
+                store.append(f);
+            }
+
+            @Override
+            public void problem(String message) {
+                report(d, message);
+            }
+        };
+        if ("mjpeg".equals(d.kind())) {
+            cameras.put(d.id(), new MjpegCamera(d.id(), URI.create(d.url()), next, sink));
+        } else {
+            cameras.put(d.id(), new SimulatedCamera(d.id(), d.fps(), d.frameBytes(), next, sink));
+        }
+        LOG.info("device {} ({}, {}) recording from sequence {}", d.id(), d.name(), d.kind(), next);
+    }
+
+    private void report(DeviceConfig d, String message) {
+        String before = message == null ? problems.remove(d.id()) : problems.put(d.id(), message);
+        if (message != null && !message.equals(before)) {
+            LOG.warn("device {} ({}): {}", d.id(), d.name(), message);
+        } else if (message == null && before != null) {
+            LOG.info("device {} ({}) delivers again", d.id(), d.name());
+        }
+    }
+
+    private void stop(long id) {
+        Camera c = cameras.remove(id);
+        if (c != null) {
+            c.close();
+        }
+        configs.remove(id);
+        problems.remove(id);
+        try {
+            store.roll(id);
+        } catch (IOException e) {
+            LOG.warn("device {}: closing its segment: {}", id, e.getMessage());
+        }
+    }
+
+    /** Applies each recording device's retention (hours) to its segments. */
+    public void enforceRetention() {
+        List<DeviceConfig> now;
+        synchronized (this) {
+            now = List.copyOf(configs.values());
+        }
+        for (DeviceConfig d : now) {
+            try {
+                store.enforceRetention(d.id(), d.retentionHours());
+            } catch (IOException e) {
+                LOG.warn("retention of device {}: {}", d.id(), e.getMessage());
+            }
+        }
+    }
+
+    public synchronized Map<Long, Status> status() {
+        Map<Long, Status> s = new HashMap<>();
+        configs.forEach((id, c) -> s.put(id, new Status(c, problems.get(id), latest.get(id))));
+        return s;
+    }
+
+    public Frame latest(long deviceId) {
+        return latest.get(deviceId);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Long id : new ArrayList<>(configs.keySet())) {
+            stop(id);
+        }
+    }
+}
