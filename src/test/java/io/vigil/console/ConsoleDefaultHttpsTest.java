@@ -80,7 +80,7 @@ class ConsoleDefaultHttpsTest {
 
     @Test
     void aNodeNotPairedYetServesHttpAndSaysHowToGetHttps() throws Exception {
-        try (OneNode node = OneNode.start(dir.resolve("unpaired"))) {
+        try (OneNode node = OneNode.startUnpaired(dir.resolve("unpaired"))) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(node.base + "/api/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
 

@@ -54,12 +54,21 @@ final class OneNode implements AutoCloseable {
         return start(dir, consoleExtra, scheme, freeTcp(), null, true);
     }
 
+    /** A node without cluster certificates (setup not run): its console falls back to HTTP, with a warning. */
+    static OneNode startUnpaired(Path dir) throws Exception {
+        return start(dir, "", "http", freeTcp(), null, null);
+    }
+
+    /** @param paired true: certificates, HTTPS by default; false: certificates, plain HTTP asked for; null: none */
     private static OneNode start(Path dir, String consoleExtra, String scheme, int console, Path passwordFile,
-                                 boolean paired) throws Exception {
+                                 Boolean paired) throws Exception {
         LocalCluster.deleteTree(dir);
         Files.createDirectories(dir);
-        if (paired) {
-            io.vigil.pki.ClusterTls.provisionLocal("apitest", java.util.List.of(), dir.resolve("node1"));
+
+        if (Boolean.FALSE.equals(paired) && scheme.equals("http") && !consoleExtra.contains("protocol:")) {
+            // Every node here holds cluster certificates (its peer is reached over TLS), which makes
+            // HTTPS the console's default; the tests that speak plain HTTP ask for it explicitly.
+            consoleExtra = consoleExtra + "  protocol: http\n";
         }
         Path pw = passwordFile != null ? passwordFile : dir.resolve("console-password");
         String password = passwordFile != null ? null : LocalCluster.writeConsolePassword(pw);
@@ -75,9 +84,11 @@ final class OneNode implements AutoCloseable {
                 + consoleExtra;
         Path file = dir.resolve("node1.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        // Paired, as setup leaves a node (issue 12): the peer is reached over TLS, and is absent.
-        io.vigil.pki.ClusterTls.provisionLocal("apitest", java.util.List.of(), dir.resolve("node1"),
-                dir.resolve("node2-certificates"));
+        if (paired != null) {
+            // Paired, as setup leaves a node (issue 12): the peer is reached over TLS, and is absent.
+            io.vigil.pki.ClusterTls.provisionLocal("apitest", java.util.List.of(), dir.resolve("node1"),
+                    dir.resolve("node2-certificates"));
+        }
         NodeDaemon d = NodeDaemon.start(VigilConfig.load(file));
         return new OneNode(d, scheme + "://127.0.0.1:" + console, password, dir);
     }
