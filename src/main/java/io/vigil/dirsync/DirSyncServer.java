@@ -12,8 +12,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -23,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The source side of directory replication, run by every node with replicated directories. It
@@ -35,10 +35,11 @@ public final class DirSyncServer implements AutoCloseable {
     private static final int MAX_SESSIONS = 4;
     /**
      * The whole handshake (TLS and the protocol's hello) must be done by then (issue 10 item 4):
-     * the real peer needs a few milliseconds, and a connection that says nothing, or trickles bytes to reset a read
-     * timeout, must not hold a session thread for a minute.
+     * the real peer needs a few milliseconds, and a connection that says nothing, or trickles
+     * bytes to reset a read timeout, must not hold a session thread for a minute. 3 s before TLS;
+     * a cold JVM's first TLS handshake on a busy machine was measured at 4 s.
      */
-    static final int AUTH_DEADLINE_MS = 5000; // 3000 before TLS; a cold JVM's first TLS handshake on a busy machine took more
+    static final int AUTH_DEADLINE_MS = 5000;
     /** Unauthenticated connections at once from one address other than the peer's. */
     static final int MAX_PER_ADDRESS = 2;
     /** Session threads that only the peer's address may use, so strangers can never take them all. */

@@ -33,7 +33,7 @@ final class TlsRefusals {
         if (m.contains("protocol_version") || m.contains("no appropriate protocol")) {
             return "it does not offer TLS 1.3; " + FIX;
         }
-        return "the TLS handshake failed (" + e.getMessage() + "); " + FIX;
+        return "the TLS handshake failed (" + clean(e.getMessage()) + "); " + FIX;
     }
 
     /** The client's view: why the replication source at {@code host} was not accepted, or did not accept us. */
@@ -57,8 +57,17 @@ final class TlsRefusals {
             return "it ended the TLS handshake (a Vigil node older than replication protocol " + TlsChannel.VERSION
                     + ", which has no TLS, or another program): install the same Vigil version on both nodes";
         }
-        return "the TLS handshake failed (" + e.getMessage() + "): check that both nodes run the same Vigil version"
+        return "the TLS handshake failed (" + clean(e.getMessage()) + "): check that both nodes run the same Vigil version"
                 + " and hold certificates of one cluster CA (vigil setup)";
+    }
+
+    /**
+     * The JDK's message, kept to one short line: it may quote what the other side sent (names in
+     * its certificate), which must not break or flood the log.
+     */
+    static String clean(String message) {
+        String m = String.valueOf(message).replaceAll("\\p{Cntrl}", "?");
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
 
     /** The message of {@code e} and its causes, lower case. */

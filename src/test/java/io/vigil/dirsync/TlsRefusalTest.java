@@ -183,6 +183,13 @@ class TlsRefusalTest extends DirSyncFixture {
         assertThat(Files.exists(dst)).isFalse();
     }
 
+    @Test
+    void anUnforeseenTlsFailureIsLoggedOnOneShortLine() {
+        String said = TlsRefusals.byServer(new javax.net.ssl.SSLException("odd\nforged log line " + "x".repeat(1000)));
+        assertThat(said).startsWith("the TLS handshake failed (odd?forged log line xxx").doesNotContain("\n")
+                .endsWith("...); " + FIX.substring(2)).hasSizeLessThan(600);
+    }
+
     /** Whether a LIST on {@code s} gets any answer (false: the handshake or the read failed). */
     private static boolean triesToList(SSLSocket s) {
         try {
