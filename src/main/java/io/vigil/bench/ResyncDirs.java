@@ -4,13 +4,13 @@ import io.vigil.dirsync.DirSyncClient;
 import io.vigil.dirsync.DirSyncServer;
 import io.vigil.dirsync.SyncListener;
 import io.vigil.dirsync.SyncResult;
+import io.vigil.pki.ClusterTls;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * bench/resync-dirs (issue 3, directory half of bench/resync): a &ge; 1 GiB directory of mixed
- * file sizes; full resync by Vigil (source and receiver on loopback TCP, encrypted) against
+ * file sizes; full resync by Vigil (source and receiver on loopback, TLS 1.3 of a cluster CA made for the run) against
  * {@code rsync -a} (its local transport: two processes over a pipe) into fresh directories; then
  * 1% of the 4 KiB blocks change and both resync incrementally into their previous copies.
  */
@@ -62,13 +62,15 @@ public final class ResyncDirs {
         for (int i = 0; i < 2000; i++) { // the per-file paths (create, attributes, rename) get compiled too
             writeRandom(warmSrc.resolve("s" + (i % 10)).resolve("f" + i), 6000, new SplittableRandom(i));
         }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
+        // Both ends over TLS 1.3 of one cluster CA, as two paired nodes (issue 12).
+        Path sourceNode = base.resolve("node-source");
+        Path receiverNode = base.resolve("node-receiver");
+        ClusterTls.provisionLocal("bench", List.of(), sourceNode, receiverNode);
         // the client is the server's peer, as on a node (its connections are never counted as a stranger's)
-        try (DirSyncServer server = DirSyncServer.start(key, "127.0.0.1", 0, Map.of("data", src, "warm", warmSrc),
-                "127.0.0.1", System.err::println)) {
+        try (DirSyncServer server = DirSyncServer.start(ClusterTls.load(sourceNode), "127.0.0.1", 0,
+                Map.of("data", src, "warm", warmSrc), "127.0.0.1", System.err::println)) {
             server.serving(true, "bench");
-            DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), key, 60_000);
+            DirSyncClient client = new DirSyncClient("127.0.0.1", server.port(), ClusterTls.load(receiverNode), 60_000);
             // A node's daemon runs for days: measure it JIT-compiled (crypto, per-file paths), as rsync is native code.
             for (int i = 0; i < 3; i++) {
                 // Fresh directories, kept until the end: deleting here would slow the timed copies (settleDeletions).

@@ -223,7 +223,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                     rejections);
         }
         if (config.replication() != null) {
-            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), config.keys().dirsync(),
+            directories = io.vigil.dirsync.DirectoryReplication.start(config.replication(), replicationTls(),
                     moduleLog::info, moduleLog::error);
             directories.onCaughtUp(this::reportSync);
         }
@@ -284,6 +284,15 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
      * This node's PostgreSQL when the cluster replicates one (SPEC §3). Node 1 creates the
      * database when it has none; node 2 always receives a copy of node 1's.
      */
+    /** Directory replication runs over TLS 1.3 of the cluster CA (issue 12): no certificates, no replication. */
+    private io.vigil.pki.ClusterTls replicationTls() throws IOException {
+        try {
+            return io.vigil.pki.ClusterTls.load(config.node().dataDir());
+        } catch (io.vigil.pki.PkiException e) {
+            throw new IOException("directory replication (replication.directories) cannot start: " + e.getMessage(), e);
+        }
+    }
+
     private DatabaseNode openDatabase() throws ConfigException {
         if (config.database() == null || !config.database().internal()) {
             return null;

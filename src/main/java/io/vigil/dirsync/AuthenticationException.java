@@ -3,8 +3,10 @@ package io.vigil.dirsync;
 import java.io.IOException;
 
 /**
- * The other end of a replication connection does not hold our cluster key (or is not a Vigil
- * node). Retrying cannot help until the configuration is fixed, so callers report it as such.
+ * The other end of a replication connection is not this cluster's peer: TLS refused its
+ * certificate (or it refused ours), or it speaks another replication protocol version, or it is
+ * not a replication port at all. Retrying cannot help until the setup is fixed, so callers report
+ * it as such.
  */
 public final class AuthenticationException extends IOException {
     public AuthenticationException(String message) {

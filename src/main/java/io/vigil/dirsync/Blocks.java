@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * whole-file {@link FileChecksum} check, after which the file is resent in full.
  *
  * <p>The strong hash is PolymurHash 2.0 (hash4j) keyed with the connection's secret block key
- * ({@link SecureChannel#blockKey}), not an unkeyed hash. Polymur is a polynomial hash modulo
+ * ({@link TlsChannel#blockKey}), not an unkeyed hash. Polymur is a polynomial hash modulo
  * 2^61-1 with a proven bound: two different blocks of n bytes collide with probability at most
  * n x 2^-60.2 over the key (2^-48 for 4 KiB blocks), whatever their content, as long as whoever
  * chose the content does not know the key, and the key is new for every connection. Until
@@ -98,7 +98,7 @@ final class Blocks {
     }
 
     /**
-     * The strong hash of one connection, from its {@link SecureChannel#blockKey}: both ends of a
+     * The strong hash of one connection, from its {@link TlsChannel#blockKey}: both ends of a
      * connection derive the same one. Thread-safe (it holds only the key).
      */
     static Hasher64 strongHash(byte[] blockKey) {

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The replication protocol's messages (inside {@link SecureChannel} frames): a type byte, then
+ * The replication protocol's messages (inside {@link TlsChannel} frames): a type byte, then
  * fixed-width big-endian fields; strings are a 2-byte length and UTF-8.
  *
  * <pre>

@@ -1,9 +1,9 @@
 package io.vigil.dirsync;
 
+import io.vigil.pki.ClusterTls;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * The receiving side (SECOND): pulls one directory from the source in one pass. Each pass lists
@@ -40,24 +41,27 @@ public final class DirSyncClient {
 
     private final String host;
     private final int port;
-    private final byte[] key;
+    private final ClusterTls tls;
     private final int timeoutMs;
     private final int maxEntries;
     private final boolean asRoot = "root".equals(System.getProperty("user.name"));
 
-    /** @param timeoutMs how long a read may wait for the source before the connection counts as lost */
-    public DirSyncClient(String host, int port, byte[] clusterKey, int timeoutMs) {
-        this(host, port, clusterKey, timeoutMs, MAX_ENTRIES);
+    /**
+     * @param tls       this node's cluster certificates: the source must prove a certificate of the
+     *                  same CA that names {@code host}
+     * @param timeoutMs how long a read may wait for the source before the connection counts as lost
+     */
+    public DirSyncClient(String host, int port, ClusterTls tls, int timeoutMs) {
+        this(host, port, tls, timeoutMs, MAX_ENTRIES);
     }
 
     /** As the public constructor, with another limit on a listing's entries (tests use a small one). */
-    DirSyncClient(String host, int port, byte[] clusterKey, int timeoutMs, int maxEntries) {
+    DirSyncClient(String host, int port, ClusterTls tls, int timeoutMs, int maxEntries) {
         this.maxEntries = maxEntries;
         this.host = host;
         this.port = port;
-        this.key = clusterKey.clone();
+        this.tls = tls;
         this.timeoutMs = timeoutMs;
-        CryptoWarmUp.start();
     }
 
     public String address() {
@@ -67,7 +71,8 @@ public final class DirSyncClient {
     /**
      * Makes {@code root} a copy of the source's directory {@code name}.
      *
-     * @throws AuthenticationException when the keys differ (retrying will not help)
+     * @throws AuthenticationException when the peer is not this cluster's (TLS refused) or speaks
+     *                                 another protocol version (retrying will not help)
      * @throws RemoteRefusal           when the source will not serve it (not PRIM, unknown name)
      * @throws IOException             when the source is unreachable or a file kept failing
      */
@@ -83,7 +88,7 @@ public final class DirSyncClient {
             throws IOException {
         long t0 = System.nanoTime();
         AtomicLong wire = new AtomicLong();
-        SecureChannel ch = connect(wire);
+        TlsChannel ch = connect(wire);
         try {
             // The local tree is scanned while the source scans and sends its own (they used to take turns).
             FutureTask<Pass.LocalTree> localScan = Files.isDirectory(root) ? scanInBackground(root) : null;
@@ -107,9 +112,9 @@ public final class DirSyncClient {
      * block writing while the other does too. Files are written and installed by disk threads
      * ({@link WriteBehind}); the pass ends only when every file it handed over is installed.
      */
-    private SecureChannel fetchAll(SecureChannel first, AtomicLong wire, String name, Pass pass,
+    private TlsChannel fetchAll(TlsChannel first, AtomicLong wire, String name, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
-        SecureChannel ch = first;
+        TlsChannel ch = first;
         FileFetcher fetcher = new FileFetcher(ch, asRoot);
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
@@ -249,24 +254,41 @@ public final class DirSyncClient {
         }
     }
 
-    private SecureChannel connect(AtomicLong wire) throws IOException {
-        Socket s = new Socket();
+    private TlsChannel connect(AtomicLong wire) throws IOException {
+        javax.net.ssl.SSLSocket s;
         try {
-            s.connect(new InetSocketAddress(host, port), Math.min(timeoutMs, CONNECT_TIMEOUT_MS));
-            s.setSoTimeout(timeoutMs);
-            s.setTcpNoDelay(true);
-            return SecureChannel.client(s, key, wire);
+            // TLS 1.3 of the cluster CA; the handshake happens here, with the connect timeout
+            s = tls.connect(host, port, Math.min(timeoutMs, CONNECT_TIMEOUT_MS));
+        } catch (SSLException e) {
+            throw refused(e);
         } catch (IOException e) {
-            s.close();
-            if (e instanceof AuthenticationException) {
-                throw e;
-            }
             throw new IOException("cannot reach the replication source at " + address() + " (" + e.getMessage()
                     + "): is the peer node running, and replication.peerAddress/peerPort right?", e);
         }
+        try {
+            s.setSoTimeout(timeoutMs);
+            s.setTcpNoDelay(true);
+            return TlsChannel.client(s, wire);
+        } catch (SSLException e) {
+            s.close();
+            throw refused(e);
+        } catch (AuthenticationException e) {
+            s.close();
+            throw e;
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot reach the replication source at " + address() + ": it closed the"
+                    + " connection during the hello (" + e.getMessage() + "); it may be overloaded, or have refused"
+                    + " this node (its log says why)", e);
+        }
     }
 
-    private List<Entry> list(SecureChannel ch, String name) throws IOException {
+    private AuthenticationException refused(SSLException e) {
+        return new AuthenticationException("the replication peer at " + address() + " is refused: "
+                + TlsRefusals.byClient(e, host));
+    }
+
+    private List<Entry> list(TlsChannel ch, String name) throws IOException {
         FrameWriter frames = new FrameWriter(ch);
         Codec.putString(frames.begin(Codec.LIST), name);
         frames.send();

@@ -1,5 +1,6 @@
 package io.vigil.dirsync;
 
+import io.vigil.pki.ClusterTls;
 import io.vigil.security.Acceptor;
 
 import java.io.EOFException;
@@ -17,8 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The source side of directory replication, run by every node with replicated directories. It
@@ -30,17 +34,17 @@ public final class DirSyncServer implements AutoCloseable {
     private static final int IDLE_TIMEOUT_MS = 60_000;
     private static final int MAX_SESSIONS = 4;
     /**
-     * The whole handshake must be done by then (issue 10 item 4): the real peer needs a few
-     * milliseconds, and a connection that says nothing, or trickles bytes to reset a read
-     * timeout, must not hold a session thread for a minute.
+     * The whole handshake (TLS and the protocol's hello) must be done by then (issue 10 item 4):
+     * the real peer needs a few milliseconds, and a connection that says nothing, or trickles
+     * bytes to reset a read timeout, must not hold a session thread for a minute. 3 s before TLS;
+     * a cold JVM's first TLS handshake on a busy machine was measured at 4 s.
      */
-    static final int AUTH_DEADLINE_MS = 3000;
+    static final int AUTH_DEADLINE_MS = 5000;
     /** Unauthenticated connections at once from one address other than the peer's. */
     static final int MAX_PER_ADDRESS = 2;
     /** Session threads that only the peer's address may use, so strangers can never take them all. */
     static final int RESERVED_FOR_PEER = 1;
 
-    private final byte[] key;
     private final Map<String, java.nio.file.Path> directories;
     private final Consumer<String> log;
     private final Acceptor acceptor;
@@ -53,9 +57,8 @@ public final class DirSyncServer implements AutoCloseable {
     private volatile boolean serving;
     private volatile String notServingReason = "this node is starting";
 
-    private DirSyncServer(ServerSocket socket, byte[] key, Map<String, java.nio.file.Path> directories,
+    private DirSyncServer(ServerSocket socket, Map<String, java.nio.file.Path> directories,
                           Set<InetAddress> peer, Consumer<String> log) {
-        this.key = key.clone();
         this.directories = Map.copyOf(directories);
         this.log = log;
         // More sessions than a peer ever opens: drop the extra one. Strangers share what the
@@ -69,35 +72,34 @@ public final class DirSyncServer implements AutoCloseable {
     /**
      * Binds and starts accepting (not yet serving: see {@link #serving(boolean, String)}).
      *
+     * @param tls         this node's cluster certificates: only a peer with a certificate of the
+     *                    same cluster CA gets past the TLS handshake
      * @param directories replicated directory name to its path on this node
      * @param log         one line per refused or failed connection (never key material)
      */
-    public static DirSyncServer start(byte[] clusterKey, String bindAddress, int port,
+    public static DirSyncServer start(ClusterTls tls, String bindAddress, int port,
                                       Map<String, java.nio.file.Path> directories, Consumer<String> log)
             throws IOException {
-        return start(clusterKey, bindAddress, port, directories, null, log);
+        return start(tls, bindAddress, port, directories, null, log);
     }
 
     /**
-     * As {@link #start(byte[], String, int, Map, Consumer)}, keeping a session thread for
+     * As {@link #start(ClusterTls, String, int, Map, Consumer)}, keeping a session thread for
      * connections from {@code peerAddress} (replication.peerAddress; null: none kept).
      */
-    public static DirSyncServer start(byte[] clusterKey, String bindAddress, int port,
+    public static DirSyncServer start(ClusterTls tls, String bindAddress, int port,
                                       Map<String, java.nio.file.Path> directories, String peerAddress,
                                       Consumer<String> log) throws IOException {
-        CryptoWarmUp.start();
         Set<InetAddress> peer = peerAddresses(peerAddress, log);
-        ServerSocket s = new ServerSocket();
+        ServerSocket s;
         try {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 16);
+            s = tls.listen(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 16);
         } catch (IOException e) {
-            s.close();
             throw new IOException("cannot open the directory replication port " + bindAddress + ":" + port + " ("
                     + e.getMessage() + "): another program may use it, or the address is not on this machine; "
                     + "set replication.bindAddress / replication.port", e);
         }
-        DirSyncServer server = new DirSyncServer(s, clusterKey, directories, peer, log);
+        DirSyncServer server = new DirSyncServer(s, directories, peer, log);
         server.acceptor.start();
         return server;
     }
@@ -144,11 +146,14 @@ public final class DirSyncServer implements AutoCloseable {
     private void serve(Socket client) {
         try (client) {
             client.setTcpNoDelay(true);
-            SecureChannel ch = authenticate(client);
+            TlsChannel ch = authenticate((SSLSocket) client);
             client.setSoTimeout(IDLE_TIMEOUT_MS);
             new SourceSession(ch, directories, () -> serving, () -> notServingReason).run();
         } catch (AuthenticationException e) {
             log.accept("directory replication: " + e.getMessage());
+        } catch (HandshakeRefused e) {
+            log.accept("directory replication: refused a connection from " + client.getRemoteSocketAddress() + ": "
+                    + e.getMessage());
         } catch (EOFException | SocketException | HandshakeCutOff e) {
             // the peer went away between requests: normal at the end of a pass
         } catch (IOException | RuntimeException e) {
@@ -160,19 +165,38 @@ public final class DirSyncServer implements AutoCloseable {
 
 
     /**
-     * The handshake, cut off at {@link #AUTH_DEADLINE_MS} whatever the client sends: closing the
-     * socket from a timer makes the handshake's read fail (a SocketException, not logged).
+     * The TLS handshake (the client must prove a certificate of the cluster CA) and the hello,
+     * cut off at {@link #AUTH_DEADLINE_MS} whatever the client sends: closing the socket from a
+     * timer makes the handshake's read fail (a SocketException, not logged).
      */
-    private SecureChannel authenticate(Socket client) throws IOException {
+    private TlsChannel authenticate(SSLSocket client) throws IOException {
         client.setSoTimeout(AUTH_DEADLINE_MS);
-        ScheduledFuture<?> cut = deadlines.schedule(() -> closeQuietly(client), AUTH_DEADLINE_MS,
-                TimeUnit.MILLISECONDS);
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> cut = deadlines.schedule(() -> {
+            late.set(true);
+            closeQuietly(client);
+        }, AUTH_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
-            return SecureChannel.server(client, key, wire);
+            try {
+                client.startHandshake();
+            } catch (SSLException e) {
+                if (late.get()) {
+                    throw new HandshakeCutOff();
+                }
+                throw new HandshakeRefused(TlsRefusals.byServer(e));
+            }
+            return TlsChannel.server(client, wire);
         } catch (SocketTimeoutException | SocketException e) {
             throw new HandshakeCutOff();
         } finally {
             cut.cancel(false);
+        }
+    }
+
+    /** The TLS handshake failed: the message says why, in words an operator can act on. */
+    private static final class HandshakeRefused extends IOException {
+        HandshakeRefused(String why) {
+            super(why);
         }
     }
 

@@ -3,6 +3,7 @@ package io.vigil.dirsync;
 import io.vigil.config.ReplicationSection;
 import io.vigil.core.Effect;
 import io.vigil.core.SyncStatus;
+import io.vigil.pki.ClusterTls;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,11 +43,11 @@ public final class DirectoryReplication implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile Runnable caughtUpListener = () -> { };
 
-    private DirectoryReplication(ReplicationSection config, DirSyncServer server, byte[] key, Consumer<String> info,
+    private DirectoryReplication(ReplicationSection config, DirSyncServer server, ClusterTls tls, Consumer<String> info,
                                  Consumer<String> error) {
         this.config = config;
         this.server = server;
-        this.client = new DirSyncClient(config.peerAddress(), config.peerPort(), key,
+        this.client = new DirSyncClient(config.peerAddress(), config.peerPort(), tls,
                 (int) Math.max(10_000, 5 * config.intervalMs()));
         this.info = info;
         this.error = error;
@@ -64,16 +65,17 @@ public final class DirectoryReplication implements AutoCloseable {
     /**
      * Opens the replication port (serving nothing until {@link #follow} says PRIMARY).
      *
+     * @param tls   this node's cluster certificates (both directions run over TLS 1.3 of the cluster CA)
      * @param info  routine events (a pass that changed something)
      * @param error failures, once per change of a directory's status (not every retry)
      */
-    public static DirectoryReplication start(ReplicationSection config, byte[] clusterKey, Consumer<String> info,
+    public static DirectoryReplication start(ReplicationSection config, ClusterTls tls, Consumer<String> info,
                                              Consumer<String> error) throws IOException {
         Map<String, Path> dirs = new LinkedHashMap<>();
         config.directories().forEach(d -> dirs.put(d.name(), d.path()));
-        DirSyncServer server = DirSyncServer.start(clusterKey, config.bindAddress(), config.port(), dirs,
+        DirSyncServer server = DirSyncServer.start(tls, config.bindAddress(), config.port(), dirs,
                 config.peerAddress(), error);
-        return new DirectoryReplication(config, server, clusterKey, info, error);
+        return new DirectoryReplication(config, server, tls, info, error);
     }
 
     /** The state machine's replication role; called on the event loop, returns at once. */

@@ -22,14 +22,14 @@ import java.util.function.LongConsumer;
 final class FileFetcher {
 
     private static final int SIG_BYTES = 12; // weak int, strong long
-    private static final int SIGS_PER_FRAME = (SecureChannel.MAX_FRAME - 8) / SIG_BYTES;
+    private static final int SIGS_PER_FRAME = (TlsChannel.MAX_FRAME - 8) / SIG_BYTES;
     /** Most signatures computed ahead (3 MiB; every file under 1 GiB, see {@link Blocks#blockSize}). */
     private static final int PREPARE_MAX = 1 << 18;
 
     /** What became of one requested file. */
     enum Outcome { INSTALLED, GONE }
 
-    private final SecureChannel ch;
+    private final TlsChannel ch;
     private final FrameWriter frames;
     private final boolean asRoot;
     /** The old copy's bytes on their way to signatures; reused from file to file (1 MiB, the largest block). */
@@ -39,7 +39,7 @@ final class FileFetcher {
 
     private final Hasher64 blockHash;
 
-    FileFetcher(SecureChannel ch, boolean asRoot) {
+    FileFetcher(TlsChannel ch, boolean asRoot) {
         this.ch = ch;
         this.blockHash = Blocks.strongHash(ch.blockKey());
         this.frames = new FrameWriter(ch);

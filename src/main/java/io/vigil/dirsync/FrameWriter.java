@@ -3,14 +3,14 @@ package io.vigil.dirsync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Builds one message at a time in a reusable buffer and sends it as one {@link SecureChannel} frame. */
+/** Builds one message at a time in a reusable buffer and sends it as one {@link TlsChannel} frame. */
 final class FrameWriter {
-    private final SecureChannel channel;
-    private final byte[] buf = new byte[SecureChannel.MAX_FRAME];
+    private final TlsChannel channel;
+    private final byte[] buf = new byte[TlsChannel.MAX_FRAME];
     private final ByteBuffer b = ByteBuffer.wrap(buf);
     private boolean open;
 
-    FrameWriter(SecureChannel channel) {
+    FrameWriter(TlsChannel channel) {
         this.channel = channel;
     }
 

@@ -1,20 +1,25 @@
 package io.vigil.dirsync;
 
+import io.vigil.pki.ClusterTls;
+
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A replication source that holds the cluster key but answers with scripted messages, for
- * bench/fuzz (issue 10): a compromised or buggy peer (attacker model c). It authenticates like
- * the real source ({@link SecureChannel#server}), then answers every LIST with the listing
- * script and every FETCH with the file script, each message one encrypted frame, so the real
- * receiver ({@link DirSyncClient}) decodes exactly these bytes. Also exposes the server side of
- * the handshake, for unauthenticated bytes. Serves one connection at a time, on loopback.
+ * A replication source that holds a certificate of the cluster CA but answers with scripted
+ * messages, for bench/fuzz (issue 10): a compromised or buggy peer (attacker model c). It
+ * authenticates like the real source (TLS of {@link ClusterTls}, then {@link TlsChannel#server}),
+ * then answers every LIST with the listing script and every FETCH with the file script, each
+ * message one frame, so the real receiver ({@link DirSyncClient}) decodes exactly these bytes.
+ * Also exposes the server side of the handshake, for unauthenticated bytes. Serves one
+ * connection at a time, on loopback.
  */
 public final class HostileSource implements AutoCloseable {
 
@@ -31,18 +36,17 @@ public final class HostileSource implements AutoCloseable {
 
     /** A source stops answering after this long without a request, so a case never waits for a client timeout. */
     private static final int IDLE_MS = 100;
-    /** A cold JVM's first HMAC can take longer than {@link #IDLE_MS}. */
+    /** A cold JVM's first TLS handshake can take longer than {@link #IDLE_MS}. */
     private static final int HANDSHAKE_MS = 5000;
 
-    private final byte[] key;
     private final ServerSocket server;
     private final Thread thread;
     private volatile List<byte[]> listing = List.of();
     private volatile List<byte[]> file = List.of();
 
-    public HostileSource(byte[] clusterKey) throws IOException {
-        this.key = clusterKey.clone();
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    /** @param tls the source's certificates (the receiver's must be of the same CA) */
+    public HostileSource(ClusterTls tls) throws IOException {
+        this.server = tls.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         this.thread = new Thread(this::serve, "vigil-fuzz-hostile-source");
         thread.setDaemon(true);
         thread.start();
@@ -66,18 +70,31 @@ public final class HostileSource implements AutoCloseable {
     }
 
     /**
-     * The accepting side of the handshake on {@code socket}, as the real source runs it before
-     * anything else; its documented failures are {@link IOException}s.
+     * The accepting side of the handshake on {@code socket} (accepted from a {@link ClusterTls}
+     * listener), as the real source runs it before anything else: TLS, then the hello. Its
+     * documented failures are {@link IOException}s.
+     *
+     * @return the block key the receiver sent
      */
-    public static void acceptHandshake(Socket socket, byte[] clusterKey) throws IOException {
-        SecureChannel.server(socket, clusterKey, new AtomicLong()).close();
+    public static byte[] acceptHandshake(SSLSocket socket) throws IOException {
+        socket.startHandshake();
+        try (TlsChannel ch = TlsChannel.server(socket, new AtomicLong())) {
+            return ch.blockKey();
+        }
+    }
+
+    /** What a receiver of this version sends first inside TLS, with a block key of zeros. */
+    public static byte[] hello() {
+        return ByteBuffer.allocate(TlsChannel.MAGIC.length + 1 + TlsChannel.BLOCK_KEY).put(TlsChannel.MAGIC)
+                .put(TlsChannel.VERSION).array();
     }
 
     private void serve() {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(HANDSHAKE_MS);
-                SecureChannel ch = SecureChannel.server(s, key, new AtomicLong());
+                ((SSLSocket) s).startHandshake();
+                TlsChannel ch = TlsChannel.server((SSLSocket) s, new AtomicLong());
                 s.setSoTimeout(IDLE_MS);
                 answer(ch);
             } catch (IOException e) {
@@ -86,13 +103,13 @@ public final class HostileSource implements AutoCloseable {
         }
     }
 
-    private void answer(SecureChannel ch) throws IOException {
+    private void answer(TlsChannel ch) throws IOException {
         while (true) {
             ByteBuffer m = ch.receive();
             byte type = m.hasRemaining() ? m.get() : 0;
             List<byte[]> answer = type == Codec.LIST ? listing : type == Codec.FETCH ? file : List.of();
             for (byte[] msg : answer) {
-                ch.send(msg, 0, Math.min(msg.length, SecureChannel.MAX_FRAME));
+                ch.send(msg, 0, Math.min(msg.length, TlsChannel.MAX_FRAME));
             }
             ch.flush();
             if (type == Codec.LIST && !endsWith(listing, Codec.END, Codec.ERROR)

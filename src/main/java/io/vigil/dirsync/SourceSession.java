@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 /** One authenticated connection on the source: answers LIST and FETCH until the peer closes. */
 final class SourceSession {
 
-    private final SecureChannel ch;
+    private final TlsChannel ch;
     private final FrameWriter frames;
     private final Map<String, Path> directories;
     private final BooleanSupplier serving;
@@ -30,7 +30,7 @@ final class SourceSession {
     private ExecutorService sumsHelper; // hashes block-aligned blocks ahead of the encoder (AlignedSums)
     private final Hasher64 blockHash;
 
-    SourceSession(SecureChannel ch, Map<String, Path> directories, BooleanSupplier serving,
+    SourceSession(TlsChannel ch, Map<String, Path> directories, BooleanSupplier serving,
                   Supplier<String> notServingReason) {
         this.ch = ch;
         this.frames = new FrameWriter(ch);

@@ -71,7 +71,7 @@ final class WriteBehind implements AutoCloseable {
             copyBuffers[i] = ByteBuffer.allocateDirect(COPY_BUFFER);
         }
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new byte[SecureChannel.PLAIN_BUF]);
+            free.add(new byte[TlsChannel.PLAIN_BUF]);
         }
     }
 

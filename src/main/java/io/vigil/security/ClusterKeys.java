@@ -71,7 +71,7 @@ public final class ClusterKeys {
         return derive(Purpose.ADMIN.label());
     }
 
-    /** Authenticates and keys directory replication (SecureChannel). */
+    /** Directory replication's key until its protocol 4, which runs over TLS of the cluster CA: now unused. */
     public byte[] dirsync() {
         return derive(Purpose.DIRSYNC.label());
     }

@@ -83,12 +83,16 @@ class WitnessKeyTest {
         assertThat(cluster.adminAsPeer(1).status().clusterName()).isEqualTo("demo");
         ClusterKeys keys = ClusterKeys.of(cluster.key());
 
-        // Directory replication: the handshake fails with the witness key; with the dirsync key it
-        // passes and the node (not PRIM) refuses to serve, a different failure.
+        // Directory replication (TLS of the cluster CA since issue 12): the handshake fails with a
+        // certificate of another CA; with the peer's it passes and the node (not PRIM) refuses to
+        // serve, a different failure. No key of ClusterKeys opens it.
         Path into = Files.createDirectories(dir.resolve("into"));
-        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", replication, witnessKey, 5000)
+        io.vigil.pki.ClusterTls.provisionLocal("other", java.util.List.of(), dir.resolve("stranger"));
+        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", replication,
+                io.vigil.pki.ClusterTls.load(dir.resolve("stranger")), 5000)
                 .pull("shared", into, SyncListener.NONE)).isInstanceOf(AuthenticationException.class);
-        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", replication, keys.dirsync(), 5000)
+        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", replication,
+                io.vigil.pki.ClusterTls.load(cluster.dataDir(2)), 5000)
                 .pull("shared", into, SyncListener.NONE)).isInstanceOf(IOException.class)
                 .isNotInstanceOf(AuthenticationException.class);
 

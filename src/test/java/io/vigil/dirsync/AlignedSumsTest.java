@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,11 +71,11 @@ class AlignedSumsTest {
                 .isEqualTo(Blocks.weak(old, 3 * BS, BS));
         AlignedSums stale = AlignedSums.given(BS, now.length, strong);
 
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        TlsChannel[] pair = TestTls.connectedPair();
+        try (TlsChannel receiver = pair[0]; TlsChannel sender = pair[1]) {
             CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = listener.accept(); SecureChannel ch = SecureChannel.server(s, new byte[32], new AtomicLong());
-                     FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-                    FrameWriter frames = new FrameWriter(ch);
+                try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                    FrameWriter frames = new FrameWriter(sender);
                     byte[] checksum = new DeltaEncoder(frames, new byte[DeltaEncoder.BUFFER], hash).encode(in, index, stale);
                     frames.begin(Codec.END);
                     frames.send();
@@ -89,10 +85,8 @@ class AlignedSumsTest {
                     throw new IllegalStateException(e);
                 }
             });
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-                 SecureChannel ch = SecureChannel.client(s, new byte[32], new AtomicLong());
-                 DeltaApplier applier = new DeltaApplier(basis, basis, old.length, BS)) {
-                for (ByteBuffer m = ch.receive(); Codec.type(m) == Codec.DELTA; m = ch.receive()) {
+            try (DeltaApplier applier = new DeltaApplier(basis, basis, old.length, BS)) {
+                for (ByteBuffer m = receiver.receive(); Codec.type(m) == Codec.DELTA; m = receiver.receive()) {
                     applier.apply(m);
                 }
                 byte[] checksum = sent.get(10, TimeUnit.SECONDS);

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real source server on loopback serving {@code src} as "data", and helpers to compare trees. */
+/**
+ * A real source server on loopback serving {@code src} as "data" over TLS of a test cluster CA
+ * ({@link TestTls}), and helpers to compare trees.
+ */
 abstract class DirSyncFixture {
-
-    static final byte[] KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
     @TempDir
     Path tmp;
@@ -28,10 +29,11 @@ abstract class DirSyncFixture {
     final StringBuffer serverLog = new StringBuffer();
 
     @BeforeEach
-    void startServer() throws IOException {
+    void startServer() throws Exception {
+        TestTls.warmUp();
         src = Files.createDirectories(tmp.resolve("src"));
         dst = tmp.resolve("dst");
-        server = DirSyncServer.start(KEY, "127.0.0.1", 0, Map.of("data", src), "127.0.0.1",
+        server = DirSyncServer.start(TestTls.SOURCE, "127.0.0.1", 0, Map.of("data", src), "127.0.0.1",
                 line -> serverLog.append(line).append('\n'));
         server.serving(true, "test");
     }
@@ -46,7 +48,7 @@ abstract class DirSyncFixture {
     }
 
     static DirSyncClient client(int port) {
-        return new DirSyncClient("127.0.0.1", port, KEY, 10_000);
+        return new DirSyncClient("127.0.0.1", port, TestTls.RECEIVER, 10_000);
     }
 
     static byte[] random(long seed, int size) {

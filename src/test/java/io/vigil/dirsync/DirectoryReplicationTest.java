@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.config.ReplicationSection;
+import io.vigil.pki.ClusterTls;
 import io.vigil.core.Effect.ReplicationRole.Role;
 import io.vigil.core.SyncStatus;
 import java.io.IOException;
@@ -36,10 +37,10 @@ class DirectoryReplicationTest {
         }
     }
 
-    private DirectoryReplication node(int port, int peerPort, String dir, byte[] key) throws IOException {
+    private DirectoryReplication node(int port, int peerPort, String dir, ClusterTls tls) throws IOException {
         ReplicationSection cfg = new ReplicationSection(port, "127.0.0.1", "127.0.0.1", peerPort, 100,
                 List.of(new ReplicationSection.Directory("config", tmp.resolve(dir))));
-        return DirectoryReplication.start(cfg, key, line -> { }, errors::add);
+        return DirectoryReplication.start(cfg, tls, line -> { }, errors::add);
     }
 
     private static int freePort() throws IOException {
@@ -58,8 +59,8 @@ class DirectoryReplicationTest {
         int p2 = freePort();
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.write(a.resolve("recording.idx"), new byte[300_000]);
-        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
-        node2 = node(p2, p1, "b", DirSyncFixture.KEY);
+        node1 = node(p1, p2, "a", TestTls.SOURCE);
+        node2 = node(p2, p1, "b", TestTls.RECEIVER);
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean copiedWhenCalled = new java.util.concurrent.atomic.AtomicBoolean();
         node2.onCaughtUp(() -> {
@@ -87,8 +88,8 @@ class DirectoryReplicationTest {
         int p1 = freePort();
         int p2 = freePort();
         Path a = Files.createDirectories(tmp.resolve("a"));
-        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
-        node2 = node(p2, p1, "b", DirSyncFixture.KEY);
+        node1 = node(p1, p2, "a", TestTls.SOURCE);
+        node2 = node(p2, p1, "b", TestTls.RECEIVER);
         assertThat(status(node2)).isEqualTo(SyncStatus.NOT_CONFIGURED);
         node1.follow(Role.PRIMARY);
         node2.follow(Role.STANDBY);
@@ -114,8 +115,8 @@ class DirectoryReplicationTest {
         int p2 = freePort();
         Files.createDirectories(tmp.resolve("a"));
         Files.writeString(Files.createDirectories(tmp.resolve("b")).resolve("stale"), "old");
-        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
-        node2 = node(p2, p1, "b", DirSyncFixture.KEY);
+        node1 = node(p1, p2, "a", TestTls.SOURCE);
+        node2 = node(p2, p1, "b", TestTls.RECEIVER);
         node1.follow(Role.STANDBY); // both SECOND: neither may be the source
         node2.follow(Role.STANDBY);
 
@@ -125,27 +126,29 @@ class DirectoryReplicationTest {
     }
 
     @Test
-    void aPeerWithAnotherKeyIsAConnectionErrorNamingTheKey() throws Exception {
+    void aPeerOfAnotherClusterCaIsAConnectionErrorSayingSoOnce() throws Exception {
         int p1 = freePort();
         int p2 = freePort();
         Files.createDirectories(tmp.resolve("a"));
-        byte[] other = DirSyncFixture.KEY.clone();
-        other[5] ^= 1;
-        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
-        node2 = node(p2, p1, "b", other);
+        node1 = node(p1, p2, "a", TestTls.SOURCE);
+        node2 = node(p2, p1, "b", TestTls.STRANGER);
         node1.follow(Role.PRIMARY);
         node2.follow(Role.STANDBY);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> status(node2) == SyncStatus.CONNECTION_ERROR);
-        assertThat(node2.status().get(0).detail()).contains("same cluster key");
-        assertThat(errors.stream().filter(e -> e.contains("same cluster key")).count())
+        String why = "the replication peer at 127.0.0.1:" + p1 + " is refused: its certificate was not issued by"
+                + " this cluster's CA";
+        assertThat(node2.status().get(0).detail()).startsWith(why);
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors.stream().anyMatch(e -> e.contains("refused a connection")));
+        assertThat(errors.stream().filter(e -> e.contains(why)).count())
                 .as("logged once, not at every pass").isEqualTo(1);
+        assertThat(Files.exists(tmp.resolve("b"))).isFalse();
     }
 
     @Test
     void aTakenPortIsRefusedNamingTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> node(taken.getLocalPort(), 1, "a", DirSyncFixture.KEY))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> node(taken.getLocalPort(), 1, "a", TestTls.SOURCE))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot open the directory replication port 127.0.0.1:" + taken.getLocalPort())
                     .hasMessageContaining("replication.port");
@@ -157,8 +160,8 @@ class DirectoryReplicationTest {
         int p1 = freePort();
         int p2 = freePort();
         Path a = Files.createDirectories(tmp.resolve("a"));
-        node1 = node(p1, p2, "a", DirSyncFixture.KEY);
-        node2 = node(p2, p1, "b", DirSyncFixture.KEY);
+        node1 = node(p1, p2, "a", TestTls.SOURCE);
+        node2 = node(p2, p1, "b", TestTls.RECEIVER);
         node1.follow(Role.PRIMARY);
         node2.follow(Role.STANDBY);
         await().atMost(Duration.ofSeconds(10)).until(() -> status(node2) == SyncStatus.UPTODATE);

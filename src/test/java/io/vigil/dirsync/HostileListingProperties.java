@@ -69,7 +69,7 @@ class HostileListingProperties {
         dst = Files.createDirectories(tmp.resolve("dst"));
         // left behind locally (an earlier pass, or an operator): a later listing may want a directory there
         Files.createSymbolicLink(dst.resolve("planted"), outside);
-        source = new LyingSource(DirSyncFixture.KEY);
+        source = new LyingSource();
     }
 
     @AfterTry

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 10 item 1: a source that holds the cluster key but sends a hostile listing (real
+ * Issue 10 item 1: a source that holds a certificate of the cluster CA but sends a hostile listing (real
  * sockets, real directories) must not make the receiver touch anything outside its directory.
  */
 class HostileListingTest {
@@ -44,7 +44,7 @@ class HostileListingTest {
         DirSyncFixture.write(outside.resolve("keep.conf"), "precious\n".getBytes());
         Files.createDirectories(outside.resolve("sub"));
         dst = Files.createDirectories(tmp.resolve("dst"));
-        source = new LyingSource(DirSyncFixture.KEY);
+        source = new LyingSource();
     }
 
     @AfterEach
@@ -131,7 +131,7 @@ class HostileListingTest {
         List<String> errors = new CopyOnWriteArrayList<>();
         ReplicationSection cfg = new ReplicationSection(0, "127.0.0.1", "127.0.0.1", source.port(), 100,
                 List.of(new ReplicationSection.Directory("data", dst)));
-        try (DirectoryReplication node = DirectoryReplication.start(cfg, DirSyncFixture.KEY, line -> { }, errors::add)) {
+        try (DirectoryReplication node = DirectoryReplication.start(cfg, TestTls.RECEIVER, line -> { }, errors::add)) {
             node.follow(Role.STANDBY);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> !errors.isEmpty());
@@ -156,7 +156,7 @@ class HostileListingTest {
         source.serve(many, Map.of());
         Map<String, String> before = TreeSnapshot.of(tmp);
 
-        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", source.port(), DirSyncFixture.KEY, 10_000, 100)
+        assertThatThrownBy(() -> new DirSyncClient("127.0.0.1", source.port(), TestTls.RECEIVER, 10_000, 100)
                 .pull("data", dst, SyncListener.NONE))
                 .isInstanceOf(RefusedListingException.class)
                 .hasMessageContaining("more than 100 entries");

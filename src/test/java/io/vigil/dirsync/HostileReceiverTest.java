@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.EOFException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver that holds the cluster key but lies (attacker model (c), against the source): a
+ * A receiver that holds a certificate of the cluster CA but lies (attacker model (c), against the source): a
  * FETCH claiming more block signatures than any file has must be refused before the source
  * allocates room for them, and the source must go on serving.
  */
@@ -21,8 +19,8 @@ class HostileReceiverTest extends DirSyncFixture {
     @Test
     void aFetchClaimingBillionsOfSignaturesIsRefusedAndTheSourceKeepsServing() throws Exception {
         write(src.resolve("a.txt"), "one".getBytes());
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            SecureChannel ch = SecureChannel.client(s, KEY, new AtomicLong());
+        try (TlsChannel ch = TlsChannel.client(TestTls.RECEIVER.connect("127.0.0.1", server.port(), 5000),
+                new AtomicLong())) {
             FrameWriter frames = new FrameWriter(ch);
             ByteBuffer f = frames.begin(Codec.FETCH);
             Codec.putString(f, "data");

@@ -2,6 +2,7 @@ package io.vigil.dirsync;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -9,23 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A replication source that holds the cluster key but lies (attacker model (c): a compromised
+ * A replication source that holds a certificate of the cluster CA but lies (attacker model (c): a compromised
  * peer): it answers LIST with whatever listing the test gives it, and FETCH with the given
  * content (whole, as literal data) for any path it was told about, GONE for the rest. Test-only.
  */
 final class LyingSource implements AutoCloseable {
 
     private final ServerSocket listen;
-    private final byte[] key;
     private volatile List<Entry> listing = List.of();
     private volatile Map<String, byte[]> contents = Map.of();
     private volatile UnaryOperator<Entry> answerAs = UnaryOperator.identity();
 
-    LyingSource(byte[] key) throws IOException {
-        this.key = key.clone();
-        this.listen = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+    LyingSource() throws IOException {
+        this.listen = TestTls.SOURCE.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         Thread t = new Thread(this::acceptLoop, "hostile-source");
         t.setDaemon(true);
         t.start();
@@ -54,14 +54,15 @@ final class LyingSource implements AutoCloseable {
     private void acceptLoop() {
         while (!listen.isClosed()) {
             try (Socket s = listen.accept()) {
-                session(SecureChannel.server(s, key, new AtomicLong()));
+                ((SSLSocket) s).startHandshake();
+                session(TlsChannel.server((SSLSocket) s, new AtomicLong()));
             } catch (IOException e) {
                 // the receiver hung up (end of pass or refusal): wait for the next one
             }
         }
     }
 
-    private void session(SecureChannel ch) throws IOException {
+    private void session(TlsChannel ch) throws IOException {
         FrameWriter frames = new FrameWriter(ch);
         while (true) {
             ByteBuffer m = ch.receive();
@@ -87,7 +88,7 @@ final class LyingSource implements AutoCloseable {
         frames.send();
     }
 
-    private void fetch(SecureChannel ch, FrameWriter frames, ByteBuffer m) throws IOException {
+    private void fetch(TlsChannel ch, FrameWriter frames, ByteBuffer m) throws IOException {
         Codec.getString(m);
         String path = Codec.getString(m);
         m.getLong();

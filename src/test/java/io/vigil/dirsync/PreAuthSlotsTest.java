@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,30 +85,64 @@ class PreAuthSlotsTest extends DirSyncFixture {
         Socket s = stranger(2);
         s.setSoTimeout(20_000); // old behaviour: the server kept it 60 s; this read would time out
 
-        assertThat(s.getInputStream().read()).as("the server closed the connection").isEqualTo(-1);
+        byte[] before = s.getInputStream().readAllBytes(); // returns at the end of the stream: the server closed it
+        boolean alertsOnly = before.length % 7 == 0;
+        for (int i = 0; i < before.length; i += 7) {
+            alertsOnly &= before[i] == 21;
+        }
+        assertThat(alertsOnly).as("nothing but TLS alerts (7 bytes each, type 21) before the close: %s",
+                java.util.Arrays.toString(before)).isTrue();
     }
 
     @Test
-    void tricklingBytesDoesNotExtendTheHandshakeDeadline() throws Exception {
-        Socket s = stranger(2);
-        s.setSoTimeout(500); // the pace of the trickle: one byte each time a read times out
-        byte[] hello = new byte[4 + 1 + 32];
-        System.arraycopy("VGDS".getBytes(StandardCharsets.US_ASCII), 0, hello, 0, 4);
-        hello[4] = 2; // the protocol version: each byte is one the server is still waiting for
+    void tricklingATlsClientHelloDoesNotExtendTheHandshakeDeadline() throws Exception {
+        assertThat(trickle(stranger(2), clientHello())).as("closed while the TLS ClientHello was still trickling in")
+                .isTrue();
+    }
+
+    @Test
+    void tricklingTheHelloAfterTlsDoesNotExtendTheHandshakeDeadline() throws Exception {
+        // A peer with a good certificate that then stalls the replication hello: same deadline.
+        javax.net.ssl.SSLSocket s = TestTls.RECEIVER.connect("127.0.0.1", server.port(), 5000);
+        idle.add(s);
+        assertThat(trickle(s, HostileSource.hello())).as("closed while the hello was still trickling in").isTrue();
+    }
+
+    /**
+     * Sends {@code bytes} one at a time, each when a read of the answer has timed out (500 ms):
+     * each byte is one the server is still waiting for.
+     *
+     * @return whether the server closed the connection before the last byte
+     */
+    private static boolean trickle(Socket s, byte[] bytes) throws IOException {
+        s.setSoTimeout(500);
         InputStream in = s.getInputStream();
-        int sent = 0;
-        boolean closed = false;
-        while (!closed && sent < hello.length) {
+        for (int sent = 0; sent < bytes.length - 1; ) {
             try {
-                s.getOutputStream().write(hello[sent++]);
-                closed = in.read() == -1;
+                s.getOutputStream().write(bytes[sent++]);
+                s.getOutputStream().flush();
+                if (in.read() == -1) {
+                    return true;
+                }
             } catch (SocketTimeoutException e) {
                 // still open: next byte
-            } catch (SocketException e) {
-                closed = true; // reset by the server
+            } catch (IOException e) {
+                return true; // reset, or TLS saw the connection closed
             }
         }
-        assertThat(closed).as("closed while the hello was still trickling in (%d of %d bytes sent)", sent,
-                hello.length).isTrue();
+        return false;
+    }
+
+    /** The first flight of a real TLS 1.3 client of the cluster (a few hundred bytes). */
+    private byte[] clientHello() throws IOException {
+        javax.net.ssl.SSLEngine engine = TestTls.RECEIVER.context().createSSLEngine("127.0.0.1", server.port());
+        engine.setUseClientMode(true);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] b = new byte[out.remaining()];
+        out.get(b);
+        assertThat(b.length).as("a whole ClientHello, so the deadline is what ends the trickle").isGreaterThan(20);
+        return b;
     }
 }
