@@ -63,6 +63,7 @@ class ClusterTlsTest {
             s.getOutputStream().write(42);
             assertThat(s.getInputStream().read()).isEqualTo(42);
             assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_AES_128_GCM_SHA256");
             assertThat(ClusterTls.peer(s)).isEqualTo(n1.certificate());
         }
         assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("TLSv1.3");
