@@ -200,10 +200,31 @@ class LocalAdminServerTest {
         return out;
     }
 
+    /**
+     * A copy of the probe's class that any user can read: the build's own folder may sit in a
+     * checkout other users cannot enter (CI runs from a 0700 folder, like root's home).
+     */
+    private Path probeClasses() throws Exception {
+        Path root = dir.resolve("probe-classes");
+        Path target = root.resolve(UnixSocketProbe.class.getName().replace('.', '/') + ".class");
+        if (!Files.exists(target)) {
+            Files.createDirectories(target.getParent());
+            try (var in = UnixSocketProbe.class.getResourceAsStream(UnixSocketProbe.class.getSimpleName() + ".class")) {
+                Files.copy(in, target);
+            }
+            try (var walk = Files.walk(root)) {
+                for (Path p : walk.toList()) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                            Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+        return root;
+    }
+
     /** Runs {@link UnixSocketProbe} as uid/gid without supplementary groups; its output lines. */
     private List<String> probeAs(String uid, String gid, String request) throws Exception {
-        String classes = Path.of(UnixSocketProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
+        String classes = probeClasses().toString();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                 ProcessHandle.current().info().command().orElse("java"), "-cp", classes,
                 UnixSocketProbe.class.getName(), socket.toString(), request));
