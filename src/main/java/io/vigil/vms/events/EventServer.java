@@ -1,6 +1,5 @@
 package io.vigil.vms.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -11,7 +10,6 @@ import io.vigil.vms.management.ApiSupport;
 import io.vigil.vms.management.Json;
 import io.vigil.vms.management.Principal;
 import io.vigil.vms.management.Store;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +67,7 @@ public final class EventServer implements AutoCloseable {
         this.store = store;
         this.accounts = new Accounts(store, clock);
         this.node = node;
-        this.app = Javalin.create(cfg -> {
-            cfg.jetty.threadPool = new QueuedThreadPool(64, 4, 60_000);
-            cfg.jetty.host = bind;
-            cfg.jetty.port = port;
-            cfg.http.maxRequestSize = 1024 * 1024;
-            cfg.startup.showJavalinBanner = false;
-            routes(cfg.routes);
-        });
+        this.app = ApiSupport.server(bind, port, 64, 1024 * 1024, this::routes);
     }
 
     public static EventServer start(Store store, Clock clock, String node, String bind, int port) {
@@ -114,13 +105,7 @@ public final class EventServer implements AutoCloseable {
             throw new ApiError(403, null, "user '" + who.name() + "' has role '" + who.role()
                     + "', which cannot report events; use an administrator or reporter account");
         }
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(ctx.body());
-        } catch (java.io.IOException e) {
-            throw ApiError.badField(null, "the body is not valid JSON");
-        }
-        List<Events.Input> events = Events.inputs(body, MAX_BATCH);
+        List<Events.Input> events = Events.inputs(ctx.body(), MAX_BATCH);
         int stored;
         synchronized (insertOrder) {
             stored = store.write(c -> Events.insert(c, events));

@@ -27,21 +27,12 @@ final class Events {
     }
 
     /** One event object or an array of them; every field checked, the first bad one named (as events[i].field). */
-    static List<Input> inputs(JsonNode body, int max) {
-        List<JsonNode> nodes = new ArrayList<>();
-        if (body != null && body.isArray()) {
-            body.forEach(nodes::add);
-        } else if (body != null && body.isObject()) {
-            nodes.add(body);
-        } else {
-            throw ApiError.badField(null, "send one event object or an array of them");
-        }
-        if (nodes.isEmpty() || nodes.size() > max) {
-            throw ApiError.badField(null, "send 1 to " + max + " events per request");
-        }
+    static List<Input> inputs(String body, int max) {
+        List<JsonNode> nodes = io.vigil.vms.management.ApiSupport.objects(body, max, "event");
+        boolean array = body.strip().startsWith("[");
         List<Input> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            out.add(input(nodes.get(i), body.isArray() ? "events[" + i + "]." : ""));
+            out.add(input(nodes.get(i), array ? "events[" + i + "]." : ""));
         }
         return out;
     }
@@ -134,9 +125,7 @@ final class Events {
         sql.append(" ORDER BY id LIMIT ").append(Math.min(limit, MAX_LIST));
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setObject(i + 1, args.get(i));
-            }
+            io.vigil.vms.management.ApiSupport.bind(st, args);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> e = new LinkedHashMap<>();

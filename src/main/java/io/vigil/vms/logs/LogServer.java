@@ -1,6 +1,5 @@
 package io.vigil.vms.logs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -8,10 +7,8 @@ import io.vigil.vms.management.Accounts;
 import io.vigil.vms.management.ApiError;
 import io.vigil.vms.management.ApiSupport;
 import io.vigil.vms.management.AuditLog;
-import io.vigil.vms.management.Json;
 import io.vigil.vms.management.Principal;
 import io.vigil.vms.management.Store;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +34,7 @@ public final class LogServer implements AutoCloseable {
         this.store = store;
         this.accounts = new Accounts(store, clock);
         this.node = node;
-        this.app = Javalin.create(cfg -> {
-            cfg.jetty.threadPool = new QueuedThreadPool(32, 4, 60_000);
-            cfg.jetty.host = bind;
-            cfg.jetty.port = port;
-            cfg.http.maxRequestSize = 1024 * 1024;
-            cfg.startup.showJavalinBanner = false;
-            routes(cfg.routes);
-        });
+        this.app = ApiSupport.server(bind, port, 32, 1024 * 1024, this::routes);
     }
 
     public static LogServer start(Store store, Clock clock, String node, String bind, int port) {
@@ -90,13 +80,7 @@ public final class LogServer implements AutoCloseable {
             throw new ApiError(403, null, "user '" + who.name() + "' has role '" + who.role()
                     + "', which cannot send log records; use an administrator or reporter account");
         }
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(ctx.body());
-        } catch (java.io.IOException e) {
-            throw ApiError.badField(null, "the body is not valid JSON");
-        }
-        var records = Logs.inputs(body, MAX_BATCH);
+        var records = Logs.inputs(ctx.body(), MAX_BATCH);
         int stored = store.write(c -> Logs.insert(c, records));
         ApiSupport.json(ctx, 200, Map.of("stored", stored));
     }

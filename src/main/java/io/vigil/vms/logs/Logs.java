@@ -38,21 +38,12 @@ final class Logs {
         return level;
     }
 
-    static List<Input> inputs(JsonNode body, int max) {
-        List<JsonNode> nodes = new ArrayList<>();
-        if (body != null && body.isArray()) {
-            body.forEach(nodes::add);
-        } else if (body != null && body.isObject()) {
-            nodes.add(body);
-        } else {
-            throw ApiError.badField(null, "send one log record object or an array of them");
-        }
-        if (nodes.isEmpty() || nodes.size() > max) {
-            throw ApiError.badField(null, "send 1 to " + max + " log records per request");
-        }
+    static List<Input> inputs(String body, int max) {
+        List<JsonNode> nodes = io.vigil.vms.management.ApiSupport.objects(body, max, "log record");
+        boolean array = body.strip().startsWith("[");
         List<Input> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            String prefix = body.isArray() ? "records[" + i + "]." : "";
+            String prefix = array ? "records[" + i + "]." : "";
             JsonNode n = nodes.get(i);
             n.fieldNames().forEachRemaining(f -> {
                 if (!FIELDS.contains(f)) {
@@ -137,9 +128,7 @@ final class Logs {
         sql.append(" ORDER BY at DESC, id DESC LIMIT ").append(Math.min(q.limit(), MAX_LIST));
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setObject(i + 1, args.get(i));
-            }
+            io.vigil.vms.management.ApiSupport.bind(st, args);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> r = new LinkedHashMap<>();

@@ -24,6 +24,59 @@ public final class ApiSupport {
     private ApiSupport() {
     }
 
+    /**
+     * A Javalin app on Jetty 12 with the servers' common limits: a bounded thread pool and a
+     * bounded request body, no banner; {@code routes} adds the server's own routes.
+     */
+    public static io.javalin.Javalin server(String bind, int port, int threads, long maxBodyBytes,
+                                            java.util.function.Consumer<RoutesConfig> routes) {
+        return io.javalin.Javalin.create(cfg -> {
+            cfg.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(threads, 4, 60_000);
+            cfg.jetty.host = bind;
+            cfg.jetty.port = port;
+            cfg.http.maxRequestSize = maxBodyBytes;
+            cfg.startup.showJavalinBanner = false;
+            routes.accept(cfg.routes);
+        });
+    }
+
+    /**
+     * A body that is one JSON object or an array of 1 to {@code max} of them (events, log
+     * records); anything else is refused. {@code what} names the items in the message.
+     */
+    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> objects(String body, int max, String what) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw ApiError.badField(null, "the body is not valid JSON");
+        }
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> nodes = new java.util.ArrayList<>();
+        if (root != null && root.isArray()) {
+            root.forEach(nodes::add);
+        } else if (root != null && root.isObject()) {
+            nodes.add(root);
+        } else {
+            throw ApiError.badField(null, "send one " + what + " object or an array of them");
+        }
+        if (nodes.isEmpty() || nodes.size() > max) {
+            throw ApiError.badField(null, "send 1 to " + max + " " + what + "s per request");
+        }
+        for (com.fasterxml.jackson.databind.JsonNode n : nodes) {
+            if (!n.isObject()) {
+                throw ApiError.badField(null, "every " + what + " is a JSON object");
+            }
+        }
+        return nodes;
+    }
+
+    /** Binds {@code args} to the statement's placeholders, in order. */
+    public static void bind(java.sql.PreparedStatement st, java.util.List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            st.setObject(i + 1, args.get(i));
+        }
+    }
+
     /** Every route under /api except {@code open} needs {@code Authorization: Bearer TOKEN}. */
     public static void requireLogin(RoutesConfig r, Accounts accounts, String... open) {
         r.before("/api/*", ctx -> {

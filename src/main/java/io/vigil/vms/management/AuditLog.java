@@ -52,9 +52,7 @@ public final class AuditLog {
         sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(limit, MAX_ROWS)));
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setObject(i + 1, args.get(i));
-            }
+            ApiSupport.bind(st, args);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();

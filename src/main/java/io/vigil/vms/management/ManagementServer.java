@@ -3,7 +3,6 @@ package io.vigil.vms.management;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +38,7 @@ public final class ManagementServer implements AutoCloseable {
         this.accounts = new Accounts(store, clock);
         this.changes = new Changes(store);
         this.node = node;
-        this.app = Javalin.create(cfg -> {
-            cfg.jetty.threadPool = new QueuedThreadPool(32, 4, 60_000);
-            cfg.jetty.host = bind;
-            cfg.jetty.port = port;
-            cfg.http.maxRequestSize = MAX_BODY_BYTES;
-            cfg.startup.showJavalinBanner = false;
-            routes(cfg.routes);
-        });
+        this.app = ApiSupport.server(bind, port, 32, MAX_BODY_BYTES, this::routes);
     }
 
     /** Starts serving; the schema must already be migrated ({@link Store#migrate}). */
