@@ -23,7 +23,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * trusts the cluster's CA (its certificate is no secret), so the source's own check is what
  * refuses it; and a client with no certificate at all. Made fresh for every run.
  */
-record FuzzTls(ClusterTls source, ClusterTls receiver, SSLContext impostor, SSLContext anonymous) {
+public record FuzzTls(ClusterTls source, ClusterTls receiver, SSLContext impostor, SSLContext anonymous) {
 
     static FuzzTls provision(Path dir) throws IOException {
         Path s = dir.resolve("source");
@@ -65,12 +65,13 @@ record FuzzTls(ClusterTls source, ClusterTls receiver, SSLContext impostor, SSLC
     /**
      * Offers its certificate whatever CAs the server asks for: the JDK's own key manager would
      * send none to a server that names another CA, but a hostile client need not be so polite.
+     * (Also the dirsync tests' hostile clients.)
      */
-    private static final class Insisting extends X509ExtendedKeyManager {
+    public static final class Insisting extends X509ExtendedKeyManager {
         private final X509ExtendedKeyManager keys;
         private final String alias;
 
-        Insisting(X509ExtendedKeyManager keys, String alias) {
+        public Insisting(X509ExtendedKeyManager keys, String alias) {
             this.keys = keys;
             this.alias = alias;
         }

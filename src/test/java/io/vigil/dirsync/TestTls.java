@@ -88,7 +88,7 @@ final class TestTls {
         keys.setKeyEntry("me", me.key(), pass, new Certificate[] {me.certificate(), other.certificate()});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509"); // plain aliases ("me"), unlike PKIX's
         kmf.init(keys, pass);
-        return context(new KeyManager[] {new Insisting((X509ExtendedKeyManager) kmf.getKeyManagers()[0], "me")}, SOURCE.ca());
+        return context(new KeyManager[] {new io.vigil.bench.FuzzTls.Insisting((X509ExtendedKeyManager) kmf.getKeyManagers()[0], "me")}, SOURCE.ca());
     }
 
     /** A TLS 1.3 client context that trusts this cluster's CA and has no certificate to show. */
@@ -135,56 +135,6 @@ final class TestTls {
             TlsChannel client = TlsChannel.client(RECEIVER.connect("127.0.0.1", listener.getLocalPort(), timeoutMs),
                     new AtomicLong());
             return new TlsChannel[] {client, server.get(timeoutMs, TimeUnit.MILLISECONDS)};
-        }
-    }
-
-    /**
-     * Offers its certificate whatever CAs the server asks for: the JDK's own key manager would
-     * send none to a server that names another CA, but a hostile client need not be so polite.
-     */
-    private static final class Insisting extends X509ExtendedKeyManager {
-        private final X509ExtendedKeyManager keys;
-        private final String alias;
-
-        Insisting(X509ExtendedKeyManager keys, String alias) {
-            this.keys = keys;
-            this.alias = alias;
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] type, java.security.Principal[] issuers,
-                                              javax.net.ssl.SSLEngine engine) {
-            return alias;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] type, java.security.Principal[] issuers, java.net.Socket socket) {
-            return alias;
-        }
-
-        @Override
-        public String[] getClientAliases(String type, java.security.Principal[] issuers) {
-            return new String[] {alias};
-        }
-
-        @Override
-        public String[] getServerAliases(String type, java.security.Principal[] issuers) {
-            return keys.getServerAliases(type, issuers);
-        }
-
-        @Override
-        public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket socket) {
-            return keys.chooseServerAlias(type, issuers, socket);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String a) {
-            return keys.getCertificateChain(a);
-        }
-
-        @Override
-        public java.security.PrivateKey getPrivateKey(String a) {
-            return keys.getPrivateKey(a);
         }
     }
 }
