@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("postgres")
 class DatabaseFailoverProcessTest extends ClusterProcessTest {
 
-    private static final int KILLS = Integer.getInteger("db.kills", 20);
+    private static final int KILLS = Integer.getInteger("db.kills", 8);
 
     private Nodes startWithDatabase(TestInfo info) throws Exception {
         io.vigil.replication.PgAvailability.require();
