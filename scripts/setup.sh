@@ -31,6 +31,9 @@ command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 # HTTPS console browser test (issue 12): certutil imports the cluster CA into chromium's NSS store.
 [ -x /usr/bin/certutil ] || need+=(libnss3-tools)
+# Package test (issue 15): dpkg-deb builds the upgrade, systemd-analyze checks the units.
+command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # HTTPS console test: a throw-away certificate.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ] && [ -n "$SUDO" ] && ! command -v sudo >/dev/null 2>&1; then
@@ -55,5 +58,5 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 echo "setup: building Vigil" >&2
-mvn -q -B -DskipTests package
+mvn -q -B -DskipTests -Ddist.skip=true package
 echo "setup: done ($(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'))" >&2

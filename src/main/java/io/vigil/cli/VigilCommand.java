@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
             NodeCommand.class, StatusCommand.class, LogsCommand.class, EstimateCommand.class, SnapshotCommand.class,
             Actions.Start.class, Actions.Stop.class, Actions.Restart.class, Actions.Swap.class,
             PrimCommand.class, Actions.Boot.class, Actions.Failover.class, Actions.Checkers.class,
-            ConfigCommand.class, KeyCommand.class, LicenseCommand.class, SetupCommand.class, CertCommand.class, DemoCommand.class, WitnessCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
+            ConfigCommand.class, FenceCommand.class, KeyCommand.class, LicenseCommand.class, SetupCommand.class, CertCommand.class, DemoCommand.class, WitnessCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -40,6 +40,8 @@ final class WitnessCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "vigil-witness-stop"));
+        // vigil-witness.service is Type=notify: started once its socket is bound.
+        io.vigil.daemon.SystemdNotify.fromEnvironment().send("READY=1\nSTATUS=witness listening");
         stopped.await();
         return 0;
     }

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
  * from its scheduler ({@link #runPending}), so both drive the same loop.
  */
 public final class EventLoop {
+    private volatile long lastProgressNanos = System.nanoTime();
     /** How long the daemon's thread waits for an event before checking whether it should stop. */
     static final long POLL_MS = 200;
 
@@ -72,6 +73,14 @@ public final class EventLoop {
         }
     }
 
+    /**
+     * When this loop last finished handling an event ({@link System#nanoTime()}); the ticker queues
+     * one every {@code TICK_MS}, so a loop that stops advancing is stuck (systemd's watchdog).
+     */
+    public long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
     private void handle(Event e) {
         try {
             List<Effect> out = node.step(e);
@@ -81,6 +90,8 @@ public final class EventLoop {
             afterStep.run();
         } catch (RuntimeException ex) {
             onFailure.accept(e, ex);
+        } finally {
+            lastProgressNanos = System.nanoTime();
         }
     }
 }

@@ -477,6 +477,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
      * Stops the node: the services stop (so the peer can take over when it notices), then the
      * heartbeats. The persisted state is left as it was, so boot behaviour "keep" rejoins.
      */
+    /** When the event loop last handled an event (System.nanoTime), for systemd's watchdog. */
+    long lastProgressNanos() {
+        return events.lastProgressNanos();
+    }
+
     @Override
     public void close() {
         if (!running) {

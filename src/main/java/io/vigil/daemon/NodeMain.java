@@ -41,8 +41,16 @@ public final class NodeMain {
             System.err.println("vigil node " + config.node().id() + " cannot start: " + e.getMessage());
             return 3;
         }
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        SystemdWatchdog pinger = SystemdNotify.watchdogMicros(System.getenv(), ProcessHandle.current().pid())
+                .filter(us -> systemd.enabled())
+                .map(us -> SystemdWatchdog.start(systemd, us, daemon::lastProgressNanos)).orElse(null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.send("STOPPING=1");
+            if (pinger != null) {
+                pinger.close();
+            }
             daemon.close();
             stopped.countDown();
         }, "vigil-shutdown"));
@@ -50,6 +58,8 @@ public final class NodeMain {
             System.err.println("WARNING: " + w);
         }
         System.err.println("vigil node " + config.node().id() + " running; logs in " + config.node().logDir());
+        // Type=notify: systemd counts the node as started once its channels are open, not at exec.
+        systemd.send("READY=1\nSTATUS=node " + config.node().id() + " running");
         try {
             stopped.await();
         } catch (InterruptedException e) {
