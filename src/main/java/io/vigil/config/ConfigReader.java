@@ -27,7 +27,7 @@ import java.util.Set;
 final class ConfigReader {
 
     static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
-            "failover", "boot", "restart", "resources", "logs", "events",
+            "failover", "boot", "restart", "resources", "logs", "events", "notifications",
             "database", "replication", "console");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(new YAMLFactory())
@@ -75,6 +75,8 @@ final class ConfigReader {
                         ? ReplicationReader.read(root.child("replication").get(), node.id(), heartbeat) : null,
                 root.child("console").isPresent() ? console(root.child("console").get(), node) : null,
                 root.child("events").isPresent() ? events(root.child("events").get()) : null,
+                root.child("notifications").isPresent()
+                        ? NotificationsReader.read(root.child("notifications").get(), base) : NotificationsSection.NONE,
                 file);
     }
 

@@ -46,6 +46,7 @@ final class ConfigValidator {
                 "Use a larger size, e.g. 10485760 (10 MiB)");
         v.console();
         v.events();
+        v.notifications();
         v.require(c.logs().keepFiles() >= 1, "logs.keepFiles", "must be at least 1", "Keep at least one old file");
     }
 
@@ -292,6 +293,21 @@ final class ConfigValidator {
                 "Write the path of a file, readable only by the vigil user, holding the account's password");
         require(java.nio.file.Files.isReadable(e.passwordFile()), "events.passwordFile",
                 "cannot read " + e.passwordFile(), "Check that the file exists and the vigil user can read it");
+    }
+
+    /** Webhook secrets and SNMP communities are files (never in the configuration, which many can read). */
+    private void notifications() throws ConfigException {
+        NotificationsSection n = c.notifications();
+        for (int i = 0; i < n.webhooks().size(); i++) {
+            java.nio.file.Path f = n.webhooks().get(i).secretFile();
+            require(java.nio.file.Files.isReadable(f), "notifications.webhooks[" + i + "].secretFile",
+                    "cannot read " + f, "Create it (e.g. openssl rand -hex 32 > " + f + "; chmod 600 " + f + ")");
+        }
+        for (int i = 0; i < n.snmp().size(); i++) {
+            java.nio.file.Path f = n.snmp().get(i).communityFile();
+            require(java.nio.file.Files.isReadable(f), "notifications.snmp[" + i + "].communityFile",
+                    "cannot read " + f, "Write the manager's community string into it, mode 0600");
+        }
     }
 
     private void port(String path, int port) throws ConfigException {

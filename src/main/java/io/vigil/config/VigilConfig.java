@@ -30,7 +30,8 @@ public record VigilConfig(ClusterSection cluster, NodeSection node, PeerSection 
                           HeartbeatSection heartbeat, WitnessSection witness, VipSection vip, FailoverSection failover,
                           BootMode boot, RestartSection restart, List<ResourceSection> resources,
                           LogsSection logs, DatabaseSection database, ReplicationSection replication,
-                          ConsoleSection console, EventsSection events, Path sourceFile) {
+                          ConsoleSection console, EventsSection events, NotificationsSection notifications,
+                          Path sourceFile) {
 
     public VigilConfig {
         resources = List.copyOf(resources);

@@ -228,11 +228,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             directories.onCaughtUp(this::reportSync);
         }
         startLicenseGuard();
-        if (config.events() != null) {
-            notifier = io.vigil.notify.Notifier.start(config.events(), "node" + config.node().id(),
-                    config.node().dataDir().resolve("notify").resolve("outbox.jsonl"), java.time.Clock.systemUTC(),
-                    moduleLog::info);
-        }
+        notifier = io.vigil.notify.Notifier.start(config.events(), config.notifications(), "node" + config.node().id(),
+                config.node().hostName(), config.node().dataDir().resolve("notify"), java.time.Clock.systemUTC(),
+                moduleLog::info);
         effects = new EffectRunner(new EffectWorld(loopSide(), transport::send,
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),

@@ -1,12 +1,14 @@
 package io.vigil.notify;
 
 import io.vigil.config.EventsSection;
+import io.vigil.config.NotificationsSection;
 import io.vigil.core.Effect;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,34 +16,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Sends the node's state changes, failovers and alarms to the VMS event server (issue 13; the
- * webhooks, syslog and SNMP of issue 15 will hang here too). The event loop only offers effects to
- * a queue and never waits; one thread of its own makes them events, keeps them in the
- * {@link Outbox} until the server acknowledges them, and retries with back-off (0.2 s doubling
- * to 5 s) while the event server is away, for instance failing over with the rest of the
- * services. Together with the event ids, that delivers every event once, after the failover.
+ * Tells the outside world what the cluster does: state changes, failovers and alarms go to the VMS
+ * event server (issue 13) and to the configured webhooks, syslog collectors and SNMP managers
+ * (issue 15). The event loop only offers effects to a queue and never waits; this notifier's
+ * thread turns them into events (one id per event, the same for every receiver) and hands them to
+ * one {@link Delivery} per receiver, which keeps them on disk until that receiver took them and
+ * retries with back-off while it is away. Receivers that acknowledge (event server, webhooks, TCP
+ * syslog, SNMP informs) get every event, once per id, after an outage or a restart of the node;
+ * UDP syslog and SNMP traps have no acknowledgement, so what is lost on the way stays lost.
  */
 public final class Notifier implements AutoCloseable {
     static final int BATCH = 100;
-    private static final long FIRST_RETRY_MS = 200;
-    private static final long MAX_RETRY_MS = 5_000;
     private static final int MAX_QUEUED = 10_000;
 
     private final ClusterEvents events;
-    private final Outbox outbox;
-    private final EventServerClient client;
+    private final List<Delivery> deliveries;
     private final Clock clock;
     private final Consumer<String> log;
     private final BlockingQueue<Effect> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
     private volatile boolean running = true;
-    private String lastProblem;
 
-    private Notifier(EventsSection config, String source, Path outboxFile, Clock clock, Consumer<String> log)
-            throws IOException {
+    private Notifier(String source, List<Delivery> deliveries, Clock clock, Consumer<String> log) {
         this.events = new ClusterEvents(source, new SecureRandom().nextLong());
-        this.outbox = new Outbox(outboxFile);
-        this.client = new EventServerClient(config);
+        this.deliveries = List.copyOf(deliveries);
         this.clock = clock;
         this.log = log;
         this.thread = new Thread(this::run, "vigil-notifier");
@@ -49,15 +47,44 @@ public final class Notifier implements AutoCloseable {
     }
 
     /**
-     * @param outboxFile where undelivered events wait (kept across restarts)
-     * @param log        one line per change of delivery health (not one per retry)
+     * The node's notifier: the event server (when {@code events} is set) and every receiver of
+     * {@code notifications}; null when there is none.
+     * @param dir      where each receiver's undelivered events wait (kept across restarts)
+     * @param hostName the node's host name, for syslog's HOSTNAME field
+     * @param log      one line per change of a receiver's health (not one per retry)
      */
+    public static Notifier start(EventsSection eventServer, NotificationsSection notifications, String source,
+                                 String hostName, Path dir, Clock clock, Consumer<String> log) throws IOException {
+        List<Delivery> d = new ArrayList<>();
+        try {
+            if (eventServer != null) {
+                d.add(new Delivery(new EventServerSink(eventServer), dir.resolve("outbox.jsonl"), log));
+            }
+            for (int i = 0; i < notifications.webhooks().size(); i++) {
+                d.add(new Delivery(new WebhookSink(notifications.webhooks().get(i)), dir.resolve("webhook-" + i + ".jsonl"), log));
+            }
+            for (int i = 0; i < notifications.syslog().size(); i++) {
+                d.add(new Delivery(new SyslogSink(notifications.syslog().get(i), hostName), dir.resolve("syslog-" + i + ".jsonl"), log));
+            }
+            for (int i = 0; i < notifications.snmp().size(); i++) {
+                d.add(new Delivery(new SnmpSink(notifications.snmp().get(i)), dir.resolve("snmp-" + i + ".jsonl"), log));
+            }
+        } catch (IOException | RuntimeException e) {
+            d.forEach(Delivery::close);
+            throw e;
+        }
+        if (d.isEmpty()) {
+            return null;
+        }
+        Notifier n = new Notifier(source, d, clock, log);
+        n.thread.start();
+        return n;
+    }
+
+    /** The event server alone, its undelivered events in {@code outboxFile}. */
     public static Notifier start(EventsSection config, String source, Path outboxFile, Clock clock,
                                  Consumer<String> log) throws IOException {
-        Notifier n = new Notifier(config, source, outboxFile, clock, log);
-        if (n.outbox.size() > 0) {
-            log.accept("events: " + n.outbox.size() + " event(s) from before the restart wait for the event server");
-        }
+        Notifier n = new Notifier(source, List.of(new Delivery(new EventServerSink(config), outboxFile, log)), clock, log);
         n.thread.start();
         return n;
     }
@@ -67,63 +94,35 @@ public final class Notifier implements AutoCloseable {
         if (effect instanceof Effect.StateChanged || effect instanceof Effect.FailoverPerformed
                 || effect instanceof Effect.Alarm) {
             if (!queue.offer(effect)) {
-                log.accept("events: more than " + MAX_QUEUED + " events wait to be written; dropped " + effect);
+                log.accept("notifications: more than " + MAX_QUEUED + " events wait to be written; dropped " + effect);
             }
         }
     }
 
-    /** Events raised and not yet acknowledged by the event server. */
+    /** Events raised and not yet taken by every receiver (an event waiting for two counts twice). */
     public int pending() {
-        return outbox.size() + queue.size();
+        return queue.size() + deliveries.stream().mapToInt(Delivery::pending).sum();
     }
 
     private void run() {
-        long retryMs = FIRST_RETRY_MS;
         while (running) {
             try {
-                Effect first = queue.poll(outbox.size() > 0 ? retryMs : 1_000, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    List<Effect> batch = new java.util.ArrayList<>(List.of(first));
-                    queue.drainTo(batch, BATCH);
-                    int dropped = outbox.add(batch.stream().flatMap(e -> events.of(e, clock.instant()).stream()).toList());
-                    if (dropped > 0) {
-                        log.accept("events: the event server has been away for long; dropped the " + dropped
-                                + " oldest undelivered event(s)");
-                    }
+                Effect first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
                 }
-                retryMs = deliver() ? FIRST_RETRY_MS : Math.min(retryMs * 2, MAX_RETRY_MS);
+                List<Effect> batch = new ArrayList<>(List.of(first));
+                queue.drainTo(batch, BATCH);
+                List<ClusterEvent> raised = batch.stream().flatMap(e -> events.of(e, clock.instant()).stream()).toList();
+                for (Delivery d : deliveries) {
+                    d.add(raised);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
-                problem("events: cannot keep undelivered events on disk: " + e.getMessage());
+                log.accept("notifications: cannot keep undelivered events on disk: " + e.getMessage());
             }
-        }
-    }
-
-    /** Sends what waits; true when nothing is left or the last send succeeded. */
-    private boolean deliver() throws IOException, InterruptedException {
-        while (outbox.size() > 0) {
-            List<ClusterEvent> batch = outbox.first(BATCH);
-            try {
-                client.deliver(batch);
-            } catch (IOException e) {
-                problem("events: " + e.getMessage() + "; " + outbox.size() + " event(s) wait, retrying");
-                return false;
-            }
-            outbox.acknowledge(batch.size());
-            if (lastProblem != null) {
-                log.accept("events: the event server is reachable again; delivered the waiting events");
-                lastProblem = null;
-            }
-        }
-        return true;
-    }
-
-    private void problem(String line) {
-        if (!line.equals(lastProblem)) {
-            log.accept(line);
-            lastProblem = line;
         }
     }
 
@@ -131,5 +130,6 @@ public final class Notifier implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        deliveries.forEach(Delivery::close);
     }
 }

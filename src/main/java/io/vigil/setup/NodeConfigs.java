@@ -9,6 +9,7 @@ import io.vigil.config.FailoverSection;
 import io.vigil.config.HeartbeatSection;
 import io.vigil.config.LogsSection;
 import io.vigil.config.NodeSection;
+import io.vigil.config.NotificationsSection;
 import io.vigil.config.PeerSection;
 import io.vigil.config.RestartSection;
 import io.vigil.config.VigilConfig;
@@ -46,7 +47,7 @@ final class NodeConfigs {
                 null, s.vip() == null ? null : new VipSection(s.vip(), me.vipInterface()),
                 new FailoverSection(true, 30_000, 2, 21_600_000, 500), BootMode.KEEP, new RestartSection(3, 300_000),
                 List.of(), new LogsSection(10_485_760, 5), database(s, me, peer, databasePasswordFile), null,
-                console(me), null, me.configFile().toAbsolutePath());
+                console(me), null, NotificationsSection.NONE, me.configFile().toAbsolutePath());
         try {
             c.validate();
         } catch (ConfigException e) {
@@ -64,7 +65,8 @@ final class NodeConfigs {
         }
         return new VigilConfig(c.cluster(), c.node(), c.peer(), c.admin(), c.heartbeat(), c.witness(), c.vip(),
                 c.failover(), c.boot(), c.restart(), c.resources(), c.logs(), new DatabaseSection(d.mode(), null, null,
-                null, 0, null, null, 0, null, d.url(), d.user(), file), c.replication(), c.console(), c.events(), c.sourceFile());
+                null, 0, null, null, 0, null, d.url(), d.user(), file), c.replication(), c.console(), c.events(),
+                c.notifications(), c.sourceFile());
     }
 
     private static DatabaseSection database(ClusterSettings s, LocalNode me, ClusterSettings.Peer peer,
