@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * simulated ones. Runs on the event loop thread; anything slow (starting and stopping processes)
  * runs asynchronously and reports back as an event.
  */
-public final class EffectRunner implements EffectSink {
+public final class EffectRunner {
     /** The database's name as a resource: its failures and restarts go through the core. */
     public static final String DATABASE = "database";
 
@@ -46,7 +46,7 @@ public final class EffectRunner implements EffectSink {
         this.monotonicMs = world.monotonicMs();
     }
 
-    @Override
+    /** Carries out one effect; the event loop hands it each effect of a step, in order. */
     public void run(Effect effect) {
         if (effect instanceof Effect.SendHeartbeat s) {
             heartbeats.send(s.heartbeat());
