@@ -4,6 +4,7 @@ import io.vigil.witness.LeaseSource;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
 import io.vigil.core.SyncStatus;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
 import io.vigil.log.ModuleLog;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ public final class EffectRunner {
     public static final String DATABASE = "database";
 
     private final EffectWorld.Loop loop;
-    private final EffectWorld.HeartbeatSender heartbeats;
+    private final UdpHeartbeatTransport heartbeats;
     private final EffectWorld.Services resources;
     private final EffectWorld.Storage store;
     private final EffectWorld.Log log;

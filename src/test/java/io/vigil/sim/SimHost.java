@@ -49,7 +49,7 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
                     enqueue(new Event.HeartbeatReceived(hb));
                 },
                 (reason, source, detail) -> w.trace("node" + n.id + " " + detail));
-        EffectRunner runner = new EffectRunner(new EffectWorld(this, transport::send, this, this, this, this::arm,
+        EffectRunner runner = new EffectRunner(new EffectWorld(this, transport, this, this, this, this::arm,
                 w.options.witness() ? this : null, null, this, () -> n.localNow(w.now)));
         Consumer<Effect> sink = w.effectSinkWrapper.apply(runner::run);
         this.loop = new EventLoop(core, effect -> {
