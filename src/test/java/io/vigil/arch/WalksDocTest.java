@@ -24,7 +24,8 @@ class WalksDocTest {
     private static final Path DOC = Path.of("docs/architecture.md");
     private static final Path SOURCES = Path.of("src/main/java/io/vigil");
     /** "**A heartbeat**, ...: 11 files in 4 packages." */
-    private static final Pattern HEADER = Pattern.compile("^\\*\\*(A [a-z]+)\\*\\*.*?: (\\d+) files in (\\d+) packages");
+    private static final Pattern HEADER =
+            Pattern.compile("^\\*\\*(A [a-z]+)\\*\\*.*?: (\\d+) files in (\\d+) packages");
     /** "3. `daemon/EventLoop.java`: ..." */
     private static final Pattern STATION = Pattern.compile("^\\d+\\. `([a-z]+(?:/[a-z]+)*/[A-Z]\\w*\\.java)`");
 
