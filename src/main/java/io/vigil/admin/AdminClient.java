@@ -127,7 +127,7 @@ public final class AdminClient {
      * Sends an operator command. A command the node refuses still returns normally, with
      * {@link CommandResult#accepted()} false and the node's reason.
      *
-     * @param command one of {@link CommandWords#WORDS}
+     * @param command one of {@link io.vigil.core.Action#words()}
      * @param arg     the argument for boot/failover/checkers, else null
      * @param who     the operator, for the node's commands log
      */
@@ -398,7 +398,7 @@ public final class AdminClient {
         JsonNode v = hello.get("protocol");
         if (v == null || !v.canConvertToInt() || v.asInt() != AdminProtocol.VERSION) {
             throw new AdminException(AdminException.Kind.ERROR, "node at " + address() + " speaks admin protocol "
-                    + (v == null ? "?" : CommandWords.printable(v.asText())) + ", this vigil "
+                    + (v == null ? "?" : AdminProtocol.printable(v.asText())) + ", this vigil "
                     + AdminProtocol.VERSION + ": upgrade both nodes (and the CLI) to the same Vigil version");
         }
     }

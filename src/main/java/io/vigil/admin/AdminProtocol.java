@@ -110,6 +110,12 @@ final class AdminProtocol {
         }
     }
 
+    /** Error messages quote client input; keep them short and free of control characters. */
+    static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     static int utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }

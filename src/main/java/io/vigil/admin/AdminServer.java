@@ -55,7 +55,6 @@ public final class AdminServer implements AutoCloseable {
     private final RequestHandler handler;
     private final Consumer<String> audit;
     private final Limits limits;
-    private final NodeControl control;
     private final io.vigil.security.Acceptor acceptor;
     private final RejectionSummary refusals;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,7 +70,6 @@ public final class AdminServer implements AutoCloseable {
         this.limits = limits;
         this.refusals = new RejectionSummary("connections", limits.summaryMs());
         this.handler = new RequestHandler(control, null, limits.commandTimeoutMs());
-        this.control = control;
         this.acceptor = new io.vigil.security.Acceptor(socket, "admin channel", "vigil-admin", limits.threads(),
                 limits.queued(), new ConnectionGate(peer, limits.threads(), limits.peerSlots(), limits.perSource()),
                 this::serve, AdminServer::refuseBusy, audit);
@@ -165,7 +163,7 @@ public final class AdminServer implements AutoCloseable {
             killer.cancel(false);
             String remote = host + " (" + HandshakeRefusal.subject(s) + ")";
             InputStream in = new BufferedInputStream(new DeadlineInputStream(s, deadline));
-            Conversation.run(in, s.getOutputStream(), control, handler, remote, limits.requestDeadlineMs());
+            handler.serve(in, s.getOutputStream(), remote, limits.requestDeadlineMs());
         } catch (SocketTimeoutException | SocketException e) {
             // The client went quiet or away after its handshake; nothing to answer.
         } catch (IOException | RuntimeException e) {

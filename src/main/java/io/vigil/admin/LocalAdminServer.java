@@ -50,7 +50,6 @@ public final class LocalAdminServer implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final Path path;
-    private final NodeControl control;
     private final RequestHandler handler;
     private final LocalAccess access;
     private final Limits limits;
@@ -66,7 +65,6 @@ public final class LocalAdminServer implements AutoCloseable {
                              LocalAccess access, Limits limits, Consumer<String> audit) {
         this.server = server;
         this.path = path;
-        this.control = control;
         this.handler = new RequestHandler(control, peer, limits.commandTimeoutMs());
         this.access = access;
         this.limits = limits;
@@ -201,12 +199,11 @@ public final class LocalAdminServer implements AutoCloseable {
             Optional<String> refusal = access.refusal(peer);
             if (refusal.isPresent()) {
                 refused(peer, refusal.get());
-                Conversation.write(out, AdminProtocol.line(RequestHandler.error("denied", refusal.get())));
+                RequestHandler.write(out, AdminProtocol.line(RequestHandler.error("denied", refusal.get())));
                 return;
             }
             InputStream in = new BufferedInputStream(new KilledByTimer(Channels.newInputStream(client), killer));
-            Conversation.run(in, out, control, handler, "local user " + peer.user().getName(),
-                    limits.requestDeadlineMs());
+            handler.serve(in, out, "local user " + peer.user().getName(), limits.requestDeadlineMs());
         } catch (IOException | RuntimeException e) {
             if (!closed && !(e instanceof ClosedChannelException)) {
                 audit.accept("local admin socket: a connection failed: " + e);

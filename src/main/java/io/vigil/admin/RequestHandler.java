@@ -2,11 +2,18 @@ package io.vigil.admin;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.core.Action;
 import io.vigil.core.Command;
 import io.vigil.api.CommandResult;
 import io.vigil.api.LogPage;
 import io.vigil.api.NodeControl;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -16,10 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Turns one request line into one response object: parse, check the protocol, execute. Never
- * throws for anything a client can send; the answer then says precisely what was wrong. Who may
- * send requests at all is settled before a line is read: by TLS between the nodes, by the Unix
- * socket's peer credentials on the node's own machine.
+ * One request on an admin connection whose client is known (TLS handshake done, or the Unix
+ * socket's peer accepted), shared by {@link AdminServer} and {@link LocalAdminServer}: the
+ * greeting, one bounded request line, and the answer in one or more frames ({@link #serve});
+ * in between, the line becomes the answer ({@link #handle}): parse, check the protocol, execute.
+ * Never throws for anything a client can send; the answer then says precisely what was wrong.
+ * Who may send requests at all is settled before a line is read: by TLS between the nodes, by the
+ * Unix socket's peer credentials on the node's own machine.
  */
 final class RequestHandler {
 
@@ -40,6 +50,71 @@ final class RequestHandler {
         this.commandTimeoutMs = commandTimeoutMs;
     }
 
+    /**
+     * Greets the client, reads its one request line and writes the answer.
+     *
+     * @param in      the client's bytes, already under a deadline: a read past it throws
+     *                {@link SocketTimeoutException}
+     * @param remote  who the client is, for the commands log
+     * @param waitMs  the request deadline, for the message of a client that sent nothing
+     */
+    void serve(InputStream in, OutputStream out, String remote, long waitMs) throws IOException {
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("node", nodeId());
+        hello.put("protocol", AdminProtocol.VERSION);
+        write(out, AdminProtocol.line(hello));
+        // Issue 10 item 8: a big log answer goes out as several frames (AdminProtocol.frames).
+        for (String frame : AdminProtocol.frames(respond(in, remote, waitMs))) {
+            out.write(frame.getBytes(StandardCharsets.UTF_8));
+        }
+        out.flush();
+    }
+
+    private Map<String, Object> respond(InputStream in, String remote, long waitMs) throws IOException {
+        String line;
+        try {
+            line = AdminProtocol.readLine(in);
+        } catch (AdminProtocol.LineTooLongException e) {
+            drainAfterOversizeLine(in);
+            return error("bad-request", "request line longer than " + AdminProtocol.MAX_LINE_BYTES
+                    + " bytes; refused");
+        } catch (SocketTimeoutException e) {
+            return error("bad-request", "no request within " + waitMs / 1000.0 + " s; closing");
+        }
+        if (line == null) {
+            throw new SocketException("closed before sending a request");
+        }
+        return handle(line, remote);
+    }
+
+    /**
+     * Closing a socket with unread input makes the kernel send a reset, which can destroy our
+     * answer before the client reads it; so swallow the rest of the line, within bounds.
+     */
+    private static void drainAfterOversizeLine(InputStream in) throws IOException {
+        for (int i = 0; i < 16 * AdminProtocol.MAX_LINE_BYTES; i++) {
+            int b = in.read();
+            if (b < 0 || b == '\n') {
+                return;
+            }
+        }
+    }
+
+    /** The node id for the greeting; null while the node has no status yet. */
+    private Integer nodeId() {
+        try {
+            var status = control.status();
+            return status == null || status.node() == null ? null : status.node().nodeId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static void write(OutputStream out, String line) throws IOException {
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     /** @param remote who sent it (address or local user), for the commands log */
     Map<String, Object> handle(String line, String remote) {
         JsonNode request;
@@ -55,7 +130,7 @@ final class RequestHandler {
         JsonNode version = request.get("protocol");
         if (version == null || !version.canConvertToInt() || version.asInt() != AdminProtocol.VERSION) {
             return error("version", "the client speaks admin protocol " + (version == null ? "1 or 2 (no \"protocol\")"
-                    : CommandWords.printable(version.asText())) + ", this node " + AdminProtocol.VERSION
+                    : AdminProtocol.printable(version.asText())) + ", this node " + AdminProtocol.VERSION
                     + ": use the vigil CLI of the node's version, and the same Vigil version on both nodes");
         }
         NodeControl target = control;
@@ -91,11 +166,11 @@ final class RequestHandler {
         }
         if (!"command".equals(op)) {
             return error("bad-request", op == null ? "missing \"op\"; expected " + OPS
-                    : "unknown op \"" + CommandWords.printable(op) + "\"; expected " + OPS);
+                    : "unknown op \"" + AdminProtocol.printable(op) + "\"; expected " + OPS);
         }
         Command command;
         try {
-            command = CommandWords.parse(text(request, "command"), text(request, "arg"));
+            command = Action.parse(text(request, "command"), text(request, "arg")).command();
         } catch (IllegalArgumentException e) {
             return error("bad-request", e.getMessage());
         }

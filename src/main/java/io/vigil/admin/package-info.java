@@ -9,7 +9,7 @@
  * server: {"ok":true,"status":{...}}   or   {"ok":false,"code":"bad-request|timeout|internal|version|denied|peer-...","error":"..."}
  * </pre>
  * Commands are {@code {"op":"command","command":"<word>","arg":"...","who":"user@host (cli)"}} with
- * the words of {@link io.vigil.admin.CommandWords}; the node's refusal is an answer
+ * the words of {@link io.vigil.core.Action} (checked by {@code Action.parse}); the node's refusal is an answer
  * ({@code accepted:false}), not an error. A big log answer comes in frames with {@code "more"}.
  *
  * <p>Two ways in, each authenticated before a line is read:

@@ -1,6 +1,6 @@
 package io.vigil.bench;
 
-import io.vigil.admin.CommandWords;
+import io.vigil.core.Action;
 import io.vigil.console.ConsoleFuzzEntry;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 final class ConsoleFuzz implements FuzzTarget {
 
     private static final byte LOGIN = 0;
-    private static final List<String> WORDS = CommandWords.WORDS;
+    private static final List<String> WORDS = Action.words();
 
     @Override
     public String name() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
                 + "to date. Use only when the other node is gone for good: changes made there and not replicated "
                 + "here are lost.",
             "Asks to type YES unless --yes is given; without a terminal, --yes is required."})
-final class PrimCommand extends CommandAction {
+final class PrimCommand extends Actions.CommandAction {
 
     @Option(names = "--force", description = "Required: say that this is the force start.")
     boolean force;

@@ -2,9 +2,9 @@ package io.vigil.console;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.admin.CommandWords;
 import io.vigil.api.CommandResult;
 import io.vigil.api.LogPage;
+import io.vigil.core.Action;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -160,7 +160,7 @@ final class Api {
             return new String[] {def.word(), def.arg()};
         }
         String arg = commandArg(Http.body(ex));
-        CommandWords.parse(name, arg); // throws with a precise message for an unknown word or argument
+        Action.parse(name, arg); // throws with a precise message for an unknown word or argument
         return new String[] {name, arg};
     }
 

@@ -1,6 +1,6 @@
 package io.vigil.console;
 
-import io.vigil.admin.CommandWords;
+import io.vigil.core.Action;
 import io.vigil.core.Command;
 
 /**
@@ -21,6 +21,6 @@ public final class ConsoleFuzzEntry {
 
     /** POST /api/nodes/N/commands/WORD's body {"arg":...} and the word, as the command that would be submitted. */
     public static Command command(String word, String body) {
-        return CommandWords.parse(word, Api.commandArg(body));
+        return Action.parse(word, Api.commandArg(body)).command();
     }
 }

@@ -2,11 +2,11 @@ package io.vigil.console;
 
 import io.vigil.admin.AdminClient;
 import io.vigil.admin.AdminException;
-import io.vigil.admin.CommandWords;
 import io.vigil.api.CommandResult;
 import io.vigil.api.DaemonStatus;
 import io.vigil.api.LogPage;
 import io.vigil.api.NodeControl;
+import io.vigil.core.Action;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +28,7 @@ interface NodeAccess {
 
     LogPage logs(String log, boolean verbose, int offset, int limit) throws NodeUnavailable;
 
-    /** @param word one of {@link CommandWords#WORDS}; {@code arg} as the CLI takes it, or null */
+    /** @param word one of {@link Action#words()}; {@code arg} as the CLI takes it, or null */
     CommandResult command(String word, String arg, String who) throws NodeUnavailable;
 
     /**
@@ -71,7 +71,8 @@ interface NodeAccess {
         @Override
         public CommandResult command(String word, String arg, String who) throws NodeUnavailable {
             try {
-                return control.submit(CommandWords.parse(word, arg), who).get(commandTimeoutMs, TimeUnit.MILLISECONDS);
+                return control.submit(Action.parse(word, arg).command(), who)
+                        .get(commandTimeoutMs, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 throw new NodeUnavailable("node" + id + " did not decide on \"" + word + "\" within "
                         + commandTimeoutMs / 1000 + " s; check its module log", e);

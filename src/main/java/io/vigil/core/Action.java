@@ -2,6 +2,7 @@ package io.vigil.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one command vocabulary (issue 11): every operator action, with the id the console's menu
@@ -120,6 +121,43 @@ public enum Action {
             }
         }
         return List.copyOf(args);
+    }
+
+    /**
+     * The action an operator asked for by its admin word and argument: the one check of what the
+     * CLI, the admin channel and the REST API accept.
+     *
+     * @param arg null or empty for the words that take none; case and surrounding blanks do not matter
+     * @throws IllegalArgumentException naming the bad word or argument and the accepted ones
+     */
+    public static Action parse(String word, String arg) {
+        List<String> words = words();
+        if (word == null || word.isEmpty()) {
+            throw new IllegalArgumentException("missing \"command\"; expected one of " + words);
+        }
+        if (!words.contains(word)) {
+            throw new IllegalArgumentException("unknown command \"" + printable(word) + "\"; expected one of " + words);
+        }
+        String a = arg == null ? "" : arg.trim().toLowerCase(Locale.ROOT);
+        List<String> allowed = argsOf(word);
+        if (allowed.isEmpty() && !a.isEmpty()) {
+            throw new IllegalArgumentException("command \"" + word + "\" takes no argument, got \""
+                    + printable(a) + "\"");
+        }
+        if (!allowed.isEmpty() && a.isEmpty()) {
+            throw new IllegalArgumentException("command \"" + word + "\" needs an argument: one of " + allowed);
+        }
+        if (!allowed.isEmpty() && !allowed.contains(a)) {
+            throw new IllegalArgumentException("command \"" + word + "\" does not accept \"" + printable(a)
+                    + "\"; expected one of " + allowed);
+        }
+        return of(word, a);
+    }
+
+    /** Error messages quote client input; keep them short and free of control characters. */
+    private static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The action for a word and argument (null or "" for none), or null when there is none. */

@@ -4,6 +4,7 @@ import io.vigil.witness.LeaseSource;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
 import io.vigil.core.SyncStatus;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
 import io.vigil.log.ModuleLog;
 
 import java.io.IOException;
@@ -16,12 +17,12 @@ import java.util.function.LongSupplier;
  * simulated ones. Runs on the event loop thread; anything slow (starting and stopping processes)
  * runs asynchronously and reports back as an event.
  */
-public final class EffectRunner implements EffectSink {
+public final class EffectRunner {
     /** The database's name as a resource: its failures and restarts go through the core. */
     public static final String DATABASE = "database";
 
     private final EffectWorld.Loop loop;
-    private final EffectWorld.HeartbeatSender heartbeats;
+    private final UdpHeartbeatTransport heartbeats;
     private final EffectWorld.Services resources;
     private final EffectWorld.Storage store;
     private final EffectWorld.Log log;
@@ -46,7 +47,7 @@ public final class EffectRunner implements EffectSink {
         this.monotonicMs = world.monotonicMs();
     }
 
-    @Override
+    /** Carries out one effect; the event loop hands it each effect of a step, in order. */
     public void run(Effect effect) {
         if (effect instanceof Effect.SendHeartbeat s) {
             heartbeats.send(s.heartbeat());

@@ -3,9 +3,9 @@ package io.vigil.daemon;
 import io.vigil.witness.LeaseSource;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
-import io.vigil.core.Heartbeat;
 import io.vigil.core.PersistedState;
 import io.vigil.core.SyncStatus;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
 import io.vigil.log.ApplicationLog;
 import io.vigil.log.ModuleLog;
 import io.vigil.replication.DatabaseNode;
@@ -18,11 +18,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Everything {@link EffectRunner} acts on, one interface per kind of I/O (issue 11). {@link
- * NodeDaemon} binds them to UDP sockets, processes, files and threads; the simulator binds them
- * to its seeded network, services, disk and time, so both run the same effect interpreter.
+ * NodeDaemon} binds them to processes, files and threads; the simulator binds them to its seeded
+ * services, disk and time, so both run the same effect interpreter. Heartbeats need no interface
+ * here: both run the real {@link UdpHeartbeatTransport}, the daemon on UDP sockets and the
+ * simulator on its seeded network ({@link UdpHeartbeatTransport#over}), so the seam is the datagram.
  *
  * @param loop        the node's own event loop: where asynchronous results go back in
- * @param heartbeats  sends a heartbeat (encoded and signed by the heartbeat endpoint)
+ * @param heartbeats  signs and sends a heartbeat on every network
  * @param services    the protected services
  * @param storage     the persisted node state
  * @param log         module and application logs
@@ -32,7 +34,7 @@ import java.util.function.LongSupplier;
  * @param database    the replicated database, or null when Vigil runs none
  * @param monotonicMs the node's monotonic clock, as the core sees it
  */
-public record EffectWorld(Loop loop, HeartbeatSender heartbeats, Services services, Storage storage, Log log,
+public record EffectWorld(Loop loop, UdpHeartbeatTransport heartbeats, Services services, Storage storage, Log log,
                           WatchdogTimer watchdog, LeaseSource lease, Vip vip, Database database,
                           LongSupplier monotonicMs) {
 
@@ -48,12 +50,6 @@ public record EffectWorld(Loop loop, HeartbeatSender heartbeats, Services servic
 
         /** The sync status as a standby, when there is no database to report it. */
         void databaseSynced(SyncStatus status);
-    }
-
-    /** Sends one heartbeat on every network; returns on how many it went out. */
-    @FunctionalInterface
-    public interface HeartbeatSender {
-        int send(Heartbeat hb);
     }
 
     /** The protected services, in dependency order ({@link ResourceManager} in production). */

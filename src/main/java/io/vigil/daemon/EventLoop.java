@@ -9,11 +9,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 
 /**
  * The node's event loop without its thread: one queue of events, each fed to the pure {@link
- * Node} in turn and its effects handed to the {@link EffectSink}, in order. Events that effects
+ * Node} in turn and its effects handed on, in order, to the {@link EffectRunner} (a test
+ * may wrap the runner, e.g. in a deliberately broken one, and see the simulator catch it). Events that effects
  * enqueue (a service that stopped at once, a reply) wait for the next turn, never re-enter a step.
  * {@link NodeDaemon} runs it on its own thread ({@link #runBlocking}); the simulator drains it
  * from its scheduler ({@link #runPending}), so both drive the same loop.
@@ -24,7 +26,7 @@ public final class EventLoop {
     static final long POLL_MS = 200;
 
     private final Node node;
-    private final EffectSink effects;
+    private final Consumer<Effect> effects;
     private final Runnable afterStep;
     private final BiConsumer<Event, RuntimeException> onFailure;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
@@ -33,7 +35,7 @@ public final class EventLoop {
      * @param afterStep runs after each event's effects (the daemon publishes its status snapshot)
      * @param onFailure hears of a step or an effect that threw: a broken invariant in the core
      */
-    public EventLoop(Node node, EffectSink effects, Runnable afterStep,
+    public EventLoop(Node node, Consumer<Effect> effects, Runnable afterStep,
                      BiConsumer<Event, RuntimeException> onFailure) {
         this.node = node;
         this.effects = effects;
@@ -85,7 +87,7 @@ public final class EventLoop {
         try {
             List<Effect> out = node.step(e);
             for (Effect effect : out) {
-                effects.run(effect);
+                effects.accept(effect);
             }
             afterStep.run();
         } catch (RuntimeException ex) {

@@ -231,7 +231,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         notifier = io.vigil.notify.Notifier.start(config.events(), config.notifications(), "node" + config.node().id(),
                 config.node().hostName(), config.node().dataDir().resolve("notify"), java.time.Clock.systemUTC(),
                 moduleLog::info);
-        effects = new EffectRunner(new EffectWorld(loopSide(), transport::send,
+        effects = new EffectRunner(new EffectWorld(loopSide(), transport,
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
                 database == null ? null : EffectWorld.Database.of(database), NodeDaemon::monotonicMs));

@@ -1,12 +1,9 @@
 package io.vigil.heartbeat;
 
 import io.vigil.core.Heartbeat;
-import io.vigil.heartbeat.HeartbeatNetworks.Network;
 import io.vigil.heartbeat.HeartbeatRejected.Reason;
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -18,11 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Heartbeats over real UDP on every configured network (SPEC §2). Each network has its own
- * socket bound to this node's address on it, and its own receiver thread, so a dead interface
- * only silences its own network. Authentic new heartbeats go to the callback; everything else is
- * counted per {@link Reason} and reported to the rejection listener. Both callbacks run on
- * receiver threads and must be quick (the daemon just enqueues).
+ * Heartbeats as datagrams, both ways (SPEC §2). An outgoing heartbeat is signed by the {@link
+ * HeartbeatCodec} and sent on every network; an incoming datagram is checked by the codec (size,
+ * magic, version, MAC) and then by the {@link ReplayGuard}, and an authentic new heartbeat goes to
+ * the callback. Everything else is counted per {@link Reason} and reported to the rejection
+ * listener.
+ *
+ * <p>{@link #open} puts it on real UDP: each network has its own socket ({@link HeartbeatChannel})
+ * bound to this node's address on it, and its own receiver thread, so a dead interface only
+ * silences its own network; both callbacks then run on receiver threads and must be quick (the
+ * daemon just enqueues). {@link #over} puts the same signing and checks on another carrier, with
+ * no sockets and no threads: the simulator's network, so the simulator runs this code too (issue
+ * 11).
  */
 public final class UdpHeartbeatTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpHeartbeatTransport.class);
@@ -30,9 +34,16 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     private static final int RECEIVE_BUFFER_BYTES = 2048;
     private static final long JOIN_TIMEOUT_MS = 2000;
 
+    /** Null for a transport without sockets ({@link #over}). */
     private final HeartbeatNetworks config;
-    /** Codec, replay guard and delivery: the part of the transport the simulator runs too. */
-    private final HeartbeatEndpoint endpoint;
+    private final HeartbeatCodec codec;
+    private final Admission guard;
+    private final DatagramOut out;
+    private final Consumer<Heartbeat> onHeartbeat;
+    private final RejectionListener onRejected;
+    private final RejectionCounts rejected = new RejectionCounts();
+    /** Admission and delivery happen under one lock so the callback sees seq in order. */
+    private final Object deliveryLock = new Object();
     private final List<HeartbeatChannel> channels;
     private volatile boolean closed;
 
@@ -49,13 +60,32 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         void rejected(Reason reason, InetAddress source, String detail);
     }
 
-    private UdpHeartbeatTransport(HeartbeatNetworks config, HeartbeatCodec codec,
-            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected,
+    /** Sends one datagram on every network; returns on how many it went out. */
+    @FunctionalInterface
+    public interface DatagramOut {
+        int send(byte[] packet);
+    }
+
+    /**
+     * Admission of decoded heartbeats: {@link ReplayGuard#admit} in production. An interface so
+     * that a test can wrap the real guard (e.g. in a deliberately broken one) without changing it.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        ReplayGuard.Admission admit(Heartbeat hb) throws HeartbeatRejected;
+    }
+
+    /** @param out where datagrams go; null: on every channel */
+    private UdpHeartbeatTransport(HeartbeatNetworks config, HeartbeatCodec codec, Admission guard,
+            DatagramOut out, Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected,
             List<HeartbeatChannel> channels) {
         this.config = config;
+        this.codec = codec;
+        this.guard = guard;
+        this.out = out != null ? out : this::sendOnAll;
+        this.onHeartbeat = onHeartbeat;
+        this.onRejected = onRejected;
         this.channels = channels;
-        this.endpoint = new HeartbeatEndpoint(codec, new ReplayGuard(config.ownId())::admit, this::sendOnAll,
-                onHeartbeat, onRejected);
     }
 
     /**
@@ -70,14 +100,14 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         List<HeartbeatChannel> channels = new ArrayList<>();
         try {
             for (int i = 0; i < config.networks().size(); i++) {
-                channels.add(bind(config, i));
+                channels.add(HeartbeatChannel.bind(config, i));
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(HeartbeatChannel::close);
             throw e;
         }
-        UdpHeartbeatTransport t = new UdpHeartbeatTransport(config, codec, onHeartbeat,
-                onRejected, List.copyOf(channels));
+        UdpHeartbeatTransport t = new UdpHeartbeatTransport(config, codec,
+                new ReplayGuard(config.ownId())::admit, null, onHeartbeat, onRejected, List.copyOf(channels));
         for (HeartbeatChannel ch : t.channels) {
             ch.start(() -> t.receiveLoop(ch));
         }
@@ -85,9 +115,19 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     }
 
     /**
-     * Sends {@code hb} on every network. A failing network (interface down, no route) is an
-     * operating condition, not an error: it is recorded in {@link #networks()} and the others
-     * still get the heartbeat.
+     * The same signing, checks and delivery with no sockets and no threads: heartbeats go out to
+     * {@code out} as bytes, and datagrams come in through {@link #received}. The simulator's
+     * network uses it; {@link #networks()} is then empty and {@link #config()} null.
+     */
+    public static UdpHeartbeatTransport over(DatagramOut out, HeartbeatCodec codec, Admission guard,
+            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected) {
+        return new UdpHeartbeatTransport(null, codec, guard, out, onHeartbeat, onRejected, List.of());
+    }
+
+    /**
+     * Encodes and signs {@code hb}, then sends it on every network. A failing network (interface
+     * down, no route) is an operating condition, not an error: it is recorded in {@link
+     * #networks()} and the others still get the heartbeat.
      *
      * @return how many networks the datagram went out on (0 after {@link #close()})
      */
@@ -95,7 +135,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         if (closed) {
             return 0;
         }
-        return endpoint.send(hb);
+        return out.send(codec.encode(hb));
     }
 
     private int sendOnAll(byte[] packet) {
@@ -108,20 +148,75 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Handles one received datagram: never throws, whatever the bytes. The receiver threads call
+     * it with what their sockets read; a transport made {@link #over} another carrier is handed
+     * its datagrams here.
+     *
+     * @param from        names the network and the sender in messages
+     *                    ("heartbeat network 1: datagram from /10.0.0.2:8889")
+     * @param onAuthentic runs, under the delivery lock and before delivery, for every authentic
+     *                    heartbeat that is new or a copy of the last one: it proves the network
+     *                    carries the peer
+     * @return true if the datagram was authentic and not a replay
+     */
+    public boolean received(byte[] buf, int len, InetAddress source, String from, Runnable onAuthentic) {
+        try {
+            Heartbeat hb = codec.decode(buf, len);
+            synchronized (deliveryLock) {
+                ReplayGuard.Admission admission = guard.admit(hb);
+                // A copy of the last heartbeat still proves this network carries the peer (its
+                // twin won the race on another network). Someone replaying that copy could only
+                // fake liveness while the peer is actually sending, since older ones are refused.
+                onAuthentic.run();
+                if (admission == ReplayGuard.Admission.NEW) {
+                    deliver(hb);
+                }
+            }
+            return true;
+        } catch (HeartbeatRejected r) {
+            rejected.increment(r.reason());
+            report(r.reason(), source, from + " rejected: " + r.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            // The codec promises not to throw; if it ever does, one datagram must not stop
+            // heartbeat reception, or the peer would look lost and we would fail over.
+            log.error("{}: unexpected error", from, e);
+            return false;
+        }
+    }
+
+    private void deliver(Heartbeat hb) {
+        try {
+            onHeartbeat.accept(hb);
+        } catch (RuntimeException e) {
+            log.error("heartbeat consumer failed on {}", hb, e);
+        }
+    }
+
+    private void report(Reason reason, InetAddress source, String message) {
+        try {
+            onRejected.rejected(reason, source, message);
+        } catch (RuntimeException e) {
+            log.error("heartbeat rejection listener failed on {}", message, e);
+        }
+    }
+
     /** Rejected datagrams since open, per reason (every reason present, zero if none). */
     public Map<Reason, Long> rejectedCounts() {
-        return endpoint.rejectedCounts();
+        return rejected.snapshot();
     }
 
     /** Per network, in configuration order: when an authentic heartbeat last arrived on it. */
     public List<NetworkStatus> networks() {
-        List<NetworkStatus> out = new ArrayList<>(channels.size());
+        List<NetworkStatus> status = new ArrayList<>(channels.size());
         for (HeartbeatChannel ch : channels) {
-            out.add(ch.status());
+            status.add(ch.status());
         }
-        return Collections.unmodifiableList(out);
+        return Collections.unmodifiableList(status);
     }
 
+    /** The networks it was opened on; null for a transport without sockets ({@link #over}). */
     public HeartbeatNetworks config() {
         return config;
     }
@@ -137,45 +232,6 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
                         ch.index() + 1, JOIN_TIMEOUT_MS);
             }
         }
-    }
-
-    private static HeartbeatChannel bind(HeartbeatNetworks config, int index) throws IOException {
-        Network net = config.networks().get(index);
-        String where = "heartbeat network " + (index + 1);
-        InetAddress local = resolveIpv4(net.localAddress(), where + " localAddress");
-        InetAddress peer = resolveIpv4(net.peerAddress(), where + " peerAddress");
-        int port = config.ownPort();
-        DatagramSocket socket = new DatagramSocket(null);
-        try {
-            socket.bind(new InetSocketAddress(local, port));
-        } catch (IOException e) {
-            socket.close();
-            throw new IOException("cannot bind the " + where + " socket of node " + config.ownId()
-                    + " to " + local.getHostAddress() + ":" + port + " (UDP): " + e.getMessage()
-                    + ". If the port is in use, find the holder with `ss -ulpn 'sport = :" + port
-                    + "'` and stop it (perhaps a second Vigil daemon), or change basePort on both"
-                    + " nodes; if the address is not on this host, fix localAddress (`ip -4 addr`"
-                    + " lists this host's addresses).", e);
-        }
-        return new HeartbeatChannel(index, net, socket,
-                new InetSocketAddress(peer, config.peerPort()));
-    }
-
-    private static InetAddress resolveIpv4(String host, String key) throws IOException {
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(host);
-        } catch (IOException e) {
-            throw new IOException(key + " '" + host + "' does not resolve: " + e.getMessage()
-                    + ". Use an IPv4 address, or fix name resolution on this host.", e);
-        }
-        for (InetAddress a : all) {
-            if (a instanceof Inet4Address) {
-                return a;
-            }
-        }
-        throw new IOException(key + " '" + host + "' has no IPv4 address; Vigil heartbeats are "
-                + "IPv4 only (SPEC: IPv6 is not supported). Use an IPv4 address.");
     }
 
     private void receiveLoop(HeartbeatChannel ch) {
@@ -197,7 +253,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     }
 
     private void handle(HeartbeatChannel ch, byte[] buf, int len, InetSocketAddress source) {
-        endpoint.received(buf, len, source.getAddress(), "heartbeat network " + (ch.index() + 1)
+        received(buf, len, source.getAddress(), "heartbeat network " + (ch.index() + 1)
                 + ": datagram from " + source, () -> ch.markReceived(System.nanoTime()));
     }
 }

@@ -2,9 +2,9 @@
  * Heartbeats between the two nodes (SPEC §2, §7): the signed, versioned wire format
  * ({@link io.vigil.heartbeat.HeartbeatCodec}), replay protection
  * ({@link io.vigil.heartbeat.ReplayGuard}) and the real UDP transport over one or more networks
- * ({@link io.vigil.heartbeat.UdpHeartbeatTransport}). What the transport does apart from its
- * sockets (sign, check, admit, deliver) is {@link io.vigil.heartbeat.HeartbeatEndpoint}, which the
- * simulator runs over its simulated network. The message itself,
+ * ({@link io.vigil.heartbeat.UdpHeartbeatTransport}, one socket per network in
+ * {@link io.vigil.heartbeat.HeartbeatChannel}). The simulator runs the same transport without
+ * sockets ({@code UdpHeartbeatTransport.over}) over its simulated network. The message itself,
  * {@link io.vigil.core.Heartbeat}, belongs to the core.
  *
  * <p>Wire format, version 2, big-endian, always

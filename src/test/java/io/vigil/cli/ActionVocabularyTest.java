@@ -1,6 +1,5 @@
 package io.vigil.cli;
 
-import io.vigil.admin.CommandWords;
 import io.vigil.core.Action;
 import io.vigil.core.Command;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class ActionVocabularyTest {
     @Test
     void everyActionParsesToItsCommandAndBack() {
         for (Action a : Action.values()) {
-            Command c = CommandWords.parse(a.word(), a.arg());
+            Command c = Action.parse(a.word(), a.arg()).command();
             assertThat(c).as(a.id()).isEqualTo(a.command());
             assertThat(Action.of(c)).as(a.id()).isEqualTo(a);
             assertThat(c.describe()).as(a.id()).isEqualTo(a.typed());
@@ -49,7 +48,7 @@ class ActionVocabularyTest {
 
     @Test
     void wordsAndArgumentsComeFromTheActions() {
-        assertThat(CommandWords.WORDS).containsExactly("start", "stop", "restart", "swap", "swap-without-sync",
+        assertThat(Action.words()).containsExactly("start", "stop", "restart", "swap", "swap-without-sync",
                 "force-start", "failover", "boot", "checkers");
         assertThat(Action.argsOf("boot")).containsExactly("keep", "enabled", "disabled");
         assertThat(Action.argsOf("start")).isEmpty();

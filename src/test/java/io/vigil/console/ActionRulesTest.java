@@ -60,7 +60,7 @@ class ActionRulesTest {
         assertThat(a.keySet()).containsExactlyElementsOf(expected);
         assertThat(ActionRules.unreachable().keySet()).containsExactlyInAnyOrderElementsOf(expected);
         for (ActionRules.Def d : ActionRules.DEFS) {
-            assertThat(io.vigil.admin.CommandWords.parse(d.word(), d.arg())).as(d.id()).isNotNull();
+            assertThat(io.vigil.core.Action.parse(d.word(), d.arg())).as(d.id()).isNotNull();
         }
         assertThat(ActionRules.unreachable().values()).allMatch(x -> !x.enabled() && x.reason().equals("reason.unreachable"));
     }

@@ -7,22 +7,22 @@ import io.vigil.core.PersistedState;
 import io.vigil.core.ServicesPhase;
 import io.vigil.core.SyncStatus;
 import io.vigil.daemon.EffectRunner;
-import io.vigil.daemon.EffectSink;
 import io.vigil.daemon.EffectWorld;
 import io.vigil.daemon.EventLoop;
 import io.vigil.witness.LeaseSource;
-import io.vigil.heartbeat.HeartbeatEndpoint;
 import io.vigil.heartbeat.ReplayGuard;
+import io.vigil.heartbeat.UdpHeartbeatTransport;
 import io.vigil.log.ModuleLog;
 import io.vigil.resource.StartResult;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One incarnation of a simulated node's daemon: the production {@link EventLoop}, {@link
- * EffectRunner} and {@link HeartbeatEndpoint} (real codec, real {@link ReplayGuard}), bound to the
+ * EffectRunner} and {@link UdpHeartbeatTransport} (real codec, real {@link ReplayGuard}, no sockets), bound to the
  * simulator's services, disk, watchdog, database, witness and network instead of processes,
  * files and sockets. A crash drops the incarnation: whatever its pending timers and futures
  * still report is ignored, as a dead process reports nothing.
@@ -33,7 +33,7 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
     private final SimNode n;
     final Node core;
     final EventLoop loop;
-    final HeartbeatEndpoint endpoint;
+    final UdpHeartbeatTransport transport;
     private final InetAddress peerAddress;
     private boolean draining;
     /** This start's replay guard has admitted a heartbeat: it is no longer fresh (see DatagramFaults). */
@@ -43,18 +43,18 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
         this.w = w;
         this.n = n;
         this.core = core;
-        this.endpoint = new HeartbeatEndpoint(w.codec, w.admission.wrap(new ReplayGuard(n.id)),
-                packet -> w.sendDatagram(n, packet), hb -> {
+        this.transport = UdpHeartbeatTransport.over(packet -> w.sendDatagram(n, packet), w.codec,
+                w.admission.wrap(new ReplayGuard(n.id)), hb -> {
                     heardPeer = true;
                     enqueue(new Event.HeartbeatReceived(hb));
                 },
                 (reason, source, detail) -> w.trace("node" + n.id + " " + detail));
-        EffectRunner runner = new EffectRunner(new EffectWorld(this, endpoint::send, this, this, this, this::arm,
+        EffectRunner runner = new EffectRunner(new EffectWorld(this, transport, this, this, this, this::arm,
                 w.options.witness() ? this : null, null, this, () -> n.localNow(w.now)));
-        EffectSink sink = w.effectSinkWrapper.apply(runner);
+        Consumer<Effect> sink = w.effectSinkWrapper.apply(runner::run);
         this.loop = new EventLoop(core, effect -> {
             w.observe(n, effect);
-            sink.run(effect);
+            sink.accept(effect);
         }, () -> { }, (event, ex) -> w.fail("node" + n.id + " failed on " + event + ": " + ex, ex));
         this.peerAddress = address(3 - n.id);
     }
@@ -62,7 +62,7 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
     /** Wraps the real {@link ReplayGuard} of each incarnation; tests may break it on purpose. */
     @FunctionalInterface
     interface AdmissionWrapper {
-        HeartbeatEndpoint.Admission wrap(ReplayGuard guard);
+        UdpHeartbeatTransport.Admission wrap(ReplayGuard guard);
     }
 
     private boolean current() {
@@ -111,7 +111,7 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
             }
             return;
         }
-        endpoint.received(packet, packet.length, peerAddress, "datagram from node" + (3 - n.id), () -> { });
+        transport.received(packet, packet.length, peerAddress, "datagram from node" + (3 - n.id), () -> { });
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Deque;
 
 /**
  * One simulated machine: its daemon ({@link SimHost}: the production state machine, event loop,
- * effect runner and heartbeat endpoint) plus everything around it that the simulator plays —
+ * effect runner and heartbeat transport) plus everything around it that the simulator plays —
  * its clock (offset and drift), its disk (persisted state, incarnation, database log), the real
  * phase of its services, its watchdog, and crash/pause.
  */

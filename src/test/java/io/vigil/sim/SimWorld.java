@@ -4,7 +4,6 @@ import io.vigil.core.Command;
 import io.vigil.core.CoreConfig;
 import io.vigil.core.Effect;
 import io.vigil.core.Event;
-import io.vigil.daemon.EffectSink;
 import io.vigil.heartbeat.HeartbeatCodec;
 import io.vigil.core.Node;
 import io.vigil.core.NodeState;
@@ -88,7 +87,7 @@ public final class SimWorld {
     /** How each incarnation's real ReplayGuard is used; a test may wrap it in a broken one. */
     SimHost.AdmissionWrapper admission = guard -> guard::admit;
     /** Wraps each incarnation's real EffectRunner; a test may break it on purpose. */
-    UnaryOperator<EffectSink> effectSinkWrapper = runner -> runner;
+    UnaryOperator<Consumer<Effect>> effectSinkWrapper = runner -> runner;
     /** Faults of the heartbeat datagrams, as bytes (set by the nemesis, healed with the network). */
     final DatagramFaults datagrams;
 
@@ -458,7 +457,7 @@ public final class SimWorld {
 
     /** Datagrams the running daemon of node {@code id} rejected, per reason (its codec and guard). */
     public java.util.Map<io.vigil.heartbeat.HeartbeatRejected.Reason, Long> rejected(int id) {
-        return nodes[id].host.endpoint.rejectedCounts();
+        return nodes[id].host.transport.rejectedCounts();
     }
 
     public long now() {

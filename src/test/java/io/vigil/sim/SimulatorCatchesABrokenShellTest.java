@@ -2,9 +2,9 @@ package io.vigil.sim;
 
 import io.vigil.core.Effect;
 import io.vigil.core.NodeState;
-import io.vigil.daemon.EffectSink;
 import io.vigil.heartbeat.HeartbeatRejected;
 import io.vigil.heartbeat.ReplayGuard;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,12 +18,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SimulatorCatchesABrokenShellTest {
 
     /** An EffectRunner that takes a lease request for a licence to start: it starts at once. */
-    private static EffectSink startsWithoutTheLease(EffectSink real) {
+    private static Consumer<Effect> startsWithoutTheLease(Consumer<Effect> real) {
         return effect -> {
             if (effect instanceof Effect.RequestLease r) {
-                real.run(new Effect.StartServices(r.epoch()));
+                real.accept(new Effect.StartServices(r.epoch()));
             }
-            real.run(effect);
+            real.accept(effect);
         };
     }
 

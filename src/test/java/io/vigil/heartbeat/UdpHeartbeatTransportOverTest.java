@@ -10,20 +10,25 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The byte path the UDP transport and the simulator share: sign, check, admit, deliver. */
-class HeartbeatEndpointTest {
+/**
+ * The byte path the UDP transport and the simulator share (sign, check, admit, deliver), on a
+ * transport without sockets ({@link UdpHeartbeatTransport#over}); the sockets are in {@link
+ * UdpHeartbeatTransportTest}.
+ */
+class UdpHeartbeatTransportOverTest {
     private final List<byte[]> wire = new ArrayList<>();
     private final List<Heartbeat> delivered = new ArrayList<>();
     private final List<String> rejections = new ArrayList<>();
-    private final HeartbeatEndpoint sender = endpoint(1);
-    private final HeartbeatEndpoint receiver = endpoint(2);
+    private final UdpHeartbeatTransport sender = transport(1);
+    private final UdpHeartbeatTransport receiver = transport(2);
     private final InetAddress peer = InetAddress.getLoopbackAddress();
 
-    private HeartbeatEndpoint endpoint(int id) {
-        return new HeartbeatEndpoint(TestHeartbeats.codec(), new ReplayGuard(id)::admit, p -> {
+    private UdpHeartbeatTransport transport(int id) {
+        return UdpHeartbeatTransport.over(p -> {
             wire.add(p);
             return 1;
-        }, delivered::add, (reason, source, detail) -> rejections.add(reason + " " + detail));
+        }, TestHeartbeats.codec(), new ReplayGuard(id)::admit, delivered::add,
+                (reason, source, detail) -> rejections.add(reason + " " + detail));
     }
 
     @Test
