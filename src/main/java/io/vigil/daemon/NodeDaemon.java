@@ -78,6 +78,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private io.vigil.admin.LocalAdminServer localAdmin;
     private io.vigil.console.ConsoleServer console;
     private Watchdog watchdog;
+    /** The cluster address, when configured: removed at shutdown once the services are stopped. */
+    private io.vigil.vip.VirtualIp vip;
     private LeaseSource witness;
     private DatabaseNode database;
     private io.vigil.dirsync.DirectoryReplication directories;
@@ -204,7 +206,6 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 hb -> enqueue(new Event.HeartbeatReceived(hb)),
                 (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
-        io.vigil.vip.VirtualIp vip = null;
         if (config.vip() != null) {
             vip = io.vigil.vip.VirtualIp.of(config.vip().address(), config.vip().iface(), moduleLog::info);
             // A node that starts does not run the services, so it must not hold the cluster address
@@ -511,6 +512,17 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog.error("services did not stop cleanly at shutdown (" + e + "): killing them");
             }
             resources.close();
+        }
+        if (vip != null) {
+            // After the services, before the watchdog: closing the watchdog also ends its process,
+            // which can go before it runs its fence commands, and a node stopped for good (`setup
+            // remove`, a service manager's stop) would keep answering at the cluster address.
+            try {
+                vip.down();
+            } catch (IOException e) {
+                moduleLog.error("could not remove the virtual IP at shutdown (" + e.getMessage() + "): remove it"
+                        + " with `ip -4 addr del " + config.vip().address() + " dev " + config.vip().iface() + "`");
+            }
         }
         if (database != null) {
             database.close();

@@ -71,11 +71,14 @@ final class PgFiles {
     }
 
     /**
-     * This node's own settings, TLS included (the certificates are this node's, and their copies
-     * are refreshed here); rewritten after anything that copies the peer's files.
+     * This node's own settings, TLS and pg_hba.conf included (the certificates are this node's, and
+     * their copies are refreshed here); rewritten after anything that copies the peer's files.
+     * pg_basebackup and pg_rewind copy the peer's pg_hba.conf, which names the peer's addresses: on
+     * two hosts it would refuse this node's own connections to its server (issue 12).
      */
     static void writeLocalSettings(PgConfig cfg) {
         installTls(cfg);
+        writeHba(cfg);
         String content = "# Written by Vigil: this node's own settings. Rewritten after every resync.\n"
                 + "listen_addresses = '" + cfg.listenAddress() + "'\n"
                 + "port = " + cfg.port() + "\n"

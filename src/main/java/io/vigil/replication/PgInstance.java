@@ -117,7 +117,6 @@ public final class PgInstance {
         }
         PgFiles.appendClusterSettings(cfg);
         PgFiles.writeLocalSettings(cfg);
-        PgFiles.writeHba(cfg);
         start();
         try {
             createReplicationRole();
