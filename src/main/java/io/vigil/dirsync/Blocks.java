@@ -165,6 +165,11 @@ final class Blocks {
             return blockSize;
         }
 
+        /** The receiver's strong sum of {@code block}. */
+        long strongSum(int block) {
+            return strong[block];
+        }
+
         int length(int block) {
             return block == count - 1 ? lastLength : blockSize;
         }
