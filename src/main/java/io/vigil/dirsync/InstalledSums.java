@@ -67,6 +67,10 @@ final class InstalledSums {
 
     /** Bytes of the new file that arrived as data (a heap buffer's remaining bytes; its position is kept). */
     void literal(ByteBuffer b) {
+        if (!b.hasArray()) {
+            copied(b, -1); // never a whole block of the old copy: every byte hashed
+            return;
+        }
         byte[] a = b.array();
         int off = b.arrayOffset() + b.position();
         int len = b.remaining();
@@ -118,7 +122,7 @@ final class InstalledSums {
 
     /** Whether the old copy's signature of the whole block at {@code basisOffset} is this new block's. */
     private boolean reusable(long basisOffset) {
-        return basisSigs != null && pos % blockSize == 0 && basisOffset % blockSize == 0
+        return basisSigs != null && basisOffset >= 0 && pos % blockSize == 0 && basisOffset % blockSize == 0
                 && basisOffset + blockSize <= basisSize && (basisOffset / blockSize + 1) * SIG <= basisSigs.length;
     }
 
