@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * adds no cryptography of its own).
  *
  * <p>Hello, inside TLS, before anything else: the receiver (TLS client) sends {@code "VGDS"},
- * the protocol version and 32 random bytes, this connection's block key ({@link #blockKey}); the
+ * the protocol version and 32 random bytes, the block key ({@link #blockKey}: its receiver's, kept up to a day); the
  * source answers {@code "VGDS"} and its version. A source of another version answers with its
  * own and hangs up, so both ends can say which versions met.
  *
