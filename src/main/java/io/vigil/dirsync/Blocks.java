@@ -17,7 +17,9 @@ import java.nio.ByteOrder;
  * ({@link TlsChannel#blockKey}), not an unkeyed hash. Polymur is a polynomial hash modulo
  * 2^61-1 with a proven bound: two different blocks of n bytes collide with probability at most
  * n x 2^-60.2 over the key (2^-48 for 4 KiB blocks), whatever their content, as long as whoever
- * chose the content does not know the key, and the key is new for every connection. Until
+ * chose the content does not know the key. The receiver draws the key and keeps it for up to a
+ * day ({@link SignatureCache}: its signatures are kept between passes; docs/security.md argues
+ * why a key of a day is still enough). Until
  * 2026-12 it was SHA-256 truncated to 64 bits: at 1.2 GB/s per core it was the largest cost of
  * an incremental pass (both sides hash every block; Polymur runs at about 3 GB/s here), and
  * truncated to 64 bits and unkeyed it let anyone who can write files on the source search
@@ -163,6 +165,11 @@ final class Blocks {
 
         int blockSize() {
             return blockSize;
+        }
+
+        /** The receiver's strong sum of {@code block}. */
+        long strongSum(int block) {
+            return strong[block];
         }
 
         int length(int block) {

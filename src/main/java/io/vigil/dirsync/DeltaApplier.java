@@ -34,6 +34,7 @@ final class DeltaApplier implements AutoCloseable {
     private final int blockCount;
     private final FileChecksum hash = new FileChecksum();
     private ByteBuffer copyBuf; // only a delta needs it; most files arrive whole
+    private final InstalledSums sums; // the new file's block signatures, for the next pass; null: not kept
     private volatile long written; // advanced by the write-behind thread, read for progress
     private boolean done;
 
@@ -51,6 +52,13 @@ final class DeltaApplier implements AutoCloseable {
      *                extra copy a heap buffer costs.
      */
     DeltaApplier(Path target, Path basis, long basisSize, int blockSize, ByteBuffer copyBuf) throws IOException {
+        this(target, basis, basisSize, blockSize, copyBuf, null);
+    }
+
+    /** @param sums collects the new file's signatures for the {@link SignatureCache} (null: not kept) */
+    DeltaApplier(Path target, Path basis, long basisSize, int blockSize, ByteBuffer copyBuf, InstalledSums sums)
+            throws IOException {
+        this.sums = sums;
         this.copyBuf = copyBuf;
         this.target = target;
         this.temp = target.resolveSibling(Manifest.TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()) + ".tmp");
@@ -85,6 +93,9 @@ final class DeltaApplier implements AutoCloseable {
                     ByteBuffer slice = ops.slice(ops.position(), len);
                     ops.position(ops.position() + len);
                     hash.update(slice.duplicate());
+                    if (sums != null) {
+                        sums.literal(slice);
+                    }
                     write(slice);
                 } else if (op == Codec.OP_COPY) {
                     copy(ops.getInt(), ops.getInt());
@@ -116,6 +127,9 @@ final class DeltaApplier implements AutoCloseable {
             }
             copyBuf.flip();
             hash.update(copyBuf.duplicate());
+            if (sums != null) {
+                sums.copied(copyBuf, from);
+            }
             write(copyBuf);
             from += copyBuf.limit();
         }
@@ -151,6 +165,9 @@ final class DeltaApplier implements AutoCloseable {
             throw e;
         }
         done = true;
+        if (sums != null) {
+            sums.installed(target);
+        }
     }
 
     long written() {

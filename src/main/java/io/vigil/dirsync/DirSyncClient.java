@@ -45,6 +45,8 @@ public final class DirSyncClient {
     private final int timeoutMs;
     private final int maxEntries;
     private final boolean asRoot = "root".equals(System.getProperty("user.name"));
+    /** Block signatures of the files this client installed, and the block key they are computed under. */
+    private final SignatureCache cache = new SignatureCache();
 
     /**
      * @param tls       this node's cluster certificates: the source must prove a certificate of the
@@ -115,7 +117,7 @@ public final class DirSyncClient {
     private TlsChannel fetchAll(TlsChannel first, AtomicLong wire, String name, Pass pass,
                                    BooleanSupplier proceed) throws IOException {
         TlsChannel ch = first;
-        FileFetcher fetcher = new FileFetcher(ch, asRoot);
+        FileFetcher fetcher = new FileFetcher(ch, asRoot, cache);
         Deque<Job> queue = new ArrayDeque<>();
         pass.toFetch().forEach(e -> queue.add(new Job(e)));
         Deque<Job> inflight = new ArrayDeque<>();
@@ -148,7 +150,7 @@ public final class DirSyncClient {
                     queue.addFirst(job);
                     ch.close();
                     ch = connect(wire);
-                    fetcher = new FileFetcher(ch, asRoot);
+                    fetcher = new FileFetcher(ch, asRoot, cache);
                 }
                 for (WriteBehind.Done d = writer.completed(false); d != null; d = writer.completed(false)) {
                     completed(pass, queue, d);
@@ -268,7 +270,7 @@ public final class DirSyncClient {
         try {
             s.setSoTimeout(timeoutMs);
             s.setTcpNoDelay(true);
-            return TlsChannel.client(s, wire);
+            return TlsChannel.client(s, wire, cache.connectionKey());
         } catch (SSLException e) {
             s.close();
             throw refused(e);
@@ -281,6 +283,11 @@ public final class DirSyncClient {
                     + " connection during the hello (" + e.getMessage() + "); it may be overloaded, or have refused"
                     + " this node (its log says why)", e);
         }
+    }
+
+    /** The signatures kept between passes (tests). */
+    SignatureCache signatureCache() {
+        return cache;
     }
 
     private AuthenticationException refused(SSLException e) {

@@ -38,16 +38,26 @@ final class FileFetcher {
     private final byte[] prepareBuf = new byte[basisBuf.length];
 
     private final Hasher64 blockHash;
+    private final byte[] blockKey;
+    /** Signatures kept from earlier passes, and where new files' signatures go; null: none kept. */
+    private final SignatureCache cache;
 
     FileFetcher(TlsChannel ch, boolean asRoot) {
+        this(ch, asRoot, null);
+    }
+
+    FileFetcher(TlsChannel ch, boolean asRoot, SignatureCache cache) {
         this.ch = ch;
-        this.blockHash = Blocks.strongHash(ch.blockKey());
+        this.blockKey = ch.blockKey();
+        this.blockHash = Blocks.strongHash(blockKey);
+        this.cache = cache;
         this.frames = new FrameWriter(ch);
         this.asRoot = asRoot;
     }
 
     /** A FETCH sent and not yet answered; answers come back in the order of the requests. */
-    record Request(Entry entry, Path target, long basisSize, int blockSize, int blockCount) {
+    /** @param basisSignatures the signatures sent, when they were held in memory (else null) */
+    record Request(Entry entry, Path target, long basisSize, int blockSize, int blockCount, byte[] basisSignatures) {
     }
 
     /**
@@ -85,10 +95,20 @@ final class FileFetcher {
             return null;
         }
         return new Prepared(this, target, basisSize, signer.submit(() -> {
-            ByteBuffer out = ByteBuffer.allocate(count * SIG_BYTES);
-            signatures(target, basisSize, bs, count, prepareBuf, (w, strong) -> out.putInt(w).putLong(strong));
-            return out.array();
+            byte[] kept = kept(target, bs, count);
+            return kept != null ? kept : computed(target, basisSize, bs, count, prepareBuf);
         }));
+    }
+
+    /** The old copy's signatures as kept when this node installed it, or null ({@link SignatureCache}). */
+    private byte[] kept(Path target, int bs, int count) {
+        return cache == null ? null : cache.get(target, blockKey, bs, count);
+    }
+
+    private byte[] computed(Path target, long basisSize, int bs, int count, byte[] buf) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(count * SIG_BYTES);
+        signatures(target, basisSize, bs, count, buf, (w, strong) -> out.putInt(w).putLong(strong));
+        return out.array();
     }
 
     /**
@@ -107,17 +127,23 @@ final class FileFetcher {
         Codec.putString(f, e.path());
         f.putLong(offered).putInt(bs).putInt(count);
         frames.send();
+        byte[] sent = null;
         if (count > 0) {
-            byte[] ready = prepared(prepared, target, basisSize, count);
-            if (ready != null) {
-                sendPrepared(ready, count);
+            sent = prepared(prepared, target, basisSize, count);
+            if (sent == null && count <= PREPARE_MAX) {
+                // held in memory as when computed ahead: the new file's signatures reuse them
+                sent = kept(target, bs, count);
+                sent = sent != null ? sent : computed(target, basisSize, bs, count, basisBuf);
+            }
+            if (sent != null) {
+                sendPrepared(sent, count);
             } else {
                 sendSignatures(target, basisSize, bs, count);
             }
         } else if (prepared != null) {
             prepared.cancel();
         }
-        return new Request(e, target, basisSize, bs, count);
+        return new Request(e, target, basisSize, bs, count, sent);
     }
 
     private static int blockSize(Entry e, long basisSize) {
@@ -190,8 +216,10 @@ final class FileFetcher {
                     r.entry().path()) + "' with a " + attrs.type() + " of mode " + Integer.toOctalString(attrs.mode())
                     + ", not a file's permission bits");
         }
+        InstalledSums sums = InstalledSums.start(cache, blockKey, blockHash, attrs.size(), r.basisSignatures(),
+                r.blockSize(), r.basisSize());
         WriteBehind.Done d = writer.open(job, r.target(), r.blockCount() > 0 ? r.target() : null, r.basisSize(),
-                r.blockSize());
+                r.blockSize(), sums);
         boolean handedOver = false;
         try {
             while (true) {

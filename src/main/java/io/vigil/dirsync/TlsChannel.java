@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * adds no cryptography of its own).
  *
  * <p>Hello, inside TLS, before anything else: the receiver (TLS client) sends {@code "VGDS"},
- * the protocol version and 32 random bytes, this connection's block key ({@link #blockKey}); the
+ * the protocol version and 32 random bytes, the block key ({@link #blockKey}: its receiver's, kept up to a day); the
  * source answers {@code "VGDS"} and its version. A source of another version answers with its
  * own and hangs up, so both ends can say which versions met.
  *
@@ -72,9 +72,21 @@ final class TlsChannel implements AutoCloseable {
      * @throws SSLException            the source refused our certificate (its alert)
      */
     static TlsChannel client(SSLSocket socket, AtomicLong wire) throws IOException {
-        TlsChannel c = new TlsChannel(socket, wire);
         byte[] key = new byte[BLOCK_KEY];
         RANDOM.nextBytes(key);
+        return client(socket, wire, key);
+    }
+
+    /**
+     * As {@link #client(SSLSocket, AtomicLong)}, with a block key chosen by the caller: a
+     * {@link SignatureCache}'s, which outlives the connection so that signatures kept from an
+     * earlier connection stay comparable ({@link #BLOCK_KEY} random bytes, never sent in clear).
+     */
+    static TlsChannel client(SSLSocket socket, AtomicLong wire, byte[] key) throws IOException {
+        if (key.length != BLOCK_KEY) {
+            throw new IllegalArgumentException("a block key has " + BLOCK_KEY + " bytes, got " + key.length);
+        }
+        TlsChannel c = new TlsChannel(socket, wire);
         int version;
         try {
             c.writeRaw(MAGIC);

@@ -92,6 +92,11 @@ final class WriteBehind implements AutoCloseable {
 
     /** Starts rebuilding a file (the temporary file is created on the writer thread). */
     Done open(Object job, Path target, Path basis, long basisSize, int blockSize) {
+        return open(job, target, basis, basisSize, blockSize, null);
+    }
+
+    /** As {@link #open(Object, Path, Path, long, int)}, collecting the new file's signatures into {@code sums}. */
+    Done open(Object job, Path target, Path basis, long basisSize, int blockSize, InstalledSums sums) {
         int w = nextWriter;
         nextWriter = (w + 1) % WRITERS;
         Done d = new Done(job, writers[w], copyBuffers[w]);
@@ -99,7 +104,7 @@ final class WriteBehind implements AutoCloseable {
         d.writer.execute(() -> {
             try {
                 if (!cancelled) {
-                    d.applier = new DeltaApplier(target, basis, basisSize, blockSize, d.copyBuffer);
+                    d.applier = new DeltaApplier(target, basis, basisSize, blockSize, d.copyBuffer, sums);
                 }
             } catch (IOException | RuntimeException e) {
                 d.failure = asIo(e);

@@ -11,13 +11,13 @@
  *
  * <p>Channel ({@link io.vigil.dirsync.TlsChannel}, protocol 4, issue 12): TLS 1.3 from the JDK,
  * mutually authenticated with the node certificates of the cluster CA ({@link io.vigil.pki.ClusterTls}),
- * then a hello (magic, version, the receiver's fresh block key) and length-prefixed frames. A
+ * then a hello (magic, version, the receiver's block key, kept up to a day) and length-prefixed frames. A
  * record altered, dropped, replayed or reordered fails TLS; a stream cut inside a frame is a short
  * read. Either ends the connection ({@link io.vigil.dirsync.CorruptStreamException}).
  *
  * <p>Transfer ({@link io.vigil.dirsync.FileFetcher}, {@link io.vigil.dirsync.DeltaEncoder},
  * {@link io.vigil.dirsync.DeltaApplier}): rsync's algorithm with 4 KiB blocks (weak rolling
- * checksum + a 64-bit PolymurHash keyed per connection, {@link io.vigil.dirsync.Blocks}), rebuilt into a temporary file, verified against the
+ * checksum + a 64-bit PolymurHash keyed per receiver, {@link io.vigil.dirsync.Blocks}; the receiver keeps the signatures of the files it installed for the next passes, {@link io.vigil.dirsync.SignatureCache}), rebuilt into a temporary file, verified against the
  * source's whole-file checksum ({@link io.vigil.dirsync.FileChecksum}: 128-bit MurmurHash3, as
  * rsync uses xxh128; TLS already authenticates the bytes), renamed into place. A
  * large file is written by a second thread while the next frames are read

@@ -69,6 +69,33 @@ class AlignedSumsTest {
         }
         assertThat(Blocks.weak(now, 3 * BS, BS)).as("so the stale strong sum is consulted")
                 .isEqualTo(Blocks.weak(old, 3 * BS, BS));
+        assertRebuildRefused(old, now, strong, basis, source, index);
+    }
+
+    /**
+     * A block right after a match is matched to the receiver's next block on the helper's strong
+     * sum alone (no weak sum): a stale one copies the old block even when the new one differs
+     * everywhere, and the receiver still refuses the file.
+     */
+    @Test
+    void aStaleSumOfTheNextBlockAloneCopiesItAndTheReceiverStillRefusesTheFile() throws Exception {
+        byte[] old = random(3, 8 * BS);
+        byte[] now = old.clone();
+        System.arraycopy(random(4, BS), 0, now, 3 * BS, BS); // block 3 changed entirely
+        Path basis = Files.write(dir.resolve("target"), old);
+        Path source = Files.write(dir.resolve("source"), now);
+        Blocks.Index index = new Blocks.Index(old.length, BS, 8);
+        long[] strong = new long[8];
+        for (int b = 0; b < 8; b++) {
+            index.add(Blocks.weak(old, b * BS, BS), Blocks.strong(hash, old, b * BS, BS));
+            strong[b] = Blocks.strong(hash, old, b * BS, BS); // stale hints: block 3 as it was
+        }
+        assertThat(Blocks.weak(now, 3 * BS, BS)).isNotEqualTo(Blocks.weak(old, 3 * BS, BS));
+        assertRebuildRefused(old, now, strong, basis, source, index);
+    }
+
+    private void assertRebuildRefused(byte[] old, byte[] now, long[] strong, Path basis, Path source,
+                                      Blocks.Index index) throws Exception {
         AlignedSums stale = AlignedSums.given(BS, now.length, strong);
 
         TlsChannel[] pair = TestTls.connectedPair();
