@@ -244,6 +244,11 @@ final class FailoverServers {
     static FailoverGroup setSequence(Connection c, long groupId, List<Long> sequence, Set<String> clusterHosts)
             throws SQLException {
         group(c, groupId);
+        // Two changes of one group's sequence run one after the other instead of deadlocking on its members' rows.
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM failover_groups WHERE id = ? FOR UPDATE")) {
+            st.setLong(1, groupId);
+            st.executeQuery().close();
+        }
         for (long id : sequence) {
             checkMayJoin(c, lock(c, id), groupId, clusterHosts);
         }
