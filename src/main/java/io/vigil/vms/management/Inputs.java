@@ -92,18 +92,18 @@ final class Inputs {
         }
     }
 
-    private static void checkHost(String field, String host) {
+    static void checkHost(String field, String host) {
         require(field, host);
         if (!HOST.matcher(host).matches()) {
             throw ApiError.badField(field, "'" + host + "' is neither a host name nor an IPv4 address");
         }
     }
 
-    private static void checkPort(String field, Integer port) {
+    static void checkPort(String field, Integer port) {
         checkRange(field, port, 1, 65_535);
     }
 
-    private static void checkRange(String field, Integer value, int min, int max) {
+    static void checkRange(String field, Integer value, int min, int max) {
         require(field, value);
         if (value < min || value > max) {
             throw ApiError.badField(field, "field '" + field + "' must be between " + min + " and " + max);

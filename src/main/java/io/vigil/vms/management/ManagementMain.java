@@ -23,6 +23,10 @@ public final class ManagementMain implements Callable<Integer> {
     @Option(names = "--admin-password-file",
             description = "file holding the first administrator's password; used only when the database has no user")
     Path adminPasswordFile;
+    @Option(names = "--cluster-host", paramLabel = "HOST",
+            description = "a cluster node's host name (repeat for each node): a failover recording server there may"
+                    + " only be a hot standby")
+    java.util.List<String> clusterHosts = new java.util.ArrayList<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ManagementMain()).execute(args));
@@ -31,7 +35,8 @@ public final class ManagementMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Store store = db.openStore();
-        ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port);
+        ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port,
+                java.util.Set.copyOf(clusterHosts));
         if (adminPasswordFile != null
                 && server.bootstrapAdministrator(DatabaseOptions.secret(adminPasswordFile, "--admin-password-file"))) {
             System.out.println("created the first administrator, user 'admin'");

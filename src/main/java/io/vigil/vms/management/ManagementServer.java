@@ -31,19 +31,31 @@ public final class ManagementServer implements AutoCloseable {
     private final Accounts accounts;
     private final Changes changes;
     private final String node;
+    private final java.util.Set<String> clusterHosts;
     private final Javalin app;
 
-    private ManagementServer(Store store, Clock clock, String node, String bind, int port) {
+    private ManagementServer(Store store, Clock clock, String node, String bind, int port,
+                             java.util.Set<String> clusterHosts) {
         this.store = store;
         this.accounts = new Accounts(store, clock);
         this.changes = new Changes(store);
         this.node = node;
+        this.clusterHosts = java.util.Set.copyOf(clusterHosts);
         this.app = ApiSupport.server(bind, port, 32, MAX_BODY_BYTES, this::routes);
     }
 
     /** Starts serving; the schema must already be migrated ({@link Store#migrate}). */
     public static ManagementServer start(Store store, Clock clock, String node, String bind, int port) {
-        ManagementServer s = new ManagementServer(store, clock, node, bind, port);
+        return start(store, clock, node, bind, port, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #start(Store, Clock, String, String, int)}, knowing the cluster nodes' host names:
+     * a failover recording server on one of them may only be a hot standby (SPEC §9).
+     */
+    public static ManagementServer start(Store store, Clock clock, String node, String bind, int port,
+                                         java.util.Set<String> clusterHosts) {
+        ManagementServer s = new ManagementServer(store, clock, node, bind, port, clusterHosts);
         s.app.start();
         LOG.info("management server of node {} listening on {}:{}", node, bind, s.port());
         return s;
@@ -79,27 +91,34 @@ public final class ManagementServer implements AutoCloseable {
             return new Changes.Outcome(201, s, "recording-server", String.valueOf(s.id()), s.name());
         }));
         r.put("/api/recording-servers/{id}", ctx -> change(ctx, "update", c -> {
+            FailoverCovers.refuseWhileCovered(c, id(ctx), "update the recording server");
             var s = Configuration.updateServer(c, id(ctx), Json.parse(ctx.body(), Inputs.RecordingServer.class));
             return new Changes.Outcome(200, s, "recording-server", String.valueOf(s.id()), s.name());
         }));
         r.delete("/api/recording-servers/{id}", ctx -> change(ctx, "delete", c -> {
             long id = id(ctx);
+            FailoverCovers.refuseWhileCovered(c, id, "delete the recording server");
             Configuration.deleteServer(c, id);
             return new Changes.Outcome(200, Map.of("deleted", id), "recording-server", String.valueOf(id), null);
         }));
 
         r.get("/api/recording-servers/{id}/devices", ctx -> json(ctx, 200, store.read(c -> Configuration.devices(c, id(ctx)))));
         r.post("/api/recording-servers/{id}/devices", ctx -> change(ctx, "create", c -> {
+            FailoverCovers.refuseWhileCovered(c, id(ctx), "add hardware to it");
             var d = Configuration.createDevice(c, id(ctx), Json.parse(ctx.body(), Inputs.Device.class));
             return new Changes.Outcome(201, d, "device", String.valueOf(d.id()), d.name());
         }));
         r.get("/api/devices/{id}", ctx -> json(ctx, 200, store.read(c -> Configuration.device(c, id(ctx)))));
         r.put("/api/devices/{id}", ctx -> change(ctx, "update", c -> {
+            FailoverCovers.refuseWhileCovered(c, Configuration.device(c, id(ctx)).recordingServerId(),
+                    "change its devices' storage or stream settings");
             var d = Configuration.updateDevice(c, id(ctx), Json.parse(ctx.body(), Inputs.Device.class));
             return new Changes.Outcome(200, d, "device", String.valueOf(d.id()), d.name());
         }));
         r.delete("/api/devices/{id}", ctx -> change(ctx, "delete", c -> {
             long id = id(ctx);
+            FailoverCovers.refuseWhileCovered(c, Configuration.device(c, id).recordingServerId(),
+                    "remove or replace its hardware");
             Configuration.deleteDevice(c, id);
             return new Changes.Outcome(200, Map.of("deleted", id), "device", String.valueOf(id), null);
         }));
@@ -109,6 +128,8 @@ public final class ManagementServer implements AutoCloseable {
             var s = Configuration.putService(c, ctx.pathParam("name"), Json.parse(ctx.body(), Inputs.Service.class));
             return new Changes.Outcome(200, s, "service", s.name(), s.address() + ":" + s.port());
         }));
+
+        FailoverRoutes.add(r, store, this::change, ManagementServer::id, clusterHosts);
 
         r.get("/api/users", ctx -> {
             requireAdministrator(ctx);

@@ -37,7 +37,7 @@ class ManagementServerTest {
     void start() throws Exception {
         db = TestPostgres.start("mgmt");
         store = Store.open(db.jdbcUrl(), TestPostgres.APP.user(), TestPostgres.APP.password(), 4);
-        assertThat(store.migrate()).isEqualTo(2);
+        assertThat(store.migrate()).isEqualTo(3);
         assertThat(store.migrate()).as("migrations run once").isZero();
         server = ManagementServer.start(store, Clock.systemUTC(), "node1", "127.0.0.1", 0);
         assertThat(server.bootstrapAdministrator(ADMIN_PASSWORD)).isTrue();
