@@ -124,6 +124,17 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
+        statusBuilder.warningsFrom(this::daemonWarnings);
+    }
+
+    /** Issue 12: plain HTTP on the console and certificates near their end show in `vigil status` too. */
+    private List<String> daemonWarnings() {
+        List<String> w = new java.util.ArrayList<>();
+        String http = config.console() == null ? null : config.console().plainHttpWarning();
+        if (http != null) {
+            w.add(http);
+        }
+        return w;
     }
 
     /**
