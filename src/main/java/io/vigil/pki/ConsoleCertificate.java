@@ -95,8 +95,13 @@ public final class ConsoleCertificate {
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.SERVER), server, ca.certificate());
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.EXPORT), server);
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.CA), ca.certificate());
-        // Replaced whole: a start that fails half-way leaves the previous set, never a mix.
         Path target = dir(dataDir);
+        Path clientCa = target.resolve(ClientCertificates.FILE);
+        if (Files.isRegularFile(clientCa, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // The site's client CA is not ours to drop: client-certificate login survives a re-issue.
+            Files.copy(clientCa, fresh.resolve(ClientCertificates.FILE));
+        }
+        // Replaced whole: a start that fails half-way leaves the previous set, never a mix.
         Path old = dataDir.resolve(DIR + ".old");
         deleteTree(old);
         if (Files.exists(target)) {
