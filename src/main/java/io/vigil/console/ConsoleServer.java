@@ -97,13 +97,13 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     /** Both nodes' host names: the console certificate is the same kind on either node (SPEC §7). */
-    static List<String> consoleHosts(VigilConfig config) {
+    public static List<String> consoleHosts(VigilConfig config) {
         return java.util.stream.Stream.of(config.node().hostName(), config.peer().hostName())
                 .filter(h -> h != null && !h.isBlank()).distinct().toList();
     }
 
     /** The addresses a browser may use: the VIP, both nodes' addresses, the console's own bind address. */
-    static List<String> consoleIps(VigilConfig config) {
+    public static List<String> consoleIps(VigilConfig config) {
         List<String> ips = new java.util.ArrayList<>();
         if (config.vip() != null) {
             ips.add(config.vip().address().replaceFirst("/.*$", ""));

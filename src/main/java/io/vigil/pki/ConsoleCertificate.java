@@ -63,6 +63,21 @@ public final class ConsoleCertificate {
         return new Result(dir, true, unfit);
     }
 
+    /**
+     * Issues a new console certificate now, whatever the current one's end (`vigil cert renew`);
+     * the running console reloads it within seconds.
+     */
+    public static Result renew(Path dataDir, List<String> hosts, List<String> ips, Clock clock)
+            throws IOException, PkiException {
+        ClusterTls.Authority ca = ClusterTls.authority(dataDir);
+        try {
+            write(dataDir, ca, hosts, ips, clock.instant());
+        } catch (GeneralSecurityException e) {
+            throw new PkiException("cannot issue the console's certificate from the cluster CA: " + e.getMessage());
+        }
+        return new Result(dir(dataDir), true, "renewed on request");
+    }
+
     /** Why the current set cannot serve (null: it can). */
     private static String unfit(Path dataDir, List<String> hosts, List<String> ips, Clock clock) throws IOException {
         Path dir = dir(dataDir);
