@@ -14,10 +14,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** `vigil cert create|check`: the console's certificate set (SPEC §7). */
+/** `vigil cert create|check|renew|export`: the console's and the node's certificates (SPEC §6, §7). */
 @Command(name = "cert", mixinStandardHelpOptions = true,
-        description = "Generate the console's certificates (a cluster CA and a server certificate), or check a set.",
-        subcommands = {CertCommand.Create.class, CertCommand.Check.class})
+        description = "Generate the console's certificates (a cluster CA and a server certificate), check a set,"
+                + " renew this node's certificates without a restart, or export the console's certificate again.",
+        subcommands = {CertCommand.Create.class, CertCommand.Check.class, CertMaintenance.Renew.class,
+                CertMaintenance.Export.class})
 final class CertCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +27,7 @@ final class CertCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: create or check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: create, check, renew or export");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -73,10 +73,14 @@ final class ConfigCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the node configuration as Vigil reads it, defaults filled in, with the key redacted.")
+            description = "Print the node configuration as Vigil reads it, defaults filled in, with the key and an"
+                    + " inline password redacted (YAML, or JSON with --json).")
     static final class Show implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Machine-readable output: the same tree as JSON.")
+        boolean json;
 
         @Option(names = "--config", paramLabel = "FILE", defaultValue = ConfigFiles.DEFAULT,
                 description = ConfigFiles.HELP)
@@ -85,12 +89,17 @@ final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                spec.commandLine().getOut().print(ConfigFiles.load(config).toYaml());
+                String yaml = ConfigFiles.load(config).toYaml();
+                // One redacted tree, two notations: JSON is the YAML read back, so it cannot show more.
+                spec.commandLine().getOut().print(json ? NodeClientCommand.JSON.writeValueAsString(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml)) + "\n" : yaml);
                 spec.commandLine().getOut().flush();
                 return ExitCode.OK;
             } catch (CliException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return e.exitCode();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("the configuration's own YAML does not read back", e);
             }
         }
     }

@@ -32,6 +32,9 @@ final class Auth {
     private final boolean secure;
     private final Consumer<String> info;
     private final Consumer<String> warn;
+    /** The client CA of client-certificate login (SPEC §7, {@code clcacert.crt}); null inside: none. */
+    private final java.util.function.Supplier<io.vigil.pki.ClientCertificates> clientCa;
+    private final java.time.Clock wall;
 
     /**
      * @param metricsToken the scrape token, or null when none is configured
@@ -41,6 +44,19 @@ final class Auth {
      */
     Auth(PasswordCheck check, Sessions sessions, String metricsToken, boolean secure, Consumer<String> info,
          Consumer<String> warn) {
+        this(check, sessions, metricsToken, secure, info, warn, () -> null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param clientCa the client CA in force (it changes when the console reloads its certificates),
+     *                 null from the supplier when client-certificate login is off
+     * @param wall     the clock client certificates' validity is checked against
+     */
+    Auth(PasswordCheck check, Sessions sessions, String metricsToken, boolean secure, Consumer<String> info,
+         Consumer<String> warn, java.util.function.Supplier<io.vigil.pki.ClientCertificates> clientCa,
+         java.time.Clock wall) {
+        this.clientCa = clientCa;
+        this.wall = wall;
         this.check = check;
         this.sessions = sessions;
         this.metricsTokenDigest = metricsToken == null ? null : digest(metricsToken);
@@ -122,6 +138,9 @@ final class Auth {
      */
     Optional<Sessions.Session> require(Exchange ex, boolean scrape) throws IOException {
         Optional<Sessions.Session> s = sessions.find(Http.cookie(ex, Sessions.COOKIE));
+        if (s.isEmpty() && clientCa.get() != null && ex.clientCertificates() != null) {
+            s = certificateLogin(ex);
+        }
         if (s.isEmpty() && scrape) {
             s = scraper(ex);
             if (s == null) {
@@ -140,6 +159,36 @@ final class Auth {
             return Optional.empty();
         }
         return s;
+    }
+
+    /**
+     * Client-certificate login (SPEC §7: "clcacert.crt enables client-certificate login (user in the
+     * CN)"): a request without a session whose TLS client certificate was issued by the client CA,
+     * for user {@value #USER}, gets a session and its cookie, as a password login would. The CSRF
+     * check after it still applies, so a cross-site POST (to which a browser would also attach the
+     * certificate) is refused: the page first reads its token with GET /api/session.
+     */
+    private Optional<Sessions.Session> certificateLogin(Exchange ex) {
+        io.vigil.pki.ClientCertificates ca = clientCa.get();
+        String remote = Http.remote(ex);
+        String user;
+        try {
+            user = ca.user(ex.clientCertificates(), wall.instant());
+        } catch (io.vigil.pki.PkiException e) {
+            warn.accept("console: client certificate from " + remote + " refused: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (!USER.equals(user)) {
+            warn.accept("console: client certificate from " + remote + " refused: it names user '" + user
+                    + "' (its CN); the console's user is '" + USER + "'");
+            return Optional.empty();
+        }
+        Sessions.Session s = sessions.create(USER);
+        info.accept("console: " + USER + " logged in from " + remote + " with a client certificate ("
+                + ex.clientCertificates()[0].getSubjectX500Principal() + ", serial "
+                + ex.clientCertificates()[0].getSerialNumber().toString(16) + ")");
+        ex.addHeader("Set-Cookie", cookie(s.token(), false));
+        return Optional.of(s);
     }
 
     boolean alive(Sessions.Session s) {

@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.BindException;
 
@@ -41,8 +40,8 @@ final class ConsoleHttp {
     private ConsoleHttp() {
     }
 
-    /** @param tls the server's TLS context for HTTPS, or null for plain HTTP */
-    static Server create(ConsoleSection c, SSLContext tls, ConnectionGuard connections, Handler handler) {
+    /** @param tls the server's TLS for HTTPS (reloadable: {@link ConsoleTls}), or null for plain HTTP */
+    static Server create(ConsoleSection c, SslContextFactory.Server tls, ConnectionGuard connections, Handler handler) {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         pool.setName("vigil-console");
         pool.setDaemon(true);
@@ -55,7 +54,7 @@ final class ConsoleHttp {
         HttpConnectionFactory plain = new HttpConnectionFactory(http);
         // One acceptor and one selector: requests are few; the limits, not parallelism, matter here.
         ServerConnector connector = tls == null ? new ServerConnector(server, 1, 1, plain)
-                : new ServerConnector(server, 1, 1, new SslConnectionFactory(sslFactory(tls), "http/1.1"), plain);
+                : new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"), plain);
         connector.setHost(c.bindAddress());
         connector.setPort(c.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -92,12 +91,6 @@ final class ConsoleHttp {
         } catch (Exception e) {
             // Stopping is best effort: the node is going down or the start already failed.
         }
-    }
-
-    private static SslContextFactory.Server sslFactory(SSLContext tls) {
-        SslContextFactory.Server f = new SslContextFactory.Server();
-        f.setSslContext(tls);
-        return f;
     }
 
     private static boolean bindFailure(Throwable e) {

@@ -15,9 +15,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
-import io.vigil.pki.CertificateSet;
-import io.vigil.pki.ConsoleCertificate;
-import io.vigil.pki.PkiException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +38,8 @@ public final class ConsoleServer implements AutoCloseable {
     /** Commands may take a while inside the node (swap stops and starts services). */
     static final long COMMAND_TIMEOUT_MS = 20_000;
     private static final int PEER_POLL_TIMEOUT_MS = 1000;
+    /** How often the certificate files are looked at for a renewal: a stat of three files. */
+    static final long CERTIFICATE_CHECK_MS = 2000;
     /** Failed logins and wrong tokens written one by one: 20 per minute at most (issue 10 item 10). */
     private static final int SECURITY_LINES_PER_WINDOW = 20;
     private static final long SECURITY_LOG_WINDOW_MS = 60_000;
@@ -55,6 +53,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final ConnectionGuard connections;
     private final Api api;
     private Server http;
+    private java.util.concurrent.ScheduledExecutorService certificateWatch;
 
     private ConsoleServer(ClusterView cluster, EventStream events, ConnectionGuard connections, Api api) {
         this.cluster = cluster;
@@ -76,16 +75,19 @@ public final class ConsoleServer implements AutoCloseable {
         PasswordCheck check = new PasswordCheck(passwordHash(config, log), new LoginGuard(clock), log::info);
         String metricsToken = c.metricsTokenFile() == null ? null : MetricsToken.read(config);
         // Under HTTPS the session cookie is marked Secure, so a browser never sends it over plain HTTP.
+        ConsoleTls tls = ConsoleTls.open(config, log);
         Auth auth = new Auth(check, new Sessions(clock), metricsToken, c.https(), log::info,
-                new ThrottledLog(log::error, SECURITY_LINES_PER_WINDOW, SECURITY_LOG_WINDOW_MS, clock));
+                new ThrottledLog(log::error, SECURITY_LINES_PER_WINDOW, SECURITY_LOG_WINDOW_MS, clock),
+                tls == null ? () -> null : tls::clientCa, Clock.systemUTC());
         ClusterView cluster = clusterView(control, config);
         EventStream events = new EventStream(cluster::snapshot);
         ConnectionGuard connections = new ConnectionGuard(ConsoleHttp.CLIENT_DEADLINE_MS,
                 ConsoleHttp.MAX_PER_ADDRESS, clock);
         Api api = new Api(auth, cluster, events, connections, config.toYaml(), Clock.systemDefaultZone());
         ConsoleServer server = new ConsoleServer(cluster, events, connections, api);
-        server.http = ConsoleHttp.create(c, tls(config, log), connections, server.new Dispatch());
+        server.http = ConsoleHttp.create(c, tls == null ? null : tls.factory(), connections, server.new Dispatch());
         ConsoleHttp.start(server.http, c);
+        server.watchCertificates(tls);
         cluster.start();
         events.start();
         connections.start();
@@ -94,52 +96,14 @@ public final class ConsoleServer implements AutoCloseable {
         return server;
     }
 
-    /**
-     * The console's TLS (issue 12): the configured certificate, else one issued from the cluster CA
-     * ({@link ConsoleCertificate}); null for plain HTTP, which is logged as the error it nearly is.
-     */
-    private static SSLContext tls(VigilConfig config, ModuleLog log) throws ConfigException {
-        ConsoleSection c = config.console();
-        return switch (c.mode()) {
-            case HTTPS_CONFIGURED -> Pem.context(config.sourceFile(), c.certificate(), c.privateKey());
-            case HTTPS_CLUSTER -> {
-                Path dir = clusterCertificate(config, log);
-                yield Pem.context(config.sourceFile(), dir.resolve(CertificateSet.SERVER),
-                        dir.resolve(CertificateSet.SERVER_KEY));
-            }
-            case HTTP_ASKED, HTTP_NOT_PAIRED -> {
-                log.error("console: WARNING: " + c.plainHttpWarning());
-                yield null;
-            }
-        };
-    }
-
-    private static Path clusterCertificate(VigilConfig config, ModuleLog log) throws ConfigException {
-        Path dataDir = config.node().dataDir();
-        try {
-            ConsoleCertificate.Result r = ConsoleCertificate.ensure(dataDir, consoleHosts(config), consoleIps(config),
-                    Clock.systemUTC());
-            if (r.issued()) {
-                log.info("console: issued a new HTTPS certificate from the cluster CA (" + r.reason() + ") for "
-                        + consoleHosts(config) + " " + consoleIps(config) + "; browsers trust it once they trust "
-                        + r.dir().resolve(CertificateSet.CA) + " (or import " + r.dir().resolve(CertificateSet.EXPORT) + ")");
-            }
-            return r.dir();
-        } catch (IOException | PkiException e) {
-            throw new ConfigException(config.sourceFile(), "console", "cannot make the console's HTTPS certificate: "
-                    + e.getMessage(), "Set console.certificate and console.privateKey (your own PKI), or run the node"
-                    + " that holds the cluster CA key");
-        }
-    }
-
     /** Both nodes' host names: the console certificate is the same kind on either node (SPEC §7). */
-    static List<String> consoleHosts(VigilConfig config) {
+    public static List<String> consoleHosts(VigilConfig config) {
         return java.util.stream.Stream.of(config.node().hostName(), config.peer().hostName())
                 .filter(h -> h != null && !h.isBlank()).distinct().toList();
     }
 
     /** The addresses a browser may use: the VIP, both nodes' addresses, the console's own bind address. */
-    static List<String> consoleIps(VigilConfig config) {
+    public static List<String> consoleIps(VigilConfig config) {
         List<String> ips = new java.util.ArrayList<>();
         if (config.vip() != null) {
             ips.add(config.vip().address().replaceFirst("/.*$", ""));
@@ -153,6 +117,20 @@ public final class ConsoleServer implements AutoCloseable {
             ips.add(bind);
         }
         return ips.stream().distinct().toList();
+    }
+
+    /** Renewed or replaced certificates are picked up by the running console (issue 12: no downtime). */
+    private void watchCertificates(ConsoleTls tls) {
+        if (tls == null) {
+            return;
+        }
+        certificateWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vigil-console-certificates");
+            t.setDaemon(true);
+            return t;
+        });
+        certificateWatch.scheduleWithFixedDelay(tls::reloadIfChanged, CERTIFICATE_CHECK_MS, CERTIFICATE_CHECK_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static PasswordHash passwordHash(VigilConfig config, ModuleLog log) throws ConfigException {
@@ -274,6 +252,9 @@ public final class ConsoleServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (certificateWatch != null) {
+            certificateWatch.shutdownNow();
+        }
         events.close();
         cluster.close();
         connections.close();

@@ -52,6 +52,13 @@ final class Exchange {
         return request.getHeaders().getValuesList(name);
     }
 
+    /** The certificate chain the client proved in the TLS handshake, or null (plain HTTP, or none sent). */
+    java.security.cert.X509Certificate[] clientCertificates() {
+        org.eclipse.jetty.io.EndPoint.SslSessionData tls =
+                request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
+        return tls == null ? null : tls.peerCertificates();
+    }
+
     String remote() {
         return Request.getRemoteAddr(request);
     }

@@ -33,6 +33,12 @@ final class Pem {
     }
 
     static SSLContext context(Path configFile, Path certificate, Path key) throws ConfigException {
+        return context(configFile, certificate, key, null);
+    }
+
+    /** @param clientTrust who may prove a client certificate (the client CA), or null when none is asked for */
+    static SSLContext context(Path configFile, Path certificate, Path key, javax.net.ssl.TrustManager[] clientTrust)
+            throws ConfigException {
         Certificate[] chain = chain(configFile, certificate);
         PrivateKey privateKey = key(configFile, key);
         try {
@@ -47,7 +53,8 @@ final class Pem {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pass);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
+            // Never null trust managers with a client CA: that would mean the JDK's default trust store.
+            ctx.init(kmf.getKeyManagers(), clientTrust, null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException(configFile, "console.privateKey", "the key does not match the certificate or "

@@ -73,7 +73,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final EventLoop events;
     private EffectRunner effects;
     /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
-    private io.vigil.notify.Notifier notifier;
+    private volatile io.vigil.notify.Notifier notifier;
+    /** The certificates' end, watched (issue 12); null when the node has none. */
+    private volatile CertificateWatch certificates;
+    static final long CERTIFICATE_CHECK_MINUTES = 10;
     private AdminServer admin;
     private io.vigil.admin.LocalAdminServer localAdmin;
     private io.vigil.console.ConsoleServer console;
@@ -126,6 +129,21 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
+        statusBuilder.warningsFrom(this::daemonWarnings);
+    }
+
+    /** Issue 12: plain HTTP on the console and certificates near their end show in `vigil status` too. */
+    private List<String> daemonWarnings() {
+        List<String> w = new java.util.ArrayList<>();
+        String http = config.console() == null ? null : config.console().plainHttpWarning();
+        if (http != null) {
+            w.add(http);
+        }
+        CertificateWatch certs = certificates;
+        if (certs != null) {
+            w.addAll(certs.warnings());
+        }
+        return w;
     }
 
     /**
@@ -266,17 +284,37 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                 moduleLog::info, moduleLog::error, config.node().dataDir(), utc);
         statusBuilder.licenseFrom(guard::last);
         ticker.scheduleWithFixedDelay(guard::check, 0, 10, TimeUnit.MINUTES);
-        java.nio.file.Path consoleCertificate = config.console() == null ? null
-                : config.console().certificate() != null ? config.console().certificate()
-                : config.console().mode() == io.vigil.config.ConsoleSection.Mode.HTTPS_CLUSTER // issued at start (issue 12)
-                ? io.vigil.pki.ConsoleCertificate.dir(config.node().dataDir()).resolve(io.vigil.pki.CertificateSet.SERVER)
-                : null;
-        if (consoleCertificate != null) {
-            CertificateWatch certificate = new CertificateWatch(consoleCertificate, moduleLog::error, utc);
-            // An issued one has just been checked (renewed within 30 days of its end) by the console's start.
-            long first = config.console().certificate() != null ? 0 : 1;
-            ticker.scheduleWithFixedDelay(certificate::check, first, 1, TimeUnit.DAYS);
+        startCertificateWatch(utc);
+    }
+
+    /** Issue 12: the console's and this node's cluster certificate, checked every 10 minutes for their end. */
+    private void startCertificateWatch(java.time.Clock utc) {
+        List<CertificateWatch.Watched> watched = new java.util.ArrayList<>();
+        io.vigil.config.ConsoleSection c = config.console();
+        if (c != null && c.mode() == io.vigil.config.ConsoleSection.Mode.HTTPS_CONFIGURED) {
+            watched.add(CertificateWatch.console(c.certificate(), "your CA: replace the file and its key; the console"
+                    + " reloads them"));
+        } else if (c != null && c.mode() == io.vigil.config.ConsoleSection.Mode.HTTPS_CLUSTER) {
+            watched.add(CertificateWatch.console(io.vigil.pki.ConsoleCertificate.dir(config.node().dataDir())
+                    .resolve(io.vigil.pki.CertificateSet.SERVER), "vigil cert renew on this node"));
         }
+        if (io.vigil.pki.ClusterTls.present(config.node().dataDir())) {
+            watched.add(new CertificateWatch.Watched("this node's cluster certificate",
+                    io.vigil.pki.ClusterTls.dir(config.node().dataDir()).resolve(io.vigil.pki.ClusterTls.NODE),
+                    "vigil cert renew on this node"));
+        }
+        if (watched.isEmpty()) {
+            return;
+        }
+        certificates = new CertificateWatch(watched, moduleLog::error, a -> {
+            moduleLog.decision(io.vigil.log.ModuleLog.Level.E, "ALARM " + a.code() + ": " + a.message());
+            io.vigil.notify.Notifier n = notifier;
+            if (n != null) {
+                n.offer(a);
+            }
+        }, utc);
+        // First check once the notifier exists (it is made after this), then every 10 minutes.
+        ticker.scheduleWithFixedDelay(certificates::check, 1, CERTIFICATE_CHECK_MINUTES * 60, TimeUnit.SECONDS);
     }
 
     /**

@@ -18,6 +18,8 @@ final class StatusBuilder {
     private final long startedNanos;
 
     private volatile java.util.function.Supplier<io.vigil.license.LicenseStatus> license = () -> null;
+    /** The daemon's own warnings (plain-HTTP console, certificates near their end), after the core's. */
+    private volatile java.util.function.Supplier<List<String>> daemonWarnings = List::of;
 
     StatusBuilder(VigilConfig config, long startedNanos) {
         this.config = config;
@@ -27,6 +29,25 @@ final class StatusBuilder {
     /** Where the license state comes from (the daemon's {@link LicenseGuard}). */
     void licenseFrom(java.util.function.Supplier<io.vigil.license.LicenseStatus> source) {
         this.license = source;
+    }
+
+    /** Where the daemon's own warnings come from (issue 12: the console's protocol, the certificates). */
+    void warningsFrom(java.util.function.Supplier<List<String>> source) {
+        this.daemonWarnings = source;
+    }
+
+    /** The core's snapshot with the daemon's warnings added: `vigil status` and the console show one list. */
+    private NodeStatus withDaemonWarnings(NodeStatus n) {
+        List<String> extra = daemonWarnings.get();
+        if (extra.isEmpty()) {
+            return n;
+        }
+        List<String> all = new ArrayList<>(n.warnings() == null ? List.of() : n.warnings());
+        all.addAll(extra);
+        return new NodeStatus(n.nodeId(), n.state(), n.colour(), n.reason(), n.epoch(), n.dataEpoch(), n.sync(),
+                n.services(), n.synchronousReplication(), n.peerPresent(), n.peerState(), n.peerSync(),
+                n.failoverEnabled(), n.errorDetectionSuspended(), n.checkersRunning(), n.bootMode(),
+                n.witnessConfigured(), n.forced(), n.recentFailovers(), List.copyOf(all), n.leaseRemainingMs());
     }
 
     private DaemonStatus.LicenseInfo license() {
@@ -48,7 +69,7 @@ final class StatusBuilder {
             }
             transport.rejectedCounts().forEach((k, v) -> rejected.put(k.name(), v));
         }
-        return new DaemonStatus(node, config.node().hostName(), config.peer().hostName(), config.cluster().name(),
+        return new DaemonStatus(withDaemonWarnings(node), config.node().hostName(), config.peer().hostName(), config.cluster().name(),
                 Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
                 Map.copyOf(rejected), config.database() == null ? "none"
                         : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories), databaseResync, license());

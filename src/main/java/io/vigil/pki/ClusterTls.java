@@ -13,14 +13,12 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -60,12 +58,12 @@ public final class ClusterTls {
             "TLS_CHACHA20_POLY1305_SHA256"};
 
     private final X509Certificate ca;
-    private final X509Certificate node;
+    private final NodeKeys keys;
     private final SSLContext context;
 
-    private ClusterTls(X509Certificate ca, X509Certificate node, SSLContext context) {
+    private ClusterTls(X509Certificate ca, NodeKeys keys, SSLContext context) {
         this.ca = ca;
-        this.node = node;
+        this.keys = keys;
         this.context = context;
     }
 
@@ -94,49 +92,24 @@ public final class ClusterTls {
                     + " (vigil setup secondary on node 2, then vigil setup primary on node 1)");
         }
         X509Certificate ca = PemFiles.readCertificates(d.resolve(CA)).get(0);
-        List<X509Certificate> chain = PemFiles.readCertificates(d.resolve(NODE));
-        PrivateKey key = PemFiles.readKey(d.resolve(NODE_KEY));
-        X509Certificate node = chain.get(0);
+        NodeKeys keys = new NodeKeys(d, ca, NodeKeys.read(d, ca));
         try {
-            node.verify(ca.getPublicKey());
+            return new ClusterTls(ca, keys, context(ca, keys));
         } catch (GeneralSecurityException e) {
-            throw new PkiException(d.resolve(NODE) + " was not issued by the cluster CA in " + d.resolve(CA)
-                    + "; pair the nodes again (vigil setup) so that both hold certificates of one CA");
-        }
-        try {
-            return new ClusterTls(ca, node, context(ca, node, key));
-        } catch (GeneralSecurityException e) {
-            throw new PkiException(d.resolve(NODE_KEY) + " does not match " + d.resolve(NODE) + " or cannot be used"
-                    + " for TLS (" + e.getClass().getSimpleName() + "); pair the nodes again (vigil setup)");
+            throw new PkiException("the cluster CA " + d.resolve(CA) + " cannot be used for TLS ("
+                    + e.getClass().getSimpleName() + "); pair the nodes again (vigil setup)");
         }
     }
 
-    private static SSLContext context(X509Certificate ca, X509Certificate node, PrivateKey key)
-            throws GeneralSecurityException, IOException {
-        char[] pass = randomPassword();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("node", key, pass, new Certificate[] {node, ca});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-        kmf.init(keys, pass);
+    private static SSLContext context(X509Certificate ca, NodeKeys keys) throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("cluster-ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+        ctx.init(new javax.net.ssl.KeyManager[] {keys}, tmf.getTrustManagers(), new SecureRandom());
         return ctx;
-    }
-
-    /** The in-memory key store's password: it never leaves this process, so any fresh value will do. */
-    private static char[] randomPassword() {
-        SecureRandom r = new SecureRandom();
-        char[] pass = new char[24];
-        for (int i = 0; i < pass.length; i++) {
-            pass[i] = (char) ('a' + r.nextInt(26));
-        }
-        return pass;
     }
 
     /** The context, for servers built on something else than {@link #listen} (Jetty). */
@@ -144,8 +117,9 @@ public final class ClusterTls {
         return context;
     }
 
+    /** This node's certificate as it is now: a renewal ({@code vigil cert renew}) replaces it in place. */
     public X509Certificate certificate() {
-        return node;
+        return keys.certificate();
     }
 
     public X509Certificate ca() {
@@ -271,12 +245,40 @@ public final class ClusterTls {
         deleteTree(old);
     }
 
+    /**
+     * Issues this node a new certificate from the cluster CA, for the same names and addresses as
+     * its current one, and installs it ({@link #install}: all or nothing). The running daemon picks
+     * it up at its next handshake ({@link NodeKeys}). Both nodes hold the CA key after setup, so
+     * each renews its own; a node without it is told where to run the command.
+     *
+     * @return the new certificate
+     * @throws PkiException this node does not hold the CA key, or its certificates do not load
+     */
+    public static X509Certificate renew(Path dataDir, Instant now) throws IOException, PkiException {
+        Authority ca = authority(dataDir);
+        X509Certificate old = load(dataDir).certificate();
+        List<String> dns = new java.util.ArrayList<>();
+        List<String> ips = new java.util.ArrayList<>();
+        try {
+            for (List<?> san : old.getSubjectAlternativeNames() == null ? List.<List<?>>of()
+                    : old.getSubjectAlternativeNames()) {
+                ((Integer) san.get(0) == 7 ? ips : dns).add(String.valueOf(san.get(1))); // 7: iPAddress
+            }
+            Issued fresh = ca.issueNode(dns, ips, now);
+            install(dataDir, ca.certificate(), ca.key(), fresh);
+            return fresh.certificate();
+        } catch (GeneralSecurityException e) {
+            throw new PkiException("cannot issue a new node certificate from the cluster CA: " + e.getMessage());
+        }
+    }
+
     /** Reads back the CA and its key from a node that holds them (renewal, the second node's certificate). */
     public static Authority authority(Path dataDir) throws IOException, PkiException {
         Path d = dir(dataDir);
         if (!Files.isRegularFile(d.resolve(CA_KEY))) {
             throw new PkiException("this node does not hold the cluster CA key (" + d.resolve(CA_KEY)
-                    + "); run the command on the node that does, or pair the nodes again (vigil setup)");
+                    + "); copy it there from the peer's " + DIR + "/" + CA_KEY + " (mode 0600; setup gives it to"
+                    + " both nodes), or pair the nodes again (vigil setup)");
         }
         return new Authority(PemFiles.readCertificates(d.resolve(CA)).get(0), PemFiles.readKey(d.resolve(CA_KEY)));
     }

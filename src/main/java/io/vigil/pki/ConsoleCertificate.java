@@ -63,6 +63,21 @@ public final class ConsoleCertificate {
         return new Result(dir, true, unfit);
     }
 
+    /**
+     * Issues a new console certificate now, whatever the current one's end (`vigil cert renew`);
+     * the running console reloads it within seconds.
+     */
+    public static Result renew(Path dataDir, List<String> hosts, List<String> ips, Clock clock)
+            throws IOException, PkiException {
+        ClusterTls.Authority ca = ClusterTls.authority(dataDir);
+        try {
+            write(dataDir, ca, hosts, ips, clock.instant());
+        } catch (GeneralSecurityException e) {
+            throw new PkiException("cannot issue the console's certificate from the cluster CA: " + e.getMessage());
+        }
+        return new Result(dir(dataDir), true, "renewed on request");
+    }
+
     /** Why the current set cannot serve (null: it can). */
     private static String unfit(Path dataDir, List<String> hosts, List<String> ips, Clock clock) throws IOException {
         Path dir = dir(dataDir);
@@ -95,8 +110,13 @@ public final class ConsoleCertificate {
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.SERVER), server, ca.certificate());
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.EXPORT), server);
         PemFiles.writeCertificate(fresh.resolve(CertificateSet.CA), ca.certificate());
-        // Replaced whole: a start that fails half-way leaves the previous set, never a mix.
         Path target = dir(dataDir);
+        Path clientCa = target.resolve(ClientCertificates.FILE);
+        if (Files.isRegularFile(clientCa, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // The site's client CA is not ours to drop: client-certificate login survives a re-issue.
+            Files.copy(clientCa, fresh.resolve(ClientCertificates.FILE));
+        }
+        // Replaced whole: a start that fails half-way leaves the previous set, never a mix.
         Path old = dataDir.resolve(DIR + ".old");
         deleteTree(old);
         if (Files.exists(target)) {

@@ -115,6 +115,27 @@ public final class Pki {
         }
     }
 
+    /**
+     * Issues a client certificate for console user {@code user} (its common name; SPEC §7), for TLS
+     * clients only: what a site's client CA ({@code clcacert.crt}) gives its operators.
+     */
+    public static X509Certificate issueClient(X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, String user,
+                                              Instant now, Duration validity) throws GeneralSecurityException {
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), from(now),
+                    Date.from(now.plus(validity)), name(user), subjectKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            return sign(b, caKey);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException("cannot build the client certificate", e);
+        }
+    }
+
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter().getCertificate(b.build(

@@ -16,17 +16,18 @@ import javax.crypto.spec.SecretKeySpec;
  * (a new "/v2" label) without touching the others.
  *
  * <p>Each caller takes only the key of its purpose: the heartbeat codec the heartbeat key, the
- * admin channel the admin key, and so on; the labels are part of the wire protocol, so changing
- * one is a protocol change for both nodes.
+ * database roles the db-superuser key, the witness client its cluster's witness key. (The admin
+ * channel and directory replication need none: they run over TLS of the cluster CA, issue 12.)
+ * The labels are part of the wire protocol, so changing one is a protocol change for both nodes.
  */
 public final class ClusterKeys {
 
     /** The purposes and their HKDF "info" labels. Never change a label: add a new version. */
     public enum Purpose {
         HEARTBEAT("vigil/heartbeat/v1"),
-        ADMIN("vigil/admin/v1"),
-        DIRSYNC("vigil/dirsync/v1"),
         DB_SUPERUSER("vigil/db-superuser/v1");
+        // Retired labels, never to be reused for another purpose: "vigil/admin/v1" (admin protocol 2;
+        // protocol 3 is TLS of the cluster CA) and "vigil/dirsync/v1" (replication protocol 3; 4 is TLS).
 
         private final String label;
 
@@ -64,16 +65,6 @@ public final class ClusterKeys {
     /** Signs and checks heartbeats (HeartbeatCodec). */
     public byte[] heartbeat() {
         return derive(Purpose.HEARTBEAT.label());
-    }
-
-    /** Authenticates admin-channel requests and answers (AdminClient, AdminServer). */
-    public byte[] admin() {
-        return derive(Purpose.ADMIN.label());
-    }
-
-    /** Directory replication's key until its protocol 4, which runs over TLS of the cluster CA: now unused. */
-    public byte[] dirsync() {
-        return derive(Purpose.DIRSYNC.label());
     }
 
     /** The database roles' passwords derive from this one (daemon.Databases). */

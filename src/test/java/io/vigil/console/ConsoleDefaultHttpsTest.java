@@ -78,6 +78,36 @@ class ConsoleDefaultHttpsTest {
         }
     }
 
+    /** Issue 12 item 4: `vigil status` (and --json) carries the plain-HTTP warning, not only the log. */
+    @Test
+    void vigilStatusShowsThePlainHttpWarning() throws Exception {
+        try (OneNode node = OneNode.startPaired(dir.resolve("status-http"), "  protocol: http\n", "http")) {
+            String config = node.dir.resolve("node1.yaml").toString();
+            String[] text = vigil("status", "--config", config);
+            String[] json = vigil("status", "--json", "--config", config);
+
+            assertThat(text[0]).isEqualTo("0");
+            assertThat(text[1].replaceAll("\\s+", " ")).contains("! The console serves plain HTTP (console.protocol: http)");
+            assertThat(json[0]).isEqualTo("0");
+            assertThat(io.vigil.console.Json.MAPPER.readTree(json[1]).findValue("warnings").toString())
+                    .contains("The console serves plain HTTP (console.protocol: http)");
+        }
+        try (OneNode node = OneNode.startPaired(dir.resolve("status-https"), "", "https")) {
+            String[] json = vigil("status", "--json", "--config", node.dir.resolve("node1.yaml").toString());
+            assertThat(json[1]).doesNotContain("plain HTTP");
+        }
+    }
+
+    /** Runs the real `vigil` command line in this JVM: {exit code, stdout}. */
+    static String[] vigil(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new io.vigil.cli.VigilCommand());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(out, true));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString()};
+    }
+
     @Test
     void aNodeNotPairedYetServesHttpAndSaysHowToGetHttps() throws Exception {
         try (OneNode node = OneNode.startUnpaired(dir.resolve("unpaired"))) {

@@ -85,4 +85,31 @@ class ConsoleCertificateTest {
                 .hasMessageContaining("this node does not hold the cluster CA key");
         assertThat(ConsoleCertificate.dir(dataDir)).doesNotExist();
     }
+
+    /** Issue 12: a renewal replaces the folder whole, but the site's client CA (clcacert.crt) stays. */
+    @Test
+    void renewalIssuesANewCertificateAndKeepsTheClientCa() throws Exception {
+        ClusterTls.provisionLocal("site-a", List.of(), dataDir);
+        Path dir = ConsoleCertificate.ensure(dataDir, HOSTS, IPS, Clock.systemUTC()).dir();
+        java.math.BigInteger before = PemFiles.readCertificates(dir.resolve(CertificateSet.SERVER)).get(0)
+                .getSerialNumber();
+        ClusterTls.Authority users = ClusterTls.Authority.create("users", Instant.now());
+        PemFiles.writeCertificate(dir.resolve(ClientCertificates.FILE), users.certificate());
+
+        ConsoleCertificate.renew(dataDir, HOSTS, IPS, Clock.systemUTC());
+
+        assertThat(PemFiles.readCertificates(dir.resolve(CertificateSet.SERVER)).get(0).getSerialNumber())
+                .isNotEqualTo(before);
+        assertThat(ClientCertificates.load(dir.resolve(ClientCertificates.FILE)).ca()).isEqualTo(users.certificate());
+    }
+
+    /** Issue 12: `vigil cert renew` on a node without the CA key says where the key is. */
+    @Test
+    void aNodeWithoutTheCaKeyCannotRenewItsCertificateAndSaysWhereTheKeyIs() throws Exception {
+        ClusterTls.Authority ca = ClusterTls.Authority.create("site-a", Instant.now());
+        ClusterTls.install(dataDir, ca.certificate(), null, ca.issueNode(List.of("vms2"), List.of(), Instant.now()));
+
+        assertThatThrownBy(() -> ClusterTls.renew(dataDir, Instant.now())).isInstanceOf(PkiException.class)
+                .hasMessageContaining("does not hold the cluster CA key").hasMessageContaining("from the peer's tls/");
+    }
 }

@@ -59,18 +59,30 @@ class ClusterKeysTest {
     void eachPurposeHasItsOwn32ByteKeyAndTheClusterKeyIsNoneOfThem() {
         byte[] clusterKey = hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
         ClusterKeys keys = ClusterKeys.of(clusterKey);
-        List<byte[]> all = List.of(keys.heartbeat(), keys.admin(), keys.dirsync(), keys.dbSuperuser(),
+        List<byte[]> all = List.of(keys.heartbeat(), keys.dbSuperuser(),
                 keys.witness("site-a"), keys.witness("site-b"), clusterKey);
         Set<String> distinct = new HashSet<>();
         for (byte[] k : all) {
             distinct.add(HEX.formatHex(k));
         }
         assertThat(distinct).hasSize(all.size());
-        assertThat(keys.admin()).hasSize(ClusterKeys.KEY_BYTES);
+        assertThat(keys.dbSuperuser()).hasSize(ClusterKeys.KEY_BYTES);
         // Stable: both nodes and the witness derive the same bytes (the labels are wire protocol).
         assertThat(keys.heartbeat()).isEqualTo(ClusterKeys.hkdf(null, clusterKey,
                 "vigil/heartbeat/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8), 32));
         assertThat(keys.witness("site-a")).isEqualTo(ClusterKeys.of(clusterKey.clone()).witness("site-a"));
+    }
+
+    /**
+     * Issue 12 item 5: the admin channel and directory replication run over TLS of the cluster CA,
+     * so no key is derived for them any more (a derived key nobody uses is one more secret to leak).
+     */
+    @Test
+    void onlyTheKeysSomethingUsesAreDerived() {
+        assertThat(java.util.Arrays.stream(ClusterKeys.Purpose.values()).map(ClusterKeys.Purpose::label))
+                .containsExactly("vigil/heartbeat/v1", "vigil/db-superuser/v1");
+        assertThat(java.util.Arrays.stream(ClusterKeys.class.getMethods()).map(java.lang.reflect.Method::getName))
+                .doesNotContain("admin", "dirsync");
     }
 
     @Test
