@@ -28,8 +28,12 @@ public final class Demo {
 
     /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
     static final int CONSOLE_PORT = 9010;
-    /** A first start with the database (initdb, then node2's copy) takes 10-30 s on a small machine. */
-    private static final long FORM_LIMIT_MS = 120_000;
+    /**
+     * A first start with the database (initdb, node2's copy, the VMS servers' first start) takes
+     * 30-60 s on an idle small machine, minutes on a busy one. The wait ends sooner when a node
+     * process dies or a node stops trying.
+     */
+    private static final long FORM_LIMIT_MS = 600_000;
     private final LocalCluster cluster;
     private final PrintStream out;
     private final long t0 = System.nanoTime();
@@ -38,6 +42,8 @@ public final class Demo {
     private volatile String lastServer = "";
     private volatile long downSince = -1;
     private volatile long killedAt = -1;
+    /** VMS mode: the recording server outside the cluster; null until it runs (or if it could not be set up). */
+    private volatile LocalRecorder recorder;
 
     private Demo(LocalCluster cluster, PrintStream out) {
         this.cluster = cluster;
@@ -57,7 +63,8 @@ public final class Demo {
             throws Exception {
         LocalCluster.Settings s = LocalCluster.Settings.defaults(dir.toAbsolutePath());
         if (database && java.nio.file.Files.isExecutable(PgConfig.DEFAULT_BIN_DIR.resolve("pg_ctl"))) {
-            s = s.withDatabase(DATABASE_PORT);
+            // The reference VMS needs the cluster's database; without it the sample service stands in.
+            s = s.withDatabase(DATABASE_PORT).withVms();
         } else if (database) {
             out.println("PostgreSQL 15 is not installed (" + PgConfig.DEFAULT_BIN_DIR + "): running without the"
                     + " replicated database. scripts/setup.sh installs it.");
@@ -93,6 +100,9 @@ public final class Demo {
         if (!demo.awaitPair(FORM_LIMIT_MS)) {
             demo.explainNoCluster();
             return 1;
+        }
+        if (s.vms()) {
+            demo.startRecorder();
         }
         synchronized (demo) { // not interleaved with the live state changes
             demo.banner();
@@ -175,7 +185,11 @@ public final class Demo {
         String cfg = cluster.config(1).toString();
         out.println();
         out.println("=== Vigil demo: node1 and node2 form a cluster ===");
-        out.println("The management server answers at http://127.0.0.1:" + s.servicePort() + "/ on whichever node runs it.");
+        if (s.vms()) {
+            vmsBanner();
+        } else {
+            out.println("The management server answers at http://127.0.0.1:" + s.servicePort() + "/ on whichever node runs it.");
+        }
         if (s.databasePort() > 0) {
             out.println("Each node runs PostgreSQL (node1 port " + s.databasePort() + ", node2 port " + (s.databasePort() + 1)
                     + "): the PRIM's is the primary, the SECOND's a synchronous standby.");
@@ -185,7 +199,7 @@ public final class Demo {
         out.println();
         out.println("Watch (in another terminal):");
         out.println("  bin/vigil status --cluster --config " + cfg);
-        out.println("  curl -s http://127.0.0.1:" + s.servicePort() + "/");
+        out.println("  curl -s http://127.0.0.1:" + s.servicePort() + (s.vms() ? "/health" : "/"));
         out.println("  tail -f " + cluster.dataDir(1).resolve("log/module.log"));
         out.println();
         out.println("Break it (type here, then Enter):");
@@ -201,6 +215,75 @@ public final class Demo {
             out.println("  (run `bin/vigil demo --witness` to add a witness and try split-brain protection)");
         }
         out.println();
+    }
+
+    /**
+     * VMS mode: one recording server with two simulated cameras, its own process outside the
+     * cluster, configured through the management server at the cluster address. A demo whose
+     * management server does not come up still runs, without it, and says so.
+     */
+    private void startRecorder() {
+        Path dir = cluster.settings().dir().resolve("rec1");
+        try {
+            LocalCluster.deleteTree(dir); // the database is new each run: so are the cameras' ids
+            io.vigil.vms.management.ManagementApi admin = awaitManagement(FORM_LIMIT_MS);
+            LocalRecorder r = LocalRecorder.provision(admin, dir, "rec1", 2, 10, 500);
+            r.start();
+            recorder = r;
+        } catch (IOException e) {
+            say("no recording server: " + e.getMessage() + " (see " + cluster.dataDir(1).resolve("log/application.log")
+                    + " and the same file of node2)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An administrator's session at the cluster address, once the management server answers (it starts after the database). */
+    private io.vigil.vms.management.ManagementApi awaitManagement(long limitMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + limitMs;
+        say("waiting for the management server at " + cluster.managementUrl() + " ...");
+        while (true) {
+            try {
+                if (!cluster.servedBy().isEmpty()) {
+                    return cluster.management();
+                }
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the management server did not answer at " + cluster.managementUrl() + " within "
+                        + limitMs / 1000 + " s");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private void vmsBanner() {
+        LocalCluster.Settings s = cluster.settings();
+        out.println("The reference VMS runs on whichever node is PRIM, its data in that node's PostgreSQL:");
+        out.println("  management server " + cluster.managementUrl() + "   event server " + cluster.eventsUrl()
+                + "   log server " + cluster.logsUrl());
+        out.println("Log in to the management API as admin; the password is in " + cluster.vmsAdminPasswordFile()
+                + " (readable only by you):");
+        out.println("  curl -s " + cluster.managementUrl() + "/api/login -d \"{\\\"user\\\":\\\"admin\\\",\\\"password\\\":\\\"$(cat "
+                + cluster.vmsAdminPasswordFile() + ")\\\"}\"");
+        out.println("  TOKEN=<the token it answers>");
+        out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + cluster.managementUrl() + "/api/recording-servers");
+        out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" \"" + cluster.eventsUrl() + "/api/events?type=failover\"");
+        out.println("  (API description: " + cluster.managementUrl() + "/openapi.json)");
+        LocalRecorder r = recorder;
+        if (r != null) {
+            out.println("Recording server rec1 (its own process, not moved by the cluster) records 2 simulated cameras"
+                    + " at " + r.url() + "/devices; it reads its configuration through the cluster address and"
+                    + " records on while the management server fails over.");
+        }
+        if (s.eventServer()) {
+            out.println("Both nodes send their state changes and failovers to the event server (account "
+                    + io.vigil.vms.management.ManagementServer.NODE_REPORTER + ", password in "
+                    + cluster.vmsReporterPasswordFile() + ").");
+        }
     }
 
     private void prompt(InputStream in) throws IOException, InterruptedException {
@@ -363,6 +446,10 @@ public final class Demo {
     private void shutdown() {
         out.println("Stopping both nodes ...");
         try {
+            LocalRecorder r = recorder;
+            if (r != null) {
+                r.close();
+            }
             cluster.close();
         } catch (IOException | InterruptedException e) {
             out.println("could not stop cleanly: " + e.getMessage());
