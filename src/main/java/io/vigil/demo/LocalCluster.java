@@ -423,7 +423,9 @@ public final class LocalCluster implements AutoCloseable {
         String vms = "io.vigil.vms.";
         resource(y, "mgmt", "Management server", node, s.servicePort(), List.of(), vms + "management.ManagementMain",
                 "--admin-password-file", vmsAdminPasswordFile().toString(),
-                "--reporter-password-file", vmsReporterPasswordFile().toString());
+                "--reporter-password-file", vmsReporterPasswordFile().toString(),
+                // the nodes' host names: a failover recording server there may only be a hot standby (issue 14)
+                "--cluster-host", "node1", "--cluster-host", "node2");
         if (s.eventServer()) {
             resource(y, "event", "Event server", node, s.eventPort(), List.of("mgmt"), vms + "events.EventMain");
             resource(y, "logs", "Log server", node, s.logPort(), List.of("mgmt"), vms + "logs.LogMain");
