@@ -31,6 +31,7 @@ import io.vigil.resource.ResourceStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -285,6 +286,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         statusBuilder.licenseFrom(guard::last);
         ticker.scheduleWithFixedDelay(guard::check, 0, 10, TimeUnit.MINUTES);
         startCertificateWatch(utc);
+        startDatabaseCertificateWatch();
     }
 
     /** Issue 12: the console's and this node's cluster certificate, checked every 10 minutes for their end. */
@@ -315,6 +317,43 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }, utc);
         // First check once the notifier exists (it is made after this), then every 10 minutes.
         ticker.scheduleWithFixedDelay(certificates::check, 1, CERTIFICATE_CHECK_MINUTES * 60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * After {@code vigil cert renew} (another process), the running PostgreSQL must serve the new
+     * node certificate too: the admin channel and replication read it at their next handshake,
+     * PostgreSQL only when told. Checked every 5 s, off the ticker thread (pg_ctl is a process).
+     */
+    private void startDatabaseCertificateWatch() {
+        if (database == null || !io.vigil.pki.ClusterTls.present(config.node().dataDir())) {
+            return;
+        }
+        Path cert = io.vigil.pki.ClusterTls.dir(config.node().dataDir()).resolve(io.vigil.pki.ClusterTls.NODE);
+        String[] seen = {readQuietly(cert)};
+        ticker.scheduleWithFixedDelay(() -> {
+            String now = readQuietly(cert);
+            if (now != null && !now.equals(seen[0])) {
+                seen[0] = now;
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        if (database.reloadTls()) {
+                            moduleLog.info("database: re-read this node's renewed certificate (no restart)");
+                        }
+                    } catch (RuntimeException e) {
+                        moduleLog.error("database: could not make PostgreSQL re-read the renewed certificate ("
+                                + e.getMessage() + "); it takes it at its next start");
+                    }
+                });
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

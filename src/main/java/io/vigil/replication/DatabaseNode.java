@@ -165,6 +165,11 @@ public final class DatabaseNode implements AutoCloseable {
     }
 
     /** Neither role: a resync in progress stops; a running standby is left running (read-only). */
+    /** Issue 12: the running database takes a renewed node certificate (see {@link PgInstance#reloadTls}). */
+    public boolean reloadTls() {
+        return local.reloadTls();
+    }
+
     public synchronized void none() {
         cancelFollowing();
         if (role == Role.STANDBY) {

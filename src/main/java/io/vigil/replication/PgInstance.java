@@ -186,6 +186,26 @@ public final class PgInstance {
         log.info("PostgreSQL stopped ({}): {}", mode.name().toLowerCase(), cfg.dataDir());
     }
 
+    /**
+     * After {@code vigil cert renew}: refreshes the database user's copies of the node's
+     * certificates and has the running server re-read them (PostgreSQL reloads its SSL files on
+     * SIGHUP), so new connections, replication's included, see the new certificate without a
+     * restart. Connections already open keep the session they negotiated. Nothing without TLS or
+     * without a running server (a start copies them anyway). Returns whether it reloaded.
+     */
+    public boolean reloadTls() {
+        if (cfg.tls() == null || !isRunning()) {
+            return false;
+        }
+        PgFiles.installTls(cfg);
+        Path pgCtl = PgCommand.tool(cfg, "pg_ctl");
+        run("reloading the configuration of " + cfg.dataDir() + " for its renewed certificate",
+                List.of(pgCtl.toString(), "reload", "-D", cfg.dataDir().toString()), CTL_TIMEOUT,
+                "read the server log " + cfg.logFile());
+        log.info("PostgreSQL re-read its TLS certificate: {}", cfg.dataDir());
+        return true;
+    }
+
     /** True when a postmaster runs on this data directory (pg_ctl status). */
     public boolean isRunning() {
         Path pgCtl = PgCommand.tool(cfg, "pg_ctl");

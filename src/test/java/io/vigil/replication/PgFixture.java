@@ -75,6 +75,11 @@ final class PgFixture implements AutoCloseable {
      * Certificates of {@code authority} for node {@code name} (localhost, 127.0.0.1), made once,
      * in a Vigil data directory of their own.
      */
+    /** The fixture's cluster CA (null without TLS), to issue renewed node certificates. */
+    ClusterTls.Authority ca() {
+        return ca;
+    }
+
     PgTls tls(String name, ClusterTls.Authority authority) {
         Path dir = nodes.resolve(name + "-" + Integer.toHexString(System.identityHashCode(authority)));
         try {

@@ -300,6 +300,42 @@ class PgTlsTest {
                 .hasMessageContaining("protocol_version");
     }
 
+    @Test
+    void after_a_renewal_the_running_server_serves_the_new_certificate_without_a_restart() throws Exception {
+        String pid = postmasterPid();
+        java.math.BigInteger before = servedSerial();
+        Path nodeDir = node1.config().tls().nodeDataDir();
+        // What `vigil cert renew` does (ClusterTls.renew, on a node holding the CA key): a new
+        // certificate of the same CA, installed atomically.
+        ClusterTls.Issued issued = fx.ca().issueNode(List.of("localhost"), List.of("127.0.0.1"), Instant.now());
+        ClusterTls.install(nodeDir, fx.ca().certificate(), null, issued);
+        X509Certificate renewed = issued.certificate();
+        assertThat(renewed.getSerialNumber()).isNotEqualTo(before);
+        assertThat(servedSerial()).as("a renewal alone changes nothing the server serves").isEqualTo(before);
+        assertThat(node1.reloadTls()).isTrue();
+        await().atMost(WAIT).until(() -> servedSerial().equals(renewed.getSerialNumber()));
+        assertThat(postmasterPid()).as("the same postmaster: reloaded, not restarted").isEqualTo(pid);
+    }
+
+    private String postmasterPid() throws java.io.IOException {
+        return Files.readAllLines(node1.config().dataDir().resolve("postmaster.pid")).get(0).strip();
+    }
+
+    /** The serial of the certificate the server presents to a new TLS connection. */
+    private java.math.BigInteger servedSerial() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", node1.config().port())) {
+            DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+            out.writeInt(8);
+            out.writeInt(80877103);
+            out.flush();
+            assertThat(new DataInputStream(raw.getInputStream()).readByte()).isEqualTo((byte) 'S');
+            SSLSocket tls = (SSLSocket) new PgTls(node1.config().tls().nodeDataDir()).context().getSocketFactory()
+                    .createSocket(raw, "127.0.0.1", node1.config().port(), false);
+            tls.startHandshake();
+            return ((X509Certificate) tls.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
     /** PostgreSQL's SSLRequest, then a TLS handshake offering only {@code protocol}; returns the one agreed. */
     private String handshake(String protocol) throws Exception {
         try (Socket raw = new Socket("127.0.0.1", node1.config().port())) {
