@@ -298,6 +298,16 @@ public final class PgInstance {
         return new PgResync(this).basebackup(primary, progress);
     }
 
+    /** Full resync keeping the old data as {@code <dataDir>.<label>-<time>}: see {@link PgResync#basebackup}. */
+    BasebackupResult basebackupFrom(PgConfig primary, ProgressListener progress, String label) {
+        return new PgResync(this).basebackup(primary, progress, label);
+    }
+
+    /** What this stopped instance holds that {@code primary} lacks: see {@link PgResync#divergence}. */
+    Divergence divergenceFrom(PgConfig primary) {
+        return new PgResync(this).divergence(primary);
+    }
+
     /** Incremental resync: see {@link PgResync#rewind}. Leaves the instance stopped. */
     public RewindResult rewindFrom(PgConfig primary, ProgressListener progress) {
         return new PgResync(this).rewind(primary, progress);
