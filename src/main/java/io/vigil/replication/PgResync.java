@@ -97,7 +97,7 @@ final class PgResync {
         }
         PgFiles.writeLocalSettings(cfg);
         PgFiles.writeStandbySettings(cfg, primary);
-        pruneKeptCopies();
+        pruneKeptCopies(cfg);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         log.info("full resync from {}:{} copied {} bytes in {} s; previous data kept in {}", primary.connectHost(),
                 primary.port(), done.get(), took.toSeconds(), previous);
@@ -386,7 +386,7 @@ final class PgResync {
      * Keeps the {@link #KEEP_ASIDE} newest copies moved aside from this data directory (both
      * kinds: the name's time stamp orders them) and removes the older ones, saying which.
      */
-    private void pruneKeptCopies() {
+    static void pruneKeptCopies(PgConfig cfg) {
         Path dir = cfg.dataDir().toAbsolutePath();
         List<Path> kept;
         try (var siblings = Files.list(dir.getParent())) {
