@@ -294,9 +294,12 @@ public final class DatabaseNode implements AutoCloseable {
             return;
         }
         Divergence d = local.divergenceFrom(peer);
-        if (d.holdsCommits()) {
+        if (d.holdsAcknowledgedCommits()) {
             keepDivergentData(d);
             return;
+        }
+        if (d.holdsCommits()) {
+            keepUnacknowledgedWal(d);
         }
         listener.info("incremental resync from the peer with pg_rewind (only what differs)");
         RewindResult r = local.rewindFrom(peer, this::progress);
@@ -333,6 +336,19 @@ public final class DatabaseNode implements AutoCloseable {
                 + c.osUser() + " " + PgCommand.tool(c, "pg_ctl") + " -D " + b.previousData()
                 + " -o '-p 5499 -c listen_addresses=localhost' -l /tmp/kept.log start; psql -h localhost -p 5499 -U "
                 + c.adminUser() + " postgres");
+    }
+
+    /**
+     * A synchronous primary died with commits the peer never received: no client was told they
+     * succeeded, so the cheap rewind goes ahead, but not silently: their WAL is copied aside first.
+     */
+    private void keepUnacknowledgedWal(Divergence d) {
+        Path copy = local.keepWal();
+        listener.alarm("DIVERGENT_DATA_KEPT", "this node's database holds " + d.commitsText() + " committed after WAL "
+                + d.at() + " that were never acknowledged (they waited for the peer when this node stopped) and are not"
+                + " in the cluster's database; its WAL is kept aside in " + copy + " (the last " + PgResync.KEEP_ASIDE
+                + " such copies are kept). Inspect: " + PgCommand.tool(local.config(), "pg_waldump") + " -p " + copy
+                + " -s " + d.at() + " -r Transaction");
     }
 
     private void basebackup() {

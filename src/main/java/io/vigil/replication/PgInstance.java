@@ -308,6 +308,11 @@ public final class PgInstance {
         return new PgResync(this).divergence(primary);
     }
 
+    /** Copies pg_wal aside before a rewind: see {@link PgResync#keepWal}. */
+    Path keepWal() {
+        return new PgResync(this).keepWal();
+    }
+
     /** Incremental resync: see {@link PgResync#rewind}. Leaves the instance stopped. */
     public RewindResult rewindFrom(PgConfig primary, ProgressListener progress) {
         return new PgResync(this).rewind(primary, progress);

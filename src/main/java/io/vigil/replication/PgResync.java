@@ -35,6 +35,8 @@ final class PgResync {
     static final String BEFORE_RESYNC = "before-resync";
     /** The suffix of a data directory kept because it held transactions the primary lacks (SPEC §4). */
     static final String DIVERGED = "diverged";
+    /** The suffix of a copy of pg_wal holding commits a dead synchronous primary never had acknowledged. */
+    static final String UNACKNOWLEDGED = "unacknowledged-wal";
     /**
      * Copies kept aside per data directory, newest first; older ones are removed after the next
      * successful resync. Each is as large as the database, so the disk holds at most this many more.
@@ -229,7 +231,45 @@ final class PgResync {
         }
         Lsn at = run.divergedAt.get();
         long commits = countCommitsAfter(at);
-        return new Divergence(true, at, commits, "diverged at " + at + "; commits after it counted with pg_waldump");
+        return new Divergence(true, at, commits, wasSynchronous(),
+                "diverged at " + at + "; commits after it counted with pg_waldump");
+    }
+
+    /**
+     * The instance's last synchronous_standby_names (ALTER SYSTEM writes postgresql.auto.conf) names
+     * a standby: it was a primary whose commits waited for the peer. Unreadable: false, the safe side.
+     */
+    private boolean wasSynchronous() {
+        try {
+            String names = "";
+            for (String line : Files.readAllLines(cfg.dataDir().resolve("postgresql.auto.conf"))) {
+                String l = line.strip();
+                if (l.startsWith("synchronous_standby_names")) {
+                    names = l.substring(l.indexOf('=') + 1).strip().replace("'", "").replace("\"", "");
+                }
+            }
+            return !names.isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Copies pg_wal (as the database user) to {@code <dataDir>.unacknowledged-wal-<time>} before a
+     * rewind overwrites it: it holds the commits a dead synchronous primary wrote but never had
+     * acknowledged. A few segments; pg_waldump reads them. Returns the copy.
+     */
+    Path keepWal() {
+        Path dir = cfg.dataDir().toAbsolutePath();
+        Path copy = dir.resolveSibling(dir.getFileName() + "." + UNACKNOWLEDGED + "-" + LocalDateTime.now().format(STAMP));
+        PgCommand.Result r = PgCommand.run(cfg, List.of("cp", "-a", "--", dir.resolve("pg_wal").toString(), copy.toString()),
+                COPY_TIMEOUT, Map.of(), line -> { });
+        if (!r.ok()) {
+            throw PgException.of("could not copy " + dir.resolve("pg_wal") + " to " + copy + " before the rewind (exit "
+                    + r.exitCode() + ")", r.commandLine(), r.tail(), "free disk space beside " + dir + ", then the resync is retried");
+        }
+        pruneKeptCopies(cfg);
+        return copy;
     }
 
     /**
@@ -409,7 +449,7 @@ final class PgResync {
     /** The time stamp of a copy kept aside from {@code dir} ("20261207-172500-123"), or null for any other file. */
     static String keptCopyStamp(Path dir, Path candidate) {
         String name = candidate.getFileName().toString();
-        for (String label : List.of(BEFORE_RESYNC, DIVERGED)) {
+        for (String label : List.of(BEFORE_RESYNC, DIVERGED, UNACKNOWLEDGED)) {
             String prefix = dir.getFileName() + "." + label + "-";
             if (name.startsWith(prefix) && Files.isDirectory(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return name.substring(prefix.length());

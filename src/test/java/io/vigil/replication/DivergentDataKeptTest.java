@@ -103,6 +103,44 @@ class DivergentDataKeptTest {
         }
     }
 
+    @Test
+    void an_unacknowledged_commit_of_a_dead_synchronous_primary_is_rewound_with_its_wal_kept_aside() throws Exception {
+        node1.configureAsPrimary(true, "vigil_node2");
+        await().atMost(WAIT).until(() -> node1.replicationStatus().standby("vigil_node2")
+                .map(st -> "sync".equals(st.syncState())).orElse(false));
+        node2.stop(PgInstance.StopMode.FAST);
+        java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                sql(node1, "INSERT INTO t VALUES (4, 'never acknowledged')");
+            } catch (SQLException e) {
+                // expected: the primary dies while the commit waits for node 2
+            }
+        });
+        await().atMost(WAIT).until(() -> count(node1,
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1);
+        node1.stop(PgInstance.StopMode.IMMEDIATE);
+        waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        node2.start();
+        node2.promote("vigil_node1");
+        sql(node2, "INSERT INTO t VALUES (5, 'after the failover')");
+
+        try (DatabaseNode db = new DatabaseNode(node1, node2.config(), false, listener(), 200)) {
+            db.follow();
+            await().atMost(WAIT).ignoreExceptions().until(() -> count(node1, "SELECT count(*) FROM t WHERE id = 5") == 1);
+            assertThat(count(node1, "SELECT count(*) FROM t WHERE id = 4")).isZero();
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("incremental resync done"));
+        assertThat(alarms).hasSize(1);
+        assertThat(alarms.get(0)).contains("1 transaction").contains("never acknowledged");
+        Matcher m = KEPT.matcher(alarms.get(0));
+        assertThat(m.find()).as(alarms.get(0)).isTrue();
+        Path wal = Path.of(m.group(1));
+        assertThat(wal.getFileName().toString()).startsWith("node1.unacknowledged-wal-");
+        try (var segments = Files.list(wal)) {
+            assertThat(segments).isNotEmpty();
+        }
+    }
+
     private DatabaseNode.Listener listener() {
         return new DatabaseNode.Listener() {
             @Override
