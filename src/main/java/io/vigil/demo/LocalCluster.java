@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two Vigil nodes on one machine (loopback, distinct ports and data folders), each a real
- * `vigil node` process in its own process group, protecting sample services. Used by the demo,
- * the real-process tests and the benchmarks.
+ * `vigil node` process in its own process group, protecting sample services or the reference VMS
+ * ({@link Settings#withVms}). Used by the demo, the real-process tests and the benchmarks.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -44,48 +44,70 @@ public final class LocalCluster implements AutoCloseable {
      */
     public record Settings(Path dir, int basePort, int adminPort, int servicePort, long heartbeatMs, long timeoutMs,
                            long serviceFailoverDelayMs, int maxRestarts, boolean eventServer, int maxFailovers,
-                           int witnessPort, int databasePort) {
+                           int witnessPort, int databasePort, boolean vms) {
         public static Settings defaults(Path dir) {
-            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0, 0);
+            return new Settings(dir, 8888, 6259, 18080, 1000, 3000, 10_000, 2, true, 2, 0, 0, false);
         }
 
         /** Each node runs a replicated PostgreSQL (SPEC §3) on {@code port} and {@code port+1}. */
         public Settings withDatabase(int port) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort, port);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, port, vms);
+        }
+
+        /**
+         * The resources are the reference VMS instead of the sample service (issue 13): the
+         * management server on {@code servicePort} (its configuration in the node's own PostgreSQL,
+         * so {@link #withDatabase} is required), and, unless {@link #withoutEventServer}, the event
+         * server on {@code servicePort+10} and the log server on {@code servicePort+20}, which
+         * depend on it. The nodes report their events to that event server.
+         */
+        public Settings withVms() {
+            return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort, true);
         }
 
         /** Adds a witness process on this machine, listening on UDP {@code port}. */
         public Settings withWitness(int port) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, port, databasePort);
+                    maxRestarts, eventServer, maxFailovers, port, databasePort, vms);
         }
 
         public Settings withPorts(int base, int admin, int service) {
             return new Settings(dir, base, admin, service, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort, vms);
         }
 
         public Settings withTimings(long hbMs, long toMs) {
             return new Settings(dir, basePort, adminPort, servicePort, hbMs, toMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort);
+                    maxRestarts, eventServer, maxFailovers, witnessPort, databasePort, vms);
         }
 
         public Settings withServiceFailover(long delayMs, int restarts) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, delayMs, restarts,
-                    eventServer, maxFailovers, witnessPort, databasePort);
+                    eventServer, maxFailovers, witnessPort, databasePort, vms);
         }
 
-        /** Only the management server, no event server. */
+        /** Only the management server, no event server (nor, in VMS mode, log server). */
         public Settings withoutEventServer() {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, false, maxFailovers, witnessPort, databasePort);
+                    maxRestarts, false, maxFailovers, witnessPort, databasePort, vms);
         }
 
         /** Benchmarks fail over on purpose, again and again: raise the flapping limit. */
         public Settings withMaxFailovers(int max) {
             return new Settings(dir, basePort, adminPort, servicePort, heartbeatMs, timeoutMs, serviceFailoverDelayMs,
-                    maxRestarts, eventServer, max, witnessPort, databasePort);
+                    maxRestarts, eventServer, max, witnessPort, databasePort, vms);
+        }
+
+        /** The event server's port (VMS and sample mode alike). */
+        public int eventPort() {
+            return servicePort + 10;
+        }
+
+        /** The log server's port (VMS mode). */
+        public int logPort() {
+            return servicePort + 20;
         }
     }
 
@@ -164,6 +186,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The same, with the hosts on the given addresses / in the given network namespaces. */
     public static LocalCluster create(Settings s, Placement where) throws IOException {
+        if (s.vms() && s.databasePort() <= 0) {
+            throw new IllegalArgumentException("withVms() needs withDatabase(port): the management server keeps"
+                    + " its configuration in the cluster's PostgreSQL");
+        }
         // 0711: each node's PostgreSQL runs as its own user below it; the files here are 0600.
         PrivateFiles.createTraversableDirectories(s.dir());
         byte[] k = new byte[32];
@@ -180,6 +206,9 @@ public final class LocalCluster implements AutoCloseable {
                     + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
                     // The witness's own key, as `vigil key witness` prints it: never the cluster key.
                     + HexFormat.of().formatHex(c.keys().witness("demo")) + "\"\n");
+        }
+        if (s.vms()) {
+            c.writeVmsSecrets();
         }
         for (int id = 1; id <= 2; id++) {
             Path file = c.config(id);
@@ -232,6 +261,54 @@ public final class LocalCluster implements AutoCloseable {
         String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         PrivateFiles.writeString(file, password + "\n");
         return password;
+    }
+
+    /**
+     * VMS mode's two bootstrap secrets, random and readable by their owner only (0600): the first
+     * administrator's password, which the management server reads only while its database has no
+     * user at all, and the password of the account the nodes report their events with, which it
+     * creates when missing. Nothing has a default password.
+     */
+    private void writeVmsSecrets() throws IOException {
+        PrivateFiles.createDirectories(vmsAdminPasswordFile().getParent());
+        writeConsolePassword(vmsAdminPasswordFile());
+        writeConsolePassword(vmsReporterPasswordFile());
+    }
+
+    /** VMS mode: the file holding the management server's first administrator's password (user admin). */
+    public Path vmsAdminPasswordFile() {
+        return s.dir().resolve("vms").resolve("admin.password").toAbsolutePath();
+    }
+
+    /** VMS mode: the password of {@value io.vigil.vms.management.ManagementServer#NODE_REPORTER}, the nodes' event account. */
+    public Path vmsReporterPasswordFile() {
+        return s.dir().resolve("vms").resolve("reporter.password").toAbsolutePath();
+    }
+
+    /** The address clients use: the VIP when there is one, else node 1's address (127.0.0.1 on loopback). */
+    public String clusterAddress() {
+        return placement.vip() != null ? placement.vip().split("/")[0] : address(1);
+    }
+
+    /** VMS mode: the management server through the cluster address. */
+    public URI managementUrl() {
+        return URI.create("http://" + clusterAddress() + ":" + s.servicePort());
+    }
+
+    /** VMS mode: the event server through the cluster address. */
+    public URI eventsUrl() {
+        return URI.create("http://" + clusterAddress() + ":" + s.eventPort());
+    }
+
+    /** VMS mode: the log server through the cluster address. */
+    public URI logsUrl() {
+        return URI.create("http://" + clusterAddress() + ":" + s.logPort());
+    }
+
+    /** VMS mode: logs in as the first administrator through the cluster address. */
+    public io.vigil.vms.management.ManagementApi management() throws IOException {
+        return io.vigil.vms.management.ManagementApi.login(managementUrl(), "admin",
+                Files.readString(vmsAdminPasswordFile(), StandardCharsets.UTF_8).strip(), Duration.ofSeconds(10));
     }
 
     public Path config(int id) {
@@ -320,19 +397,74 @@ public final class LocalCluster implements AutoCloseable {
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
         y.append("restart:\n  maxRestarts: ").append(s.maxRestarts()).append("\n  windowMs: 300000\n");
+        if (s.vms() && s.eventServer()) {
+            y.append("events:\n  url: ").append(eventsUrl()).append("\n  loginUrl: ").append(managementUrl())
+                    .append("\n  user: ").append(io.vigil.vms.management.ManagementServer.NODE_REPORTER)
+                    .append("\n  passwordFile: ").append(vmsReporterPasswordFile()).append("\n");
+        }
         y.append("resources:\n");
+        if (s.vms()) {
+            vmsResources(y, id);
+            return y.toString();
+        }
         service(y, "mgmt", "Management server", s.servicePort(), id, List.of());
         if (s.eventServer()) {
-            service(y, "event", "Event server", s.servicePort() + 10, id, List.of("mgmt"));
+            service(y, "event", "Event server", s.eventPort(), id, List.of("mgmt"));
         }
         return y.toString();
+    }
+
+    /**
+     * The reference VMS's servers as node {@code node}'s resources. They reach the node's own
+     * PostgreSQL with the VIGIL_DB_* environment the node gives its resources; the secrets come
+     * from 0600 files, never the command line (which every user can read in /proc).
+     */
+    private void vmsResources(StringBuilder y, int node) {
+        String vms = "io.vigil.vms.";
+        resource(y, "mgmt", "Management server", node, s.servicePort(), List.of(), vms + "management.ManagementMain",
+                "--admin-password-file", vmsAdminPasswordFile().toString(),
+                "--reporter-password-file", vmsReporterPasswordFile().toString());
+        if (s.eventServer()) {
+            resource(y, "event", "Event server", node, s.eventPort(), List.of("mgmt"), vms + "events.EventMain");
+            resource(y, "logs", "Log server", node, s.logPort(), List.of("mgmt"), vms + "logs.LogMain");
+        }
+    }
+
+    private void resource(StringBuilder y, String name, String description, int node, int port, List<String> deps,
+                          String mainClass, String... extra) {
+        List<String> argv = new ArrayList<>(vmsJavaCommand());
+        argv.addAll(List.of(mainClass, "--node", "node" + node, "--port", Integer.toString(port),
+                "--bind", listenHost(node), "--pool", "4"));
+        argv.addAll(List.of(extra));
+        y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [")
+                .append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()))
+                .append("]\n");
+        if (!deps.isEmpty()) {
+            y.append("    dependsOn: [").append(String.join(", ", deps)).append("]\n");
+        }
+        // A JVM with a web server, a pool and Flyway, whose first database connection (TLS, SCRAM)
+        // is slow on a cold JVM: generous, for a small machine busy with a failover or a test run.
+        y.append("    startTimeoutMs: 180000\n    stopTimeoutMs: 5000\n");
+        checkers(y, node, port);
+    }
+
+    /** Where a service listens: every address when a VIP comes and goes, else the node's own. */
+    private String listenHost(int node) {
+        return placement.vip() != null ? "0.0.0.0" : address(node);
+    }
+
+    private void checkers(StringBuilder y, int node, int port) {
+        y.append("    checkers:\n      - type: http\n        url: http://").append(address(node)).append(":").append(port)
+                .append("/health\n        intervalMs: 500\n        timeoutMs: 500\n        fall: 2\n        rise: 1\n"
+                        + "        graceMs: 0\n      - type: process\n        intervalMs: 200\n        fall: 1\n"
+                        + "        rise: 1\n        graceMs: 0\n");
     }
 
     private void service(StringBuilder y, String name, String description, int port, int node, List<String> deps) {
         y.append("  - name: ").append(name).append("\n    description: ").append(description).append("\n    start: [");
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of("io.vigil.vms.SampleService", "--name", description, "--node", "node" + node,
-                "--port", Integer.toString(port), "--host", placement.vip() != null ? "0.0.0.0" : address(node),
+                "--port", Integer.toString(port), "--host", listenHost(node),
                 "--data", dataDir(node).resolve(name + "-records.log").toString()));
         y.append(String.join(", ", argv.stream().map(a -> "\"" + a.replace("\"", "\\\"") + "\"").toList()));
         y.append("]\n");
@@ -340,10 +472,7 @@ public final class LocalCluster implements AutoCloseable {
             y.append("    dependsOn: [").append(String.join(", ", deps)).append("]\n");
         }
         y.append("    startTimeoutMs: 20000\n    stopTimeoutMs: 5000\n");
-        y.append("    checkers:\n      - type: http\n        url: http://").append(address(node)).append(":").append(port)
-                .append("/health\n        intervalMs: 500\n        timeoutMs: 500\n        fall: 2\n        rise: 1\n"
-                        + "        graceMs: 0\n      - type: process\n        intervalMs: 200\n        fall: 1\n"
-                        + "        rise: 1\n        graceMs: 0\n");
+        checkers(y, node, port);
     }
 
     public String address(int host) {
@@ -370,6 +499,18 @@ public final class LocalCluster implements AutoCloseable {
     static List<String> nodeJavaCommand() {
         String java = ProcessHandle.current().info().command().orElse("java");
         return List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"));
+    }
+
+    /**
+     * For the VMS servers: the full JIT too (the management server checks login passwords with the
+     * same slow hash; with the quick-start compiler alone a login takes many seconds and the
+     * clients queue up behind its two hashing slots), and room for the web server, the connection
+     * pool and Flyway.
+     */
+    static List<String> vmsJavaCommand() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-Xmx160m", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"));
     }
 
     /** Starts node {@code id} as its own process group (setsid), output appended to nodeN.out. */
@@ -523,12 +664,30 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Which node the management server says it is served by ("node1"), or "" if it does not answer. */
     public String servedBy() {
+        if (s.vms()) {
+            return vmsServedBy();
+        }
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + s.servicePort() + "/"))
                     .timeout(Duration.ofMillis(300)).build(), HttpResponse.BodyHandlers.ofString());
             int i = r.body().indexOf("served by ");
             return r.statusCode() == 200 && i >= 0 ? r.body().substring(i + 10).split(" ")[0] : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** VMS mode: the node the management server's /health names, when it answers 200 (its database is up). */
+    private String vmsServedBy() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(managementUrl().resolve("/health"))
+                    .timeout(Duration.ofMillis(300)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? io.vigil.vms.management.Json.MAPPER.readTree(r.body()).path("node").asText("")
+                    : "";
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {

@@ -59,7 +59,12 @@ final class Nodes implements AutoCloseable {
 
     /** Waits for one PRIM and one up-to-date SECOND (eligible to take over); returns the PRIM's id. */
     int awaitPair() {
-        await("PRIM + up-to-date SECOND").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        return awaitPair(60);
+    }
+
+    /** The same with a limit of its own (a first start whose services are JVMs with a database schema to set up). */
+    int awaitPair(int seconds) {
+        await("PRIM + up-to-date SECOND").atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100))
                 .until(() -> pair() != 0 && upToDate(3 - pair()));
         return pair();
     }
@@ -125,7 +130,7 @@ final class Nodes implements AutoCloseable {
         for (int i = 0; i < 50; i++) {
             int p = ThreadLocalRandom.current().nextInt(20000, 40000);
             try (ServerSocket a = new ServerSocket(p); ServerSocket b = new ServerSocket(p + 1);
-                 ServerSocket c = new ServerSocket(p + 10)) {
+                 ServerSocket c = new ServerSocket(p + 10); ServerSocket d = new ServerSocket(p + 20)) {
                 return p;
             } catch (IOException busy) {
                 // try another

@@ -69,6 +69,25 @@ public final class Accounts {
         });
     }
 
+    /**
+     * Creates the account {@code name} with {@code role} when no user of that name exists; does
+     * nothing otherwise (an operator's later change of its password stays).
+     */
+    boolean ensure(String name, String password, String role) throws SQLException {
+        return store.write(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM users WHERE name = ?")) {
+                st.setString(1, name);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            insert(c, new Inputs.User(name, password, role));
+            return true;
+        });
+    }
+
     Session login(Inputs.Login in) throws SQLException {
         String user = in.user();
         refuseIfLockedOut(user);

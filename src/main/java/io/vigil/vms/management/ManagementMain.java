@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -23,6 +24,10 @@ public final class ManagementMain implements Callable<Integer> {
     @Option(names = "--admin-password-file",
             description = "file holding the first administrator's password; used only when the database has no user")
     Path adminPasswordFile;
+    @Option(names = "--reporter-password-file",
+            description = "file holding the password of the account 'vigil-node' (role reporter) the cluster's nodes"
+                    + " send their events with; the account is created when it does not exist")
+    Path reporterPasswordFile;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ManagementMain()).execute(args));
@@ -31,13 +36,29 @@ public final class ManagementMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Store store = db.openStore();
-        ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port);
-        if (adminPasswordFile != null
-                && server.bootstrapAdministrator(DatabaseOptions.secret(adminPasswordFile, "--admin-password-file"))) {
-            System.out.println("created the first administrator, user 'admin'");
+        try {
+            // Before the port opens: a client (a node's event notifier) must not try the accounts
+            // before they exist, and count failed logins towards a lockout.
+            bootstrap(new Accounts(store, Clock.systemUTC()));
+        } catch (ApiError e) {
+            store.close();
+            throw new IOException(e.getMessage() + "; write a longer password into the file and start again", e);
         }
+        ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port);
         System.out.println("management server on " + db.bind + ":" + server.port());
         return runUntilStopped(server, store);
+    }
+
+    /** The accounts the password files ask for, each only when missing (so a restart changes nothing). */
+    private void bootstrap(Accounts accounts) throws IOException, java.sql.SQLException {
+        if (adminPasswordFile != null
+                && accounts.bootstrap(DatabaseOptions.secret(adminPasswordFile, "--admin-password-file"))) {
+            System.out.println("created the first administrator, user 'admin'");
+        }
+        if (reporterPasswordFile != null && accounts.ensure(ManagementServer.NODE_REPORTER, 
+                DatabaseOptions.secret(reporterPasswordFile, "--reporter-password-file"), "reporter")) {
+            System.out.println("created the nodes' event account, user '" + ManagementServer.NODE_REPORTER + "'");
+        }
     }
 
     /** Blocks until the process is told to stop (SIGTERM from the cluster), then closes cleanly. */

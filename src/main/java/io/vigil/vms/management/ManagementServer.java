@@ -26,6 +26,8 @@ import java.util.Map;
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     static final long MAX_BODY_BYTES = 64 * 1024;
+    /** The account {@code --reporter-password-file} creates: the nodes' events.user. */
+    public static final String NODE_REPORTER = "vigil-node";
 
     private final Store store;
     private final Accounts accounts;

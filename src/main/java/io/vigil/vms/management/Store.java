@@ -23,6 +23,7 @@ public final class Store implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    static final int MIGRATE_CONNECT_RETRIES = 10;
     private final HikariDataSource pool;
 
     private Store(HikariDataSource pool) {
@@ -46,9 +47,15 @@ public final class Store implements AutoCloseable {
         return new Store(new HikariDataSource(c));
     }
 
-    /** Brings the schema to the newest version; returns how many migrations ran. */
+    /**
+     * Brings the schema to the newest version; returns how many migrations ran. As a cluster
+     * resource the server starts right after the node's database was promoted, on a machine that
+     * may be busy with the failover: the first connection is retried for about half a minute
+     * (1 s, doubling to 4 s) before the start is given up.
+     */
     public int migrate() {
         MigrateResult r = Flyway.configure().dataSource(pool).locations("classpath:db/management")
+                .connectRetries(MIGRATE_CONNECT_RETRIES).connectRetriesInterval(4)
                 .loggers("slf4j").load().migrate();
         return r.migrationsExecuted;
     }

@@ -219,4 +219,29 @@ class ManagementServerTest {
             assertThat(r.statusCode()).isEqualTo(200);
         }
     }
+
+    /** What a cluster's management server does at start with --reporter-password-file, and the tests' API client on it. */
+    @Test
+    void theNodesEventAccountIsCreatedOnceAndTheApiClientWorksWithIt() throws Exception {
+        Accounts accounts = new Accounts(store, Clock.systemUTC());
+        assertThat(accounts.ensure(ManagementServer.NODE_REPORTER, "reporter-Pw-1234", "reporter")).isTrue();
+        assertThat(accounts.ensure(ManagementServer.NODE_REPORTER, "another-Pw-5678", "reporter"))
+                .as("an existing account keeps its password").isFalse();
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        ManagementApi reporter = ManagementApi.login(base, ManagementServer.NODE_REPORTER, "reporter-Pw-1234",
+                java.time.Duration.ofSeconds(10));
+        assertThat(reporter.putService("by-reporter", "10.0.0.10", 8101).status())
+                .as("a reporter cannot change the configuration").isEqualTo(403);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManagementApi.login(base,
+                        ManagementServer.NODE_REPORTER, "another-Pw-5678", java.time.Duration.ofSeconds(10)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("login as 'vigil-node' at " + base + " refused (401): wrong user name or password");
+
+        ManagementApi api = ManagementApi.login(base, "admin", ADMIN_PASSWORD, java.time.Duration.ofSeconds(10));
+        assertThat(api.putService("client-test", "10.0.0.11", 8102).status()).isEqualTo(200);
+        assertThat(api.service("client-test").get("port").asInt()).isEqualTo(8102);
+        assertThat(api.service("absent")).isNull();
+        assertThat(api.servedBy()).isEqualTo("node1");
+        assertThat(api.at(base).get("/api/services").ok()).as("the same session, another base").isTrue();
+    }
 }
