@@ -156,7 +156,10 @@ public final class PgInstance {
         }
         requirePortFree();
         prepareLogAndSocket();
-        // The Vigil configuration is the truth for port and addresses, whatever a copy brought.
+        // The Vigil configuration is the truth for port and addresses, whatever a copy brought:
+        // pg_basebackup and pg_rewind bring the peer's pg_hba.conf, which admits the peer's own
+        // address, not this node's (its daemon and services connect to its listen address).
+        PgFiles.writeHba(cfg);
         PgFiles.writeLocalSettings(cfg);
         PgCommand.Result r = PgCommand.run(cfg, List.of(pgCtl.toString(), "start", "-w",
                 "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString(),
