@@ -38,7 +38,10 @@ final class ChaosNemesis {
     ChaosNemesis(LabCluster c, long seed, boolean database) {
         this.c = c;
         this.random = new SplittableRandom(seed);
-        this.kinds = database ? List.of(Kind.values()) : WITHOUT_DATABASE;
+        // -Dchaos.kinds=DATABASE_KILL,DISK_FULL draws from those only (to exercise a fault on purpose).
+        String only = System.getProperty("chaos.kinds", "");
+        this.kinds = !only.isBlank() ? java.util.Arrays.stream(only.split(",")).map(String::strip).map(Kind::valueOf).toList()
+                : database ? List.of(Kind.values()) : WITHOUT_DATABASE;
     }
 
     /** A number in [min, max) from the seeded stream, for the caller's hold and gap times. */
