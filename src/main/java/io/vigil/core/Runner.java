@@ -87,7 +87,8 @@ final class Runner {
             return;
         }
         d.alarm("SPLIT_BRAIN", "split brain: node" + p.from() + " has run the services longer; stopping them here."
-                + " This node's divergent data (epoch " + n.dataEpoch() + ") must be kept aside before the resync");
+                + " This node's divergent data (epoch " + n.dataEpoch() + ") is kept aside before the resync:"
+                + " its database, when it holds transactions node" + p.from() + " lacks (alarm DIVERGENT_DATA_KEPT says where)");
         d.add(new Decision.Epochs(n.epoch(), 0, null)); // diverged: never preferred until resynchronised
         d.add(new Decision.Stop(Reason.SPLIT_BRAIN, "split brain resolved in favour of node" + p.from(), true,
                 Node.AfterStop.REJOIN));

@@ -40,6 +40,14 @@ public final class DatabaseNode implements AutoCloseable {
         void info(String line);
 
         void error(String line);
+
+        /**
+         * Something the operator must act on (SPEC §4: divergent data kept aside). The daemon's
+         * module log marks an error line "ALARM CODE:" as the core's alarms are.
+         */
+        default void alarm(String code, String message) {
+            error("ALARM " + code + ": " + message);
+        }
     }
 
     public enum Role { NONE, PRIMARY, STANDBY }
@@ -290,6 +298,14 @@ public final class DatabaseNode implements AutoCloseable {
             basebackup();
             return;
         }
+        Divergence d = local.divergenceFrom(peer);
+        if (d.holdsAcknowledgedCommits()) {
+            keepDivergentData(d);
+            return;
+        }
+        if (d.holdsCommits()) {
+            keepUnacknowledgedWal(d);
+        }
         listener.info("incremental resync from the peer with pg_rewind (only what differs)");
         RewindResult r = local.rewindFrom(peer, this::progress);
         if (r.ok()) {
@@ -305,6 +321,39 @@ public final class DatabaseNode implements AutoCloseable {
         listener.info("full resync: incremental resync impossible (" + r.reason()
                 + "); copying the whole database, this node's old data is kept aside");
         basebackup();
+    }
+
+    /**
+     * SPEC §4: pg_rewind would discard the transactions only this node committed (a split brain).
+     * The data directory is renamed aside intact instead, and the peer's copied whole; the alarm
+     * says where the old one is and how to look inside it.
+     */
+    private void keepDivergentData(Divergence d) {
+        listener.info("this node's database holds " + d.commitsText() + " committed after it diverged from the peer's at "
+                + d.at() + ": keeping it aside and copying the whole database from the peer");
+        BasebackupResult b = local.basebackupFrom(peer, this::progress, PgResync.DIVERGED);
+        PgConfig c = local.config();
+        listener.info("full resync done: " + b.bytesCopied() + " bytes copied in " + b.took().toMillis()
+                + " ms; the divergent data is kept in " + b.previousData());
+        listener.alarm("DIVERGENT_DATA_KEPT", "split brain: " + d.commitsText() + " committed on this node only"
+                + " (after WAL " + d.at() + ") are not in the cluster's database; they are kept aside in "
+                + b.previousData() + " (the last " + PgResync.KEEP_ASIDE + " such copies are kept). Inspect: sudo -u "
+                + c.osUser() + " " + PgCommand.tool(c, "pg_ctl") + " -D " + b.previousData()
+                + " -o '-p 5499 -c listen_addresses=localhost' -l /tmp/kept.log start; psql -h localhost -p 5499 -U "
+                + c.adminUser() + " postgres");
+    }
+
+    /**
+     * A synchronous primary died with commits the peer never received: no client was told they
+     * succeeded, so the cheap rewind goes ahead, but not silently: their WAL is copied aside first.
+     */
+    private void keepUnacknowledgedWal(Divergence d) {
+        Path copy = local.keepWal();
+        listener.alarm("DIVERGENT_DATA_KEPT", "this node's database holds " + d.commitsText() + " committed after WAL "
+                + d.at() + " that were never acknowledged (they waited for the peer when this node stopped) and are not"
+                + " in the cluster's database; its WAL is kept aside in " + copy + " (the last " + PgResync.KEEP_ASIDE
+                + " such copies are kept). Inspect: " + PgCommand.tool(local.config(), "pg_waldump") + " -p " + copy
+                + " -s " + d.at() + " -r Transaction");
     }
 
     private void basebackup() {

@@ -155,7 +155,10 @@ public final class PgInstance {
         }
         requirePortFree();
         prepareLogAndSocket();
-        // The Vigil configuration is the truth for port and addresses, whatever a copy brought.
+        // The Vigil configuration is the truth for port and addresses, whatever a copy brought:
+        // pg_basebackup and pg_rewind bring the peer's pg_hba.conf, which admits the peer's own
+        // address, not this node's (its daemon and services connect to its listen address).
+        PgFiles.writeHba(cfg);
         PgFiles.writeLocalSettings(cfg);
         PgCommand.Result r = PgCommand.run(cfg, List.of(pgCtl.toString(), "start", "-w",
                 "-t", String.valueOf(CTL_TIMEOUT.toSeconds()), "-D", cfg.dataDir().toString(),
@@ -315,6 +318,21 @@ public final class PgInstance {
     /** Full resync: see {@link PgResync#basebackup}. Leaves the instance stopped, configured as standby. */
     public BasebackupResult basebackupFrom(PgConfig primary, ProgressListener progress) {
         return new PgResync(this).basebackup(primary, progress);
+    }
+
+    /** Full resync keeping the old data as {@code <dataDir>.<label>-<time>}: see {@link PgResync#basebackup}. */
+    BasebackupResult basebackupFrom(PgConfig primary, ProgressListener progress, String label) {
+        return new PgResync(this).basebackup(primary, progress, label);
+    }
+
+    /** What this stopped instance holds that {@code primary} lacks: see {@link PgResync#divergence}. */
+    Divergence divergenceFrom(PgConfig primary) {
+        return new PgResync(this).divergence(primary);
+    }
+
+    /** Copies pg_wal aside before a rewind: see {@link PgResync#keepWal}. */
+    Path keepWal() {
+        return new PgResync(this).keepWal();
     }
 
     /** Incremental resync: see {@link PgResync#rewind}. Leaves the instance stopped. */

@@ -29,7 +29,19 @@ final class PgResync {
     private static final Logger log = LoggerFactory.getLogger(PgResync.class);
     /** A full copy of a large database over a slow link takes hours; a hang is still caught. */
     private static final Duration COPY_TIMEOUT = Duration.ofHours(12);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** Milliseconds too: two resyncs in one second must not collide (the name orders the copies). */
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+    /** The suffix of a data directory moved aside before a full copy replaced it. */
+    static final String BEFORE_RESYNC = "before-resync";
+    /** The suffix of a data directory kept because it held transactions the primary lacks (SPEC §4). */
+    static final String DIVERGED = "diverged";
+    /** The suffix of a copy of pg_wal holding commits a dead synchronous primary never had acknowledged. */
+    static final String UNACKNOWLEDGED = "unacknowledged-wal";
+    /**
+     * Copies kept aside per data directory, newest first; older ones are removed after the next
+     * successful resync. Each is as large as the database, so the disk holds at most this many more.
+     */
+    static final int KEEP_ASIDE = 3;
 
     private final PgInstance instance;
     private final PgConfig cfg;
@@ -47,12 +59,17 @@ final class PgResync {
      * is removed and the old directory put back; the caller retries.
      */
     BasebackupResult basebackup(PgConfig primary, ProgressListener progress) {
+        return basebackup(primary, progress, BEFORE_RESYNC);
+    }
+
+    /** As {@link #basebackup(PgConfig, ProgressListener)}, naming the kept directory {@code <dataDir>.<label>-<time>}. */
+    BasebackupResult basebackup(PgConfig primary, ProgressListener progress, String label) {
         Path tool = PgCommand.tool(cfg, "pg_basebackup");
         long t0 = System.nanoTime();
         instance.stop(PgInstance.StopMode.FAST);
         PgFiles.writePassFile(cfg, primary);
         PgFiles.installTls(cfg); // the client certificate pg_basebackup shows the primary
-        Path previous = moveAside();
+        Path previous = moveAside(label);
         AtomicLong done = new AtomicLong();
         try {
             // --no-sync: one syncfs, alongside the verification (below), makes the copy durable
@@ -82,6 +99,7 @@ final class PgResync {
         }
         PgFiles.writeLocalSettings(cfg);
         PgFiles.writeStandbySettings(cfg, primary);
+        pruneKeptCopies(cfg);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         log.info("full resync from {}:{} copied {} bytes in {} s; previous data kept in {}", primary.connectHost(),
                 primary.port(), done.get(), took.toSeconds(), previous);
@@ -191,6 +209,114 @@ final class PgResync {
         }
     }
 
+    /**
+     * What this stopped instance holds that {@code primary} lacks: pg_rewind --dry-run finds where
+     * the histories part, pg_waldump counts the commits this node wrote after that point. Moves
+     * no data. A standby never holds any (all its WAL came from a primary), so it is not read.
+     * When the dry run fails the divergence is not known here: the rewind that follows fails the
+     * same way and falls back to a full copy, which keeps the old directory aside too.
+     */
+    Divergence divergence(PgConfig primary) {
+        instance.stop(PgInstance.StopMode.FAST);
+        if (Files.exists(cfg.dataDir().resolve("standby.signal"))) {
+            return Divergence.none("a standby: every commit it holds came from a primary");
+        }
+        completeCrashRecovery();
+        RewindRun run = runRewind(primary, true, ProgressListener.NONE);
+        if (!run.ok) {
+            return Divergence.none("pg_rewind --dry-run failed: " + run.reason());
+        }
+        if (run.noRewind.get() || run.divergedAt.get() == null) {
+            return Divergence.none("no divergence: this node's history is a prefix of the primary's");
+        }
+        Lsn at = run.divergedAt.get();
+        long commits = countCommitsAfter(at);
+        return new Divergence(true, at, commits, wasSynchronous(),
+                "diverged at " + at + "; commits after it counted with pg_waldump");
+    }
+
+    /**
+     * The instance's last synchronous_standby_names (ALTER SYSTEM writes postgresql.auto.conf) names
+     * a standby: it was a primary whose commits waited for the peer. Unreadable: false, the safe side.
+     */
+    private boolean wasSynchronous() {
+        try {
+            String names = "";
+            for (String line : Files.readAllLines(cfg.dataDir().resolve("postgresql.auto.conf"))) {
+                String l = line.strip();
+                if (l.startsWith("synchronous_standby_names")) {
+                    names = l.substring(l.indexOf('=') + 1).strip().replace("'", "").replace("\"", "");
+                }
+            }
+            return !names.isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Copies pg_wal (as the database user) to {@code <dataDir>.unacknowledged-wal-<time>} before a
+     * rewind overwrites it: it holds the commits a dead synchronous primary wrote but never had
+     * acknowledged. A few segments; pg_waldump reads them. Returns the copy.
+     */
+    Path keepWal() {
+        Path dir = cfg.dataDir().toAbsolutePath();
+        Path copy = dir.resolveSibling(dir.getFileName() + "." + UNACKNOWLEDGED + "-" + LocalDateTime.now().format(STAMP));
+        PgCommand.Result r = PgCommand.run(cfg, List.of("cp", "-a", "--", dir.resolve("pg_wal").toString(), copy.toString()),
+                COPY_TIMEOUT, Map.of(), line -> { });
+        if (!r.ok()) {
+            throw PgException.of("could not copy " + dir.resolve("pg_wal") + " to " + copy + " before the rewind (exit "
+                    + r.exitCode() + ")", r.commandLine(), r.tail(), "free disk space beside " + dir + ", then the resync is retried");
+        }
+        pruneKeptCopies(cfg);
+        return copy;
+    }
+
+    /**
+     * Commits in this node's own WAL after {@code at}, on its current timeline (a promotion copies
+     * the segment holding the switch point onto the new timeline). UNKNOWN when the WAL cannot be
+     * read (a segment already recycled, several timelines since): the caller then keeps the data.
+     */
+    private long countCommitsAfter(Lsn at) {
+        Integer timeline = controlData().entrySet().stream()
+                .filter(e -> e.getKey().equals("Latest checkpoint's TimeLineID"))
+                .map(e -> Integer.valueOf(e.getValue())).findFirst().orElse(null);
+        if (timeline == null) {
+            return Divergence.UNKNOWN;
+        }
+        Path waldump = PgCommand.tool(cfg, "pg_waldump");
+        AtomicLong commits = new AtomicLong();
+        AtomicBoolean reachedEnd = new AtomicBoolean();
+        PgCommand.Result r = PgCommand.run(cfg, List.of(waldump.toString(), "-p", cfg.dataDir().resolve("pg_wal").toString(),
+                "-t", timeline.toString(), "-s", at.toString(), "-r", "Transaction"), COPY_TIMEOUT, Map.of(), line -> {
+                    if (ToolOutput.isCommit(line)) {
+                        commits.incrementAndGet();
+                    } else if (ToolOutput.isEndOfWal(line)) {
+                        reachedEnd.set(true);
+                    }
+                });
+        if (!r.ok() && !reachedEnd.get()) {
+            log.warn("could not count the commits after {} in {} (pg_waldump exit {}): {}", at, cfg.dataDir(),
+                    r.exitCode(), String.join(" / ", r.tail()));
+            return Divergence.UNKNOWN;
+        }
+        return commits.get();
+    }
+
+    /** pg_controldata's "name: value" lines. */
+    private Map<String, String> controlData() {
+        Path controldata = PgCommand.tool(cfg, "pg_controldata");
+        Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+        PgCommand.run(cfg, List.of(controldata.toString(), "-D", cfg.dataDir().toString()), Duration.ofSeconds(30),
+                Map.of(), l -> {
+                    int colon = l.indexOf(':');
+                    if (colon > 0) {
+                        values.put(l.substring(0, colon).strip(), l.substring(colon + 1).strip());
+                    }
+                });
+        return values;
+    }
+
     /** Mutable state of one pg_rewind run, filled from its output. */
     private static final class RewindRun {
         boolean ok;
@@ -199,6 +325,7 @@ final class PgResync {
         final AtomicLong planCopy = new AtomicLong();
         final AtomicLong planSource = new AtomicLong();
         final AtomicBoolean noRewind = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<Lsn> divergedAt = new java.util.concurrent.atomic.AtomicReference<>();
         final List<String> errors = new ArrayList<>();
         List<String> tail = List.of();
 
@@ -230,6 +357,7 @@ final class PgResync {
                 run.planCopy.set(p.copyBytes());
                 run.planSource.set(p.sourceBytes());
             });
+            ToolOutput.divergedAt(line).ifPresent(run.divergedAt::set);
             if (ToolOutput.noRewindRequired(line)) {
                 run.noRewind.set(true);
             }
@@ -277,12 +405,13 @@ final class PgResync {
         }
     }
 
-    private Path moveAside() {
+    private Path moveAside(String label) {
         Path dir = cfg.dataDir().toAbsolutePath();
         if (!Files.exists(dir)) {
             return null;
         }
-        Path aside = dir.resolveSibling(dir.getFileName() + ".before-resync-" + LocalDateTime.now().format(STAMP));
+        // A rename on the same file system: instant, and the copy is the node's data exactly as it stopped.
+        Path aside = dir.resolveSibling(dir.getFileName() + "." + label + "-" + LocalDateTime.now().format(STAMP));
         try {
             Files.move(dir, aside);
         } catch (IOException e) {
@@ -291,6 +420,42 @@ final class PgResync {
         }
         log.warn("data directory {} moved to {} before it is overwritten by a full resync", dir, aside);
         return aside;
+    }
+
+    /**
+     * Keeps the {@link #KEEP_ASIDE} newest copies moved aside from this data directory (both
+     * kinds: the name's time stamp orders them) and removes the older ones, saying which.
+     */
+    static void pruneKeptCopies(PgConfig cfg) {
+        Path dir = cfg.dataDir().toAbsolutePath();
+        List<Path> kept;
+        try (var siblings = Files.list(dir.getParent())) {
+            kept = siblings.filter(p -> keptCopyStamp(dir, p) != null)
+                    .sorted(java.util.Comparator.comparing((Path p) -> keptCopyStamp(dir, p)).reversed()).toList();
+        } catch (IOException e) {
+            log.warn("could not list the copies kept aside next to {}: {}", dir, e.toString());
+            return;
+        }
+        for (Path old : kept.subList(Math.min(KEEP_ASIDE, kept.size()), kept.size())) {
+            try {
+                PgCommand.removeOwned(cfg, old);
+                log.warn("removed {}: only the {} newest copies kept aside from {} stay on disk", old, KEEP_ASIDE, dir);
+            } catch (PgException e) {
+                log.error("could not remove the old copy {}: {}", old, e.getMessage());
+            }
+        }
+    }
+
+    /** The time stamp of a copy kept aside from {@code dir} ("20261207-172500-123"), or null for any other file. */
+    static String keptCopyStamp(Path dir, Path candidate) {
+        String name = candidate.getFileName().toString();
+        for (String label : List.of(BEFORE_RESYNC, DIVERGED, UNACKNOWLEDGED)) {
+            String prefix = dir.getFileName() + "." + label + "-";
+            if (name.startsWith(prefix) && Files.isDirectory(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return name.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     private void restore(Path previous) {

@@ -20,6 +20,8 @@ final class ToolOutput {
     private static final Pattern PROGRESS = Pattern.compile("(\\d+)/(\\d+) kB \\(\\d+%\\)");
     private static final Pattern PLAN = Pattern.compile(
             "need to copy (\\d+) MB \\(total source directory size is (\\d+) MB\\)");
+    private static final Pattern DIVERGED = Pattern.compile(
+            "servers diverged at WAL location ([0-9A-Fa-f]+/[0-9A-Fa-f]+) on timeline (\\d+)");
     private static final long KB = 1024;
     private static final long MB = 1024 * 1024;
 
@@ -40,6 +42,22 @@ final class ToolOutput {
             return Optional.empty();
         }
         return Optional.of(new RewindPlan(Long.parseLong(m.group(1)) * MB, Long.parseLong(m.group(2)) * MB));
+    }
+
+    /** Where pg_rewind found the two histories part: the WAL position, on the last common timeline. */
+    static Optional<Lsn> divergedAt(String line) {
+        Matcher m = DIVERGED.matcher(line);
+        return m.find() ? Optional.of(Lsn.parse(m.group(1))) : Optional.empty();
+    }
+
+    /** One transaction commit in pg_waldump's output (COMMIT, COMMIT_PREPARED). */
+    static boolean isCommit(String line) {
+        return line.contains("rmgr: Transaction") && line.contains("desc: COMMIT");
+    }
+
+    /** pg_waldump's normal end on a live WAL directory: the first invalid record after the last one. */
+    static boolean isEndOfWal(String line) {
+        return line.contains("error in WAL record at");
     }
 
     /** pg_rewind found the target already on the source's history: nothing to copy. */

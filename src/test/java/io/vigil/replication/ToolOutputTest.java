@@ -27,4 +27,18 @@ class ToolOutputTest {
         assertThat(ToolOutput.isError("pg_rewind: Done!")).isFalse();
         assertThat(ToolOutput.noRewindRequired("pg_rewind: no rewind required")).isTrue();
     }
+
+    @Test
+    void the_divergence_point_and_the_commits_after_it_are_read_from_pg_rewind_and_pg_waldump() {
+        assertThat(ToolOutput.divergedAt("pg_rewind: servers diverged at WAL location 0/3000148 on timeline 1"))
+                .hasValue(Lsn.parse("0/3000148"));
+        assertThat(ToolOutput.divergedAt("pg_rewind: rewinding from last common checkpoint at 0/2000060")).isEmpty();
+        assertThat(ToolOutput.isCommit("rmgr: Transaction len (rec/tot):     34/    34, tx:        735, lsn: 0/03000180,"
+                + " prev 0/03000148, desc: COMMIT 2026-12-07 17:25:59.123 UTC")).isTrue();
+        assertThat(ToolOutput.isCommit("rmgr: Transaction len (rec/tot):     34/    34, tx:        736, lsn: 0/03000200,"
+                + " prev 0/03000180, desc: ABORT 2026-12-07 17:25:59.123 UTC")).isFalse();
+        assertThat(ToolOutput.isEndOfWal("pg_waldump: error: error in WAL record at 0/3000228: invalid record length at"
+                + " 0/3000260: wanted 24, got 0")).isTrue();
+        assertThat(ToolOutput.isEndOfWal("pg_waldump: error: could not find file \"000000020000000000000003\"")).isFalse();
+    }
 }

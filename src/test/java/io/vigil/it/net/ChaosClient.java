@@ -16,7 +16,16 @@ import java.nio.file.Path;
  * {@code ack <record> <node> <storedAtMs> <startMs> <endMs>} or {@code fail <record> <startMs> <endMs>
  * <why>}, times from the machine's monotonic clock (System.nanoTime is CLOCK_MONOTONIC on Linux, shared by
  * every process), so the harness can line them up with its own observations.
- * Usage: ChaosClient URL STREAMS OUT STOP.
+ * Usage: ChaosClient URL STREAMS OUT STOP [PASSWORD_FILE].
+ *
+ * <p>With {@code PASSWORD_FILE} (database mode, issue 13) each record is a configuration change
+ * to the reference VMS's management server at {@code URL}, logged in as {@code admin}: the creation
+ * of recording server {@code chaos-N}, which it commits to the cluster's PostgreSQL before it
+ * answers. A change whose answer did not come (timeout, refused connection, 5xx while the services
+ * move) is sent again with the same {@code Idempotency-Key}, until it is acknowledged: the server
+ * then answers a change it already applied with its stored answer instead of applying it twice.
+ * An acknowledgement is logged as {@code ack N - -1 START END} (the server does not say which
+ * node answered).
  */
 public final class ChaosClient {
     private ChaosClient() {
@@ -26,6 +35,10 @@ public final class ChaosClient {
         URI url = URI.create(args[0]);
         int streams = Integer.parseInt(args[1]);
         Path stop = Path.of(args[3]);
+        if (args.length > 4) {
+            ChaosConfigWriter.main(url, streams, Path.of(args[2]), stop, Path.of(args[4]));
+            return;
+        }
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8), true)) {
             Thread[] threads = new Thread[streams];
             for (int s = 0; s < streams; s++) {

@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -26,8 +28,18 @@ import static org.awaitility.Awaitility.await;
  * after a while. Then every fault is healed and the cluster must be back to PRIM + SECOND within
  * 60 s.
  *
- * <p>What is measured, honestly for a service whose data is per node (nothing replicates the sample
- * service's file):
+ * <p>Two modes. {@link Mode#DATABASE} (the default, issue 13): the resources are the reference VMS's
+ * management server on each node's replicated PostgreSQL, the client sends numbered configuration
+ * changes ({@link ChaosConfigWriter}), and the nemesis also kills PostgreSQL alone and fills the
+ * SECOND's database disk (each node's database lives on a tmpfs of {@link #DATABASE_DISK_MB} MB).
+ * At the end every acknowledged change must be in the final PRIM's database and, once it is up to
+ * date, in the SECOND's; none applied twice (its audit rows counted per number); data a node had
+ * to give up is counted from the DIVERGENT_DATA_KEPT alarms. {@link Mode#RECORDS} is issue 4's run
+ * on the sample service, described below. Without a witness (allowed, warned about) a cut link
+ * makes a split brain, and the run reports what it threw away and kept aside.
+ *
+ * <p>What is measured in records mode, honestly for a service whose data is per node (nothing
+ * replicates the sample service's file):
  * <ul>
  *   <li>lost: records acknowledged by a node that are not in that node's own file afterwards;</li>
  *   <li>dual_primary_ms: sampled every 50 ms, time during which both nodes ran the management server
@@ -40,16 +52,56 @@ import static org.awaitility.Awaitility.await;
  */
 final class ChaosRun {
     static final long CONVERGE_MS = 60_000;
+    /**
+     * Database mode: a failover also promotes a database and starts a JVM that connects a pool and
+     * checks its schema, and a rejoin may copy the whole database; measured, converge_ms says how long.
+     */
+    static final long CONVERGE_DATABASE_MS = 180_000;
     private static final long SAMPLE_MS = 50;
     static final long INTERLEAVE_MS = 1000;
+    /** Each node's database file system: the data, up to {@code KEEP_ASIDE} kept copies, a copy in progress. */
+    static final int DATABASE_DISK_MB = 1200;
+    private static final int DATABASE_PORT = 15432;
+    /** DIVERGENT_DATA_KEPT alarms: a split brain's data directory kept whole, or a dead primary's unacknowledged WAL. */
+    private static final Pattern KEPT = Pattern.compile("ALARM DIVERGENT_DATA_KEPT: (split brain: |this node's database holds )"
+            + "(\\d+|an unknown number of) transactions?");
+
+    enum Mode {
+        RECORDS, DATABASE;
+
+        /** "records" or "database" (the bench script's --mode). */
+        static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(text)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown chaos mode '" + text + "': use records or database");
+        }
+    }
+
+    /** What the database mode finds in the databases after the run. */
+    record DatabaseCheck(long lostOnSecond, long duplicated, long keptAsideCopies, long keptAsideTransactions,
+                         long unacknowledgedKept, boolean witness) {
+    }
 
     /** Fault pacing: each fault is held {@code hold*} ms, then the next comes {@code gap*} ms after the heal. */
     record Pacing(long holdMinMs, long holdMaxMs, long gapMinMs, long gapMaxMs) {
     }
 
     record Result(long seed, int faults, long acked, long failed, long lost, long dualPrimaryMs, long vipTwiceMs,
-                  long clientDualMs, long maxUnavailableMs, boolean converged, long convergeMs, List<String> problems) {
+                  long clientDualMs, long maxUnavailableMs, boolean converged, long convergeMs, List<String> problems,
+                  DatabaseCheck db) {
         String json() {
+            if (db != null) {
+                return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"mode\":\"database\",\"witness\":%b,"
+                                + "\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,\"lost_on_second\":%d,"
+                                + "\"duplicated\":%d,\"kept_aside_copies\":%d,\"kept_aside_transactions\":%d,\"unacknowledged_kept\":%d,"
+                                + "\"dual_primary_ms\":%d,\"vip_twice_ms\":%d,\"max_unavailable_ms\":%d,"
+                                + "\"converged\":%b,\"converge_ms\":%d}", db.witness(), seed, faults, acked, lost,
+                        db.lostOnSecond(), db.duplicated(), db.keptAsideCopies(), db.keptAsideTransactions(), db.unacknowledgedKept(),
+                        dualPrimaryMs, vipTwiceMs, maxUnavailableMs, converged, convergeMs);
+            }
             return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,"
                             + "\"dual_primary_ms\":%d,\"vip_twice_ms\":%d,\"client_dual_ms\":%d,\"max_unavailable_ms\":%d,"
                             + "\"converged\":%b,\"converge_ms\":%d}", seed, faults, acked, lost, dualPrimaryMs, vipTwiceMs,
@@ -63,21 +115,35 @@ final class ChaosRun {
     private ChaosRun() {
     }
 
+    /** Issue 4's run: records mode, with a witness. */
     static Result run(String name, long seed, int faults, Pacing pacing, PrintStream log) throws Exception {
+        return run(name, seed, faults, pacing, Mode.RECORDS, true, log);
+    }
+
+    static Result run(String name, long seed, int faults, Pacing pacing, Mode mode, boolean witness, PrintStream log)
+            throws Exception {
+        boolean database = mode == Mode.DATABASE;
         NetLab lab = NetLab.create("vgx", "witness", "node1", "node2", "client");
         LabCluster cluster;
         try {
-            cluster = LabCluster.create(lab, name,
-                    dir -> LocalCluster.Settings.defaults(dir).withWitness(4850).withMaxFailovers(100_000), p -> p);
+            cluster = LabCluster.create(lab, name, dir -> settings(dir, database, witness), p -> p);
+            if (database) {
+                cluster.limitDatabaseDisk(1, DATABASE_DISK_MB);
+                cluster.limitDatabaseDisk(2, DATABASE_DISK_MB);
+            }
         } catch (Exception | Error e) {
             lab.close();
             throw e;
         }
         try (LabCluster c = cluster) {
-            c.cluster.startWitness();
+            if (witness) {
+                c.cluster.startWitness();
+            }
             c.cluster.start(1);
             c.cluster.start(2);
-            c.awaitPair();
+            // A database cluster first runs initdb, copies it, migrates the VMS schema: minutes on a loaded machine.
+            await("PRIM + SECOND").atMost(Duration.ofSeconds(database ? 300 : 60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> c.pairFromStatus() != 0);
             Path dir = NetLab.logDir(name).toAbsolutePath();
             Path acks = dir.resolve("client-acks.log");
             Path stop = dir.resolve("client.stop");
@@ -95,23 +161,31 @@ final class ChaosRun {
                     log.println("DUAL: both nodes hold the VIP at " + System.nanoTime() / 1_000_000 + " ms");
                 }
             }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
-            Process client = lab.exec("client", List.of(ProcessHandle.current().info().command().orElse("java"),
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     ChaosClient.class.getName(), "http://" + c.vip + ":" + c.cluster.settings().servicePort(), "2",
-                    acks.toString(), stop.toString()), dir.resolve("client.out"));
+                    acks.toString(), stop.toString()));
+            if (database) {
+                command.add(c.cluster.vmsAdminPasswordFile().toString());
+            }
+            Process client = lab.exec("client", command, dir.resolve("client.out"));
             try {
-                await("the client's first acknowledged record").atMost(Duration.ofSeconds(30))
+                await("the client's first acknowledged record").atMost(Duration.ofSeconds(60))
                         .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
-                nemesis(c, seed, faults, pacing, log);
+                nemesis(c, seed, faults, pacing, database, log);
                 long lastHeal = System.nanoTime();
                 healEverything(c);
-                boolean converged = converge(c, lastHeal);
+                boolean converged = converge(c, lastHeal, database ? CONVERGE_DATABASE_MS : CONVERGE_MS);
                 long convergeMs = (System.nanoTime() - lastHeal) / 1_000_000;
                 log.println("converged=" + converged + " " + convergeMs + " ms after the last heal");
                 Files.writeString(stop, "stop\n");
                 client.waitFor(10, TimeUnit.SECONDS);
                 sampler.shutdownNow();
                 sampler.awaitTermination(5, TimeUnit.SECONDS);
+                if (database) {
+                    return ChaosDatabaseCheck.analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS,
+                            vipSamples.get() * SAMPLE_MS, converged, convergeMs, witness, log);
+                }
                 return analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS, vipSamples.get() * SAMPLE_MS,
                         converged, convergeMs, log);
             } finally {
@@ -122,8 +196,40 @@ final class ChaosRun {
         }
     }
 
-    private static void nemesis(LabCluster c, long seed, int faults, Pacing p, PrintStream log) throws Exception {
-        ChaosNemesis nemesis = new ChaosNemesis(c, seed);
+    private static LocalCluster.Settings settings(Path dir, boolean database, boolean witness) {
+        LocalCluster.Settings s = LocalCluster.Settings.defaults(dir).withMaxFailovers(100_000);
+        if (witness) {
+            s = s.withWitness(4850);
+        }
+        // Only the management server: the configuration is what the run checks; fewer processes per node.
+        return database ? s.withDatabase(DATABASE_PORT).withVms().withoutEventServer() : s;
+    }
+
+    /**
+     * The DIVERGENT_DATA_KEPT alarms in both nodes' module logs: {data directories kept whole, the
+     * transactions they held, transactions of dead synchronous primaries kept as WAL} (an unknown
+     * count adds 0 transactions).
+     */
+    static long[] keptAside(LabCluster c) throws IOException {
+        long[] kept = new long[3];
+        for (int id = 1; id <= 2; id++) {
+            Matcher m = KEPT.matcher(c.moduleLog(id));
+            while (m.find()) {
+                long n = m.group(2).startsWith("an") ? 0 : Long.parseLong(m.group(2));
+                if (m.group(1).startsWith("split")) {
+                    kept[0]++;
+                    kept[1] += n;
+                } else {
+                    kept[2] += n;
+                }
+            }
+        }
+        return kept;
+    }
+
+    private static void nemesis(LabCluster c, long seed, int faults, Pacing p, boolean database, PrintStream log)
+            throws Exception {
+        ChaosNemesis nemesis = new ChaosNemesis(c, seed, database);
         for (int i = 1; i <= faults; i++) {
             long hold = nemesis.between(p.holdMinMs(), p.holdMaxMs());
             long gap = nemesis.between(p.gapMinMs(), p.gapMaxMs());
@@ -144,8 +250,8 @@ final class ChaosRun {
         }
     }
 
-    private static boolean converge(LabCluster c, long lastHealNanos) {
-        long left = CONVERGE_MS - (System.nanoTime() - lastHealNanos) / 1_000_000;
+    private static boolean converge(LabCluster c, long lastHealNanos, long withinMs) {
+        long left = withinMs - (System.nanoTime() - lastHealNanos) / 1_000_000;
         try {
             await("PRIM + SECOND").atMost(Duration.ofMillis(Math.max(left, 1))).pollInterval(Duration.ofMillis(500))
                     .until(() -> c.pairFromStatus() != 0);
@@ -153,6 +259,21 @@ final class ChaosRun {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             return false;
         }
+    }
+
+    /** The client's acknowledgement log: {acks, failed attempts}. */
+    static List<Ack> readAcks(Path ackLog, long[] failed) throws IOException {
+        List<Ack> acks = new ArrayList<>();
+        for (String line : Files.readAllLines(ackLog)) {
+            String[] w = line.split(" ");
+            if (w[0].equals("ack")) {
+                acks.add(new Ack(Long.parseLong(w[1]), w[2], Long.parseLong(w[3]), Long.parseLong(w[4]),
+                        Long.parseLong(w[5])));
+            } else if (w[0].equals("fail")) {
+                failed[0]++;
+            }
+        }
+        return acks;
     }
 
     private static Result analyse(LabCluster c, long seed, int faults, Path ackLog, long dualMs, long vipTwiceMs,
@@ -185,7 +306,7 @@ final class ChaosRun {
                 + " vip_twice_ms=" + vipTwiceMs + " client_dual_ms=" + clientDual + " max_unavailable_ms=" + maxGap);
         problems.forEach(p -> log.println("PROBLEM " + p));
         return new Result(seed, faults, acks.size(), failed, lost, dualMs, vipTwiceMs, clientDual, maxGap, converged,
-                convergeMs, problems);
+                convergeMs, problems, null);
     }
 
     private static Set<Long> stored(Path file) throws IOException {

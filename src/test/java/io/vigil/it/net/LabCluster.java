@@ -35,6 +35,8 @@ final class LabCluster implements AutoCloseable {
     final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<ScheduledExecutorService> watchers = new ArrayList<>();
     private final java.util.Map<Integer, String> netns = new java.util.concurrent.ConcurrentHashMap<>();
+    /** File systems mounted for the nodes' databases, unmounted at close. */
+    private final List<Path> mounts = new CopyOnWriteArrayList<>();
 
     private LabCluster(NetLab lab, LocalCluster cluster, String vip) {
         this.lab = lab;
@@ -73,7 +75,7 @@ final class LabCluster implements AutoCloseable {
             String primLog = moduleLog(prim);
             if ("PRIM".equals(lastState(prim)) && "SECOND".equals(lastState(sec))
                     && secLog.lastIndexOf("data up to date with") > secLog.lastIndexOf("->SECOND")
-                    && primLog.lastIndexOf("holding the witness lease") > primLog.lastIndexOf("->WAIT")
+                    && (!witnessed() || primLog.lastIndexOf("holding the witness lease") > primLog.lastIndexOf("->WAIT"))
                     && runs(prim) && !runs(sec)) {
                 return prim;
             }
@@ -81,9 +83,14 @@ final class LabCluster implements AutoCloseable {
         return 0;
     }
 
+    /** The nodes have a `vigil witness` (without one there is no lease to hold). */
+    boolean witnessed() {
+        return cluster.settings().witnessPort() > 0;
+    }
+
     /**
      * PRIM + SECOND as the nodes report them (`vigil status --json`, run in each node's namespace,
-     * where its admin channel listens): a PRIM running the services under a valid lease with its
+     * where its admin channel listens): a PRIM running the services (under a valid lease when there is a witness) with its
      * peer present, a SECOND up to date at the PRIM's epoch, and the processes agreeing. Returns the
      * PRIM, or 0. Slower than {@link #pair()} (a JVM per node) but independent of log wording.
      */
@@ -93,7 +100,8 @@ final class LabCluster implements AutoCloseable {
             com.fasterxml.jackson.databind.JsonNode p = s[prim];
             com.fasterxml.jackson.databind.JsonNode q = s[3 - prim];
             if (p != null && q != null && "PRIM".equals(p.path("state").asText())
-                    && "RUNNING".equals(p.path("services").asText()) && p.path("leaseRemainingMs").asLong(-1) > 0
+                    && "RUNNING".equals(p.path("services").asText())
+                    && (!witnessed() || p.path("leaseRemainingMs").asLong(-1) > 0)
                     && p.path("peerPresent").asBoolean() && "SECOND".equals(q.path("state").asText())
                     && q.path("dataEpoch").asLong() == p.path("epoch").asLong()
                     && q.path("epoch").asLong() == p.path("epoch").asLong()
@@ -166,8 +174,9 @@ final class LabCluster implements AutoCloseable {
             try {
                 Path proc = Path.of("/proc", Long.toString(h.pid()));
                 String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-                if (!cmd.contains("io.vigil.vms.SampleService") || !cmd.contains("node" + id + "\0")
-                        || !cmd.contains("Management server")
+                boolean management = cmd.contains("io.vigil.vms.management.ManagementMain")
+                        || cmd.contains("io.vigil.vms.SampleService") && cmd.contains("Management server");
+                if (!management || !cmd.contains("node" + id + "\0")
                         || !Files.readSymbolicLink(proc.resolve("ns/net")).toString().equals(netns)) {
                     return false;
                 }
@@ -204,12 +213,43 @@ final class LabCluster implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /**
+     * Puts node {@code id}'s database home (its data directory, the copies kept aside, the server
+     * log) on a tmpfs of {@code megabytes}, so that a nemesis can fill it. Call before the node starts.
+     */
+    void limitDatabaseDisk(int id, int megabytes) throws IOException {
+        Path home = cluster.databaseDir(id).getParent();
+        Files.createDirectories(home);
+        Cmd.run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0755", "tmpfs", home.toString()).orThrow();
+        mounts.add(home);
+    }
+
+    /** Fills the file system under node {@code id}'s database to the last byte; returns the filler file. */
+    Path fillDatabaseDisk(int id) {
+        Path home = cluster.databaseDir(id).getParent();
+        Path filler = home.resolve("chaos-disk-full");
+        long free = home.toFile().getUsableSpace();
+        Cmd.run("fallocate", "-l", Long.toString(Math.max(free, 4096)), filler.toString());
+        // fallocate takes whole pages; what it left (if anything) goes to a second, smaller file.
+        Cmd.run("sh", "-c", "cat /dev/zero > '" + filler + ".rest' 2>/dev/null; true");
+        return filler;
+    }
+
+    void freeDatabaseDisk(Path filler) throws IOException {
+        Files.deleteIfExists(filler);
+        Files.deleteIfExists(Path.of(filler + ".rest"));
+    }
+
     @Override
     public void close() throws Exception {
         watchers.forEach(ScheduledExecutorService::shutdownNow);
         try {
             cluster.close();
         } finally {
+            for (Path m : mounts) {
+                Cmd.run("umount", "-l", m.toString());
+                Cmd.run("rmdir", m.toString(), m.getParent().toString()); // what the cluster could not remove
+            }
             lab.close();
         }
     }
