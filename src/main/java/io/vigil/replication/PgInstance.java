@@ -217,7 +217,8 @@ public final class PgInstance {
         }
         PgCommand.Result r = PgCommand.run(cfg, List.of(pgCtl.toString(), "status", "-D", cfg.dataDir().toString()),
                 Duration.ofSeconds(30), Map.of(), line -> { });
-        return r.exitCode() == 0;
+        // pg_ctl counts a killed postmaster that nobody reaped (a zombie) as running: it is not.
+        return r.exitCode() == 0 && !DeadPostmaster.clearIfDead(cfg, DeadPostmaster.statusPid(r.tail()));
     }
 
     public boolean isInRecovery() {
