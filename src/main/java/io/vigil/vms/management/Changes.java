@@ -13,6 +13,8 @@ import java.sql.SQLException;
  */
 final class Changes {
     static final int MAX_KEY_LENGTH = 128;
+    /** The first half of the advisory lock's key: Idempotency-Keys, apart from any other lock. */
+    private static final int KEY_LOCK_CLASS = 0x56494731; // "VIG1"
 
     /** What a change did: the answer, and what the audit row says about it. */
     record Outcome(int status, Object body, String entity, String entityId, String detail) {
@@ -37,6 +39,14 @@ final class Changes {
         try {
             return store.write(c -> {
                 if (key != null) {
+                    // A retry sent while the first attempt still commits must wait for it and then
+                    // get its answer, not run the change again (and fail on what the first one
+                    // created): the key's lock, held until this transaction ends, orders them.
+                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                        lock.setInt(1, KEY_LOCK_CLASS);
+                        lock.setString(2, key);
+                        lock.execute();
+                    }
                     Answer earlier = earlier(c, who, key);
                     if (earlier != null) {
                         return earlier;
