@@ -308,15 +308,22 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (watched.isEmpty()) {
             return;
         }
-        certificates = new CertificateWatch(watched, moduleLog::error, a -> {
-            moduleLog.decision(io.vigil.log.ModuleLog.Level.E, "ALARM " + a.code() + ": " + a.message());
-            io.vigil.notify.Notifier n = notifier;
-            if (n != null) {
-                n.offer(a);
-            }
-        }, utc);
+        certificates = new CertificateWatch(watched, moduleLog::error, this::raiseAlarm, utc);
         // First check once the notifier exists (it is made after this), then every 10 minutes.
         ticker.scheduleWithFixedDelay(certificates::check, 1, CERTIFICATE_CHECK_MINUTES * 60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * An alarm raised outside the state machine (certificates near their end, divergent database
+     * data kept aside): in the decisions log as the core's alarms are, and to the event server and
+     * the other notification receivers.
+     */
+    private void raiseAlarm(io.vigil.core.Effect.Alarm a) {
+        moduleLog.decision(io.vigil.log.ModuleLog.Level.E, "ALARM " + a.code() + ": " + a.message());
+        io.vigil.notify.Notifier n = notifier;
+        if (n != null) {
+            n.offer(a);
+        }
     }
 
     /**
@@ -401,6 +408,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             @Override
             public void error(String line) {
                 moduleLog.error(line);
+            }
+
+            @Override
+            public void alarm(String code, String message) {
+                raiseAlarm(new io.vigil.core.Effect.Alarm(code, message));
             }
         }, pollMs);
         db.upgradePasswordsFrom(Databases.previousAdminPassword(config)); // issue 10 item 5: older databases
