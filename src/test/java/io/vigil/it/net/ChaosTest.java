@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chaos run's short version for CI, in database mode (issue 13): 16 seeded random faults at a
+ * The chaos run's short version for CI, in database mode (issue 13): 12 seeded random faults at a
  * quicker pace than bench/chaos (which runs 100) while a client sends numbered configuration
  * changes to the management server through the VIP. A failure names its seed; replay it with
  * {@code -Dchaos.seed=SEED}; {@code -Dchaos.mode=records} runs issue 4's records mode instead.
@@ -19,7 +19,7 @@ class ChaosTest {
         NetLab.requireRoot();
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         ChaosRun.Mode mode = ChaosRun.Mode.parse(System.getProperty("chaos.mode", "database"));
-        int faults = Integer.getInteger("chaos.faults", mode == ChaosRun.Mode.DATABASE ? 16 : 20);
+        int faults = Integer.getInteger("chaos.faults", mode == ChaosRun.Mode.DATABASE ? 12 : 20);
         System.err.println("ChaosTest seed " + seed + " (replay with -Dchaos.seed=" + seed + "), mode " + mode);
         ChaosRun.Result r = ChaosRun.run("chaos-test", seed, faults, new ChaosRun.Pacing(1000, 4000, 1000, 4000), mode,
                 true, System.err);
