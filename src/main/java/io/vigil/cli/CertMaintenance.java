@@ -32,6 +32,44 @@ final class CertMaintenance {
     private CertMaintenance() {
     }
 
+    /** The options both commands take. */
+    static final class Options {
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = ConfigFiles.DEFAULT, description = ConfigFiles.HELP)
+        Path config;
+        @Option(names = "--json", description = "Machine-readable output.")
+        boolean json;
+    }
+
+    /** Loads the configuration, runs the command, and turns its failures into a message and an exit code. */
+    abstract static class Maintenance implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        Options options = new Options();
+        /** What the message of a failure starts with. */
+        private final String failure;
+
+        Maintenance(String failure) {
+            this.failure = failure;
+        }
+
+        abstract int run(VigilConfig c, PrintWriter err) throws IOException, PkiException;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                return run(ConfigFiles.load(options.config), err);
+            } catch (CliException e) {
+                err.println(e.getMessage());
+                return e.exitCode();
+            } catch (PkiException | IOException e) {
+                err.println(failure + e.getMessage());
+                return ExitCode.REFUSED;
+            }
+        }
+    }
+
     @Command(name = "renew", mixinStandardHelpOptions = true,
             description = {"Issue this node a new certificate from the cluster CA (same names, valid 5 years) and,"
                     + " when the console uses a certificate of the cluster CA, a new console certificate too. The"
@@ -39,39 +77,26 @@ final class CertMaintenance {
                     + " directory replication at their next connection; PostgreSQL at its next start or resync."
                     + " Run it on each node. A console with your own PKI (console.certificate) is renewed by"
                     + " replacing its files; the console reloads them the same way."})
-    static final class Renew implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--config", paramLabel = "FILE", defaultValue = ConfigFiles.DEFAULT, description = ConfigFiles.HELP)
-        Path config;
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+    static final class Renew extends Maintenance {
+        Renew() {
+            super("cannot renew: ");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                VigilConfig c = ConfigFiles.load(config);
-                Path data = c.node().dataDir();
-                if (!ClusterTls.present(data)) {
-                    err.println("this node has no cluster certificates in " + ClusterTls.dir(data) + ": nothing to"
-                            + " renew; pair the nodes first (vigil setup secondary on node 2, then vigil setup primary"
-                            + " on node 1)");
-                    return ExitCode.REFUSED;
-                }
-                Map<String, Object> result = new LinkedHashMap<>();
-                X509Certificate node = ClusterTls.renew(data, Clock.systemUTC().instant());
-                result.put("node", describe(ClusterTls.dir(data).resolve(ClusterTls.NODE), node));
-                result.put("console", console(c));
-                print(result);
-                return ExitCode.OK;
-            } catch (CliException e) {
-                err.println(e.getMessage());
-                return e.exitCode();
-            } catch (PkiException | IOException e) {
-                err.println("cannot renew: " + e.getMessage());
+        int run(VigilConfig c, PrintWriter err) throws IOException, PkiException {
+            Path data = c.node().dataDir();
+            if (!ClusterTls.present(data)) {
+                err.println("this node has no cluster certificates in " + ClusterTls.dir(data) + ": nothing to"
+                        + " renew; pair the nodes first (vigil setup secondary on node 2, then vigil setup primary"
+                        + " on node 1)");
                 return ExitCode.REFUSED;
             }
+            Map<String, Object> result = new LinkedHashMap<>();
+            X509Certificate node = ClusterTls.renew(data, Clock.systemUTC().instant());
+            result.put("node", describe(ClusterTls.dir(data).resolve(ClusterTls.NODE), node));
+            result.put("console", console(c));
+            print(result);
+            return ExitCode.OK;
         }
 
         private Object console(VigilConfig c) throws IOException, PkiException {
@@ -92,7 +117,7 @@ final class CertMaintenance {
 
         private void print(Map<String, Object> result) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (options.json) {
                 out.println(NodeClientCommand.JSON.writeValueAsString(result));
                 return;
             }
@@ -108,47 +133,35 @@ final class CertMaintenance {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = {"Write the console's server certificate (serverCert.crt, no key) again, to import into"
                     + " browsers: the certificate this node's console serves now."})
-    static final class Export implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--config", paramLabel = "FILE", defaultValue = ConfigFiles.DEFAULT, description = ConfigFiles.HELP)
-        Path config;
+    static final class Export extends Maintenance {
         @Option(names = "--out", paramLabel = "FILE", description = "Where to write it (default: ~/serverCert.crt).")
         Path out;
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+
+        Export() {
+            super("cannot export the console certificate: ");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                VigilConfig c = ConfigFiles.load(config);
-                Path source = servedCertificate(c);
-                if (source == null) {
-                    err.println("the console " + (c.console() == null ? "is not configured (no console: section)"
-                            : "serves plain HTTP") + ": there is no certificate to export");
-                    return ExitCode.REFUSED;
-                }
-                if (!Files.isRegularFile(source)) {
-                    err.println(source + " does not exist yet: the console issues it at the node's first start;"
-                            + " start the node (vigil node) and run this again");
-                    return ExitCode.REFUSED;
-                }
-                X509Certificate leaf = PemFiles.readCertificates(source).get(0);
-                Path target = out != null ? out : Path.of(System.getProperty("user.home"), CertificateSet.EXPORT);
-                PemFiles.writeCertificate(target, leaf);
-                Map<String, Object> d = describe(target, leaf);
-                PrintWriter stdout = spec.commandLine().getOut();
-                stdout.println(json ? NodeClientCommand.JSON.writeValueAsString(d) : "wrote " + target + ": the"
-                        + " console's certificate, valid until " + d.get("notAfter") + "; import it into the browsers");
-                return ExitCode.OK;
-            } catch (CliException e) {
-                err.println(e.getMessage());
-                return e.exitCode();
-            } catch (PkiException | IOException e) {
-                err.println("cannot export the console certificate: " + e.getMessage());
+        int run(VigilConfig c, PrintWriter err) throws IOException, PkiException {
+            Path source = servedCertificate(c);
+            if (source == null) {
+                err.println("the console " + (c.console() == null ? "is not configured (no console: section)"
+                        : "serves plain HTTP") + ": there is no certificate to export");
                 return ExitCode.REFUSED;
             }
+            if (!Files.isRegularFile(source)) {
+                err.println(source + " does not exist yet: the console issues it at the node's first start;"
+                        + " start the node (vigil node) and run this again");
+                return ExitCode.REFUSED;
+            }
+            X509Certificate leaf = PemFiles.readCertificates(source).get(0);
+            Path target = out != null ? out : Path.of(System.getProperty("user.home"), CertificateSet.EXPORT);
+            PemFiles.writeCertificate(target, leaf);
+            Map<String, Object> d = describe(target, leaf);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println(options.json ? NodeClientCommand.JSON.writeValueAsString(d) : "wrote " + target + ": the"
+                    + " console's certificate, valid until " + d.get("notAfter") + "; import it into the browsers");
+            return ExitCode.OK;
         }
 
         private static Path servedCertificate(VigilConfig c) {

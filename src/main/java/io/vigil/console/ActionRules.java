@@ -2,6 +2,7 @@ package io.vigil.console;
 
 import io.vigil.core.Action;
 import io.vigil.core.BootMode;
+import io.vigil.core.Commands;
 import io.vigil.core.NodeState;
 import io.vigil.core.NodeStatus;
 
@@ -68,7 +69,7 @@ final class ActionRules {
         if (peer == null) {
             return "reason.peerUnreachable";
         }
-        return NodeState.swapPair(s, peer.state()) ? null : "reason.swapNeedsPair";
+        return Commands.swapPair(s, peer.state()) ? null : "reason.swapNeedsPair";
     }
 
     private static Availability when(boolean enabled, String reason) {

@@ -4,8 +4,13 @@ package io.vigil.core;
  * Operator commands (SPEC §2, §5). Each is accepted — and started — or refused with a reason
  * that says what to do instead; nothing is half-applied. A function of the node's view: it
  * returns the decision (including the reply) and changes nothing itself.
+ *
+ * <p>It is also the one place that says when a swap is legal: which pairs of states can swap
+ * ({@link #swapPair}, which the console asks too, to grey out its menu entry) and when the
+ * services may go to the peer ({@link #handOverRefusal}, which service failover and the peer's
+ * swap request ask too).
  */
-final class Commands {
+public final class Commands {
     private final NodeView n;
     private final Decision d = new Decision();
 
@@ -80,7 +85,7 @@ final class Commands {
     private String restart(String who) {
         resetStartFailures();
         Heartbeat p = n.peerLive();
-        if (n.mode() == Mode.RUNNING && p != null && Runner.swapRefusal(n, p, false) == null) {
+        if (n.mode() == Mode.RUNNING && p != null && handOverRefusal(n, p, false) == null) {
             // As promised below: the up-to-date peer takes over. A plain stop + rejoin would
             // hand the services straight back to this node (lower id wins a tie of equal data).
             d.add(new Decision.HandOver(Reason.OPERATOR_RESTART, "restarted by " + who));
@@ -111,25 +116,53 @@ final class Commands {
             return "cannot swap: node" + n.peerId() + " is not reachable (this node is " + n.state()
                     + "); a swap needs both nodes, start node" + n.peerId() + " first";
         }
-        if (n.mode() == Mode.RUNNING) {
-            String refusal = Runner.swapRefusal(n, p, withoutSync);
+        if (!swapPair(n.state(), p.state())) {
+            return "cannot swap while this node is " + n.state() + " and node" + n.peerId() + " is " + p.state()
+                    + ": a swap needs one node PRIM and the other SECOND";
+        }
+        if (n.state() == NodeState.PRIM) {
+            String refusal = handOverRefusal(n, p, withoutSync);
             if (refusal != null) {
                 return "cannot swap: " + refusal;
             }
             d.add(new Decision.HandOver(Reason.OPERATOR_SWAP, "swap"));
             return "ok: swapping: the services stop here and start on node" + n.peerId();
         }
-        if (n.mode() == Mode.STANDBY && p.services() == ServicesPhase.RUNNING) {
-            if (!withoutSync && n.dataEpoch() != n.epoch()) {
-                return "cannot swap: this node's data is not up to date (" + n.sync().label()
-                        + "); wait for the resync, or use swap --without-sync";
-            }
-            d.add(new Decision.SwapRequest(withoutSync, n.now()));
-            return "ok: swap requested: node" + n.peerId() + " hands the services over to this node";
+        // The SECOND asks; the PRIM hands over when it sees the request (Runner), after its own check.
+        if (!withoutSync && n.dataEpoch() != n.epoch()) {
+            return "cannot swap: this node's data is not up to date (" + n.sync().label()
+                    + "); wait for the resync, or use swap --without-sync";
         }
-        // What is left is a pair that is not PRIM and SECOND (NodeState#swapPair, the console's check).
-        return "cannot swap while this node is " + n.state() + " and node" + n.peerId() + " is " + p.state()
-                + ": a swap needs one node PRIM and the other SECOND";
+        d.add(new Decision.SwapRequest(withoutSync, n.now()));
+        return "ok: swap requested: node" + n.peerId() + " hands the services over to this node";
+    }
+
+    /**
+     * Whether two nodes in these states can swap: one PRIM and the other SECOND. The node's own
+     * decision ({@link #swap}) checks the data too; the console uses this to grey out its menu entry.
+     */
+    public static boolean swapPair(NodeState self, NodeState peer) {
+        return (self == NodeState.PRIM && peer == NodeState.SECOND)
+                || (self == NodeState.SECOND && peer == NodeState.PRIM);
+    }
+
+    /**
+     * Null if this node may hand its services to the live peer {@code p} now (a swap, a restart,
+     * a service failover, the peer's swap request), else why not: the peer must be SECOND and, unless
+     * {@code withoutSync}, hold the data of this node's epoch, up to date.
+     */
+    static String handOverRefusal(NodeView n, Heartbeat p, boolean withoutSync) {
+        if (p.state() != NodeState.SECOND) {
+            return "node" + n.peerId() + " is " + p.state() + ", not SECOND";
+        }
+        if (!withoutSync && !(p.dataEpoch() == n.epoch() && p.sync() == SyncStatus.UPTODATE)) {
+            // Name the epoch too: "sync: uptodate" alone contradicts "not up to date" while the
+            // peer has not yet confirmed the current epoch's data.
+            return "node" + n.peerId() + " is not up to date (sync: " + p.sync().label() + ", data of epoch "
+                    + p.dataEpoch() + ", services at epoch " + n.epoch()
+                    + "): wait for the resync, or use swap --without-sync (data not yet replicated is lost)";
+        }
+        return null;
     }
 
     private String forceStart(String who) {

@@ -22,13 +22,4 @@ public enum NodeState {
     public boolean runsServices() {
         return this == PRIM || this == ALONE;
     }
-
-    /**
-     * Whether two nodes in these states can swap: one PRIM and the other SECOND. The node's own
-     * decision ({@code Commands}) checks more (the peer's data must be up to date, unless
-     * without sync); the console uses this to grey out the menu entry with the reason.
-     */
-    public static boolean swapPair(NodeState self, NodeState peer) {
-        return (self == PRIM && peer == SECOND) || (self == SECOND && peer == PRIM);
-    }
 }

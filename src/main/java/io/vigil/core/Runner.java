@@ -44,7 +44,7 @@ final class Runner {
             return;
         }
         if (p != null && p.swapRequest() && p.state() == NodeState.SECOND
-                && swapRefusal(n, p, p.swapWithoutSync()) == null) {
+                && Commands.handOverRefusal(n, p, p.swapWithoutSync()) == null) {
             d.info("node" + n.peerId() + " asked for a swap");
             d.add(new Decision.HandOver(Reason.SWAP_REQUESTED, "swap requested by node" + n.peerId()));
             return;
@@ -52,21 +52,6 @@ final class Runner {
         manageSync(p);
         d.status(synchronous ? "running the services, replicating synchronously to node" + n.peerId()
                 : "running the services" + (p == null ? ", node" + n.peerId() + " absent" : ""), false);
-    }
-
-    /** Null if a swap to the live peer {@code p} is possible now, else why not. */
-    static String swapRefusal(NodeView n, Heartbeat p, boolean withoutSync) {
-        if (p.state() != NodeState.SECOND) {
-            return "node" + n.peerId() + " is " + p.state() + ", not SECOND";
-        }
-        if (!withoutSync && !(p.dataEpoch() == n.epoch() && p.sync() == SyncStatus.UPTODATE)) {
-            // Name the epoch too: "sync: uptodate" alone contradicts "not up to date" while the
-            // peer has not yet confirmed the current epoch's data.
-            return "node" + n.peerId() + " is not up to date (sync: " + p.sync().label() + ", data of epoch "
-                    + p.dataEpoch() + ", services at epoch " + n.epoch()
-                    + "): wait for the resync, or use swap --without-sync (data not yet replicated is lost)";
-        }
-        return null;
     }
 
     private void splitBrain(Heartbeat p) {
@@ -108,7 +93,7 @@ final class Runner {
         } else if (p == null) {
             cannot = "node" + n.peerId() + " is absent";
         } else {
-            cannot = swapRefusal(n, p, false);
+            cannot = Commands.handOverRefusal(n, p, false);
         }
         if (cannot != null) {
             d.alarm("SERVICE_DOWN", why + "; no failover: " + cannot);

@@ -222,7 +222,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
                         .map(n -> new HeartbeatNetworks.Network(n.local(), n.peer())).toList());
         transport = UdpHeartbeatTransport.open(nets,
                 new HeartbeatCodec(config.cluster().name(), config.keys().heartbeat()),
-                hb -> enqueue(new Event.HeartbeatReceived(hb)),
+                events::enqueue,
                 (reason, source, detail) -> rejections.record("heartbeat " + reason, source.getHostAddress(), detail));
         watchdog = Watchdog.start(this::enqueue, moduleLog::info);
         if (config.vip() != null) {

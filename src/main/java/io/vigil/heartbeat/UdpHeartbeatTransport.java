@@ -1,5 +1,6 @@
 package io.vigil.heartbeat;
 
+import io.vigil.core.Event;
 import io.vigil.core.Heartbeat;
 import io.vigil.heartbeat.HeartbeatRejected.Reason;
 import java.io.IOException;
@@ -18,13 +19,14 @@ import org.slf4j.LoggerFactory;
  * Heartbeats as datagrams, both ways (SPEC §2). An outgoing heartbeat is signed by the {@link
  * HeartbeatCodec} and sent on every network; an incoming datagram is checked by the codec (size,
  * magic, version, MAC) and then by the {@link ReplayGuard}, and an authentic new heartbeat goes to
- * the callback. Everything else is counted per {@link Reason} and reported to the rejection
- * listener.
+ * the callback as the node's event ({@link Event.HeartbeatReceived}; the daemon's callback is its
+ * event loop's queue). Everything else is counted per {@link Reason} and reported to the
+ * rejection listener.
  *
  * <p>{@link #open} puts it on real UDP: each network has its own socket ({@link HeartbeatChannel})
  * bound to this node's address on it, and its own receiver thread, so a dead interface only
  * silences its own network; both callbacks then run on receiver threads and must be quick (the
- * daemon just enqueues). {@link #over} puts the same signing and checks on another carrier, with
+ * event loop just queues). {@link #over} puts the same signing and checks on another carrier, with
  * no sockets and no threads: the simulator's network, so the simulator runs this code too (issue
  * 11).
  */
@@ -39,7 +41,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     private final HeartbeatCodec codec;
     private final Admission guard;
     private final DatagramOut out;
-    private final Consumer<Heartbeat> onHeartbeat;
+    private final Consumer<? super Event.HeartbeatReceived> onHeartbeat;
     private final RejectionListener onRejected;
     private final RejectionCounts rejected = new RejectionCounts();
     /** Admission and delivery happen under one lock so the callback sees seq in order. */
@@ -77,7 +79,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
 
     /** @param out where datagrams go; null: on every channel */
     private UdpHeartbeatTransport(HeartbeatNetworks config, HeartbeatCodec codec, Admission guard,
-            DatagramOut out, Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected,
+            DatagramOut out, Consumer<? super Event.HeartbeatReceived> onHeartbeat, RejectionListener onRejected,
             List<HeartbeatChannel> channels) {
         this.config = config;
         this.codec = codec;
@@ -95,7 +97,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
      *                     message names the address, the port and what to do. Nothing stays open.
      */
     public static UdpHeartbeatTransport open(HeartbeatNetworks config, HeartbeatCodec codec,
-            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected)
+            Consumer<? super Event.HeartbeatReceived> onHeartbeat, RejectionListener onRejected)
             throws IOException {
         List<HeartbeatChannel> channels = new ArrayList<>();
         try {
@@ -120,7 +122,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
      * network uses it; {@link #networks()} is then empty and {@link #config()} null.
      */
     public static UdpHeartbeatTransport over(DatagramOut out, HeartbeatCodec codec, Admission guard,
-            Consumer<Heartbeat> onHeartbeat, RejectionListener onRejected) {
+            Consumer<? super Event.HeartbeatReceived> onHeartbeat, RejectionListener onRejected) {
         return new UdpHeartbeatTransport(null, codec, guard, out, onHeartbeat, onRejected, List.of());
     }
 
@@ -188,7 +190,7 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
 
     private void deliver(Heartbeat hb) {
         try {
-            onHeartbeat.accept(hb);
+            onHeartbeat.accept(new Event.HeartbeatReceived(hb));
         } catch (RuntimeException e) {
             log.error("heartbeat consumer failed on {}", hb, e);
         }

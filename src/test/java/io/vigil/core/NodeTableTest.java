@@ -253,6 +253,23 @@ class NodeTableTest {
                 + " a swap needs one node PRIM and the other SECOND");
     }
 
+    /**
+     * Swap legality has one definition (Commands#swapPair), which the console also uses to grey
+     * out its menu entry: a SECOND whose peer runs the services but is not yet PRIM (ALONE: it
+     * does not see this node follow) is refused by the node as the console refuses it.
+     */
+    @Test
+    void swapFromASecondWhosePeerIsAloneIsRefusedByTheSamePairRuleAsTheConsoles() {
+        Node n = booted(2, new PersistedState(NodeState.SECOND, 1, 1, BootMode.KEEP, true));
+        n.step(new Event.HeartbeatReceived(from(n, NodeState.ALONE, ServicesPhase.RUNNING, 1, 1, 0, false)));
+        assertThat(n.state()).isEqualTo(NodeState.SECOND);
+        assertThat(Commands.swapPair(NodeState.SECOND, NodeState.ALONE)).isFalse();
+        Effect.Reply r = reply(command(n, new Command.Swap(true)));
+        assertThat(r.accepted()).isFalse();
+        assertThat(r.message()).isEqualTo("cannot swap while this node is SECOND and node1 is ALONE:"
+                + " a swap needs one node PRIM and the other SECOND");
+    }
+
     @Test
     void swapFromASecondThatIsNotUpToDateIsRefusedUnlessWithoutSync() {
         Node n = booted(2, new PersistedState(NodeState.SECOND, 1, 0, BootMode.KEEP, true));

@@ -27,7 +27,7 @@ class UdpHeartbeatTransportOverTest {
         return UdpHeartbeatTransport.over(p -> {
             wire.add(p);
             return 1;
-        }, TestHeartbeats.codec(), new ReplayGuard(id)::admit, delivered::add,
+        }, TestHeartbeats.codec(), new ReplayGuard(id)::admit, e -> delivered.add(e.heartbeat()),
                 (reason, source, detail) -> rejections.add(reason + " " + detail));
     }
 

@@ -147,7 +147,7 @@ class UdpHeartbeatTransportTest {
         List<Network> nets = LOOPBACKS.subList(0, networks).stream()
                 .map(a -> new Network(a, a)).toList();
         UdpHeartbeatTransport t = UdpHeartbeatTransport.open(
-                new HeartbeatNetworks(id, base, nets), codec, inbox::add,
+                new HeartbeatNetworks(id, base, nets), codec, e -> inbox.add(e.heartbeat()),
                 (reason, source, message) -> {
                     if (id == 1) {
                         rejectionsAtNode1.add(message);

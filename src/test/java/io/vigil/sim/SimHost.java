@@ -44,9 +44,9 @@ final class SimHost implements EffectWorld.Loop, EffectWorld.Services, EffectWor
         this.n = n;
         this.core = core;
         this.transport = UdpHeartbeatTransport.over(packet -> w.sendDatagram(n, packet), w.codec,
-                w.admission.wrap(new ReplayGuard(n.id)), hb -> {
+                w.admission.wrap(new ReplayGuard(n.id)), e -> {
                     heardPeer = true;
-                    enqueue(new Event.HeartbeatReceived(hb));
+                    enqueue(e);
                 },
                 (reason, source, detail) -> w.trace("node" + n.id + " " + detail));
         EffectRunner runner = new EffectRunner(new EffectWorld(this, transport, this, this, this, this::arm,
