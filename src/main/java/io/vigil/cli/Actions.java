@@ -1,10 +1,8 @@
 package io.vigil.cli;
 
-import io.vigil.admin.AdminException;
 import io.vigil.api.CommandResult;
 import io.vigil.config.VigilConfig;
 import io.vigil.core.Action;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,15 +54,7 @@ final class Actions {
 
         int send(VigilConfig config, List<Target> targets) throws CliException {
             String who = who();
-            List<Outcome> outcomes = new ArrayList<>();
-            // One node after the other, in node order, so the nodes see cluster actions in a stable order.
-            for (Target t : targets) {
-                try {
-                    outcomes.add(new Outcome(t, client(t, COMMAND_TIMEOUT_MS).command(word(), arg(), who), null));
-                } catch (AdminException e) {
-                    outcomes.add(new Outcome(t, null, e));
-                }
-            }
+            List<Outcome> outcomes = ask(targets, COMMAND_TIMEOUT_MS, (client, t) -> client.command(word(), arg(), who));
             report(outcomes);
             return worst(outcomes);
         }

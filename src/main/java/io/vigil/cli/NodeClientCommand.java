@@ -111,8 +111,16 @@ abstract class NodeClientCommand implements Callable<Integer> {
 
     /** Asks each selected node (--node / --cluster), keeping each answer or failure. */
     List<Outcome> askTargets(VigilConfig config, int timeoutMs, Ask ask) throws CliException {
+        return ask(targets(config), timeoutMs, ask);
+    }
+
+    /**
+     * Asks each target in turn, keeping each answer or failure: one node after the other, in node
+     * order, so the nodes see cluster actions in a stable order.
+     */
+    List<Outcome> ask(List<Target> targets, int timeoutMs, Ask ask) {
         List<Outcome> outcomes = new java.util.ArrayList<>();
-        for (Target t : targets(config)) {
+        for (Target t : targets) {
             try {
                 outcomes.add(new Outcome(t, ask.ask(client(t, timeoutMs), t), null));
             } catch (AdminException e) {
