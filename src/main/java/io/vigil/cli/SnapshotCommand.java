@@ -49,19 +49,10 @@ final class SnapshotCommand extends NodeClientCommand {
                 throw new CliException(ExitCode.USAGE, "cannot write the snapshot into " + out + ": " + e.getMessage());
             }
         }
-        if (options.json) {
-            printJson(options.cluster ? outcomes.stream().map(Outcome::json).toList() : outcomes.get(0).json());
-        }
-        for (Outcome o : outcomes) {
-            if (o.error() != null) {
-                err().println("node " + o.target().nodeId() + ": " + o.error().getMessage());
-            } else if (!options.json) {
-                Map<?, ?> w = (Map<?, ?>) o.value();
-                out().println("node " + o.target().nodeId() + ": snapshot written to " + w.get("file")
-                        + " (" + w.get("bytes") + " bytes)");
-            }
-        }
-        out().flush();
-        return worst(outcomes);
+        return report(outcomes, o -> {
+            Map<?, ?> w = (Map<?, ?>) o.value();
+            out().println("node " + o.target().nodeId() + ": snapshot written to " + w.get("file")
+                    + " (" + w.get("bytes") + " bytes)");
+        });
     }
 }
