@@ -139,7 +139,7 @@ public final class Commands {
 
     /**
      * Whether two nodes in these states can swap: one PRIM and the other SECOND. The node's own
-     * decision ({@link #swap}) checks the data too; the console uses this to grey out its menu entry.
+     * decision (the swap command) checks the data too; the console uses this to grey out its menu entry.
      */
     public static boolean swapPair(NodeState self, NodeState peer) {
         return (self == NodeState.PRIM && peer == NodeState.SECOND)
