@@ -34,11 +34,16 @@ final class MergeCopier {
         }
     }
 
+    /** How many answers ending at the same byte short of the listed size make it a lie. */
+    static final int EARLY_ENDS = 3;
+
     private final SegmentStore store;
     private final Path tmpDir;
     private final long segmentBytes;
     private final long from;
     private final long to;
+    private String endedEarly;
+    private int earlyEnds;
 
     MergeCopier(SegmentStore store, Path tmpDir, long segmentBytes, long fromMillis, long toMillis) {
         this.store = store;
@@ -190,8 +195,17 @@ final class MergeCopier {
         }
     }
 
-    private static void checkComplete(long deviceId, Seg seg, Work w) throws IOException {
-        if (w.bytes < seg.bytes) {
+    /**
+     * A short answer is a broken connection the first times; the same answer again and again is the
+     * source's word, checked against its listing.
+     */
+    private void checkComplete(long deviceId, Seg seg, Work w) throws IOException {
+        String at = deviceId + "/" + seg.firstSeq + "/" + w.bytes;
+        if (w.bytes < seg.bytes && (!at.equals(endedEarly) || ++earlyEnds < EARLY_ENDS)) {
+            if (!at.equals(endedEarly)) {
+                endedEarly = at;
+                earlyEnds = 1;
+            }
             throw new IOException("the source's answer ended at byte " + w.bytes + " of segment " + seg.firstSeq
                     + " of device " + deviceId + " (" + seg.bytes + " bytes listed)");
         }

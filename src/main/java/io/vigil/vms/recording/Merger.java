@@ -80,6 +80,7 @@ final class Merger implements AutoCloseable {
             }
             return journal.progress(clock.millis());
         }
+        Files.createDirectories(dir.resolve("tmp"));
         journal = MergeJournal.start(job, clock.millis());
         journal.save(dir);
         LOG.info("merge from {} of devices {} between {} and {} started", job.source(), job.devices(), job.from(),
