@@ -38,6 +38,8 @@ final class Merger implements AutoCloseable {
     private final Clock clock;
     private MergeJournal journal;
     private Thread worker;
+    /** Set by {@link #close}: a network read cannot be interrupted, so the worker also looks here. */
+    private volatile boolean stopping;
 
     Merger(SegmentStore store, Path storage, long segmentBytes, Function<URI, MergeSource> sources, Clock clock) {
         this.store = store;
@@ -169,7 +171,7 @@ final class Merger implements AutoCloseable {
     private <T> T retrying(MergeJournal j, IoCall<T> call) throws InterruptedException, IOException {
         long backoff = 500;
         for (int attempt = 1; ; attempt++) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (stopping || Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
             try {
@@ -231,6 +233,7 @@ final class Merger implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         Thread t;
         synchronized (this) {
             t = worker;
