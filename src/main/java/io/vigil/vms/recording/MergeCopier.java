@@ -87,10 +87,11 @@ final class MergeCopier {
         }
     }
 
-    /** A hole-filling segment being written in the temporary folder. */
+    /** A hole-filling segment being written in the temporary folder, in writes of up to 1 MiB. */
     private final class Run implements AutoCloseable {
         final Path file;
         final FileChannel ch;
+        final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         SegmentInfo info;
 
         Run(long deviceId, Frame f) throws IOException {
@@ -100,11 +101,32 @@ final class MergeCopier {
         }
 
         void write(Frame f) throws IOException {
-            ByteBuffer[] record = {FrameCodec.header(f), ByteBuffer.wrap(f.payload())};
-            for (long done = 0, want = FrameCodec.recordBytes(f); done < want; ) {
-                done += ch.write(record);
+            if (buf.remaining() < FrameCodec.recordBytes(f)) {
+                flush();
+            }
+            if (buf.remaining() >= FrameCodec.recordBytes(f)) {
+                buf.put(FrameCodec.header(f)).put(f.payload());
+            } else {
+                ByteBuffer[] record = {FrameCodec.header(f), ByteBuffer.wrap(f.payload())};
+                for (long done = 0, want = FrameCodec.recordBytes(f); done < want; ) {
+                    done += ch.write(record);
+                }
             }
             info = info == null ? SegmentInfo.first(file, f) : info.plus(f);
+        }
+
+        /** Writes what is buffered and fsyncs: the run is then whole on disk. */
+        void sync() throws IOException {
+            flush();
+            ch.force(true);
+        }
+
+        private void flush() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            buf.clear();
         }
 
         boolean continuesWith(Frame f) {
@@ -156,7 +178,9 @@ final class MergeCopier {
                 w.bytes += FrameCodec.recordBytes(f);
                 w.frames++;
                 w.lastSeq = f.sequence();
-                seg.live = w.cursor();
+                if (w.frames % 64 == 0) {
+                    seg.live = w.cursor(); // progress; a copy a frame would cost more than the frame
+                }
             }
             checkComplete(deviceId, seg, w);
             if (run != null) {
@@ -222,7 +246,7 @@ final class MergeCopier {
     }
 
     private void store(long deviceId, Run run, TreeMap<Long, Long> here) throws IOException {
-        run.ch.force(true);
+        run.sync();
         try {
             store.insert(deviceId, run.file, run.info);
         } catch (IllegalStateException e) {
