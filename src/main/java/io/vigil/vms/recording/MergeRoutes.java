@@ -47,6 +47,11 @@ final class MergeRoutes {
     }
 
     private void start(Context ctx) throws IOException {
+        if (server.apiToken() == null) {
+            // Reading is open without a token (a warning at start says so); writing into the store is not.
+            throw new ApiError(403, null, "a merge writes into this server's recordings, so it needs a token: start"
+                    + " the recording server with --api-token-file (the failover server with the same token)");
+        }
         JsonNode b;
         try {
             b = ManagementClient.MAPPER.readTree(ctx.body());

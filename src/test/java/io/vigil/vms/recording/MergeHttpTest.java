@@ -201,6 +201,12 @@ class MergeHttpTest {
 
         s2.close();
         List<Object> after = playback(r2, from, to);
+        RecordingServer open = RecordingServer.start(new RecordingServer.Options("open", "127.0.0.1", 0,
+                tmp.resolve("open"), URI.create("http://127.0.0.1:9"), "rec", "pw", 60_000, 60_000, 64 * 1024, null));
+        servers.add(open);
+        HttpResponse<byte[]> refused = call(open, "POST", "/api/merge", body, null);
+        assertThat(refused.statusCode()).as("no token, no merge").isEqualTo(403);
+        assertThat(json(refused).path("error").asText()).contains("--api-token-file");
         assertThat(after.get(0)).as("from the recording server alone").isEqualTo(range(0, 399));
         JsonNode spans = json(call(r2, "GET", "/devices", null, TOKEN)).get(0).path("spans");
         assertThat(spans).hasSize(1);
