@@ -155,6 +155,27 @@ class MergerTest {
     }
 
     @Test
+    void anAnswerBrokenOffInsideAFrameIsReadAgainFromTheLastStoredFrame() throws Exception {
+        SegmentStore target = store("target", 0, 99);
+        java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+        StoreSource cutOnce = new StoreSource(store("source", 100, 159)) {
+            @Override
+            public InputStream segment(long deviceId, long firstSeq, long offset) throws IOException {
+                InputStream all = super.segment(deviceId, firstSeq, offset);
+                // The source dies 5000 bytes into segment 120 (inside its 5th frame), once.
+                return firstSeq == 120 && cuts.getAndIncrement() == 0 ? new ByteArrayInputStream(all.readNBytes(5000))
+                        : all;
+            }
+        };
+        Merger m = merger(target, cutOnce);
+        m.start(job());
+        awaitState(m, "done");
+        assertThat(cuts.get()).isEqualTo(2);
+        assertThat(sequences(target)).isEqualTo(range(0, 159));
+        assertThat(progress(m).path("devices").get(0).path("framesWritten").asLong()).isEqualTo(60);
+    }
+
+    @Test
     void aJournalBehindTheStoreLikeAfterAKillBetweenTheTwoWritesCopiesNothingAgain() throws Exception {
         SegmentStore target = store("target", 0, 99, 200, 299);
         StoreSource source = new StoreSource(store("source", 50, 249));
