@@ -116,7 +116,9 @@ final class DeviceLog implements AutoCloseable {
             throw new IllegalArgumentException("device " + deviceId + ": frame " + f.sequence()
                     + " is not after frame " + lastSeq);
         }
-        if (current != null && (f.captureMillis() - current.firstMillis() >= segmentMillis
+        // A gap in the sequence starts a new segment, so every segment is a run without a gap: a
+        // merge (issue 14) then knows from the summaries alone which frames this log holds.
+        if (current != null && (f.sequence() != lastSeq + 1 || f.captureMillis() - current.firstMillis() >= segmentMillis
                 || current.bytes() >= segmentBytes)) {
             roll();
         }
@@ -190,6 +192,45 @@ final class DeviceLog implements AutoCloseable {
                         done.file(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * Adds a closed segment written elsewhere ({@code written} describes {@code tmp}, already fsynced on
+     * this file system): a merge filling a hole in the sequence (issue 14). Refused when its frames
+     * overlap a segment already here or do not come before the segment being written, so a frame is
+     * never stored twice and appends stay in order.
+     */
+    synchronized SegmentInfo insert(Path tmp, SegmentInfo written) throws IOException {
+        for (SegmentInfo s : segments()) {
+            if (s.firstSeq() <= written.lastSeq() && written.firstSeq() <= s.lastSeq()) {
+                throw new IllegalStateException("device " + deviceId + ": frames " + written.firstSeq() + "-"
+                        + written.lastSeq() + " overlap the stored segment " + s.firstSeq() + "-" + s.lastSeq());
+            }
+        }
+        if (current != null && written.lastSeq() > current.firstSeq()) {
+            throw new IllegalStateException("device " + deviceId + ": frames " + written.firstSeq() + "-"
+                    + written.lastSeq() + " come after the segment being recorded (from " + current.firstSeq() + ")");
+        }
+        Path file = dir.resolve(String.format("%020d.seg", written.firstSeq()));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the rename itself survives a crash
+        }
+        SegmentInfo info = new SegmentInfo(file, written.firstSeq(), written.lastSeq(), written.firstMillis(),
+                written.lastMillis(), written.frames(), written.bytes());
+        try {
+            info.writeSummary();
+        } catch (IOException e) {
+            LOG.warn("segment {}: cannot write its summary ({}); it will be scanned at the next start", file,
+                    e.getMessage());
+        }
+        int at = 0;
+        while (at < closed.size() && closed.get(at).firstSeq() < info.firstSeq()) {
+            at++;
+        }
+        closed.add(at, info);
+        lastSeq = Math.max(lastSeq, info.lastSeq());
+        return info;
     }
 
     /** Every segment, oldest first; the one being written only up to its last whole frame. */

@@ -57,8 +57,10 @@ public final class FrameCodec {
             if (length < 0 || length > MAX_PAYLOAD) {
                 throw new Torn("frame length " + length + " out of range");
             }
-            byte[] payload = in.readNBytes(length);
-            if (payload.length != length) {
+            byte[] payload = new byte[length]; // readFully: one copy (readNBytes copies large reads twice)
+            try {
+                in.readFully(payload);
+            } catch (EOFException e) {
                 throw new Torn("frame " + seq + " cut short");
             }
             Frame f = new Frame(device, seq, time, payload);

@@ -26,8 +26,9 @@ import java.util.TreeSet;
 /**
  * The recording server's HTTP API (port 7563 by default): {@code /health}, {@code /devices},
  * live ({@code /devices/{id}/live}) and playback ({@code /devices/{id}/playback} for the JSON index,
- * {@code /devices/{id}/playback/frames} for the frames in {@link FrameCodec}'s format). Read-only:
- * nothing a client sends changes what is recorded. A refused request gets a 4xx with
+ * {@code /devices/{id}/playback/frames} for the frames in {@link FrameCodec}'s format, stitched from a
+ * merge's source while it runs), and the merge's routes ({@link MergeRoutes}). Only a merge changes
+ * what is recorded. A refused request gets a 4xx with
  * {@code {"error": ..., "field": ...}} naming the parameter.
  */
 final class RecordingHttp implements AutoCloseable {
@@ -66,6 +67,8 @@ final class RecordingHttp implements AutoCloseable {
         r.get("/devices/{id}/live", this::live);
         r.get("/devices/{id}/playback", this::index);
         r.get("/devices/{id}/playback/frames", this::frames);
+        r.before("/api/merge*", this::authenticate);
+        new MergeRoutes(server).register(r);
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.field(), e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
@@ -156,14 +159,21 @@ final class RecordingHttp implements AutoCloseable {
         long[] range = range(ctx);
         List<Map<String, Object>> frames = new ArrayList<>();
         long[] next = {-1};
-        server.store().read(id, range[0], range[1], f -> {
-            if (frames.size() < MAX_INDEX_FRAMES) {
-                frames.add(Map.of("seq", f.sequence(), "time", f.captureMillis(), "bytes", f.payload().length));
-            } else if (next[0] < 0) {
-                next[0] = f.captureMillis();
-            }
-        });
+        String stitched;
+        try (StitchedPlayback p = StitchedPlayback.open(server.store(), server.merger(), id, range[0], range[1])) {
+            stitched = p.note();
+            p.read(f -> {
+                if (frames.size() < MAX_INDEX_FRAMES) {
+                    frames.add(Map.of("seq", f.sequence(), "time", f.captureMillis(), "bytes", f.payload().length));
+                } else if (next[0] < 0) {
+                    next[0] = f.captureMillis();
+                }
+            });
+        }
         Map<String, Object> body = new LinkedHashMap<>();
+        if (stitched != null) {
+            body.put("stitched", stitched);
+        }
         body.put("device", id);
         body.put("from", Instant.ofEpochMilli(range[0]).toString());
         body.put("to", Instant.ofEpochMilli(range[1]).toString());
@@ -179,9 +189,9 @@ final class RecordingHttp implements AutoCloseable {
     private void frames(Context ctx) throws IOException {
         long id = device(ctx);
         long[] range = range(ctx);
-        ctx.status(200).contentType("application/x-vigil-frames");
-        try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 1 << 16)) {
-            server.store().read(id, range[0], range[1], f -> {
+        try (StitchedPlayback p = StitchedPlayback.open(server.store(), server.merger(), id, range[0], range[1]);
+             OutputStream out = new BufferedOutputStream(stitched(ctx, p).outputStream(), 1 << 16)) {
+            p.read(f -> {
                 try {
                     out.write(FrameCodec.header(f).array());
                     out.write(f.payload());
@@ -194,6 +204,13 @@ final class RecordingHttp implements AutoCloseable {
         }
     }
 
+    private static Context stitched(Context ctx, StitchedPlayback p) {
+        if (p.note() != null) {
+            ctx.header("X-Vigil-Stitched", p.note());
+        }
+        return ctx.status(200).contentType("application/x-vigil-frames");
+    }
+
     private long device(Context ctx) {
         String v = ctx.pathParam("id");
         long id;
@@ -202,7 +219,8 @@ final class RecordingHttp implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw ApiError.badField("id", "'" + v + "' is not a device id (a positive number; GET /devices lists them)");
         }
-        if (!server.store().has(id) && !server.recorder().status().containsKey(id)) {
+        if (!server.store().has(id) && !server.recorder().status().containsKey(id)
+                && server.merger().stitch(id, 0, Long.MAX_VALUE) == null) {
             throw new ApiError(404, "id", "device " + id + " is not recorded by this server; GET /devices lists them");
         }
         return id;
@@ -221,7 +239,7 @@ final class RecordingHttp implements AutoCloseable {
         return new long[] {from, to};
     }
 
-    private static long time(Context ctx, String param) {
+    static long time(Context ctx, String param) {
         String v = ctx.queryParam(param);
         if (v == null || v.isBlank()) {
             throw ApiError.badField(param, "query parameter '" + param + "' is required, e.g. " + param
@@ -235,7 +253,7 @@ final class RecordingHttp implements AutoCloseable {
         }
     }
 
-    private static void json(Context ctx, int status, Object body) {
+    static void json(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType("application/json").result(ManagementClient.MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {

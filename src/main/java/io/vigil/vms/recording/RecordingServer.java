@@ -31,9 +31,10 @@ public final class RecordingServer implements AutoCloseable {
     private final SegmentStore store;
     private final Recorder recorder;
     private final ConfigSync sync;
+    private final Merger merger;
     private final RecordingHttp http;
 
-    private RecordingServer(Options o) throws IOException {
+    private RecordingServer(Options o, java.util.function.Function<URI, MergeSource> sources) throws IOException {
         this.name = o.name();
         this.apiToken = o.apiToken() == null ? null : o.apiToken().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (apiToken == null) {
@@ -44,11 +45,19 @@ public final class RecordingServer implements AutoCloseable {
         this.recorder = new Recorder(store);
         this.sync = new ConfigSync(new ManagementClient(o.managementUrl(), o.user(), o.password()), o.name(),
                 o.storage(), recorder, o.pollMillis());
+        this.merger = new Merger(store, o.storage(), o.segmentBytes(),
+                sources != null ? sources : uri -> new HttpMergeSource(uri, apiToken), Clock.systemUTC());
         this.http = new RecordingHttp(this, o.bind(), o.port());
     }
 
     public static RecordingServer start(Options o) throws IOException {
-        RecordingServer s = new RecordingServer(o);
+        return start(o, null);
+    }
+
+    /** With {@code sources} a test reads a merge's source its own way; null reads it over HTTP. */
+    static RecordingServer start(Options o, java.util.function.Function<URI, MergeSource> sources) throws IOException {
+        RecordingServer s = new RecordingServer(o, sources);
+        s.merger.resume();
         s.sync.start();
         LOG.info("recording server '{}' on {}:{}, storage {}, management server {}", o.name(), o.bind(), s.port(),
                 o.storage(), o.managementUrl());
@@ -67,6 +76,10 @@ public final class RecordingServer implements AutoCloseable {
         return store;
     }
 
+    Merger merger() {
+        return merger;
+    }
+
     Recorder recorder() {
         return recorder;
     }
@@ -83,6 +96,7 @@ public final class RecordingServer implements AutoCloseable {
     @Override
     public void close() {
         sync.close();
+        merger.close();
         http.close();
         recorder.close();
         store.close();

@@ -127,6 +127,11 @@ public final class SegmentStore implements AutoCloseable {
         log(deviceId).read(fromMillis, toMillis, sink);
     }
 
+    /** Adds a segment a merge wrote into {@code tmp} (see {@link DeviceLog#insert}); returns it as stored. */
+    public SegmentInfo insert(long deviceId, Path tmp, SegmentInfo written) throws IOException {
+        return log(deviceId).insert(tmp, written);
+    }
+
     /** Closes the device's open segment (fsync and summary); used when a device stops recording. */
     public void roll(long deviceId) throws IOException {
         log(deviceId).roll();

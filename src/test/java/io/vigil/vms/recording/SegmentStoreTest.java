@@ -115,4 +115,56 @@ class SegmentStoreTest {
             }
         }
     }
+
+    @Test
+    void aGapInTheSequenceStartsANewSegmentSoEverySegmentIsARunWithoutAGap() throws Exception {
+        try (SegmentStore s = SegmentStore.open(dir, 60_000, 1 << 20, Clock.systemUTC())) {
+            for (long seq : new long[] {0, 1, 2, 5, 6, 9}) {
+                s.append(frame(6, seq, T0 + seq, 10));
+            }
+            assertThat(s.segments(6)).extracting(i -> i.firstSeq() + "-" + i.lastSeq() + "/" + i.frames())
+                    .containsExactly("0-2/3", "5-6/2", "9-9/1");
+        }
+    }
+
+    @Test
+    void aMergedSegmentFillsAHoleAndOneThatOverlapsOrFollowsTheOpenSegmentIsRefused() throws Exception {
+        try (SegmentStore s = SegmentStore.open(dir, 60_000, 1 << 20, Clock.systemUTC())) {
+            for (long seq : new long[] {0, 1, 2, 8, 9}) {
+                s.append(frame(6, seq, T0 + seq, 10));
+            }
+            s.insert(6, written(3, 5), info(3, 5));
+            assertThat(sequences(s, 6, T0, T0 + 100)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 8L, 9L);
+            Path overlapping = written(5, 6);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.insert(6, overlapping, info(5, 6)))
+                    .hasMessage("device 6: frames 5-6 overlap the stored segment 3-5");
+            Path after = written(12, 13);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.insert(6, after, info(12, 13)))
+                    .hasMessage("device 6: frames 12-13 come after the segment being recorded (from 8)");
+            s.append(frame(6, 10, T0 + 10, 10));
+        }
+        try (SegmentStore s = SegmentStore.open(dir, 60_000, 1 << 20, Clock.systemUTC())) {
+            assertThat(sequences(s, 6, T0, T0 + 100)).as("after a restart").containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 8L,
+                    9L, 10L);
+        }
+    }
+
+    private Path written(long first, long last) throws IOException {
+        Path f = dir.resolve("merge-" + first + ".seg");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long seq = first; seq <= last; seq++) {
+                Frame fr = frame(6, seq, T0 + seq, 10);
+                ch.write(new java.nio.ByteBuffer[] {FrameCodec.header(fr), java.nio.ByteBuffer.wrap(fr.payload())});
+            }
+        }
+        return f;
+    }
+
+    private SegmentInfo info(long first, long last) {
+        SegmentInfo i = SegmentInfo.first(dir.resolve("merge-" + first + ".seg"), frame(6, first, T0 + first, 10));
+        for (long seq = first + 1; seq <= last; seq++) {
+            i = i.plus(frame(6, seq, T0 + seq, 10));
+        }
+        return i;
+    }
 }
