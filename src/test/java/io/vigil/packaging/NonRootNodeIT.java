@@ -40,6 +40,7 @@ class NonRootNodeIT {
     private static ThrowawayRoot box;
     private static final List<String> namespaces = new ArrayList<>();
     private static final Process[] nodes = new Process[3];
+    private static final Path[] outputs = new Path[3];
     private static int prim;
 
     @BeforeAll
@@ -73,8 +74,8 @@ class NonRootNodeIT {
             box.ok("chown", "root:vigil", config(id));
             box.ok("chmod", "0640", config(id));
         }
-        box.ok("useradd", "--groups", "vigil", "operator");
-        box.ok("useradd", "stranger");
+        box.ok("useradd", "--groups", "vigil", "vigilop");
+        box.ok("useradd", "vigilno");
     }
 
     @AfterAll
@@ -82,6 +83,9 @@ class NonRootNodeIT {
         for (int id = 1; id <= 2; id++) {
             stop(id);
             killPostmaster(id);
+            if (outputs[id] != null) {
+                Files.deleteIfExists(outputs[id]);
+            }
         }
         for (String n : namespaces) {
             new ProcessBuilder("ip", "netns", "del", n).start().waitFor();
@@ -97,6 +101,11 @@ class NonRootNodeIT {
         start(1);
         start(2);
         await("a PRIM and an up-to-date SECOND").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .failFast("a node exited", () -> {
+                    for (int id = 1; id <= 2; id++) {
+                        assertThat(nodes[id].isAlive()).as("node " + id + ": " + Files.readString(outputs[id])).isTrue();
+                    }
+                })
                 .until(() -> pair() != 0);
         prim = pair();
         int vigil = Integer.parseInt(box.ok("id", "-u", "vigil").strip());
@@ -109,6 +118,9 @@ class NonRootNodeIT {
                     .as("node " + id + "'s PostgreSQL runs as vigil").isEqualTo(vigil);
         }
         assertThat(box.ok("stat", "-c", "%U:%G %a", pgData(prim))).isEqualTo("vigil:vigil 700\n");
+        // The configuration is what setup writes (database.osUser defaults to postgres): no user switch.
+        assertThat(moduleLog(prim)).contains("PostgreSQL runs as this node's own user vigil (database.osUser postgres"
+                + " is used only by a node started as root)");
     }
 
     @Test
@@ -122,9 +134,9 @@ class NonRootNodeIT {
     @Order(3)
     void statusAnswersRootAndTheGroupVigilOverTheSocketAndNobodyElse() throws Exception {
         assertThat(box.ok("vigil", "status", "--config", config(prim))).contains("PRIM");
-        assertThat(box.ok("setpriv", "--reuid=operator", "--regid=operator", "--init-groups", "--", "vigil", "status",
+        assertThat(box.ok("setpriv", "--reuid=vigilop", "--regid=vigilop", "--init-groups", "--", "vigil", "status",
                 "--config", config(prim))).as("a member of the group vigil").contains("PRIM");
-        ThrowawayRoot.Result stranger = box.run("setpriv", "--reuid=stranger", "--regid=stranger", "--init-groups",
+        ThrowawayRoot.Result stranger = box.run("setpriv", "--reuid=vigilno", "--regid=vigilno", "--init-groups",
                 "--", "vigil", "status", "--config", config(prim));
         assertThat(stranger.ok()).as(stranger.output()).isFalse();
         assertThat(stranger.output()).contains(config(prim)); // it cannot even read the configuration
@@ -177,8 +189,8 @@ class NonRootNodeIT {
                 "setpriv", "--reuid=vigil", "--regid=vigil", "--init-groups"));
         argv.addAll(List.of(CAPS));
         argv.addAll(List.of("--", "/usr/bin/vigil", "node", "--config", config(id)));
-        Path out = Files.createTempFile("vigil-nonroot-node" + id + "-", ".out");
-        nodes[id] = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        outputs[id] = Files.createTempFile("vigil-nonroot-node" + id + "-", ".out");
+        nodes[id] = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(outputs[id].toFile()).start();
     }
 
     private static void stop(int id) throws InterruptedException {
@@ -212,7 +224,6 @@ class NonRootNodeIT {
                 vip: {address: "%5$s/24", interface: eth0}
                 database:
                   mode: internal
-                  osUser: vigil
                   port: 5432
                   peerPort: 5432
                   dataDir: %6$s
