@@ -46,12 +46,10 @@ final class ConfigCommand implements Runnable {
                 for (String w : c.warnings()) {
                     out.println("warning: " + w);
                 }
-                if (c.vip() != null) {
-                    // A warning, not an error: the node may run under another user or with systemd's
-                    // AmbientCapabilities, which this checking process does not have.
-                    io.vigil.vip.NetAdminCapability.problem(c.vip().address()).ifPresent(p ->
-                            out.println("warning: a node started like this command would refuse to start: " + p));
-                }
+                // A warning, not an error: the node may run under another user or with systemd's
+                // AmbientCapabilities, which this checking process does not have.
+                io.vigil.daemon.Privileges.problems(c).forEach(p ->
+                        out.println("warning: a node started like this command would refuse to start: " + p));
                 return ExitCode.OK;
             } catch (CliException e) {
                 spec.commandLine().getErr().println(e.getMessage());

@@ -178,12 +178,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     /** Starts a node from its configuration; the caller owns the returned daemon. */
     public static NodeDaemon start(VigilConfig config) throws IOException, ConfigException {
-        if (config.vip() != null) {
-            // Refuse now, not at the first failover: a node that cannot take the VIP is no standby.
-            Optional<String> missing = io.vigil.vip.NetAdminCapability.problem(config.vip().address());
-            if (missing.isPresent()) {
-                throw new IOException(missing.get());
-            }
+        // Refuse now, not at the first failover: a node that cannot take the VIP is no standby.
+        java.util.List<String> missing = Privileges.problems(config);
+        if (!missing.isEmpty()) {
+            throw new IOException(String.join("; and ", missing));
         }
         NodeDaemon d = new NodeDaemon(config);
         try {
@@ -379,6 +377,12 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private DatabaseNode openDatabase() throws ConfigException {
         if (config.database() == null || !config.database().internal()) {
             return null;
+        }
+        String user = System.getProperty("user.name");
+        if (!"root".equals(user) && !user.equals(config.database().osUser())) {
+            // Issue 15: the package runs the node as vigil, and PostgreSQL with it (no user switch).
+            moduleLog.info("database: PostgreSQL runs as this node's own user " + user + " (database.osUser "
+                    + config.database().osUser() + " is used only by a node started as root)");
         }
         PgInstance pg = Databases.instance(config);
         pg.prepareHome();

@@ -22,12 +22,24 @@ public final class NodeStart {
     /** What {@link #start} did: the line to show the operator, and the daemon's process id (-1: not started). */
     public record Started(String message, long pid) { }
 
+    private static java.util.Optional<Path> dataDir(Path config) {
+        try {
+            return java.util.Optional.of(io.vigil.config.VigilConfig.load(config).node().dataDir());
+        } catch (io.vigil.config.ConfigException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Starts node {@code id} (or only says how). */
     public static Started start(Path config, int id, boolean printOnly) throws SetupException {
         String how = "vigil node --config " + config;
         if (printOnly) {
-            return new Started("node " + id + " is not started (--no-start): start it with `" + how + "` (in your"
-                    + " service manager's unit, as root), then check with `vigil status --config " + config + "`", -1);
+            // Issue 15: the packaged unit runs the node as vigil, and setup (root) wrote root's files.
+            String data = dataDir(config).map(d -> " && chown -R vigil:vigil " + d).orElse("");
+            return new Started("node " + id + " is not started (--no-start): start it with `" + how + "` as root,"
+                    + " or with the package's unit, which runs it as user vigil: `chown vigil:vigil " + config + data
+                    + " && systemctl enable --now vigil-node`; then check with `vigil status --config " + config + "`",
+                    -1);
         }
         Path log;
         try {

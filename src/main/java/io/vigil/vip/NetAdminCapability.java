@@ -24,11 +24,15 @@ public final class NetAdminCapability {
      * empty when the text has no such line (not Linux, or an unreadable status).
      */
     static Optional<Boolean> effective(String procStatus) {
+        return effectiveMask(procStatus).map(mask -> (mask & (1L << CAP_NET_ADMIN)) != 0);
+    }
+
+    /** The effective capability mask of a {@code /proc/<pid>/status} text; empty when it has none. */
+    public static Optional<Long> effectiveMask(String procStatus) {
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("CapEff:")) {
-                String hex = line.substring("CapEff:".length()).strip();
                 try {
-                    return Optional.of((Long.parseUnsignedLong(hex, 16) & (1L << CAP_NET_ADMIN)) != 0);
+                    return Optional.of(Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16));
                 } catch (NumberFormatException e) {
                     return Optional.empty();
                 }
@@ -42,16 +46,16 @@ public final class NetAdminCapability {
      * manage it, given this process's status text; empty when there is none (loopback mode needs
      * no capability; an unknown mask is not reported, the failing {@code ip} command still is).
      */
-    static Optional<String> problem(String vip, String procStatus) {
+    public static Optional<String> problem(String vip, String procStatus) {
         String address = vip.split("/")[0].strip();
         if (address.startsWith("127.") || effective(procStatus).orElse(true)) {
             return Optional.empty();
         }
-        return Optional.of("vip.address " + address + " needs the CAP_NET_ADMIN capability to add and remove the"
-                + " address, and this process does not have it (user " + System.getProperty("user.name") + "). "
-                + "Run the node as root; or give Java the capability with `setcap cap_net_admin+ep "
-                + javaBinary() + "`; or, under systemd, add AmbientCapabilities=CAP_NET_ADMIN to the"
-                + " [Service] section of the unit. To try Vigil without it, use a 127.x address (loopback mode).");
+        return Optional.of("cannot add the VIP: vip.address " + address + " needs the CAP_NET_ADMIN capability to"
+                + " add and remove the address, and the node lacks it (user " + System.getProperty("user.name") + ")."
+                + " Run it under the vigil-node unit (AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW) or as root;"
+                + " or give Java the capabilities with `setcap cap_net_admin,cap_net_raw+ep " + javaBinary() + "`."
+                + " To try Vigil without it, use a 127.x address (loopback mode).");
     }
 
     /** {@link #problem(String, String)} for this process. */

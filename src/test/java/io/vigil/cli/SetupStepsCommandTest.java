@@ -76,7 +76,9 @@ class SetupStepsCommandTest extends CliFixture {
         assertThat(primary.out()).contains("paired with node 2 (node2); node 1 is configured in "
                 + dir.resolve("etc1/vigil.yaml")).contains("console certificate exported to "
                 + dir.resolve("export/serverCert.crt")).contains("node 1 is not started (--no-start): start it with"
-                + " `vigil node --config " + dir.resolve("etc1/vigil.yaml") + "`");
+                + " `vigil node --config " + dir.resolve("etc1/vigil.yaml") + "` as root, or with the package's unit,"
+                + " which runs it as user vigil: `chown vigil:vigil " + dir.resolve("etc1/vigil.yaml")
+                + " && chown -R vigil:vigil ").contains(" && systemctl enable --now vigil-node`");
         assertThat(node2.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(node2.out().toString()).contains("paired with node 1 (node1); run `vigil setup finish` on this node");
         Path garbage = dir.resolve("license.json");

@@ -44,8 +44,8 @@ class NetAdminProcessTest {
     void aNodeWithoutCapNetAdminRefusesToStartAndSaysHowToGrantIt() throws Exception {
         Run r = withoutNetAdmin("io.vigil.cli.Main", "node", "--config", config.toString());
         assertThat(r.exit).isEqualTo(3);
-        assertThat(r.out).contains("vip.address 10.231.0.100", "CAP_NET_ADMIN", "setcap cap_net_admin+ep",
-                "AmbientCapabilities=CAP_NET_ADMIN");
+        assertThat(r.out).contains("vip.address 10.231.0.100", "CAP_NET_ADMIN", "setcap cap_net_admin,cap_net_raw+ep",
+                "vigil-node unit", "AmbientCapabilities=CAP_NET_ADMIN");
         // The demo's certificates are made before the node starts (LocalCluster, issue 12); nothing
         // else may be there: no state, log, incarnation or admin socket.
         try (var left = Files.list(dir.resolve("node1"))) {

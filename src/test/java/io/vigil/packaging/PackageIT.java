@@ -59,7 +59,7 @@ class PackageIT {
         assertThat(box.ok("getent", "passwd", "vigil")).contains(":/var/lib/vigil:/usr/sbin/nologin");
         assertThat(box.ok("stat", "-c", "%n %a %U %G", "/etc/vigil", "/var/lib/vigil", "/var/log/vigil",
                 "/var/lib/vigil-witness")).isEqualTo(String.join("\n", "/etc/vigil 750 root vigil",
-                "/var/lib/vigil 750 root vigil", "/var/log/vigil 750 root vigil", "/var/lib/vigil-witness 700 vigil vigil", ""));
+                "/var/lib/vigil 711 vigil vigil", "/var/log/vigil 750 vigil vigil", "/var/lib/vigil-witness 700 vigil vigil", ""));
         assertThat(box.ok("vigil", "--version")).contains("vigil ");
         assertThat(box.ok("dpkg-query", "-W", "-f", "${Status}", "vigil")).isEqualTo("install ok installed");
         // No vendor tool in a node's package (SPEC 8): licenses are issued elsewhere.
@@ -84,7 +84,8 @@ class PackageIT {
         assertThat(r.ok()).as(r.output()).isTrue();
         String node = Files.readString(box.path("/lib/systemd/system/vigil-node.service"));
         assertThat(node).contains("Type=notify", "WatchdogSec=", "ExecStopPost=-/usr/bin/vigil fence",
-                "CapabilityBoundingSet=CAP_NET_ADMIN", "ProtectSystem=strict");
+                "User=vigil", "AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW\n",
+                "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_NET_BIND_SERVICE\n", "ProtectSystem=strict");
     }
 
     @Test

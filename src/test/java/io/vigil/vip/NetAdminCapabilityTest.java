@@ -34,8 +34,8 @@ class NetAdminCapabilityTest {
         assertThat(NetAdminCapability.problem("10.0.0.10/24", ROOT)).isEmpty();
         assertThat(NetAdminCapability.problem("10.0.0.10/24", SETCAP_USER)).isEmpty();
         assertThat(NetAdminCapability.problem("10.0.0.10/24", USER)).hasValueSatisfying(m -> assertThat(m)
-                .contains("vip.address 10.0.0.10", "CAP_NET_ADMIN", "as root", "setcap cap_net_admin+ep",
-                        "AmbientCapabilities=CAP_NET_ADMIN", "127.x"));
+                .contains("vip.address 10.0.0.10", "CAP_NET_ADMIN", "as root", "setcap cap_net_admin,cap_net_raw+ep",
+                        "vigil-node unit", "AmbientCapabilities=CAP_NET_ADMIN", "127.x"));
         assertThat(NetAdminCapability.problem("10.0.0.10/24", ROOT_WITHOUT_NET_ADMIN)).isPresent();
     }
 
