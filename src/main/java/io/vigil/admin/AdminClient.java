@@ -110,6 +110,18 @@ public final class AdminClient {
         return convert(exchange(request).get("status"), DaemonStatus.class, "status");
     }
 
+    /** Support "dump": the node writes one and names it; see {@link io.vigil.api.NodeControl#dump}. */
+    public io.vigil.api.DumpInfo dump(String who) throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "dump").put("who", who);
+        return convert(exchange(request).get("dump"), io.vigil.api.DumpInfo.class, "dump");
+    }
+
+    /** The dumps the node keeps, oldest first. */
+    public java.util.List<io.vigil.api.DumpInfo> dumps() throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "dumps");
+        return java.util.List.of(convert(exchange(request).get("dumps"), io.vigil.api.DumpInfo[].class, "dumps"));
+    }
+
     /** Expert action "estimate data sync"; see {@link io.vigil.api.NodeControl#estimate}. */
     public io.vigil.replication.ResyncEstimate estimate() throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "estimate");

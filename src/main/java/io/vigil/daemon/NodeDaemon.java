@@ -91,6 +91,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private volatile boolean running = true;
     private volatile DaemonStatus status;
     private volatile SyncStatus databaseSync = SyncStatus.NOT_CONFIGURED;
+    /** SPEC §2 "Support": dumps on demand, and by themselves at a failover or a fatal error. */
+    private final io.vigil.support.Dumps dumps;
+    private final io.vigil.support.AutoDump autoDump;
 
     private record Pending(Command command, String who, CompletableFuture<CommandResult> future) { }
 
@@ -121,13 +124,20 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.appLog = new ApplicationLog(config.node().logDir().resolve("application.log"), max, keep, wall, redactor);
         this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
         this.store = new StateStore(config.node().dataDir());
+        FileSecrets.addTo(redactor, config);
+        this.dumps = new io.vigil.support.Dumps(io.vigil.support.Dumps.dir(config.node().dataDir()), this, config.toYaml(), store.file(),
+                redactor::apply, wall);
+        this.autoDump = new io.vigil.support.AutoDump(dumps, moduleLog::info, moduleLog::error, NodeDaemon::monotonicMs);
         // Saved before the transport opens, so no datagram of this start can carry a reused number.
         this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
         this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
         // Events queue from the start; the loop thread, started once everything is open, runs them.
         this.events = new EventLoop(node, this::runEffect, this::publishStatus,
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
-                (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
+                (e, ex) -> {
+                    moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+                    autoDump.fatal("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+                });
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
         statusBuilder.warningsFrom(this::daemonWarnings);
@@ -189,6 +199,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         try {
             d.open();
         } catch (IOException | ConfigException | RuntimeException e) {
+            d.autoDump.fatal("the node could not start: " + e.getMessage());
             d.close();
             throw e;
         }
@@ -201,6 +212,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     private void open() throws IOException, ConfigException {
         Optional<PersistedState> saved = store.load();
+        try {
+            dumps.keepConfiguration();
+        } catch (IOException e) {
+            moduleLog.error("could not keep a copy of the configuration in " + dumps.dir() + ": " + e.getMessage());
+        }
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
                 + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
         database = openDatabase();
@@ -273,6 +289,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (n != null) {
             n.offer(effect);
         }
+        autoDump.onEffect(effect);
         effects.run(effect);
     }
 
@@ -545,6 +562,25 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         return database.estimate();
     }
 
+    @Override
+    public io.vigil.api.DumpInfo dump(String reason) {
+        try {
+            return dumps.create(reason);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write a dump into " + dumps.dir() + ": " + e.getMessage()
+                    + "; check the free space and the folder's permissions", e);
+        }
+    }
+
+    @Override
+    public List<io.vigil.api.DumpInfo> dumps() {
+        try {
+            return dumps.list();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not list the dumps in " + dumps.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
     public ModuleLog moduleLog() {
         return moduleLog;
     }
@@ -628,6 +664,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (watchdog != null) {
             watchdog.close();
         }
+        autoDump.close();
         if (notifier != null) {
             notifier.close(); // what it could not deliver stays in its outbox for the next start
         }
