@@ -119,7 +119,11 @@ public final class AdminClient {
     /** The dumps the node keeps, oldest first. */
     public java.util.List<io.vigil.api.DumpInfo> dumps() throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "dumps");
-        return java.util.List.of(convert(exchange(request).get("dumps"), io.vigil.api.DumpInfo[].class, "dumps"));
+        return convert(exchange(request).get("dumps"), DumpList.class, "dumps").dumps();
+    }
+
+    /** The answer to "dumps": an object, as every answer field of this protocol. */
+    record DumpList(java.util.List<io.vigil.api.DumpInfo> dumps) {
     }
 
     /** Expert action "estimate data sync"; see {@link io.vigil.api.NodeControl#estimate}. */

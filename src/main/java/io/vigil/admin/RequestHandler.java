@@ -168,7 +168,7 @@ final class RequestHandler {
             return refusable("dump", () -> control.dump("operator " + who(text(request, "who"), remote)));
         }
         if ("dumps".equals(op)) {
-            return refusable("dumps", control::dumps);
+            return refusable("dumps", () -> new AdminClient.DumpList(control.dumps()));
         }
         if (!"command".equals(op)) {
             return error("bad-request", op == null ? "missing \"op\"; expected " + OPS

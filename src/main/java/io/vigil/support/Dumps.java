@@ -213,13 +213,21 @@ public final class Dumps {
         return new DumpInfo(d.getFileName().toString(), d.toString(), created, reason, bytes);
     }
 
-    /** {@code base}, or {@code base-2}, {@code base-3}... when taken. */
-    private String freeName(String base, String suffix) {
-        String name = base + suffix;
-        for (int n = 2; Files.exists(dir.resolve(name)); n++) {
-            name = base + "-" + n + suffix;
+    /**
+     * {@code base}, or {@code base-N} with N past every number used in this second so far: a new
+     * entry must sort after the kept ones, even after the first of that second was deleted.
+     */
+    private String freeName(String base, String suffix) throws IOException {
+        int last = 0;
+        try (Stream<Path> all = Files.list(dir)) {
+            for (Path p : all.toList()) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(suffix) && stamp(p, suffix).equals(base) && sequence(p, suffix) < Integer.MAX_VALUE) {
+                    last = Math.max(last, sequence(p, suffix));
+                }
+            }
         }
-        return name;
+        return last == 0 ? base + suffix : base + "-" + (last + 1) + suffix;
     }
 
     /** Kept entries of one kind, oldest first: by time stamp, then by the number added within a second. */
