@@ -21,6 +21,9 @@ final class FileSecrets {
         List<Path> files = new ArrayList<>();
         config.notifications().webhooks().forEach(w -> files.add(w.secretFile()));
         config.notifications().snmp().forEach(s -> files.add(s.communityFile()));
+        if (config.notifications().agent() != null) {
+            files.add(config.notifications().agent().communityFile());
+        }
         for (Path f : files) {
             try {
                 String secret = Files.readString(f).strip();
