@@ -75,6 +75,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private EffectRunner effects;
     /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
     private volatile io.vigil.notify.Notifier notifier;
+    /** The optional SNMP agent on UDP 3600 (notifications.snmpAgent); null when off. */
+    private volatile io.vigil.notify.SnmpAgent snmpAgent;
     /** The certificates' end, watched (issue 12); null when the node has none. */
     private volatile CertificateWatch certificates;
     static final long CERTIFICATE_CHECK_MINUTES = 10;
@@ -267,6 +269,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         notifier = io.vigil.notify.Notifier.start(config.events(), config.notifications(), "node" + config.node().id(),
                 config.node().hostName(), config.node().dataDir().resolve("notify"), java.time.Clock.systemUTC(),
                 moduleLog::info);
+        if (config.notifications().agent() != null) {
+            snmpAgent = io.vigil.notify.SnmpAgent.start(config.notifications().agent(), this::status,
+                    java.time.Clock.systemUTC(), moduleLog::info);
+        }
         effects = new EffectRunner(new EffectWorld(loopSide(), transport,
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
@@ -290,6 +296,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             n.offer(effect);
         }
         autoDump.onEffect(effect);
+        io.vigil.notify.SnmpAgent agent = snmpAgent;
+        if (agent != null) {
+            agent.onEffect(effect);
+        }
         effects.run(effect);
     }
 
@@ -665,6 +675,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             watchdog.close();
         }
         autoDump.close();
+        if (snmpAgent != null) {
+            snmpAgent.close();
+        }
         if (notifier != null) {
             notifier.close(); // what it could not deliver stays in its outbox for the next start
         }
