@@ -35,13 +35,22 @@ class DumpConsoleTest {
         Path secrets = Files.createTempDirectory("vigil-dump-secrets");
         String hookSecret = random(32);
         String community = "comm-" + random(8);
+        String agentCommunity = "agent-" + random(8);
         PrivateFiles.writeString(secrets.resolve("hook.key"), hookSecret + "\n");
         PrivateFiles.writeString(secrets.resolve("community"), community + "\n");
+        PrivateFiles.writeString(secrets.resolve("agent-community"), agentCommunity + "\n");
+        int agentPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+            agentPort = probe.getLocalPort();
+        }
         String extra = "  protocol: http\nnotifications:\n  webhooks:\n    - url: http://127.0.0.1:" + OneNode.freeTcp()
                 + "/hook\n      secretFile: " + secrets.resolve("hook.key") + "\n  snmp:\n    - host: 127.0.0.1\n"
-                + "      port: " + OneNode.freeTcp() + "\n      communityFile: " + secrets.resolve("community") + "\n";
+                + "      port: " + OneNode.freeTcp() + "\n      communityFile: " + secrets.resolve("community") + "\n"
+                + "  snmpAgent:\n    bindAddress: 127.0.0.1\n    port: " + agentPort + "\n    communityFile: "
+                + secrets.resolve("agent-community") + "\n";
         try (OneNode node = OneNode.start(Path.of("target/dump-console").toAbsolutePath(), extra, "http")) {
             Path support = node.dir.resolve("node1/support");
+            assertThat(agentAnswersNodeId(agentPort, agentCommunity)).as("the node's SNMP agent is up").isEqualTo(1);
             ApiClient anonymous = new ApiClient(node.base);
             assertThat(anonymous.post("/api/nodes/1/dump", "", true).statusCode()).isEqualTo(401);
             assertThat(anonymous.get("/api/nodes/1/dumps").statusCode()).isEqualTo(401);
@@ -59,7 +68,7 @@ class DumpConsoleTest {
             assertThat(listed.get(0).get("name").asText()).isEqualTo(dump.get("name").asText());
             assertThat(admin.get("/api/nodes/2/dumps").statusCode()).as("the peer is not running").isEqualTo(502);
 
-            List<String> secretsSet = List.of(clusterKey(node), hookSecret, community, node.password);
+            List<String> secretsSet = List.of(clusterKey(node), hookSecret, community, agentCommunity, node.password);
             try (Stream<Path> files = Files.walk(support)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     assertNoSecret(f.toString(), Files.readString(f), secretsSet);
@@ -82,6 +91,23 @@ class DumpConsoleTest {
             assertThat(entries).contains("kept/" + name + "/threads.txt", "kept/" + name + "/state.json",
                     "kept/" + name + "/module.log", "kept/" + name + "/configuration.yaml")
                     .anyMatch(e -> e.matches("kept/configuration_\\d{8}_\\d{6}(-\\d+)?\\.yaml"));
+        }
+    }
+
+    /** vigilNodeId.0 from the daemon's agent (notifications.snmpAgent), asked with snmp4j. */
+    private static int agentAnswersNodeId(int port, String community) throws Exception {
+        try (org.snmp4j.Snmp snmp = new org.snmp4j.Snmp(new org.snmp4j.transport.DefaultUdpTransportMapping())) {
+            snmp.listen();
+            var target = new org.snmp4j.CommunityTarget<>(new org.snmp4j.smi.UdpAddress(
+                    java.net.InetAddress.getLoopbackAddress(), port), new org.snmp4j.smi.OctetString(community));
+            target.setVersion(org.snmp4j.mp.SnmpConstants.version2c);
+            target.setTimeout(5_000);
+            target.setRetries(2);
+            org.snmp4j.PDU get = new org.snmp4j.PDU();
+            get.add(new org.snmp4j.smi.VariableBinding(new org.snmp4j.smi.OID("1.3.6.1.4.1.32473.7.3.1.0")));
+            org.snmp4j.PDU r = snmp.send(get, target).getResponse();
+            assertThat(r).as("an answer from the agent on UDP " + port).isNotNull();
+            return r.get(0).getVariable().toInt();
         }
     }
 
