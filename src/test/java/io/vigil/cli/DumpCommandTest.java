@@ -85,6 +85,23 @@ class DumpCommandTest extends CliFixture {
     }
 
     @Test
+    void withClusterThePeerWritesItsOwnDumpThroughTheLocalNode() throws Exception {
+        FakeNode node2 = FakeNode.primary(2);
+        Path peerDumps = Files.createTempDirectory("vigil-peer-dumps");
+        node2.withDumps(peerDumps);
+        Path cfg = config(serve(node1), serve(node2));
+        node1.withDumps(supportDir(cfg));
+        Run run = vigil("dump", "create", "--cluster", "--json", "--config", cfg.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode both = new ObjectMapper().readTree(run.out());
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).get("path").asText()).startsWith(supportDir(cfg).toString());
+        assertThat(both.get(1).get("path").asText()).startsWith(peerDumps.toString());
+        Run list = vigil("dump", "list", "--node", "2", "--config", cfg.toString());
+        assertThat(list.out()).startsWith("node 2: 1 dump\n").contains(both.get(1).get("name").asText());
+    }
+
+    @Test
     void aNodeThatCannotDumpIsARefusalWithItsReason() throws Exception {
         Path cfg = config(serve(node1), closedPort()); // no withDumps: the node refuses
         Run run = vigil("dump", "create", "--config", cfg.toString());
