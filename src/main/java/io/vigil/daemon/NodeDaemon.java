@@ -127,9 +127,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
         this.store = new StateStore(config.node().dataDir());
         FileSecrets.addTo(redactor, config);
-        this.dumps = new io.vigil.support.Dumps(io.vigil.support.Dumps.dir(config.node().dataDir()), this, config.toYaml(), store.file(),
-                redactor::apply, wall);
-        this.autoDump = new io.vigil.support.AutoDump(dumps, moduleLog::info, moduleLog::error, NodeDaemon::monotonicMs);
+        this.dumps = new io.vigil.support.Dumps(io.vigil.support.Dumps.dir(config.node().dataDir()), this,
+                config.toYaml(), store.file(), redactor::apply, wall);
+        this.autoDump = new io.vigil.support.AutoDump(dumps, moduleLog::info, moduleLog::error,
+                NodeDaemon::monotonicMs);
         // Saved before the transport opens, so no datagram of this start can carry a reused number.
         this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
         this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
