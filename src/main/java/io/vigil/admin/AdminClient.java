@@ -110,6 +110,22 @@ public final class AdminClient {
         return convert(exchange(request).get("status"), DaemonStatus.class, "status");
     }
 
+    /** Support "dump": the node writes one and names it; see {@link io.vigil.api.NodeControl#dump}. */
+    public io.vigil.api.DumpInfo dump(String who) throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "dump").put("who", who);
+        return convert(exchange(request).get("dump"), io.vigil.api.DumpInfo.class, "dump");
+    }
+
+    /** The dumps the node keeps, oldest first. */
+    public java.util.List<io.vigil.api.DumpInfo> dumps() throws AdminException {
+        ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "dumps");
+        return convert(exchange(request).get("dumps"), DumpList.class, "dumps").dumps();
+    }
+
+    /** The answer to "dumps": an object, as every answer field of this protocol. */
+    record DumpList(java.util.List<io.vigil.api.DumpInfo> dumps) {
+    }
+
     /** Expert action "estimate data sync"; see {@link io.vigil.api.NodeControl#estimate}. */
     public io.vigil.replication.ResyncEstimate estimate() throws AdminException {
         ObjectNode request = AdminProtocol.JSON.createObjectNode().put("op", "estimate");

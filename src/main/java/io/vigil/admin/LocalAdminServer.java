@@ -304,5 +304,15 @@ public final class LocalAdminServer implements AutoCloseable {
         public io.vigil.replication.ResyncEstimate estimate() {
             throw unavailable();
         }
+
+        @Override
+        public io.vigil.api.DumpInfo dump(String reason) {
+            throw unavailable();
+        }
+
+        @Override
+        public java.util.List<io.vigil.api.DumpInfo> dumps() {
+            throw unavailable();
+        }
     }
 }

@@ -60,6 +60,29 @@ final class PeerControl implements NodeControl {
         }
     }
 
+    @Override
+    public io.vigil.api.DumpInfo dump(String reason) {
+        try {
+            return client.dump(reason);
+        } catch (AdminException e) {
+            throw refusedOrUnavailable(e);
+        }
+    }
+
+    @Override
+    public java.util.List<io.vigil.api.DumpInfo> dumps() {
+        try {
+            return client.dumps();
+        } catch (AdminException e) {
+            throw refusedOrUnavailable(e);
+        }
+    }
+
+    /** A refusal stays a refusal (with the peer's reason) across the relay; anything else is "unavailable". */
+    private static RuntimeException refusedOrUnavailable(AdminException e) {
+        return e.kind() == AdminException.Kind.REFUSED ? new IllegalStateException(e.getMessage(), e) : new Unavailable(e);
+    }
+
     /** The peer did not answer; carries the client's message and kind across the local channel. */
     static final class Unavailable extends RuntimeException {
         private final AdminException.Kind kind;

@@ -164,6 +164,12 @@ final class RequestHandler {
         if ("estimate".equals(op)) {
             return estimate(control);
         }
+        if ("dump".equals(op)) {
+            return refusable("dump", () -> control.dump("operator " + who(text(request, "who"), remote)));
+        }
+        if ("dumps".equals(op)) {
+            return refusable("dumps", () -> new AdminClient.DumpList(control.dumps()));
+        }
         if (!"command".equals(op)) {
             return error("bad-request", op == null ? "missing \"op\"; expected " + OPS
                     : "unknown op \"" + AdminProtocol.printable(op) + "\"; expected " + OPS);
@@ -177,12 +183,17 @@ final class RequestHandler {
         return submit(control, command, who(text(request, "who"), remote));
     }
 
-    private static final String OPS = "\"status\", \"logs\", \"estimate\" or \"command\"";
+    private static final String OPS = "\"status\", \"logs\", \"estimate\", \"dump\", \"dumps\" or \"command\"";
 
     private Map<String, Object> estimate(NodeControl control) {
+        return refusable("estimate", control::estimate);
+    }
+
+    /** An answer the node may refuse with a reason (IllegalStateException), put under {@code field}. */
+    private static Map<String, Object> refusable(String field, java.util.function.Supplier<Object> answer) {
         try {
             Map<String, Object> ok = ok();
-            ok.put("estimate", control.estimate());
+            ok.put(field, answer.get());
             return ok;
         } catch (IllegalStateException e) {
             return error("refused", e.getMessage());

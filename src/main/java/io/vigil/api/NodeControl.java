@@ -33,4 +33,20 @@ public interface NodeControl {
     default io.vigil.replication.ResyncEstimate estimate() {
         throw new IllegalStateException("this node cannot estimate a data sync");
     }
+
+    /**
+     * Support "dump" (SPEC §2): writes a dump folder of this node (threads, status, logs,
+     * redacted configuration, state file) and deletes the oldest beyond the last three.
+     *
+     * @param reason why, for the dump's README and the list
+     * @throws IllegalStateException when this node keeps no dumps, or writing failed, with the reason
+     */
+    default DumpInfo dump(String reason) {
+        throw new IllegalStateException("this node keeps no dumps");
+    }
+
+    /** The dumps kept on this node, oldest first. */
+    default java.util.List<DumpInfo> dumps() {
+        throw new IllegalStateException("this node keeps no dumps");
+    }
 }

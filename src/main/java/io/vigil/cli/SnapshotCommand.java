@@ -3,6 +3,7 @@ package io.vigil.cli;
 import io.vigil.admin.AdminException;
 import io.vigil.config.VigilConfig;
 import io.vigil.console.Snapshot;
+import io.vigil.support.Dumps;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 /** `vigil snapshot`: the console's Support snapshot (SPEC §2), from the command line. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Download a support snapshot of a node (or both with --cluster): a zip with its three logs,"
-                + " its status and, for the local node, its configuration with the secrets redacted.")
+                + " its status and, for the local node, its configuration with the secrets redacted and the last 3"
+                + " dumps and configurations it keeps (see vigil dump).")
 final class SnapshotCommand extends NodeClientCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".",
@@ -33,8 +35,9 @@ final class SnapshotCommand extends NodeClientCommand {
         List<Outcome> outcomes = new ArrayList<>();
         for (Target t : targets(config)) {
             try {
-                String yaml = t.nodeId() == config.node().id() ? config.toYaml() : null;
-                byte[] zip = Snapshot.overAdminChannel(client(t, STATUS_TIMEOUT_MS), t.nodeId(), yaml);
+                boolean here = t.nodeId() == config.node().id();
+                byte[] zip = Snapshot.overAdminChannel(client(t, STATUS_TIMEOUT_MS), t.nodeId(),
+                        here ? config.toYaml() : null, here ? Dumps.dir(config.node().dataDir()) : null);
                 Path file = out.resolve("vigil-snapshot-node" + t.nodeId() + "-" + stamp + ".zip");
                 Files.createDirectories(out);
                 Files.write(file, zip);

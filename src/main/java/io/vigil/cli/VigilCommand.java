@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Vigil two-node failover cluster: run a node, and control a running one.",
         subcommands = {
             NodeCommand.class, StatusCommand.class, LogsCommand.class, EstimateCommand.class, SnapshotCommand.class,
+            DumpCommand.class,
             Actions.Start.class, Actions.Stop.class, Actions.Restart.class, Actions.Swap.class,
             PrimCommand.class, Actions.Boot.class, Actions.Failover.class, Actions.Checkers.class,
             ConfigCommand.class, FenceCommand.class, KeyCommand.class, LicenseCommand.class, SetupCommand.class, CertCommand.class, DemoCommand.class, WitnessCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class

@@ -308,6 +308,13 @@ final class ConfigValidator {
             require(java.nio.file.Files.isReadable(f), "notifications.snmp[" + i + "].communityFile",
                     "cannot read " + f, "Write the manager's community string into it, mode 0600");
         }
+        if (n.agent() != null) {
+            java.nio.file.Path f = n.agent().communityFile();
+            require(java.nio.file.Files.isReadable(f), "notifications.snmpAgent.communityFile", "cannot read " + f,
+                    "Write the community managers will send into it (e.g. openssl rand -hex 12 > " + f
+                            + "; chmod 600 " + f + ")");
+            port("notifications.snmpAgent.port", n.agent().port());
+        }
     }
 
     private void port(String path, int port) throws ConfigException {

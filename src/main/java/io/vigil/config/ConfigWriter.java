@@ -79,6 +79,7 @@ final class ConfigWriter {
                     .put("loginUrl", c.events().loginUrl().toString()).put("user", c.events().user())
                     .put("passwordFile", c.events().passwordFile().toString());
         }
+        notifications(root, c.notifications());
         if (c.console() != null) {
             ObjectNode k = root.putObject("console").put("bindAddress", c.console().bindAddress())
                     .put("port", c.console().port());
@@ -108,6 +109,32 @@ final class ConfigWriter {
                 .put("peerPort", r.peerPort()).put("intervalMs", r.intervalMs());
         ArrayNode dirs = o.putArray("directories");
         r.directories().forEach(d -> dirs.addObject().put("name", d.name()).put("path", d.path().toString()));
+    }
+
+    /** Secrets live in files: their paths are shown, never their contents. */
+    private static void notifications(ObjectNode root, NotificationsSection n) {
+        if (n == null || (n.isEmpty() && n.agent() == null)) {
+            return;
+        }
+        ObjectNode o = root.putObject("notifications");
+        ArrayNode hooks = o.putArray("webhooks");
+        n.webhooks().forEach(w -> hooks.addObject().put("url", w.url().toString())
+                .put("secretFile", w.secretFile().toString()).put("timeoutMs", w.timeoutMs()));
+        ArrayNode syslog = o.putArray("syslog");
+        n.syslog().forEach(s -> syslog.addObject().put("host", s.host()).put("port", s.port())
+                .put("protocol", s.protocol().name().toLowerCase(Locale.ROOT)).put("facility", facility(s.facility())));
+        ArrayNode snmp = o.putArray("snmp");
+        n.snmp().forEach(s -> snmp.addObject().put("host", s.host()).put("port", s.port())
+                .put("communityFile", s.communityFile().toString()).put("inform", s.inform()));
+        if (n.agent() != null) {
+            o.putObject("snmpAgent").put("bindAddress", n.agent().bindAddress()).put("port", n.agent().port())
+                    .put("communityFile", n.agent().communityFile().toString());
+        }
+    }
+
+    private static String facility(int code) {
+        return NotificationsReader.FACILITIES.entrySet().stream().filter(e -> e.getValue() == code)
+                .map(java.util.Map.Entry::getKey).findFirst().orElse(Integer.toString(code));
     }
 
     private static void restart(ObjectNode o, RestartSection r) {

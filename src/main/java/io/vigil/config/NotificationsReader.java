@@ -20,7 +20,7 @@ final class NotificationsReader {
     }
 
     static NotificationsSection read(YamlNode n, Path base) throws ConfigException {
-        n.mapping(Set.of("webhooks", "syslog", "snmp"));
+        n.mapping(Set.of("webhooks", "syslog", "snmp", "snmpAgent"));
         List<NotificationsSection.Webhook> hooks = new ArrayList<>();
         for (YamlNode h : n.list("webhooks")) {
             h.mapping(Set.of("url", "secretFile", "timeoutMs"));
@@ -50,7 +50,15 @@ final class NotificationsReader {
                     required(s, "communityFile", base, "A file holding the SNMP v2c community string, mode 0600"),
                     s.bool("inform", false)));
         }
-        return new NotificationsSection(hooks, syslog, snmp);
+        NotificationsSection.SnmpAgent agent = null;
+        if (n.child("snmpAgent").isPresent()) {
+            YamlNode a = n.child("snmpAgent").get();
+            a.mapping(Set.of("bindAddress", "port", "communityFile"));
+            agent = new NotificationsSection.SnmpAgent(a.string("bindAddress", "0.0.0.0"), port(a, 3600),
+                    required(a, "communityFile", base, "A file holding the SNMP v2c community managers must send,"
+                            + " mode 0600"));
+        }
+        return new NotificationsSection(hooks, syslog, snmp, agent);
     }
 
     private static int port(YamlNode n, int def) throws ConfigException {

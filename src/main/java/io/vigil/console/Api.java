@@ -57,7 +57,9 @@ final class Api {
                     m.group(2))),
             new Route("GET", "/api/nodes/{id}/logs/{log}", (a, ex, s, m) -> a.logs(ex, m.group(1), m.group(2))),
             new Route("GET", "/api/nodes/{id}/estimate", (a, ex, s, m) -> a.estimate(ex, m.group(1))),
-            new Route("GET", "/api/nodes/{id}/snapshot", (a, ex, s, m) -> a.snapshot(ex, m.group(1))));
+            new Route("GET", "/api/nodes/{id}/snapshot", (a, ex, s, m) -> a.snapshot(ex, m.group(1))),
+            new Route("POST", "/api/nodes/{id}/dump", (a, ex, s, m) -> a.dump(ex, m.group(1))),
+            new Route("GET", "/api/nodes/{id}/dumps", (a, ex, s, m) -> a.dumps(ex, m.group(1))));
 
     /** "METHOD /template" of every endpoint, open ones first: what openapi.json must document. */
     static List<String> endpoints() {
@@ -71,16 +73,21 @@ final class Api {
     private final EventStream events;
     private final ConnectionGuard connections;
     private final String configYaml;
+    private final java.nio.file.Path supportDir;
     private final Clock clock;
 
-    /** @param configYaml this node's configuration with secrets redacted, for snapshots */
+    /**
+     * @param configYaml this node's configuration with secrets redacted, for snapshots
+     * @param supportDir this node's kept dumps and configurations, for snapshots
+     */
     Api(Auth auth, ClusterView cluster, EventStream events, ConnectionGuard connections, String configYaml,
-        Clock clock) {
+        java.nio.file.Path supportDir, Clock clock) {
         this.auth = auth;
         this.cluster = cluster;
         this.events = events;
         this.connections = connections;
         this.configYaml = configYaml;
+        this.supportDir = supportDir;
         this.clock = clock;
     }
 
@@ -282,8 +289,38 @@ final class Api {
             return;
         }
         try {
-            byte[] zip = Snapshot.build(n, n.local() ? configYaml : null, clock);
+            byte[] zip = Snapshot.build(n, n.local() ? configYaml : null, n.local() ? supportDir : null, clock);
             Http.attachment(ex, "application/zip", "vigil-snapshot-node" + n.id() + ".zip", zip);
+        } catch (NodeAccess.NodeUnavailable e) {
+            Http.error(ex, 502, "node-unreachable", e.getMessage());
+        }
+    }
+
+    /** Support "dump" (SPEC §2): the node writes one and keeps its last 3. */
+    private void dump(Exchange ex, String id) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n != null) {
+            supportAnswer(ex, () -> n.dump(who(ex)));
+        }
+    }
+
+    private void dumps(Exchange ex, String id) throws IOException {
+        NodeAccess n = node(ex, id);
+        if (n != null) {
+            supportAnswer(ex, () -> Map.of("dumps", n.dumps()));
+        }
+    }
+
+    @FunctionalInterface
+    private interface NodeAnswer {
+        Object get() throws NodeAccess.NodeUnavailable;
+    }
+
+    private static void supportAnswer(Exchange ex, NodeAnswer answer) throws IOException {
+        try {
+            Http.json(ex, 200, answer.get());
+        } catch (IllegalStateException e) {
+            Http.error(ex, 409, "refused", e.getMessage());
         } catch (NodeAccess.NodeUnavailable e) {
             Http.error(ex, 502, "node-unreachable", e.getMessage());
         }

@@ -83,7 +83,8 @@ public final class ConsoleServer implements AutoCloseable {
         EventStream events = new EventStream(cluster::snapshot);
         ConnectionGuard connections = new ConnectionGuard(ConsoleHttp.CLIENT_DEADLINE_MS,
                 ConsoleHttp.MAX_PER_ADDRESS, clock);
-        Api api = new Api(auth, cluster, events, connections, config.toYaml(), Clock.systemDefaultZone());
+        Api api = new Api(auth, cluster, events, connections, config.toYaml(),
+                io.vigil.support.Dumps.dir(config.node().dataDir()), Clock.systemDefaultZone());
         ConsoleServer server = new ConsoleServer(cluster, events, connections, api);
         server.http = ConsoleHttp.create(c, tls == null ? null : tls.factory(), connections, server.new Dispatch());
         ConsoleHttp.start(server.http, c);

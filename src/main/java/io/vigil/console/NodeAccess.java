@@ -38,6 +38,17 @@ interface NodeAccess {
      */
     io.vigil.replication.ResyncEstimate estimate() throws NodeUnavailable;
 
+    /**
+     * Support "dump" (SPEC §2).
+     *
+     * @param who the operator, for the dump's reason
+     * @throws IllegalStateException when the node could not write it, with its reason
+     */
+    io.vigil.api.DumpInfo dump(String who) throws NodeUnavailable;
+
+    /** The dumps the node keeps, oldest first. */
+    java.util.List<io.vigil.api.DumpInfo> dumps() throws NodeUnavailable;
+
     /** The node could not be reached or could not answer; the message says why and what to check. */
     final class NodeUnavailable extends Exception {
         private static final long serialVersionUID = 1L;
@@ -88,6 +99,16 @@ interface NodeAccess {
         public io.vigil.replication.ResyncEstimate estimate() {
             return control.estimate();
         }
+
+        @Override
+        public io.vigil.api.DumpInfo dump(String who) {
+            return control.dump("operator " + who);
+        }
+
+        @Override
+        public java.util.List<io.vigil.api.DumpInfo> dumps() {
+            return control.dumps();
+        }
     }
 
     /** The peer node, through its admin channel (peer.adminAddress / peer.adminPort). */
@@ -126,14 +147,34 @@ interface NodeAccess {
 
         @Override
         public io.vigil.replication.ResyncEstimate estimate() throws NodeUnavailable {
+            return ask(client::estimate);
+        }
+
+        @Override
+        public io.vigil.api.DumpInfo dump(String who) throws NodeUnavailable {
+            return ask(() -> client.dump(who));
+        }
+
+        @Override
+        public java.util.List<io.vigil.api.DumpInfo> dumps() throws NodeUnavailable {
+            return ask(client::dumps);
+        }
+
+        /** A refusal keeps its reason (IllegalStateException); anything else means the peer did not answer. */
+        private static <T> T ask(Question<T> q) throws NodeUnavailable {
             try {
-                return client.estimate();
+                return q.ask();
             } catch (AdminException e) {
                 if (e.kind() == AdminException.Kind.REFUSED) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
                 throw new NodeUnavailable(e.getMessage(), e);
             }
+        }
+
+        @FunctionalInterface
+        private interface Question<T> {
+            T ask() throws AdminException;
         }
     }
 }

@@ -75,6 +75,8 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private EffectRunner effects;
     /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
     private volatile io.vigil.notify.Notifier notifier;
+    /** The optional SNMP agent on UDP 3600 (notifications.snmpAgent); null when off. */
+    private volatile io.vigil.notify.SnmpAgent snmpAgent;
     /** The certificates' end, watched (issue 12); null when the node has none. */
     private volatile CertificateWatch certificates;
     static final long CERTIFICATE_CHECK_MINUTES = 10;
@@ -91,6 +93,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private volatile boolean running = true;
     private volatile DaemonStatus status;
     private volatile SyncStatus databaseSync = SyncStatus.NOT_CONFIGURED;
+    /** SPEC §2 "Support": dumps on demand, and by themselves at a failover or a fatal error. */
+    private final io.vigil.support.Dumps dumps;
+    private final io.vigil.support.AutoDump autoDump;
 
     private record Pending(Command command, String who, CompletableFuture<CommandResult> future) { }
 
@@ -121,13 +126,21 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         this.appLog = new ApplicationLog(config.node().logDir().resolve("application.log"), max, keep, wall, redactor);
         this.commandsLog = new CommandsLog(config.node().logDir().resolve("commands.log"), max, keep, wall, redactor);
         this.store = new StateStore(config.node().dataDir());
+        FileSecrets.addTo(redactor, config);
+        this.dumps = new io.vigil.support.Dumps(io.vigil.support.Dumps.dir(config.node().dataDir()), this,
+                config.toYaml(), store.file(), redactor::apply, wall);
+        this.autoDump = new io.vigil.support.AutoDump(dumps, moduleLog::info, moduleLog::error,
+                NodeDaemon::monotonicMs);
         // Saved before the transport opens, so no datagram of this start can carry a reused number.
         this.incarnation = IncarnationStore.next(config.node().dataDir(), System.currentTimeMillis());
         this.node = new Node(config.toCoreConfig(), NodeDaemon::monotonicMs, incarnation);
         // Events queue from the start; the loop thread, started once everything is open, runs them.
         this.events = new EventLoop(node, this::runEffect, this::publishStatus,
                 // A broken invariant in the core: log loudly, keep the node's other duties alive.
-                (e, ex) -> moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex));
+                (e, ex) -> {
+                    moduleLog.error("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+                    autoDump.fatal("internal error handling " + e.getClass().getSimpleName() + ": " + ex);
+                });
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "vigil-tick"));
         this.statusBuilder = new StatusBuilder(config, startedNanos);
         statusBuilder.warningsFrom(this::daemonWarnings);
@@ -187,6 +200,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         try {
             d.open();
         } catch (IOException | ConfigException | RuntimeException e) {
+            d.autoDump.fatal("the node could not start: " + e.getMessage());
             d.close();
             throw e;
         }
@@ -199,6 +213,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
 
     private void open() throws IOException, ConfigException {
         Optional<PersistedState> saved = store.load();
+        try {
+            dumps.keepConfiguration();
+        } catch (IOException e) {
+            moduleLog.error("could not keep a copy of the configuration in " + dumps.dir() + ": " + e.getMessage());
+        }
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
                 + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
         database = openDatabase();
@@ -249,6 +268,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         notifier = io.vigil.notify.Notifier.start(config.events(), config.notifications(), "node" + config.node().id(),
                 config.node().hostName(), config.node().dataDir().resolve("notify"), java.time.Clock.systemUTC(),
                 moduleLog::info);
+        if (config.notifications().agent() != null) {
+            snmpAgent = io.vigil.notify.SnmpAgent.start(config.notifications().agent(), this::status,
+                    java.time.Clock.systemUTC(), moduleLog::info);
+        }
         effects = new EffectRunner(new EffectWorld(loopSide(), transport,
                 EffectWorld.Services.of(resources), store, EffectWorld.Log.of(moduleLog, appLog), watchdog::arm,
                 witness, vip == null ? null : EffectWorld.Vip.of(vip),
@@ -270,6 +293,11 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         io.vigil.notify.Notifier n = notifier;
         if (n != null) {
             n.offer(effect);
+        }
+        autoDump.onEffect(effect);
+        io.vigil.notify.SnmpAgent agent = snmpAgent;
+        if (agent != null) {
+            agent.onEffect(effect);
         }
         effects.run(effect);
     }
@@ -549,6 +577,25 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         return database.estimate();
     }
 
+    @Override
+    public io.vigil.api.DumpInfo dump(String reason) {
+        try {
+            return dumps.create(reason);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write a dump into " + dumps.dir() + ": " + e.getMessage()
+                    + "; check the free space and the folder's permissions", e);
+        }
+    }
+
+    @Override
+    public List<io.vigil.api.DumpInfo> dumps() {
+        try {
+            return dumps.list();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not list the dumps in " + dumps.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
     public ModuleLog moduleLog() {
         return moduleLog;
     }
@@ -631,6 +678,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         }
         if (watchdog != null) {
             watchdog.close();
+        }
+        autoDump.close();
+        if (snmpAgent != null) {
+            snmpAgent.close();
         }
         if (notifier != null) {
             notifier.close(); // what it could not deliver stays in its outbox for the next start

@@ -360,7 +360,7 @@ class AdminServerTest {
         try (Raw raw = new Raw(server.port())) {
             raw.sendRequest(AdminProtocol.JSON.createObjectNode().put("op", "reboot"));
             assertThat(raw.answer().get("error").asText())
-                    .isEqualTo("unknown op \"reboot\"; expected \"status\", \"logs\", \"estimate\" or \"command\"");
+                    .isEqualTo("unknown op \"reboot\"; expected \"status\", \"logs\", \"estimate\", \"dump\", \"dumps\" or \"command\"");
         }
         try (Raw raw = new Raw(server.port())) {
             raw.send("[1,2]");

@@ -78,6 +78,39 @@ public final class FakeNode implements NodeControl {
         return logs.read(log, verbose, offset, limit);
     }
 
+    private volatile io.vigil.support.Dumps dumps;
+
+    /** Keeps real dumps of this fake node in {@code dir} (no dumps, and a refusal, without this). */
+    public FakeNode withDumps(java.nio.file.Path dir) {
+        this.dumps = new io.vigil.support.Dumps(dir, this, "cluster:\n  key: <redacted>\n", dir.resolve("no-state.json"),
+                s -> s, java.time.Clock.systemDefaultZone());
+        return this;
+    }
+
+    @Override
+    public io.vigil.api.DumpInfo dump(String reason) {
+        if (dumps == null) {
+            return NodeControl.super.dump(reason);
+        }
+        try {
+            return dumps.create(reason);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<io.vigil.api.DumpInfo> dumps() {
+        if (dumps == null) {
+            return NodeControl.super.dumps();
+        }
+        try {
+            return dumps.list();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public DaemonStatus status() {
         statusReads.incrementAndGet();

@@ -204,10 +204,13 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
-    void aSnapshotIsDownloadedFromTheSupportMenu() throws Exception {
+    void aDumpIsMadeAndASnapshotDownloadedFromTheSupportMenu() throws Exception {
         Path zip = browser.downloads.resolve("vigil-snapshot-node1.zip");
         Files.deleteIfExists(zip);
         browser.click("#tab-monitoring");
+        clickMenu(1, "dump");
+        await("the dump's toast").atMost(Duration.ofSeconds(30)).until(() -> browser.all("#toasts .toast").stream()
+                .anyMatch(t -> t.getText().startsWith("node1: dump written to ")));
         clickMenu(1, "snapshot");
         await("snapshot downloaded").atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(zip)
                 && Files.size(zip) > 0 && !Files.exists(browser.downloads.resolve("vigil-snapshot-node1.zip.crdownload")));
@@ -218,7 +221,9 @@ class ConsoleBrowserTest {
             }
         }
         assertThat(names).anyMatch(n -> n.matches("dump_\\d{8}_\\d{6}/module\\.log"))
-                .anyMatch(n -> n.endsWith("configuration.yaml"));
+                .anyMatch(n -> n.endsWith("configuration.yaml"))
+                .as("the dump made from the menu, kept on the node").anyMatch(n -> n.matches(
+                        "kept/dump_\\d{8}_\\d{6}(-\\d+)?/threads\\.txt"));
     }
 
     @Test

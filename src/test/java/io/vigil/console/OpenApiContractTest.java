@@ -43,7 +43,7 @@ class OpenApiContractTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The records answers are made of, and the schema name of those whose simple name says too little. */
     private static final List<Class<?>> ANSWER_RECORDS = List.of(ClusterView.Snapshot.class, CommandResult.class,
-            LogPage.class, ResyncEstimate.class);
+            LogPage.class, ResyncEstimate.class, io.vigil.api.DumpInfo.class);
     private static final Map<Class<?>, String> NAMES = Map.of(ClusterView.Snapshot.class, "Cluster");
 
     private OneNode node;
@@ -117,6 +117,9 @@ class OpenApiContractTest {
         conforms("GET", "/api/nodes/{id}/logs/{log}", "/api/nodes/7/logs/module", admin.get("/api/nodes/7/logs/module"));
         conforms("GET", "/api/nodes/{id}/estimate", "/api/nodes/1/estimate", admin.get("/api/nodes/1/estimate"));
         conforms("GET", "/api/nodes/{id}/snapshot", "/api/nodes/1/snapshot", admin.get("/api/nodes/1/snapshot"));
+        conforms("POST", "/api/nodes/{id}/dump", "/api/nodes/1/dump", admin.post("/api/nodes/1/dump", "", true));
+        conforms("GET", "/api/nodes/{id}/dumps", "/api/nodes/1/dumps", admin.get("/api/nodes/1/dumps"));
+        conforms("GET", "/api/nodes/{id}/dumps", "/api/nodes/2/dumps", admin.get("/api/nodes/2/dumps"));
         conforms("GET", "/api/events", "/api/events", firstBytesOfEvents(admin));
         conforms("POST", "/api/logout", "/api/logout", admin.post("/api/logout", "", true));
         conforms("GET", "/api/cluster", "/api/cluster (logged out)", admin.get("/api/cluster"));

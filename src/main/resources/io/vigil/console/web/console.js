@@ -150,6 +150,10 @@
       estimate(node);
       return;
     }
+    if (action === 'dump') {
+      dump(node);
+      return;
+    }
     const ok = await confirmThen(t('confirm.title', {action: t('menu.' + action), node: node.name}),
       t('confirm.' + action, names(node)), DANGEROUS.includes(action));
     if (!ok) {
@@ -181,6 +185,16 @@
     if (r.status === 200) {
       toast(t('result.estimate', {node: node.name, method: t('estimate.' + r.data.method),
         bytes: formatBytes(r.data.bytes), detail: r.data.detail}), false);
+    } else {
+      report(r);
+    }
+  }
+
+  // Support "dump": written on the node, which keeps its last 3; the snapshot zips them.
+  async function dump(node) {
+    const r = await api('POST', '/api/nodes/' + node.id + '/dump').catch(e => ({status: 0, data: {error: e.message}}));
+    if (r.status === 200) {
+      toast(t('result.dump', {node: node.name, path: r.data.path, bytes: formatBytes(r.data.bytes)}), false);
     } else {
       report(r);
     }

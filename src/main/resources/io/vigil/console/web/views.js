@@ -67,6 +67,8 @@
       }
     }
     menu.append(el('div', {class: 'group', text: t('menu.support')}));
+    menu.append(el('button', {type: 'button', role: 'menuitem', data: {action: 'dump', node: String(n.id)},
+      disabled: !n.reachable, onclick: () => onAction(n, 'dump')}, el('span', {text: t('menu.dump')})));
     menu.append(el('a', {href: '/api/nodes/' + n.id + '/snapshot', download: 'vigil-snapshot-node' + n.id + '.zip',
       role: 'menuitem', data: {action: 'snapshot', node: String(n.id)}, text: t('menu.snapshot')}));
     menu.append(el('a', {href: '/api/nodes/' + n.id + '/logs/module?verbose=true&limit=5000&download=true',
