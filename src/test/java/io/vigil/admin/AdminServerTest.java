@@ -533,14 +533,19 @@ class AdminServerTest {
     @Test
     void manyRefusedHandshakesGiveOneLineAtOnceThenASummaryPerInterval() throws Exception {
         start(node, new AdminServer.Limits(3_000, 15_000, 8, 16, 2, 3, 1_000));
+        long began = System.nanoTime();
         for (int i = 0; i < 30; i++) {
             assertThat(catchThrowableOfType(AdminException.class,
                     () -> client(tls.otherCluster).status()).kind()).isEqualTo(AdminException.Kind.AUTH);
         }
         org.awaitility.Awaitility.await("every refusal summarised").atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> summarised() == 30);
+        // One line at once, then at most one summary per 1 s interval while refusals go on (on a
+        // loaded machine the 30 handshakes take several seconds), and never one line per refusal.
+        long intervals = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + 2;
         assertThat(audit.get(0)).startsWith("admin channel: refused a connection from 127.0.0.1: ");
-        assertThat(audit).as("a line at once, then one per interval, not one per refusal").hasSizeLessThan(10)
+        assertThat(audit).as("a line at once, then one per interval, not one per refusal")
+                .hasSizeLessThanOrEqualTo((int) Math.min(1 + intervals, 29))
                 .anyMatch(l -> l.matches("admin channel: rejected \\d+ connections in \\d+ s: \\d+ [a-z ]+ from"
                         + " 127\\.0\\.0\\.1.*; last: refused a connection from 127\\.0\\.0\\.1: .*"));
         assertThat(node.received).isEmpty();
