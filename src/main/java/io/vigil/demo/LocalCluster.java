@@ -263,6 +263,12 @@ public final class LocalCluster implements AutoCloseable {
             SetupPath.run(new SetupPath.Plan(c.setupConfigs, c.setupDataDirs, admin, console, database, s.basePort(),
                     pairingPort, s.databasePort() > 0 ? "internal" : "none", passwordFile.toAbsolutePath(),
                     s.dir().toAbsolutePath()), out);
+            c.key = Files.readString(c.setupConfigs[1].resolveSibling("cluster.key"), StandardCharsets.UTF_8).strip();
+            c.writeWitnessAndVmsFiles();
+            for (int id = 1; id <= 2; id++) {
+                c.addDemoSettings(id);
+            }
+            return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (c.databaseHome != null) {
                 io.vigil.replication.PgScratch.delete(c.databaseHome);
@@ -270,12 +276,6 @@ public final class LocalCluster implements AutoCloseable {
             }
             throw e;
         }
-        c.key = Files.readString(c.setupConfigs[1].resolveSibling("cluster.key"), StandardCharsets.UTF_8).strip();
-        c.writeWitnessAndVmsFiles();
-        for (int id = 1; id <= 2; id++) {
-            c.addDemoSettings(id);
-        }
-        return c;
     }
 
     /**
@@ -294,29 +294,8 @@ public final class LocalCluster implements AutoCloseable {
         y.append("console:\n  bindAddress: ").append(address(id)).append("\n");
         witness(y);
         services(y, id);
-        com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(config(id).toFile());
-        merge(tree, (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(y.toString()));
-        PrivateFiles.writeString(config(id), "# Written by `vigil setup` (node " + id + " of the demo cluster), then"
-                + " given the demo's resources, witness and timings by `vigil demo`.\n" + yaml.writeValueAsString(tree));
-        try {
-            io.vigil.config.VigilConfig.load(config(id));
-        } catch (io.vigil.config.ConfigException e) {
-            throw new IOException("node" + id + "'s configuration, as setup wrote it plus the demo's settings, does not"
-                    + " load: " + e.getMessage(), e);
-        }
-    }
-
-    /** Puts every field of {@code add} into {@code into}, object fields recursively; anything else replaced. */
-    private static void merge(com.fasterxml.jackson.databind.node.ObjectNode into,
-                              com.fasterxml.jackson.databind.node.ObjectNode add) {
-        add.fields().forEachRemaining(f -> {
-            if (f.getValue().isObject() && into.get(f.getKey()) instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-                merge(o, (com.fasterxml.jackson.databind.node.ObjectNode) f.getValue());
-            } else {
-                into.set(f.getKey(), f.getValue());
-            }
-        });
+        SetupPath.amend(config(id), "# Written by `vigil setup` (node " + id + " of the demo cluster), then given the"
+                + " demo's resources, witness and timings by `vigil demo`.", y.toString());
     }
 
     /**

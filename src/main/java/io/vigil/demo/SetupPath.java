@@ -1,5 +1,11 @@
 package io.vigil.demo;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vigil.config.ConfigException;
+import io.vigil.config.VigilConfig;
+import io.vigil.security.PrivateFiles;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,6 +71,34 @@ final class SetupPath {
         } finally {
             secondary.destroy();
         }
+    }
+
+    /**
+     * Adds {@code yaml}'s keys to the configuration file setup wrote (objects merged key by key,
+     * anything else replaced), as an administrator edits it after setup, and checks that the
+     * result loads as a node loads it.
+     */
+    static void amend(Path config, String header, String yaml) throws IOException {
+        YAMLMapper mapper = new YAMLMapper();
+        ObjectNode tree = (ObjectNode) mapper.readTree(config.toFile());
+        merge(tree, (ObjectNode) mapper.readTree(yaml));
+        PrivateFiles.writeString(config, header + "\n" + mapper.writeValueAsString(tree));
+        try {
+            VigilConfig.load(config);
+        } catch (ConfigException e) {
+            throw new IOException(config + ", as setup wrote it plus the demo's settings, does not load: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void merge(ObjectNode into, ObjectNode add) {
+        add.fields().forEachRemaining(f -> {
+            if (f.getValue() instanceof ObjectNode more && into.get(f.getKey()) instanceof ObjectNode o) {
+                merge(o, more);
+            } else {
+                into.set(f.getKey(), f.getValue());
+            }
+        });
     }
 
     /** The flags both nodes' steps take: where the node's files go, its ports and the password file. */
