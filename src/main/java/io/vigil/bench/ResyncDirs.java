@@ -83,9 +83,10 @@ public final class ResyncDirs {
                 changeBlocks(warmSrc, 100, new SplittableRandom(100 + i));
                 client.pull("warm", base.resolve("warm-2"), SyncListener.NONE);
             }
+            awaitSignatures(client); // the warm-up's: not during the timed copies
             settleDeletions(deletedAt);
             long[] full = fullRounds(client);
-            incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full[0], full[1]);
+            incremental(client, size, base.resolve("vigil-2"), base.resolve("rsync-2"), full);
         }
         deleteTree(base);
         Files.writeString(deletionMark(), Long.toString(System.currentTimeMillis())); // for a run that follows
@@ -124,12 +125,16 @@ public final class ResyncDirs {
         }
     }
 
-    /** Full resync, both tools, two rounds with the order swapped; returns {vigil ms, rsync ms}, best of two. */
+    /**
+     * Full resync, both tools, two rounds with the order swapped; returns {vigil ms, rsync ms}, best
+     * of two, and the time Vigil's receiver then signed the copied files in the background (of its best round).
+     */
     private long[] fullRounds(DirSyncClient client) throws Exception {
         // Two rounds each, the order swapped in the second, best of two: page cache and
         // writeback then favour neither tool.
         long rsyncMs = Long.MAX_VALUE;
         long vigilMs = Long.MAX_VALUE;
+        long signMs = -1;
         SyncResult full = null;
         for (int round = 0; round < 2; round++) {
             Path vdst = base.resolve("vigil-" + (round + 1));
@@ -142,21 +147,31 @@ public final class ResyncDirs {
             long t0 = System.nanoTime();
             full = client.pull("data", vdst, SyncListener.NONE);
             long v = (System.nanoTime() - t0) / 1_000_000;
+            // The receiver signs the files it copied whole after the pass (for the next incremental
+            // pass): timed apart, and finished before anything else is timed, so it slows neither tool.
+            t0 = System.nanoTime();
+            awaitSignatures(client);
+            long sign = (System.nanoTime() - t0) / 1_000_000;
             if (round == 1) {
                 r = timeRsync(rdst);
             }
             rsyncMs = Math.min(rsyncMs, r);
-            vigilMs = Math.min(vigilMs, v);
+            if (v < vigilMs) {
+                vigilMs = v;
+                signMs = sign;
+            }
             System.err.printf(Locale.ROOT, "full round %d: rsync -a %d ms, vigil %d ms (%d files, %d bytes on the "
-                    + "wire for %d bytes of data)%n", round + 1, r, v, full.filesTransferred(), full.wireBytes(),
-                    full.dataBytes());
+                    + "wire for %d bytes of data), then %d ms signing them in the background%n", round + 1, r, v,
+                    full.filesTransferred(), full.wireBytes(), full.dataBytes(), sign);
         }
-        return new long[] {vigilMs, rsyncMs};
+        return new long[] {vigilMs, rsyncMs, signMs};
     }
 
     /** 1% of the blocks change; both resync into their previous copies; prints the JSON line. */
-    private void incremental(DirSyncClient client, long size, Path vdst, Path rdst, long vigilMs, long rsyncMs)
+    private void incremental(DirSyncClient client, long size, Path vdst, Path rdst, long[] full)
             throws Exception {
+        long vigilMs = full[0];
+        long rsyncMs = full[1];
         long changed = changeOnePercent(size);
         sync();
         long t0 = System.nanoTime();
@@ -175,10 +190,16 @@ public final class ResyncDirs {
         System.out.printf(Locale.ROOT, "{\"bench\":\"resync-dirs\",\"data_bytes\":%d,\"vigil_full_ms\":%d,"
                         + "\"rsync_full_ms\":%d,\"dir_full_ratio\":%.3f,\"dir_incr_pct\":%.3f,\"rsync_incr_pct\":%.3f,"
                         + "\"vigil_incr_literal_pct\":%.3f,\"rsync_incr_literal_pct\":%.3f,\"vigil_incr_ms\":%d,"
-                        + "\"rsync_incr_ms\":%d}%n",
+                        + "\"rsync_incr_ms\":%d,\"vigil_full_sign_ms\":%d}%n",
                 size, vigilMs, rsyncMs, (double) vigilMs / rsyncMs, incr.wireBytes() * 100.0 / size,
                 rsyncWire * 100.0 / size, incr.literalBytes() * 100.0 / size, rsyncLiteral * 100.0 / size,
-                vigilIncrMs, rsyncIncrMs);
+                vigilIncrMs, rsyncIncrMs, full[2]);
+    }
+
+    private static void awaitSignatures(DirSyncClient client) throws InterruptedException {
+        if (!client.awaitBackgroundSignatures(java.time.Duration.ofMinutes(10))) {
+            throw new IllegalStateException("the receiver's background signatures took over 10 minutes");
+        }
     }
 
     private long timeRsync(Path rdst) throws Exception {

@@ -280,9 +280,11 @@ final class SetupSteps {
                 PrimaryStep.Options o = options(node(node, terminal(spec), err));
                 ClusterSettings s = new PrimaryStep(prerequisites(), new SystemNetwork(), Clock.systemUTC()).run(o,
                         out::println);
-                Path exported = export(o.node().dataDir().resolve("console").resolve("serverCert.crt"));
-                out.println("console certificate exported to " + exported + ": import it in the browsers that open"
-                        + " the console (https://" + s.node1().hostName() + ":" + s.node1().consolePort() + "/)");
+                if (o.node().https()) { // a plain-HTTP console presents no certificate to import
+                    Path exported = export(o.node().dataDir().resolve("console").resolve("serverCert.crt"));
+                    out.println("console certificate exported to " + exported + ": import it in the browsers that"
+                            + " open the console (https://" + s.node1().hostName() + ":" + s.node1().consolePort() + "/)");
+                }
                 license(license, o.node().configFile(), out);
                 out.println(NodeStart.start(o.node().configFile(), 1, noStart).message());
                 out.println("now run `vigil setup finish` on node 2");

@@ -28,6 +28,8 @@ public final class Demo {
 
     /** SPEC §11: the console's HTTP port; node 2's console uses the next one (both on this machine). */
     static final int CONSOLE_PORT = 9010;
+    /** SPEC §11: where node2 waits for node1 during setup. */
+    static final int PAIRING_PORT = 9001;
     /**
      * A first start with the database (initdb, node2's copy, the VMS servers' first start) takes
      * 30-60 s on an idle small machine, minutes on a busy one. The wait ends sooner when a node
@@ -44,6 +46,7 @@ public final class Demo {
     private volatile long killedAt = -1;
     /** VMS mode: the recording server outside the cluster; null until it runs (or if it could not be set up). */
     private volatile LocalRecorder recorder;
+    private boolean stopped;
 
     private Demo(LocalCluster cluster, PrintStream out) {
         this.cluster = cluster;
@@ -75,43 +78,80 @@ public final class Demo {
         if (witness) {
             s = s.withWitness(4850);
         }
-        LocalCluster cluster = LocalCluster.create(s);
+        return run(s, CONSOLE_PORT, PAIRING_PORT, in, out);
+    }
+
+    /**
+     * The demo on settings {@code s}: both nodes made by the three setup steps (consoles on
+     * {@code consolePort} and the next, pairing on {@code pairingPort}), started, watched, and
+     * stopped at "quit" (or Ctrl-C, or when they cannot form a cluster).
+     */
+    static int run(LocalCluster.Settings s, int consolePort, int pairingPort, InputStream in, PrintStream out)
+            throws Exception {
+        io.vigil.security.PrivateFiles.createTraversableDirectories(s.dir());
+        Path passwordFile = s.dir().resolve("console-password");
+        String password = LocalCluster.writeConsolePassword(passwordFile);
+        out.println("Setting up two Vigil nodes on this machine with the three setup steps an administrator runs"
+                + " (`vigil setup secondary` on node2, `setup primary` on node1 with node2's security code, `setup"
+                + " finish` on node2; --loopback: both on this machine) ...");
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.createBySetup(s, consolePort, pairingPort, passwordFile, out::println);
+        } catch (java.io.IOException e) {
+            out.println("The demo's nodes could not be set up: " + e.getMessage());
+            out.println("Fix the cause the setup step names (a port in use: another demo still running?), then run"
+                    + " the demo again.");
+            return 1;
+        }
         if (s.databasePort() > 0) {
             Path pw = s.dir().resolve("db-password");
             io.vigil.security.PrivateFiles.writeString(pw, io.vigil.daemon.Databases.adminPassword(cluster.keys()) + "\n");
         }
-        Path passwordFile = s.dir().resolve("console-password");
-        String password = LocalCluster.writeConsolePassword(passwordFile);
-        cluster.enableConsole(CONSOLE_PORT, CONSOLE_PORT + 1, passwordFile);
         Demo demo = new Demo(cluster, out);
-        Thread hook = new Thread(() -> demo.shutdown(), "vigil-demo-stop");
+        Thread hook = new Thread(demo::shutdown, "vigil-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Starting two Vigil nodes" + (witness ? " and a witness" : "") + " on this machine (configs and logs in "
-                + s.dir() + ") ...");
+        try {
+            return demo.show(consolePort, password, passwordFile, in);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping (Ctrl-C): the hook stops everything
+            }
+            demo.shutdown();
+        }
+    }
+
+    /** Starts the nodes, waits for the cluster, prints the banner and runs the prompt; returns the exit code. */
+    private int show(int consolePort, String password, Path passwordFile, InputStream in) throws Exception {
+        LocalCluster.Settings s = cluster.settings();
+        boolean witness = s.witnessPort() > 0;
+        out.println("Starting both nodes" + (witness ? " and a witness" : "") + " (configurations in " + s.dir().resolve("etc")
+                + ", logs in " + s.dir() + "/node*/log) ...");
         if (witness) {
             cluster.startWitness();
         }
         cluster.start(1);
         cluster.start(2);
         // State changes print live from the start: a first start (initdb, the copy to node2) takes a while.
-        Thread watcher = new Thread(demo::watch, "vigil-demo-watch");
+        Thread watcher = new Thread(this::watch, "vigil-demo-watch");
         watcher.setDaemon(true);
         watcher.start();
-        if (!demo.awaitPair(FORM_LIMIT_MS)) {
-            demo.explainNoCluster();
+        if (!awaitPair(FORM_LIMIT_MS)) {
+            explainNoCluster();
             return 1;
         }
         if (s.vms()) {
-            demo.startRecorder();
+            startRecorder();
         }
-        synchronized (demo) { // not interleaved with the live state changes
-            demo.banner();
-            out.println("Web console: http://127.0.0.1:" + CONSOLE_PORT + "/ (node1) and http://127.0.0.1:"
-                    + (CONSOLE_PORT + 1) + "/ (node2); log in as admin with password " + password);
+        synchronized (this) { // not interleaved with the live state changes
+            banner();
+            out.println("Web console: http://127.0.0.1:" + consolePort + "/ (node1) and http://127.0.0.1:"
+                    + (consolePort + 1) + "/ (node2); log in as admin with password " + password);
             out.println("  (the password is also in " + passwordFile + ", readable only by you)");
             out.println();
         }
-        demo.prompt(in);
+        prompt(in);
         return 0;
     }
 
@@ -149,7 +189,7 @@ public final class Demo {
             }
             DaemonStatus st = statusOrNull(id);
             out.println("  node" + id + ": " + (st == null ? "does not answer" : st.node().state() + ": " + st.node().reason()));
-            Path log = cluster.dataDir(id).resolve("log/module.log");
+            Path log = cluster.logDir(id).resolve("module.log");
             List<String> errors = lastLines(log, 3, Demo::isError);
             if (!errors.isEmpty()) {
                 out.println("    its last errors (" + log + "):");
@@ -200,7 +240,7 @@ public final class Demo {
         out.println("Watch (in another terminal):");
         out.println("  bin/vigil status --cluster --config " + cfg);
         out.println("  curl -s http://127.0.0.1:" + s.servicePort() + (s.vms() ? "/health" : "/"));
-        out.println("  tail -f " + cluster.dataDir(1).resolve("log/module.log"));
+        out.println("  tail -f " + cluster.logDir(1).resolve("module.log"));
         out.println();
         out.println("Break it (type here, then Enter):");
         out.println("  kill 1     kill -9 every process of node1 (daemon and services): node2 takes over");
@@ -231,7 +271,7 @@ public final class Demo {
             r.start();
             recorder = r;
         } catch (IOException e) {
-            say("no recording server: " + e.getMessage() + " (see " + cluster.dataDir(1).resolve("log/application.log")
+            say("no recording server: " + e.getMessage() + " (see " + cluster.logDir(1).resolve("application.log")
                     + " and the same file of node2)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -443,7 +483,14 @@ public final class Demo {
         out.printf("[%7.1fs] %s%n", (System.nanoTime() - t0) / 1e9, msg);
     }
 
+    /** Stops everything, once: at "quit", or from the shutdown hook at Ctrl-C. */
     private void shutdown() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
         out.println("Stopping both nodes ...");
         try {
             LocalRecorder r = recorder;

@@ -149,7 +149,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private final Settings s;
-    private final String key;
+    private String key;
+    /**
+     * Made by the three setup steps ({@link #createBySetup}): the nodes' files are where setup put
+     * them, index 1 and 2 (else null: the files this class writes itself).
+     */
+    private final Path[] setupConfigs = new Path[3];
+    private final Path[] setupDataDirs = new Path[3];
     /** Where both nodes' PostgreSQL data lives (see {@link io.vigil.replication.PgScratch}); null without a database. */
     private Path databaseHome;
     private Placement placement = Placement.LOOPBACK;
@@ -200,22 +206,96 @@ public final class LocalCluster implements AutoCloseable {
             c.databaseHome = io.vigil.replication.PgScratch.create("cluster");
             Files.writeString(s.dir().resolve(DATABASE_HOME_FILE), c.databaseHome + "\n", StandardCharsets.UTF_8);
         }
-        if (s.witnessPort() > 0) {
-            PrivateFiles.writeString(c.witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
-                    + "bindAddress: " + c.address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
-                    + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
-                    // The witness's own key, as `vigil key witness` prints it: never the cluster key.
-                    + HexFormat.of().formatHex(c.keys().witness("demo")) + "\"\n");
-        }
-        if (s.vms()) {
-            c.writeVmsSecrets();
-        }
+        c.writeWitnessAndVmsFiles();
         for (int id = 1; id <= 2; id++) {
             Path file = c.config(id);
             PrivateFiles.writeString(file, c.yaml(id));
         }
         c.provisionTls();
         return c;
+    }
+
+    private void writeWitnessAndVmsFiles() throws IOException {
+        if (s.witnessPort() > 0) {
+            PrivateFiles.writeString(witnessConfig(), "# Generated: a witness for the demo cluster, on this machine.\n"
+                    + "bindAddress: " + address(0) + "\nport: " + s.witnessPort() + "\nstateDir: " + s.dir().resolve("witness")
+                    + "\nmaxLeaseMs: " + Math.max(s.timeoutMs(), 1000) + "\nclusters:\n  - name: demo\n    key: \""
+                    // The witness's own key, as `vigil key witness` prints it: never the cluster key.
+                    + HexFormat.of().formatHex(keys().witness("demo")) + "\"\n");
+        }
+        if (s.vms()) {
+            writeVmsSecrets();
+        }
+    }
+
+    /**
+     * The demo's way (issue 12): both nodes made by the real three setup steps ({@link SetupPath}),
+     * on loopback, node N's console on {@code consolePort+N-1} (plain HTTP, login admin with the
+     * password in {@code passwordFile}), pairing on {@code pairingPort}. Setup writes each node's
+     * configuration ({@code <dir>/etc/nodeN/vigil.yaml}, the cluster key and the console password
+     * hash beside it), its cluster certificates and, with a database, its data folder (in a
+     * {@link io.vigil.replication.PgScratch} place, which PostgreSQL's user can enter; the logs stay
+     * in {@code <dir>/nodeN/log}). Then, as an administrator edits vigil.yaml after setup, this adds
+     * what setup does not ask: the resources to protect, the event reporting, the witness, and the
+     * demo's timings. Slower than {@link #create} (three CLI processes, two password hashes), so the
+     * tests keep {@link #create}; one test runs this path ({@code DemoSetupPathTest}).
+     */
+    public static LocalCluster createBySetup(Settings s, int consolePort, int pairingPort, Path passwordFile,
+                                             java.util.function.Consumer<String> out)
+            throws IOException, InterruptedException {
+        if (s.vms() && s.databasePort() <= 0) {
+            throw new IllegalArgumentException("withVms() needs withDatabase(port)");
+        }
+        PrivateFiles.createTraversableDirectories(s.dir());
+        LocalCluster c = new LocalCluster(s, null);
+        if (s.databasePort() > 0) {
+            c.databaseHome = io.vigil.replication.PgScratch.create("cluster");
+            Files.writeString(s.dir().resolve(DATABASE_HOME_FILE), c.databaseHome + "\n", StandardCharsets.UTF_8);
+        }
+        int[] admin = {0, c.adminPort(1), c.adminPort(2)};
+        int[] console = {0, consolePort, consolePort + 1};
+        int[] database = s.databasePort() > 0 ? new int[] {0, s.databasePort(), s.databasePort() + 1} : new int[] {0, 0, 0};
+        for (int id = 1; id <= 2; id++) {
+            c.setupConfigs[id] = s.dir().resolve("etc").resolve("node" + id).resolve("vigil.yaml").toAbsolutePath();
+            c.setupDataDirs[id] = (c.databaseHome != null ? c.databaseHome : s.dir().toAbsolutePath()).resolve("node" + id);
+        }
+        try {
+            SetupPath.run(new SetupPath.Plan(c.setupConfigs, c.setupDataDirs, admin, console, database, s.basePort(),
+                    pairingPort, s.databasePort() > 0 ? "internal" : "none", passwordFile.toAbsolutePath(),
+                    s.dir().toAbsolutePath()), out);
+            c.key = Files.readString(c.setupConfigs[1].resolveSibling("cluster.key"), StandardCharsets.UTF_8).strip();
+            c.writeWitnessAndVmsFiles();
+            for (int id = 1; id <= 2; id++) {
+                c.addDemoSettings(id);
+            }
+            return c;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (c.databaseHome != null) {
+                io.vigil.replication.PgScratch.delete(c.databaseHome);
+                Files.deleteIfExists(s.dir().resolve(DATABASE_HOME_FILE));
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Adds to the configuration setup wrote for node {@code id} what setup does not ask (see
+     * {@link #createBySetup}), and checks that the result loads.
+     */
+    private void addDemoSettings(int id) throws IOException {
+        StringBuilder y = new StringBuilder();
+        y.append("node:\n  logDir: ").append(logDir(id)).append("\n");
+        y.append("heartbeat:\n  intervalMs: ").append(s.heartbeatMs()).append("\n  timeoutMs: ").append(s.timeoutMs())
+                .append("\n");
+        if (!adminSocket(id).startsWith(dataDir(id))) {
+            y.append("admin:\n  socket: ").append(adminSocket(id)).append("\n");
+        }
+        // setup binds the console to every address; the demo's plain-HTTP console stays on loopback
+        y.append("console:\n  bindAddress: ").append(address(id)).append("\n");
+        witness(y);
+        services(y, id);
+        SetupPath.amend(config(id), "# Written by `vigil setup` (node " + id + " of the demo cluster), then given the"
+                + " demo's resources, witness and timings by `vigil demo`.", y.toString());
     }
 
     /**
@@ -312,7 +392,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Path config(int id) {
-        return s.dir().resolve("node" + id + ".yaml");
+        return setupConfigs[id] != null ? setupConfigs[id] : s.dir().resolve("node" + id + ".yaml");
     }
 
     public Path witnessConfig() {
@@ -320,7 +400,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Path dataDir(int id) {
-        return s.dir().resolve("node" + id).toAbsolutePath();
+        return setupDataDirs[id] != null ? setupDataDirs[id] : s.dir().resolve("node" + id).toAbsolutePath();
+    }
+
+    /** Node {@code id}'s logs (module.log, application.log, ...): in {@code <dir>/nodeN/log} either way. */
+    public Path logDir(int id) {
+        return s.dir().resolve("node" + id).resolve("log").toAbsolutePath();
     }
 
     /**
@@ -330,6 +415,9 @@ public final class LocalCluster implements AutoCloseable {
     public Path databaseDir(int id) {
         if (databaseHome == null) {
             throw new IllegalStateException("this cluster runs no database");
+        }
+        if (setupDataDirs[id] != null) {
+            return setupDataDirs[id].resolve("pg").resolve("data"); // where setup puts it (NodeConfigs)
         }
         return databaseHome.resolve("node" + id).resolve("data");
     }
@@ -382,11 +470,7 @@ public final class LocalCluster implements AutoCloseable {
             y.append("vip:\n  address: ").append(placement.vip()).append("\n  interface: ")
                     .append(placement.vipInterface()).append("\n");
         }
-        if (placement.pingWitness() != null) {
-            y.append("witness:\n  ping: ").append(placement.pingWitness()).append("\n");
-        } else if (s.witnessPort() > 0) {
-            y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
-        }
+        witness(y);
         if (s.databasePort() > 0) {
             y.append("database:\n  mode: internal\n  port: ").append(s.databasePort() + id - 1)
                     .append("\n  peerPort: ").append(s.databasePort() + peer - 1)
@@ -394,6 +478,20 @@ public final class LocalCluster implements AutoCloseable {
                     .append("\n  listenAddress: ").append(address(id)).append("\n  peerAddress: ").append(address(peer))
                     .append("\n  allowedCidr: ").append(address(peer)).append("/32\n");
         }
+        services(y, id);
+        return y.toString();
+    }
+
+    private void witness(StringBuilder y) {
+        if (placement.pingWitness() != null) {
+            y.append("witness:\n  ping: ").append(placement.pingWitness()).append("\n");
+        } else if (s.witnessPort() > 0) {
+            y.append("witness:\n  address: ").append(address(0)).append("\n  port: ").append(s.witnessPort()).append("\n");
+        }
+    }
+
+    /** The failover policy, the event reporting and the resources: what setup does not write. */
+    private void services(StringBuilder y, int id) {
         y.append("failover:\n  serviceFailoverDelayMs: ").append(s.serviceFailoverDelayMs())
                 .append("\n  maxFailovers: ").append(s.maxFailovers()).append("\n");
         y.append("restart:\n  maxRestarts: ").append(s.maxRestarts()).append("\n  windowMs: 300000\n");
@@ -405,13 +503,12 @@ public final class LocalCluster implements AutoCloseable {
         y.append("resources:\n");
         if (s.vms()) {
             vmsResources(y, id);
-            return y.toString();
+            return;
         }
         service(y, "mgmt", "Management server", s.servicePort(), id, List.of());
         if (s.eventServer()) {
             service(y, "event", "Event server", s.eventPort(), id, List.of("mgmt"));
         }
-        return y.toString();
     }
 
     /**

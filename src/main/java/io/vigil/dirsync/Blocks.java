@@ -2,10 +2,15 @@ package io.vigil.dirsync;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The per-block checksums of rsync's delta algorithm: a weak rolling checksum that can slide one
@@ -113,6 +118,39 @@ final class Blocks {
 
     static long strong(Hasher64 hash, byte[] b, int off, int len) {
         return hash.hashBytesToLong(b, off, len);
+    }
+
+    /** Receives one block's checksums. */
+    interface SignatureSink {
+        void add(int weak, long strong) throws IOException;
+    }
+
+    /**
+     * Reads the first {@code count} blocks of {@code file} ({@code size} bytes) through {@code buf},
+     * handing each block's checksums to {@code sink}: the receiver's signatures of an old copy.
+     */
+    static void sign(Path file, long size, int bs, int count, byte[] buf, Hasher64 hash, SignatureSink sink)
+            throws IOException {
+        int chunk = buf.length - buf.length % bs; // whole blocks per read
+        int done = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long pos = 0;
+            while (done < count) {
+                int want = (int) Math.min(chunk, size - pos);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
+                while (bb.hasRemaining() && in.read(bb, pos + bb.position()) >= 0) {
+                    // positional reads may return short
+                }
+                // A file that shrank under us is padded with zeros: its blocks simply will not match.
+                java.util.Arrays.fill(buf, bb.position(), want, (byte) 0);
+                for (int off = 0; off < want && done < count; off += bs) {
+                    int len = Math.min(bs, want - off);
+                    sink.add(weak(buf, off, len), strong(hash, buf, off, len));
+                    done++;
+                }
+                pos += want;
+            }
+        }
     }
 
     /** The receiver's blocks, looked up by weak checksum without boxing (up to 2^18 of them). */

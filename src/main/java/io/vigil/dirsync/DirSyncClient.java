@@ -90,7 +90,14 @@ public final class DirSyncClient {
             throws IOException {
         long t0 = System.nanoTime();
         AtomicLong wire = new AtomicLong();
-        TlsChannel ch = connect(wire);
+        cache.passStarted();
+        TlsChannel ch;
+        try {
+            ch = connect(wire);
+        } catch (IOException | RuntimeException e) {
+            cache.passEnded();
+            throw e;
+        }
         try {
             // The local tree is scanned while the source scans and sends its own (they used to take turns).
             FutureTask<Pass.LocalTree> localScan = Files.isDirectory(root) ? scanInBackground(root) : null;
@@ -104,6 +111,7 @@ public final class DirSyncClient {
                     pass.literalBytes(), wire.get(), deleted, pass.retries(), (System.nanoTime() - t0) / 1_000_000);
         } finally {
             ch.close();
+            cache.passEnded();
         }
     }
 
@@ -283,6 +291,16 @@ public final class DirSyncClient {
                     + " connection during the hello (" + e.getMessage() + "); it may be overloaded, or have refused"
                     + " this node (its log says why)", e);
         }
+    }
+
+    /**
+     * Waits until the files the passes installed whole have their signatures kept for the next
+     * pass (they are computed between passes, not during the copy); false after {@code limit}.
+     * For benchmarks and tests: a node never needs to wait, a pass that comes first signs the
+     * old copies it needs itself.
+     */
+    public boolean awaitBackgroundSignatures(java.time.Duration limit) throws InterruptedException {
+        return cache.awaitSigned(limit.toMillis());
     }
 
     /** The signatures kept between passes (tests). */

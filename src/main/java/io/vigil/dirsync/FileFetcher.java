@@ -4,10 +4,7 @@ import com.dynatrace.hash4j.hashing.Hasher64;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -107,7 +104,7 @@ final class FileFetcher {
 
     private byte[] computed(Path target, long basisSize, int bs, int count, byte[] buf) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(count * SIG_BYTES);
-        signatures(target, basisSize, bs, count, buf, (w, strong) -> out.putInt(w).putLong(strong));
+        Blocks.sign(target, basisSize, bs, count, buf, blockHash, (w, strong) -> out.putInt(w).putLong(strong));
         return out.array();
     }
 
@@ -216,7 +213,7 @@ final class FileFetcher {
                     r.entry().path()) + "' with a " + attrs.type() + " of mode " + Integer.toOctalString(attrs.mode())
                     + ", not a file's permission bits");
         }
-        InstalledSums sums = InstalledSums.start(cache, blockKey, blockHash, attrs.size(), r.basisSignatures(),
+        InstalledSums sums = InstalledSums.of(cache, blockKey, blockHash, attrs.size(), r.basisSignatures(),
                 r.blockSize(), r.basisSize());
         WriteBehind.Done d = writer.open(job, r.target(), r.blockCount() > 0 ? r.target() : null, r.basisSize(),
                 r.blockSize(), sums);
@@ -262,7 +259,7 @@ final class FileFetcher {
         int[] inFrame = {0};
         ByteBuffer[] out = {null};
         int[] sent = {0};
-        signatures(basis, basisSize, bs, count, basisBuf, (w, strong) -> {
+        Blocks.sign(basis, basisSize, bs, count, basisBuf, blockHash, (w, strong) -> {
             if (out[0] == null) {
                 out[0] = frames.begin(Codec.SIGS);
                 out[0].putInt(0);
@@ -277,35 +274,5 @@ final class FileFetcher {
                 out[0] = null;
             }
         });
-    }
-
-    /** Receives one block's checksums. */
-    private interface SignatureSink {
-        void add(int weak, long strong) throws IOException;
-    }
-
-    /** Reads the first {@code count} blocks of the old copy through {@code buf}, handing each block's checksums to {@code sink}. */
-    private void signatures(Path basis, long basisSize, int bs, int count, byte[] buf, SignatureSink sink)
-            throws IOException {
-        int chunk = buf.length - buf.length % bs; // whole blocks per read
-        int done = 0;
-        try (FileChannel in = FileChannel.open(basis, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            long pos = 0;
-            while (done < count) {
-                int want = (int) Math.min(chunk, basisSize - pos);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                while (bb.hasRemaining() && in.read(bb, pos + bb.position()) >= 0) {
-                    // positional reads may return short
-                }
-                // A basis that shrank under us is padded with zeros: its blocks simply will not match.
-                java.util.Arrays.fill(buf, bb.position(), want, (byte) 0);
-                for (int off = 0; off < want && done < count; off += bs) {
-                    int len = Math.min(bs, want - off);
-                    sink.add(Blocks.weak(buf, off, len), Blocks.strong(blockHash, buf, off, len));
-                    done++;
-                }
-                pos += want;
-            }
-        }
     }
 }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * is a whole block of the old copy, at a block boundary of both files, takes the old block's
  * signature (the one just sent to the source, computed under the same key) without hashing;
  * the rest (literal data, blocks shifted by an insertion) is hashed as it passes. After an in-place
- * change of 1 % of the blocks, 1 % is hashed.
+ * change of 1 % of the blocks, 1 % is hashed. A file with no old signature to reuse (arriving
+ * whole) is hashed by nobody here: {@link #of} leaves it to the {@link BackgroundSigner}, after the pass.
  */
 final class InstalledSums {
 
@@ -42,7 +43,23 @@ final class InstalledSums {
         this.out = new byte[blocks * SIG];
         this.basisSigs = basisSigs;
         this.basisSize = basisSize;
-        this.stage = new byte[blockSize];
+        this.stage = hash == null ? null : new byte[blockSize];
+    }
+
+    /**
+     * What keeps the signatures of a file of {@code size} bytes arriving now: this class when the
+     * old copy's signatures can be reused, else (every byte would need hashing: a whole file, a
+     * new block size) the background signer once installed; null when nothing is kept.
+     */
+    static InstalledSums of(SignatureCache cache, byte[] key, Hasher64 hash, long size, byte[] basisSigs,
+                            int basisBlockSize, long basisSize) {
+        if (cache == null || size <= 0) {
+            return null;
+        }
+        if (basisSigs == null || basisBlockSize != Blocks.blockSize(size)) {
+            return new InstalledSums(cache, null, null, size, 0, null, 0);
+        }
+        return start(cache, key, hash, size, basisSigs, basisBlockSize, basisSize);
     }
 
     /**
@@ -67,6 +84,9 @@ final class InstalledSums {
 
     /** Bytes of the new file that arrived as data (a heap buffer's remaining bytes; its position is kept). */
     void literal(ByteBuffer b) {
+        if (later()) {
+            return;
+        }
         if (!b.hasArray()) {
             copied(b, -1); // never a whole block of the old copy: every byte hashed
             return;
@@ -95,6 +115,9 @@ final class InstalledSums {
      * bytes, possibly direct; its position is kept).
      */
     void copied(ByteBuffer b, long basisOffset) {
+        if (later()) {
+            return;
+        }
         int at = b.position();
         int len = b.remaining();
         while (len > 0) {
@@ -118,6 +141,11 @@ final class InstalledSums {
                 len -= n;
             }
         }
+    }
+
+    /** Signed by the background signer once installed, not here. */
+    private boolean later() {
+        return hash == null;
     }
 
     /** Whether the old copy's signature of the whole block at {@code basisOffset} is this new block's. */
@@ -154,6 +182,10 @@ final class InstalledSums {
 
     /** Called once the file was verified and installed at {@code target}: keeps its signatures. */
     void installed(Path target) {
+        if (later()) {
+            cache.signLater(target);
+            return;
+        }
         if (staged > 0) {
             block(stage, 0, staged);
             staged = 0;

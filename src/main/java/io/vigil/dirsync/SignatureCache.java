@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
  * send its signatures (bench/resync-dirs: about a fifth of the pass's CPU at 1.1 GiB). The
  * receiver wrote those old copies itself in an earlier pass, and the disk thread that rebuilt
  * them had every block in hand (most of them as blocks of the copy before, whose sums it already
- * had), so it keeps their sums here and the next pass sends them without reading the file.
+ * had), so it keeps their sums here and the next pass sends them without reading the file. A file
+ * that arrived whole (a full copy) has no sums to reuse: it is signed between passes by the
+ * {@link BackgroundSigner}, so that the copy does not pay for it.
  *
  * <p>Sums are keyed ({@link Blocks#strongHash}), so keeping them needs a key that outlives one
  * connection: one key per cache, drawn at random, held in memory only (never on disk, never
@@ -52,6 +54,8 @@ final class SignatureCache {
     private final long maxBytes;
     private final Map<Path, Sums> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong hits = new AtomicLong();
+    /** Signs the files installed whole, between passes. */
+    private final BackgroundSigner later = new BackgroundSigner(this);
     private byte[] key;
     private long keyBornMs;
     private long bytes;
@@ -122,12 +126,24 @@ final class SignatureCache {
 
     /** Keeps the signatures of the file just installed at {@code target} (its identity read now). */
     void put(Path target, byte[] key, int blockSize, byte[] signatures) {
-        FileId id;
         try {
-            id = FileId.of(target);
+            keep(target, FileId.of(target), key, blockSize, signatures);
         } catch (IOException e) {
-            return;
+            // gone already: nothing to keep
         }
+    }
+
+    /**
+     * Keeps the signatures computed from the file {@code target} was when its identity was
+     * {@code read}, if it still is that file.
+     */
+    void put(Path target, FileId read, byte[] key, int blockSize, byte[] signatures) throws IOException {
+        if (read.equals(FileId.of(target))) {
+            keep(target, read, key, blockSize, signatures);
+        }
+    }
+
+    private void keep(Path target, FileId id, byte[] key, int blockSize, byte[] signatures) {
         if (signatures.length == 0 || Blocks.blockCount(id.size(), blockSize) * 12L != signatures.length) {
             return; // not the file the sums were computed for (changed at once by someone else)
         }
@@ -145,8 +161,32 @@ final class SignatureCache {
         }
     }
 
+    /**
+     * {@code target} was just installed whole: its signatures are computed later, between passes
+     * ({@link BackgroundSigner}), not while the copy runs.
+     */
+    void signLater(Path target) {
+        remove(target);
+        later.add(target);
+    }
+
+    /** A pass starts: files waiting to be signed wait until it ends. */
+    void passStarted() {
+        later.passStarted();
+    }
+
+    void passEnded() {
+        later.passEnded();
+    }
+
+    /** Waits until every file installed whole was signed (benchmarks, tests); false after {@code limitMs}. */
+    boolean awaitSigned(long limitMs) throws InterruptedException {
+        return later.awaitIdle(limitMs);
+    }
+
     /** Forgets {@code target}'s sums (its file is being replaced or removed). */
     synchronized void remove(Path target) {
+        later.forget(target);
         Sums old = entries.remove(target);
         if (old != null) {
             bytes -= old.signatures.length;

@@ -17,7 +17,7 @@
  *
  * <p>Transfer ({@link io.vigil.dirsync.FileFetcher}, {@link io.vigil.dirsync.DeltaEncoder},
  * {@link io.vigil.dirsync.DeltaApplier}): rsync's algorithm with 4 KiB blocks (weak rolling
- * checksum + a 64-bit PolymurHash keyed per receiver, {@link io.vigil.dirsync.Blocks}; the receiver keeps the signatures of the files it installed for the next passes, {@link io.vigil.dirsync.SignatureCache}), rebuilt into a temporary file, verified against the
+ * checksum + a 64-bit PolymurHash keyed per receiver, {@link io.vigil.dirsync.Blocks}; the receiver keeps the signatures of the files it installed for the next passes, {@link io.vigil.dirsync.SignatureCache}; files that arrived whole are signed between passes, {@link io.vigil.dirsync.BackgroundSigner}), rebuilt into a temporary file, verified against the
  * source's whole-file checksum ({@link io.vigil.dirsync.FileChecksum}: 128-bit MurmurHash3, as
  * rsync uses xxh128; TLS already authenticates the bytes), renamed into place. A
  * large file is written by a second thread while the next frames are read

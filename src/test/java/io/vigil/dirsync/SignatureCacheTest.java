@@ -27,8 +27,9 @@ class SignatureCacheTest extends DirSyncFixture {
         byte[] small = random(2, 300_000);
         Path fb = write(src.resolve("d/big.bin"), big);
         Path fs = write(src.resolve("small.bin"), small);
-        client.pull("data", dst, SyncListener.NONE); // whole files: their signatures are computed as they arrive
+        client.pull("data", dst, SyncListener.NONE); // whole files: signed after the pass, in the background
         SignatureCache cache = client.signatureCache();
+        assertThat(client.awaitBackgroundSignatures(Duration.ofSeconds(60))).isTrue();
 
         for (int round = 1; round <= 3; round++) {
             big[round * 70_000] ^= 1;
@@ -49,11 +50,52 @@ class SignatureCacheTest extends DirSyncFixture {
     }
 
     @Test
+    void filesCopiedWholeAreSignedAfterThePassNotWhileItRuns() throws Exception {
+        SignatureCache cache = new SignatureCache();
+        byte[] key = cache.connectionKey();
+        Path a = write(tmp.resolve("a.bin"), random(11, 3 * BLOCK + 5));
+        Path b = write(tmp.resolve("b.bin"), random(12, 2 * BLOCK));
+        cache.passStarted();
+        cache.signLater(a);
+        cache.signLater(b);
+
+        assertThat(cache.awaitSigned(300)).as("nothing signed while a pass runs").isFalse();
+        assertThat(cache.bytes()).isZero();
+
+        Files.write(b, random(13, 2 * BLOCK)); // replaced after it was installed: b's identity changes
+        cache.remove(b); // as a pass does before it replaces a file
+        cache.passEnded();
+
+        assertThat(cache.awaitSigned(60_000)).isTrue();
+        assertThat(cache.get(a, key, BLOCK, 4)).isEqualTo(signaturesOf(a, key));
+        assertThat(cache.get(b, key, BLOCK, 2)).as("forgotten before it was signed").isNull();
+    }
+
+    @Test
+    void aFileChangedAfterItWasCopiedWholeIsNotKeptWithStaleSignatures() throws Exception {
+        SignatureCache cache = new SignatureCache();
+        byte[] key = cache.connectionKey();
+        Path f = write(tmp.resolve("f.bin"), random(14, 3 * BLOCK));
+        SignatureCache.FileId read = SignatureCache.FileId.of(f);
+        byte[] stale = signaturesOf(f, key);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Files.write(f, random(15, 3 * BLOCK));
+            return !SignatureCache.FileId.of(f).equals(read);
+        });
+
+        cache.put(f, read, key, BLOCK, stale); // as the background signer, whose read began before the change
+
+        assertThat(cache.bytes()).isZero();
+        assertThat(cache.get(f, key, BLOCK, 3)).isNull();
+    }
+
+    @Test
     void anOldCopyChangedOnTheReceiverIsSignedAfreshNotFromTheCache() throws Exception {
         DirSyncClient client = client(server.port());
         byte[] data = random(3, 200_000);
         Path f = write(src.resolve("f.bin"), data);
         client.pull("data", dst, SyncListener.NONE);
+        assertThat(client.awaitBackgroundSignatures(Duration.ofSeconds(60))).isTrue();
         Path old = dst.resolve("f.bin");
         SignatureCache.FileId installed = SignatureCache.FileId.of(old);
         FileTime mtime = Files.getLastModifiedTime(old);
@@ -81,6 +123,7 @@ class SignatureCacheTest extends DirSyncFixture {
         byte[] data = random(5, 100_000);
         Path f = write(src.resolve("f.bin"), data);
         client.pull("data", dst, SyncListener.NONE);
+        assertThat(client.awaitBackgroundSignatures(Duration.ofSeconds(60))).isTrue();
         SignatureCache cache = client.signatureCache();
         byte[] key = cache.connectionKey();
         // The signatures of other content, claimed for the old copy: the source matches against them.
