@@ -36,6 +36,7 @@ final class FailoverWatch implements AutoCloseable {
     private volatile Seen seen = Seen.UNKNOWN;
     private volatile Long covering;
     private volatile HttpURLConnection open;
+    private String lastWhy;
 
     /** @param changed called (on the watch's thread) whenever the server goes up or down: wakes the coordinator */
     FailoverWatch(String label, URI base, String token, int beatMs, int missedBeats, Runnable changed) {
@@ -83,6 +84,7 @@ final class FailoverWatch implements AutoCloseable {
         c.setConnectTimeout(beatMs * missedBeats);
         c.setReadTimeout(beatMs * missedBeats);
         c.setRequestProperty("Authorization", "Bearer " + token);
+        c.setRequestProperty("Accept", "text/event-stream");
         open = c;
         try {
             if (c.getResponseCode() != 200) {
@@ -92,7 +94,10 @@ final class FailoverWatch implements AutoCloseable {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while (running && (line = in.readLine()) != null) {
-                    JsonNode beat = Json.MAPPER.readTree(line);
+                    if (!line.startsWith("data:")) {
+                        continue; // the event's name and the blank line that ends it
+                    }
+                    JsonNode beat = Json.MAPPER.readTree(line.substring(5));
                     covering = beat.path("covering").isNumber() ? beat.path("covering").asLong() : null;
                     set(Seen.UP, "beats");
                 }
@@ -105,7 +110,9 @@ final class FailoverWatch implements AutoCloseable {
     private void set(Seen now, String why) {
         Seen before = seen;
         seen = now;
-        if (before != now && running) {
+        boolean news = before != now || now == Seen.DOWN && !why.equals(lastWhy);
+        lastWhy = why;
+        if (news && running) {
             if (now == Seen.DOWN) {
                 covering = null;
             }

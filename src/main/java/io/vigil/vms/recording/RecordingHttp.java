@@ -140,7 +140,8 @@ final class RecordingHttp implements AutoCloseable {
             d.put("recording", s != null && s.problem() == null && s.stored());
             d.put("live", s != null && s.problem() == null);
             d.put("problem", s == null ? "not in this server's configuration any more" : s.problem());
-            d.put("spans", Spans.of(server.store().segments(id)));
+            // a live-only device has no log: asking for its segments would make one
+            d.put("spans", server.store().has(id) ? Spans.of(server.store().segments(id)) : List.of());
             out.add(d);
         }
         return out;
