@@ -46,6 +46,9 @@ class RecordingFailoverProcessTest {
     private static final String REC_PASSWORD = "recorder-Pw9-secret";
     private static final String COORDINATOR_TOKEN = "coordinator-token-Qz4-secret";
     private static final Duration START = Duration.ofSeconds(90);
+    /** Beats of 200 ms, silent for 25 (5 s) before down: JVMs starting on a loaded machine pause for seconds. */
+    private static final FailoverCoordinator.Options OPTIONS =
+            new FailoverCoordinator.Options(COORDINATOR_TOKEN, 200, 25, 4, 200);
 
     @TempDir
     static Path tmp;
@@ -72,7 +75,7 @@ class RecordingFailoverProcessTest {
         created(call("POST", "/api/users", "{\"name\":\"rec\",\"password\":\"" + REC_PASSWORD + "\",\"role\":\"viewer\"}"));
         Files.writeString(tmp.resolve("rec.password"), REC_PASSWORD + "\n");
         Files.writeString(tmp.resolve("coordinator.token"), COORDINATOR_TOKEN + "\n");
-        coordinator = FailoverCoordinator.start(store, new FailoverCoordinator.Options(COORDINATOR_TOKEN, 200, 25, 4, 200));
+        coordinator = FailoverCoordinator.start(store, OPTIONS);
     }
 
     @AfterAll
@@ -100,6 +103,12 @@ class RecordingFailoverProcessTest {
         ok(call("PUT", "/api/recording-servers/" + rec.id() + "/failover", "{\"primaryGroupId\":" + group + "}"));
         await("the recording server records").atMost(START).ignoreExceptions().until(() -> stored(rec, full) >= 10);
 
+        assertThat(coordinatorCall(rec, "PUT", "{\"recordingServerId\":" + rec.id() + "}", COORDINATOR_TOKEN).body())
+                .contains("this is a recording server, not a failover server");
+        assertThat(coordinatorCall(fs, "GET", null, null).statusCode()).isEqualTo(401);
+        assertThat(coordinatorCall(fs, "PUT", "{\"recordingServerId\":" + rec.id() + "}", "viewer-token").statusCode())
+                .isEqualTo(401);
+
         long killed = System.nanoTime();
         processes.get(rec.name()).destroyForcibly();
         await("the failover server records the full device").atMost(START).ignoreExceptions()
@@ -126,6 +135,16 @@ class RecordingFailoverProcessTest {
                 .isEqualTo(fs.id());
         assertThat(events("failover-takeover", rec.id())).hasSize(1);
         System.err.println("recording server killed -> failover server recording: " + takeoverMs + " ms");
+        assertThat(coordinatorCall(fs, "PUT", "{\"recordingServerId\":999}", COORDINATOR_TOKEN).body())
+                .as("one cover at a time").contains("covers recording server " + rec.id() + " now");
+
+        // a management-server failover in the middle: the new coordinator reads the cover back, nothing changes
+        coordinator.close();
+        coordinator = FailoverCoordinator.start(store, OPTIONS);
+        awaitStoredGrows(fs, full);
+        assertThat(ok(call("GET", "/api/recording-servers/" + rec.id() + "/failover", null)).get("coveredBy").asLong())
+                .isEqualTo(fs.id());
+        assertThat(events("failover-takeover", rec.id())).hasSize(1);
 
         launch(rec);
         await("hand-back").atMost(START).ignoreExceptions().until(() ->
@@ -272,6 +291,15 @@ class RecordingFailoverProcessTest {
     }
 
     // ---- the servers
+
+    private HttpResponse<String> coordinatorCall(Server s, String method, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/failover/cover"))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
 
     private void launch(Server s) throws Exception {
         Process p = new ProcessBuilder(s.command()).redirectErrorStream(true)
