@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
  * Recording-server failover end to end (issue 14): recording and failover servers as real
  * processes, the management server and its failover coordinator on a real PostgreSQL. A recording
  * server killed with SIGKILL is covered by its group's failover server (full devices recorded
- * there, live-only live but not stored, none untouched) and handed back when it returns; two
+ * there, live-only live but not stored, none untouched) and handed back when it returns, also
+ * across a restart of the coordinator; a hot standby takes over its recording server; two
  * recording servers down with one failover server: one covered, the other reported uncovered.
  */
 @Tag("postgres")
@@ -195,6 +196,24 @@ class RecordingFailoverProcessTest {
                 .contains("failover server " + fs.id() + " covers another recording server");
         assertThat(ok(call("GET", "/api/recording-servers/" + covered.id() + "/failover", null)).get("coveredBy").asLong())
                 .isEqualTo(fs.id());
+    }
+
+    @Test
+    void aHotStandbyTakesOverItsRecordingServer() throws Exception {
+        Server rec = recordingServer("Hot protected");
+        long cam = device(rec, "Cam hot", "full");
+        Server standby = failoverServer("Hot standby");
+        launch(standby);
+        launch(rec);
+        awaitHealth(standby);
+        awaitHealth(rec);
+        ok(call("PUT", "/api/recording-servers/" + rec.id() + "/failover", "{\"hotStandbyId\":" + standby.id() + "}"));
+        await("the recording server records").atMost(START).ignoreExceptions().until(() -> stored(rec, cam) >= 10);
+
+        processes.get(rec.name()).destroyForcibly();
+        await("the hot standby records").atMost(START).ignoreExceptions().until(() -> stored(standby, cam) >= 0);
+        awaitStoredGrows(standby, cam);
+        assertThat(events("failover-takeover", rec.id())).singleElement().asString().contains("(hot standby)");
     }
 
     // ---- the management API
