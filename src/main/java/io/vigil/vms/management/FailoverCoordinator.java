@@ -82,6 +82,7 @@ public final class FailoverCoordinator implements AutoCloseable {
             try {
                 round();
             } catch (SQLException e) {
+                state = null; // an effect may be half written: the database's covers are the truth again
                 LOG.warn("failover coordinator: the management database does not answer ({}); the failover"
                         + " servers keep what they do, next round in {} ms", e.getMessage(), options.roundMs());
             } catch (RuntimeException e) {
@@ -101,10 +102,15 @@ public final class FailoverCoordinator implements AutoCloseable {
         watch(world);
         TakeoverDecider.Decision d = decider.step(state, world.topology(), observe(world));
         state = d.state();
+        boolean agreed = true;
         for (Effect e : d.effects()) {
-            execute(e, world);
+            agreed &= execute(e, world);
         }
-        reconcile(world);
+        if (agreed) {
+            reconcile(world);
+        } else {
+            state = null; // the database refused a cover: decide again from what it holds, tell nobody meanwhile
+        }
     }
 
     /** Opens a watch for every server to watch, closes those no longer needed (or whose address changed). */
@@ -142,13 +148,15 @@ public final class FailoverCoordinator implements AutoCloseable {
         return new Observation(recording, failover);
     }
 
-    private void execute(Effect effect, FailoverWorld world) throws SQLException {
+    /** Executes one effect; false when the database refused the cover it writes. */
+    private boolean execute(Effect effect, FailoverWorld world) throws SQLException {
         LOG.info("failover: {}", effect);
         if (effect instanceof Effect.TakeOver t) {
-            if (store.write(c -> FailoverLedger.takeOver(c, t))) {
-                commands.cover(world.failoverServerAddress(t.failoverServer()),
-                        store.read(c -> FailoverLedger.coverOrder(c, t.recordingServer())));
+            if (!store.write(c -> FailoverLedger.takeOver(c, t))) {
+                return false;
             }
+            commands.cover(world.failoverServerAddress(t.failoverServer()),
+                    store.read(c -> FailoverLedger.coverOrder(c, t.recordingServer())));
         } else if (effect instanceof Effect.HandBack h) {
             commands.handBack(world.failoverServerAddress(h.failoverServer()));
             FailoverLedger.Ended was = store.write(c -> FailoverLedger.handBack(c, h));
@@ -163,6 +171,7 @@ public final class FailoverCoordinator implements AutoCloseable {
         } else if (effect instanceof Effect.Uncovered u) {
             store.write(c -> FailoverLedger.uncovered(c, u));
         }
+        return true;
     }
 
     /** Tells each failover server that is up what the decision holds, when it reports otherwise. */
