@@ -42,14 +42,15 @@ final class FailoverCommands {
 
     /**
      * Asks the recording server that is back to merge what the failover server recorded for it
-     * ({@code POST /api/merge} of the merge-back, issue 14): the merge is triggered here and only
-     * here. A recording server without that route answers 404 and the video stays on the failover
-     * server, where playback finds it.
+     * ({@code POST /api/merge {source, devices, from, to}} of the merge-back, issue 14): the merge
+     * is triggered here and only here. A recording server without that route answers 404, one
+     * that does not take this call's token 401/403, and the video stays on the failover server,
+     * where playback finds it.
      */
     boolean startMerge(URI recordingServer, URI failoverServer, List<Long> devices, long fromMillis, long toMillis) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", failoverServer.toString());
-        body.put("deviceIds", devices);
+        body.put("devices", devices);
         body.put("from", Instant.ofEpochMilli(fromMillis).toString());
         body.put("to", Instant.ofEpochMilli(toMillis).toString());
         return send(recordingServer, "POST", "/api/merge", Json.write(body));
