@@ -18,7 +18,30 @@ final class FailoverCovers {
     record Cover(long recordingServerId, long failoverServerId, String since) {
     }
 
+    /**
+     * Where a client finds a device now: at its recording server, or, while that one is covered,
+     * at the failover server for "full" and "live-only" devices ({@code served} false for a "none"
+     * device of a covered server: nobody serves it until hand-back).
+     */
+    record ServedBy(long deviceId, long recordingServerId, String support, Long failoverServerId, String address,
+                    boolean served, boolean recorded) {
+    }
+
     private FailoverCovers() {
+    }
+
+    static ServedBy servedBy(Connection c, long deviceId) throws SQLException {
+        Configuration.Device d = Configuration.device(c, deviceId);
+        Configuration.RecordingServer rs = Configuration.server(c, d.recordingServerId());
+        String support = FailoverAssignments.support(c, deviceId).support();
+        Cover cover = of(c, rs.id());
+        if (cover == null) {
+            return new ServedBy(deviceId, rs.id(), support, null, "http://" + rs.host() + ":" + rs.webPort() + "/",
+                    true, true);
+        }
+        String address = FailoverServers.get(c, cover.failoverServerId()).localWebAddress();
+        return new ServedBy(deviceId, rs.id(), support, cover.failoverServerId(), "none".equals(support) ? null : address,
+                !"none".equals(support), "full".equals(support));
     }
 
     static Cover of(Connection c, long recordingServerId) throws SQLException {

@@ -47,6 +47,8 @@ final class FailoverRoutes {
             var d = FailoverAssignments.setSupport(c, ids.id(ctx), Json.parse(ctx.body(), FailoverInputs.DeviceSupport.class));
             return new Changes.Outcome(200, d, "device-failover", String.valueOf(d.deviceId()), d.support());
         }));
+        r.get("/api/devices/{id}/served-by", ctx -> ApiSupport.json(ctx, 200,
+                store.read(c -> FailoverCovers.servedBy(c, ids.id(ctx)))));
         r.put("/api/recording-servers/{id}/cover", ctx -> changer.change(ctx, "cover", c -> {
             var cover = FailoverCovers.set(c, ids.id(ctx), Json.parse(ctx.body(), FailoverInputs.Cover.class));
             return new Changes.Outcome(200, cover, "recording-server-cover", String.valueOf(cover.recordingServerId()),

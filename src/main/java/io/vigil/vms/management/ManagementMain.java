@@ -34,6 +34,12 @@ public final class ManagementMain implements Callable<Integer> {
                     + " send their events with; the account is created when it does not exist")
     Path reporterPasswordFile;
 
+    @Option(names = "--coordinator-token-file",
+            description = "file holding the bearer token of the recording and failover servers'"
+                    + " --coordinator-token-file: with it, this management server also runs the recording-server"
+                    + " failover coordinator")
+    Path coordinatorTokenFile;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ManagementMain()).execute(args));
     }
@@ -52,7 +58,15 @@ public final class ManagementMain implements Callable<Integer> {
         ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port,
                 java.util.Set.copyOf(clusterHosts));
         System.out.println("management server on " + db.bind + ":" + server.port());
-        return runUntilStopped(server, store);
+        if (coordinatorTokenFile == null) {
+            return runUntilStopped(server, store);
+        }
+        FailoverCoordinator coordinator = FailoverCoordinator.start(store, FailoverCoordinator.Options.defaults(
+                DatabaseOptions.secret(coordinatorTokenFile, "--coordinator-token-file")));
+        return runUntilStopped(() -> {
+            coordinator.close();
+            server.close();
+        }, store);
     }
 
     /** The accounts the password files ask for, each only when missing (so a restart changes nothing). */

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Recorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
 
-    /** What {@code GET /devices} shows of one device. */
-    record Status(DeviceConfig config, String problem, Frame latest) {
+    /** What {@code GET /devices} shows of one device; {@code stored} false for a live-only device. */
+    record Status(DeviceConfig config, String problem, Frame latest, boolean stored) {
     }
 
     private final SegmentStore store;
@@ -30,13 +30,24 @@ public final class Recorder implements AutoCloseable {
     private final Map<Long, Camera> cameras = new HashMap<>();
     private final Map<Long, Frame> latest = new ConcurrentHashMap<>();
     private final Map<Long, String> problems = new ConcurrentHashMap<>();
+    /** Devices served live but not stored: a failover server's "live only" devices (SPEC §9). */
+    private final Set<Long> liveOnly = ConcurrentHashMap.newKeySet();
 
     public Recorder(SegmentStore store) {
         this.store = store;
     }
 
     /** Starts, stops and restarts cameras so that exactly the enabled devices of {@code devices} record. */
-    public synchronized void apply(Collection<DeviceConfig> devices) {
+    public void apply(Collection<DeviceConfig> devices) {
+        apply(devices, Set.of());
+    }
+
+    /**
+     * As {@link #apply(Collection)}, with the devices of {@code live} run for live video only:
+     * their frames are shown, never stored. A device that changes between stored and live only
+     * restarts its camera.
+     */
+    public synchronized void apply(Collection<DeviceConfig> devices, Set<Long> live) {
         Map<Long, DeviceConfig> wanted = new HashMap<>();
         for (DeviceConfig d : devices) {
             if (d.enabled()) {
@@ -44,12 +55,15 @@ public final class Recorder implements AutoCloseable {
             }
         }
         for (Long id : new ArrayList<>(configs.keySet())) {
-            if (!configs.get(id).equals(wanted.get(id))) {
+            if (!configs.get(id).equals(wanted.get(id)) || liveOnly.contains(id) != live.contains(id)) {
                 stop(id);
             }
         }
         for (DeviceConfig d : wanted.values()) {
             if (!configs.containsKey(d.id())) {
+                if (live.contains(d.id())) {
+                    liveOnly.add(d.id());
+                }
                 start(d);
             }
         }
@@ -66,7 +80,7 @@ public final class Recorder implements AutoCloseable {
         }
         long next;
         try {
-            next = store.lastSequence(d.id()) + 1;
+            next = liveOnly.contains(d.id()) ? 0 : store.lastSequence(d.id()) + 1;
         } catch (IOException e) {
             problems.put(d.id(), "cannot open its recordings: " + e.getMessage());
             LOG.error("device {} ({}): cannot open its recordings: {}", d.id(), d.name(), e.getMessage());
@@ -76,7 +90,9 @@ public final class Recorder implements AutoCloseable {
             @Override
             public void frame(Frame f) {
                 latest.put(f.deviceId(), f);
-                store.append(f);
+                if (!liveOnly.contains(f.deviceId())) {
+                    store.append(f);
+                }
             }
 
             @Override
@@ -108,6 +124,10 @@ public final class Recorder implements AutoCloseable {
         }
         configs.remove(id);
         problems.remove(id);
+        latest.remove(id); // live stops with the camera: a stale frame must not pass for live video
+        if (liveOnly.remove(id)) {
+            return; // nothing was written
+        }
         try {
             store.roll(id);
         } catch (IOException e) {
@@ -132,7 +152,7 @@ public final class Recorder implements AutoCloseable {
 
     public synchronized Map<Long, Status> status() {
         Map<Long, Status> s = new HashMap<>();
-        configs.forEach((id, c) -> s.put(id, new Status(c, problems.get(id), latest.get(id))));
+        configs.forEach((id, c) -> s.put(id, new Status(c, problems.get(id), latest.get(id), !liveOnly.contains(id))));
         return s;
     }
 

@@ -41,10 +41,12 @@ final class RecordingHttp implements AutoCloseable {
     private static final String ANSWERED = "vigil.answered";
 
     private final RecordingServer server;
+    private final FailoverHttp failover;
     private final Javalin app;
 
     RecordingHttp(RecordingServer server, String bind, int port) {
         this.server = server;
+        this.failover = new FailoverHttp(server);
         this.app = Javalin.create(cfg -> {
             cfg.jetty.threadPool = new QueuedThreadPool(32, 4, 60_000);
             cfg.jetty.host = bind;
@@ -69,6 +71,7 @@ final class RecordingHttp implements AutoCloseable {
         r.get("/devices/{id}/playback/frames", this::frames);
         r.before("/api/merge*", this::authenticate);
         new MergeRoutes(server).register(r);
+        failover.routes(r);
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.field(), e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
@@ -86,16 +89,22 @@ final class RecordingHttp implements AutoCloseable {
      * comparison takes the same time whatever the guess, so the token cannot be found byte by byte.
      */
     private void authenticate(Context ctx) {
-        byte[] want = server.apiToken();
+        if (server.apiToken() != null) {
+            requireBearer(ctx, server.apiToken(), "send Authorization: Bearer TOKEN with the token of the recording"
+                    + " server's --api-token-file", null);
+        }
+    }
+
+    /** Refuses the request unless it carries {@code want}; with no token configured, refuses with {@code unset}. */
+    static void requireBearer(Context ctx, byte[] want, String refused, String unset) {
         if (want == null) {
-            return;
+            throw new ApiError(403, null, unset);
         }
         String h = ctx.header("Authorization");
         byte[] got = h != null && h.startsWith("Bearer ") ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : null;
         if (got == null || !MessageDigest.isEqual(sha256(want), sha256(got))) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, null, "send Authorization: Bearer TOKEN with the token of the recording server's"
-                    + " --api-token-file");
+            throw new ApiError(401, null, refused);
         }
     }
 
@@ -131,9 +140,11 @@ final class RecordingHttp implements AutoCloseable {
             d.put("id", id);
             d.put("name", s == null ? null : s.config().name());
             d.put("kind", s == null ? null : s.config().kind());
-            d.put("recording", s != null && s.problem() == null);
+            d.put("recording", s != null && s.problem() == null && s.stored());
+            d.put("live", s != null && s.problem() == null);
             d.put("problem", s == null ? "not in this server's configuration any more" : s.problem());
-            d.put("spans", Spans.of(server.store().segments(id)));
+            // a live-only device has no log: asking for its segments would make one
+            d.put("spans", server.store().has(id) ? Spans.of(server.store().segments(id)) : List.of());
             out.add(d);
         }
         return out;
@@ -273,6 +284,7 @@ final class RecordingHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        failover.close();
         app.stop();
     }
 }

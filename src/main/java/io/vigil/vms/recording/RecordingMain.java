@@ -33,13 +33,21 @@ public final class RecordingMain implements Callable<Integer> {
     int port;
     @Option(names = "--storage", required = true, description = "folder of the recordings (the segment store)")
     Path storage;
-    @Option(names = "--management-url", required = true, description = "the management server through the cluster"
-            + " address, e.g. http://10.0.0.10:8100")
+    @Option(names = "--management-url", description = "the management server through the cluster"
+            + " address, e.g. http://10.0.0.10:8100 (required, except with --failover)")
     String managementUrl;
-    @Option(names = "--user", required = true, description = "management server user to log in as")
+    @Option(names = "--user", description = "management server user to log in as (required, except with --failover)")
     String user;
-    @Option(names = "--password-file", required = true, description = "file holding that user's password")
+    @Option(names = "--password-file", description = "file holding that user's password (required, except with"
+            + " --failover)")
     Path passwordFile;
+    @Option(names = "--failover", description = "run as a failover recording server: record only what the failover"
+            + " coordinator asks for, while a recording server is down (needs --coordinator-token-file)")
+    boolean failover;
+    @Option(names = "--coordinator-token-file", description = "file holding the bearer token the failover"
+            + " coordinator's calls carry (the management server's --coordinator-token-file); without it this"
+            + " server is not watched")
+    Path coordinatorTokenFile;
     @Option(names = "--api-token-file", description = "file holding the bearer token that /devices, live and playback"
             + " ask for (without it they are open to anyone who reaches the port)")
     Path apiTokenFile;
@@ -56,8 +64,8 @@ public final class RecordingMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecordingServer server = RecordingServer.start(options());
-        System.out.println("recording server '" + name + "' on " + bind + ":" + server.port() + ", storage " + storage);
+        RecordingServer server = RecordingServer.start(options(), role());
+        System.out.println((failover ? "failover " : "") + "recording server '" + name + "' on " + bind + ":" + server.port() + ", storage " + storage);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -67,8 +75,21 @@ public final class RecordingMain implements Callable<Integer> {
         return 0;
     }
 
+    RecordingServer.Role role() throws IOException {
+        if (failover && coordinatorTokenFile == null) {
+            throw refuse("--failover needs --coordinator-token-file: a failover server does only what the coordinator"
+                    + " asks, and must know its calls");
+        }
+        return new RecordingServer.Role(coordinatorTokenFile == null ? null
+                : secret(coordinatorTokenFile, "--coordinator-token-file"), failover);
+    }
+
     RecordingServer.Options options() throws IOException {
-        URI url = managementUrl();
+        if (!failover && (managementUrl == null || user == null || passwordFile == null)) {
+            throw refuse("--management-url, --user and --password-file are required (a failover server, started with"
+                    + " --failover, needs none of them)");
+        }
+        URI url = failover && managementUrl == null ? null : managementUrl();
         if (port < 0 || port > 65_535) {
             throw refuse("--port " + port + " is not a port (1-65535, or 0 for any free port)");
         }
@@ -80,7 +101,7 @@ public final class RecordingMain implements Callable<Integer> {
             throw refuse("--storage " + storage + " is not a writable directory; create it and give this user write access");
         }
         return new RecordingServer.Options(name, bind, port, storage.toAbsolutePath(), url, user,
-                secret(passwordFile, "--password-file"), pollMs, segmentSeconds * 1000, segmentMb * 1024 * 1024,
+                passwordFile == null ? null : secret(passwordFile, "--password-file"), pollMs, segmentSeconds * 1000, segmentMb * 1024 * 1024,
                 apiTokenFile == null ? null : secret(apiTokenFile, "--api-token-file"));
     }
 

@@ -50,7 +50,7 @@ class MergeHttpTest {
             throws IOException {
         RecordingServer s = RecordingServer.start(new RecordingServer.Options(name, "127.0.0.1", port,
                 tmp.resolve(name), URI.create("http://127.0.0.1:9"), "rec", "pw", 60_000, 60_000, 64 * 1024, TOKEN),
-                sources);
+                RecordingServer.Role.PLAIN, sources);
         servers.add(s);
         return s;
     }

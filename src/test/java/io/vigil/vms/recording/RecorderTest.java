@@ -57,4 +57,23 @@ class RecorderTest {
             }
         }
     }
+
+    @Test
+    void aLiveOnlyDeviceIsShownLiveButNeverStoredAndBecomesStoredWhenItsSupportChanges() throws Exception {
+        try (SegmentStore store = SegmentStore.open(dir, 60_000, 1 << 20, Clock.systemUTC());
+             Recorder r = new Recorder(store)) {
+            r.apply(List.of(sim(1, 50, 100), sim(2, 50, 100)), java.util.Set.of(2L));
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.lastSequence(1) >= 5 && r.latest(2) != null
+                    && r.latest(2).sequence() >= 5);
+            assertThat(store.devices()).as("only the full device is stored").containsExactly(1L);
+            assertThat(r.status().get(2L).stored()).isFalse();
+            assertThat(r.status().get(1L).stored()).isTrue();
+
+            r.apply(List.of(sim(1, 50, 100), sim(2, 50, 100)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.lastSequence(2) >= 5);
+            assertThat(r.status().get(2L).stored()).isTrue();
+            r.apply(List.of());
+            assertThat(r.latest(1)).as("no stale frame passes for live video once stopped").isNull();
+        }
+    }
 }
