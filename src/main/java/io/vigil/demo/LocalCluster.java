@@ -518,13 +518,24 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts node {@code id} as its own process group (setsid), output appended to nodeN.out. */
     public synchronized void start(int id) throws IOException {
+        start(id, List.of());
+    }
+
+    /**
+     * The same with JVM options before the main class: {@code -Dvigil.protocol.version=6} makes
+     * it a node of the next protocol version (issue 15: rolling upgrades tested from one tree).
+     */
+    public synchronized void start(int id, List<String> javaOptions) throws IOException {
         if (alive(id)) {
             return;
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
         cmd.addAll(inHost(id));
-        cmd.addAll(nodeJavaCommand());
+        List<String> java = nodeJavaCommand();
+        cmd.add(java.get(0));
+        cmd.addAll(javaOptions);
+        cmd.addAll(java.subList(1, java.size()));
         cmd.add("io.vigil.daemon.NodeMain");
         cmd.add(config(id).toAbsolutePath().toString());
         File out = PrivateFiles.touch(s.dir().resolve("node" + id + ".out")).toFile();
