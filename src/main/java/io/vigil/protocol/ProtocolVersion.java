@@ -49,8 +49,8 @@ public final class ProtocolVersion {
     public static String refusal(int ours, String who, int theirs) {
         if (theirs < FIRST_WINDOWED) {
             return who + " speaks protocol " + theirs + ", this node " + ours + ": it is a Vigil from before rolling"
-                    + " upgrades (protocol " + FIRST_WINDOWED + "); upgrade it to this node's version (that one upgrade"
-                    + " stops it for a moment)";
+                    + " upgrades (protocol " + FIRST_WINDOWED + "); from that old a version, upgrade both nodes together"
+                    + " (one short outage)";
         }
         String window = " (protocol " + ours + " talks to " + Math.max(FIRST_WINDOWED, ours - 1) + ".." + (ours + 1) + ")";
         String older = theirs < ours ? who : "this node";

@@ -27,8 +27,8 @@ class ProtocolVersionTest {
         assertThat(ProtocolVersion.refusal(8, "node 1", 6)).isEqualTo("node 1 speaks protocol 6, this node 8: more"
                 + " than one version apart (protocol 8 talks to 7..9); upgrade node 1 from protocol 6 to 7 first");
         assertThat(ProtocolVersion.refusal(5, "node 1", 3)).isEqualTo("node 1 speaks protocol 3, this node 5: it is a"
-                + " Vigil from before rolling upgrades (protocol 5); upgrade it to this node's version (that one"
-                + " upgrade stops it for a moment)");
+                + " Vigil from before rolling upgrades (protocol 5); from that old a version, upgrade both nodes"
+                + " together (one short outage)");
     }
 
     @Test
