@@ -34,7 +34,9 @@ class RollingUpgradeBench {
             int second = 3 - prim;
             upgrade(c, second, log);
             awaitPair(c);
-            CommandResult swap = c.cluster.admin(prim).command("swap", null, "rolling-upgrade bench");
+            // A long deadline, never a retry (a second swap would move the services back); the machine may be loaded.
+            CommandResult swap = io.vigil.admin.AdminClient.local(c.cluster.adminSocket(prim), 60_000)
+                    .command("swap", null, "rolling-upgrade bench");
             log.println("swap: " + swap.accepted() + " " + swap.message());
             if (!swap.accepted()) {
                 throw new IllegalStateException("swap refused: " + swap.message());
