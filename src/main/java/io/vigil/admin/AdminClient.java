@@ -208,7 +208,7 @@ public final class AdminClient {
             hello = greeting(c.in());
             failIfError(hello);
             checkVersion(hello);
-            ObjectNode sent = request.deepCopy().put("protocol", AdminProtocol.VERSION);
+            ObjectNode sent = request.deepCopy().put("protocol", AdminProtocol.version());
             if (relay) {
                 sent.put("peer", true);
             }
@@ -409,13 +409,11 @@ public final class AdminClient {
         }
     }
 
-    /** Refuses a node of another protocol version with one clear line. */
+    /** Refuses a node more than one protocol version apart with one clear line (issue 15). */
     private void checkVersion(JsonNode hello) throws AdminException {
-        JsonNode v = hello.get("protocol");
-        if (v == null || !v.canConvertToInt() || v.asInt() != AdminProtocol.VERSION) {
-            throw new AdminException(AdminException.Kind.ERROR, "node at " + address() + " speaks admin protocol "
-                    + (v == null ? "?" : AdminProtocol.printable(v.asText())) + ", this vigil "
-                    + AdminProtocol.VERSION + ": upgrade both nodes (and the CLI) to the same Vigil version");
+        String refused = AdminProtocol.refusal(AdminProtocol.version(), "node at " + address(), hello.get("protocol"));
+        if (refused != null) {
+            throw new AdminException(AdminException.Kind.ERROR, refused);
         }
     }
 

@@ -37,6 +37,6 @@ public final class AdminFuzzEntry {
 
     /** The protocol version a request must name. */
     public static int version() {
-        return AdminProtocol.VERSION;
+        return AdminProtocol.version();
     }
 }

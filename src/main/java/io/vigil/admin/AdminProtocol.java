@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.vigil.protocol.ProtocolVersion;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +18,12 @@ import java.util.Map;
 /**
  * The wire format shared by {@link AdminServer}, {@link LocalAdminServer} and {@link AdminClient}:
  * one JSON object per line, UTF-8, one request per connection. The server greets with
- * {@code {"node":N,"protocol":3}}, the client sends one request {@code {"protocol":3,"op":...}},
+ * {@code {"node":N,"protocol":5}}, the client sends one request {@code {"protocol":5,"op":...}},
  * the server answers in one line or, for a big log page, in several frames.
+ *
+ * <p>{@code "protocol"} is the Vigil protocol version ({@link ProtocolVersion}, issue 15): either end
+ * accepts the other one version apart, so the nodes keep controlling each other (swap) during a
+ * rolling upgrade. Up to 3 it was the admin channel's own version (3: TLS, below).
  *
  * <p>Protocol 3 (issue 12) carries no authentication of its own: between the nodes it runs inside
  * mutually authenticated TLS 1.3 pinned to the cluster CA ({@link io.vigil.pki.ClusterTls}), and on
@@ -30,8 +36,11 @@ final class AdminProtocol {
 
     /** Requests and responses longer than this are refused, so a client cannot exhaust memory. */
     static final int MAX_LINE_BYTES = 64 * 1024;
-    /** 1: HMAC with the cluster key; 2: HMAC with the admin key, sealed answers; 3: TLS / Unix socket. */
-    static final int VERSION = 3;
+    /**
+     * The admin channel's own version when it moved to TLS (1: HMAC with the cluster key; 2: HMAC
+     * with the admin key, sealed answers; 3: TLS / Unix socket): a node older than that speaks plain text.
+     */
+    static final int TLS_SINCE = 3;
 
     /** Strict on input: duplicate keys would let two parsers disagree on what was asked. */
     static final ObjectMapper JSON = JsonMapper.builder()
@@ -41,6 +50,27 @@ final class AdminProtocol {
             .build();
 
     private AdminProtocol() {
+    }
+
+    /** The version this process greets and asks with. */
+    static int version() {
+        return ProtocolVersion.current();
+    }
+
+    /**
+     * Null if the other end's {@code "protocol"} field is within the window of {@code ours}; else
+     * what is wrong and what to do, naming both versions.
+     *
+     * @param who the other end as the reader knows it ("the client 10.0.0.2", "node at 10.0.0.2:4800")
+     */
+    static String refusal(int ours, String who, com.fasterxml.jackson.databind.JsonNode theirs) {
+        if (theirs != null && theirs.isIntegralNumber() && theirs.canConvertToInt()) {
+            return ProtocolVersion.accepts(ours, theirs.asInt()) ? null
+                    : ProtocolVersion.refusal(ours, who, theirs.asInt()) + " (the vigil CLI speaks its installed version)";
+        }
+        return who + " speaks admin protocol " + (theirs == null ? "1 or 2 (no \"protocol\")" : printable(theirs.asText()))
+                + ", this node " + ours + ": use the vigil CLI of the node's version, and give both nodes"
+                + " versions at most one apart";
     }
 
     static String line(Map<String, ?> fields) {

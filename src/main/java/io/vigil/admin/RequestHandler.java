@@ -61,7 +61,7 @@ final class RequestHandler {
     void serve(InputStream in, OutputStream out, String remote, long waitMs) throws IOException {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("node", nodeId());
-        hello.put("protocol", AdminProtocol.VERSION);
+        hello.put("protocol", AdminProtocol.version());
         write(out, AdminProtocol.line(hello));
         // Issue 10 item 8: a big log answer goes out as several frames (AdminProtocol.frames).
         for (String frame : AdminProtocol.frames(respond(in, remote, waitMs))) {
@@ -125,13 +125,11 @@ final class RequestHandler {
         }
         if (request == null || !request.isObject()) {
             return error("bad-request", "the request line must be a JSON object {\"protocol\":"
-                    + AdminProtocol.VERSION + ",\"op\":...}");
+                    + AdminProtocol.version() + ",\"op\":...}");
         }
-        JsonNode version = request.get("protocol");
-        if (version == null || !version.canConvertToInt() || version.asInt() != AdminProtocol.VERSION) {
-            return error("version", "the client speaks admin protocol " + (version == null ? "1 or 2 (no \"protocol\")"
-                    : AdminProtocol.printable(version.asText())) + ", this node " + AdminProtocol.VERSION
-                    + ": use the vigil CLI of the node's version, and the same Vigil version on both nodes");
+        String refused = AdminProtocol.refusal(AdminProtocol.version(), "the client " + remote, request.get("protocol"));
+        if (refused != null) {
+            return error("version", refused);
         }
         NodeControl target = control;
         if (request.path("peer").asBoolean(false)) {

@@ -24,7 +24,7 @@ final class TlsFailure {
         String m = all(e);
         if (m.contains("unsupported or unrecognized ssl message") || m.contains("plaintext")) {
             return new AdminException(AdminException.Kind.ERROR, "node at " + address + " does not speak TLS: it runs"
-                    + " a Vigil older than admin protocol " + AdminProtocol.VERSION + ", or it is not a vigil admin"
+                    + " a Vigil older than admin protocol " + AdminProtocol.TLS_SINCE + ", or it is not a vigil admin"
                     + " port. Give both nodes (and the CLI) the same Vigil version", e);
         }
         if (m.contains("no subject alternative") || m.contains("no name matching")) {

@@ -30,7 +30,7 @@ final class WitnessFuzz implements FuzzTarget {
     private static final byte SCRATCH = 1;
     /** The victim lane with a recorded request of node 1's earlier incarnation (issue 10 item 2). */
     private static final byte OLD_REPLAY = 2;
-    private static final byte[] MAGIC = ("VGWT" + io.vigil.witness.LeaseCodec.VERSION).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = LeaseCodec.magic(io.vigil.protocol.ProtocolVersion.current());
     private static final long MAX_LEASE_MS = 3000;
     private static final long OLD_INCARNATION = 100;
     private static final long CURRENT_INCARNATION = 200;

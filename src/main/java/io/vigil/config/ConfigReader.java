@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class ConfigReader {
 
-    static final Set<String> TOP = Set.of("cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
+    static final Set<String> TOP = Set.of(ConfigFormat.KEY, "cluster", "node", "peer", "admin", "heartbeat", "witness", "vip",
             "failover", "boot", "restart", "resources", "logs", "events", "notifications",
             "database", "replication", "console");
 
@@ -49,6 +49,7 @@ final class ConfigReader {
 
     private VigilConfig parse() throws ConfigException {
         YamlNode root = new YamlNode(file, "", tree()).mapping(TOP);
+        ConfigFormat.of(root, file); // every older format reads as it is; a newer one is refused
         ClusterSection cluster = cluster(root.required("cluster"));
         NodeSection node = node(root.required("node"));
         HeartbeatSection heartbeat = heartbeat(root.required("heartbeat"));

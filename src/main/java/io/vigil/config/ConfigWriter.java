@@ -27,7 +27,7 @@ final class ConfigWriter {
     }
 
     static String toYaml(VigilConfig c) {
-        ObjectNode root = F.objectNode();
+        ObjectNode root = F.objectNode().put(ConfigFormat.KEY, ConfigFormat.CURRENT);
         ObjectNode cluster = root.putObject("cluster").put("name", c.cluster().name());
         if (c.cluster().key() != null) {
             cluster.put("key", ClusterSection.REDACTED);

@@ -70,7 +70,9 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
     private final io.vigil.log.RejectionSummary rejections =
             new io.vigil.log.RejectionSummary("datagrams", REJECTION_SUMMARY_MS);
     private ResourceManager resources;
-    private UdpHeartbeatTransport transport;
+    private volatile UdpHeartbeatTransport transport;
+    /** How long status shows that the peer's heartbeats were refused for their protocol version. */
+    private static final long VERSION_REFUSAL_SHOWN_MS = 10_000;
     private final EventLoop events;
     private EffectRunner effects;
     /** Reports state changes, failovers and alarms to the VMS event server; null when none is configured. */
@@ -157,6 +159,10 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
         if (certs != null) {
             w.addAll(certs.warnings());
         }
+        UdpHeartbeatTransport heartbeats = transport;
+        if (heartbeats != null) {
+            heartbeats.versionRefusal(VERSION_REFUSAL_SHOWN_MS).ifPresent(w::add);
+        }
         return w;
     }
 
@@ -219,7 +225,7 @@ public final class NodeDaemon implements NodeControl, AutoCloseable {
             moduleLog.error("could not keep a copy of the configuration in " + dumps.dir() + ": " + e.getMessage());
         }
         moduleLog.info("vigil node " + config.node().id() + " of cluster " + config.cluster().name() + " starting"
-                + " (version " + Version.get() + ", host " + config.node().hostName() + ")");
+                + " (version " + Version.get() + ", protocol " + io.vigil.protocol.ProtocolVersion.current() + ", host " + config.node().hostName() + ")");
         database = openDatabase();
         resources = new ResourceManager(Resources.fromConfig(config.resources(), Databases.serviceEnvironment(config)),
                 appLog::line,

@@ -25,6 +25,23 @@ public final class NodeMain {
     public static int run(Path configFile) throws IOException {
         VigilConfig config;
         try {
+            io.vigil.protocol.ProtocolVersion.current();
+        } catch (ExceptionInInitializerError e) {
+            System.err.println(e.getCause().getMessage()); // a bad test-only -Dvigil.protocol.version
+            return 2;
+        }
+        try {
+            // Issue 15: the first start of a newer Vigil brings an older configuration file forward.
+            io.vigil.config.ConfigFormat.migrate(configFile).ifPresent(backup -> System.err.println("configuration "
+                    + configFile + " rewritten in format " + io.vigil.config.ConfigFormat.CURRENT + "; the previous"
+                    + " file is kept as " + backup));
+        } catch (IOException e) {
+            System.err.println("cannot bring the configuration " + configFile + " to format "
+                    + io.vigil.config.ConfigFormat.CURRENT + ": " + e.getMessage() + ". Check that the vigil user may"
+                    + " write its folder");
+            return 2;
+        }
+        try {
             config = VigilConfig.load(configFile);
             config.checkKeyIsPrivate();
         } catch (ConfigException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.core.BootMode;
 import io.vigil.core.NodeState;
 import io.vigil.core.PersistedState;
+import io.vigil.protocol.ProtocolVersion;
 import io.vigil.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,13 +27,19 @@ import java.util.Set;
  * or empty file, and a damaged file must never be read as "no state": a node that forgot its
  * epochs could win against the peer with stale data. Saves therefore write a temporary file,
  * fsync it, rename it over the old one and fsync the folder; loads refuse anything doubtful.
+ *
+ * <p>Format versions (issue 15: on-disk state migrates forward on the first start of a newer
+ * Vigil): 1 had no {@code writtenByProtocol}; 2 names the protocol version of the Vigil that wrote
+ * it. An older file is read, kept as {@code state.json.v<N>.bak} and rewritten in this format; a
+ * newer one is refused (downgrade is not supported).
  */
 public final class StateStore implements EffectWorld.Storage {
 
     static final String FILE_NAME = "state.json";
-    static final int VERSION = 1;
-    private static final Set<String> FIELDS =
+    static final int VERSION = 2;
+    private static final Set<String> FIELDS_V1 =
             Set.of("version", "lastState", "epoch", "dataEpoch", "bootMode", "failoverEnabled");
+    private static final Set<String> FIELDS = union(FIELDS_V1, "writtenByProtocol");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -69,7 +76,20 @@ public final class StateStore implements EffectWorld.Storage {
         if (n == null || !n.isObject()) {
             throw corrupt(bytes.length == 0 ? "it is empty" : "it is not a JSON object");
         }
-        return Optional.of(parse(n));
+        int version = version(n);
+        PersistedState state = parse(n, version == 1 ? FIELDS_V1 : FIELDS);
+        if (version < VERSION) {
+            migrate(version, state);
+        }
+        return Optional.of(state);
+    }
+
+    /** Keeps the older file beside the new one (a way back for support), then saves in this format. */
+    private void migrate(int from, PersistedState state) throws IOException {
+        Path backup = dir.resolve(FILE_NAME + ".v" + from + ".bak");
+        Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+                LinkOption.NOFOLLOW_LINKS);
+        save(state);
     }
 
     /** Replaces the saved state atomically; when this returns, the state survives a power cut. */
@@ -78,6 +98,7 @@ public final class StateStore implements EffectWorld.Storage {
         PrivateFiles.createTraversableDirectories(dir); // the node's dataDir: see NodeDaemon
         ObjectNode n = JSON.createObjectNode()
                 .put("version", VERSION)
+                .put("writtenByProtocol", ProtocolVersion.current())
                 .put("lastState", state.lastState().name())
                 .put("epoch", state.epoch())
                 .put("dataEpoch", state.dataEpoch())
@@ -101,21 +122,34 @@ public final class StateStore implements EffectWorld.Storage {
         }
     }
 
-    private PersistedState parse(JsonNode n) throws CorruptStateException {
+    private int version(JsonNode n) throws IOException {
+        JsonNode version = n.get("version");
+        if (version == null || !version.isInt() || version.asInt() < 1) {
+            throw corrupt("'version' is missing or not a format number");
+        }
+        if (version.asInt() > VERSION) {
+            JsonNode by = n.get("writtenByProtocol");
+            throw new IOException("The node state file " + file + " has format " + version.asInt() + ", written by a"
+                    + " newer Vigil" + (by == null ? "" : " (protocol " + by.asText() + ")") + "; this Vigil (protocol "
+                    + ProtocolVersion.current() + ") reads formats up to " + VERSION + ". Downgrading is not supported:"
+                    + " install the newer Vigil again");
+        }
+        return version.asInt();
+    }
+
+    private PersistedState parse(JsonNode n, Set<String> fields) throws CorruptStateException {
         var names = n.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
+            if (!fields.contains(name)) {
                 throw corrupt("it has an unknown field '" + name + "'");
             }
         }
-        JsonNode version = n.get("version");
-        if (version == null || !version.isInt()) {
-            throw corrupt("'version' is missing or not a number");
-        }
-        if (version.asInt() != VERSION) {
-            throw corrupt("it has format version " + version.asInt() + " but this Vigil reads version " + VERSION
-                    + " (was it written by a newer Vigil?)");
+        if (fields.contains("writtenByProtocol")) {
+            JsonNode by = n.get("writtenByProtocol");
+            if (by == null || !by.isInt()) {
+                throw corrupt("'writtenByProtocol' is missing or not a number");
+            }
         }
         long epoch = epoch(n, "epoch");
         long dataEpoch = epoch(n, "dataEpoch");
@@ -145,6 +179,12 @@ public final class StateStore implements EffectWorld.Storage {
         } catch (IllegalArgumentException e) {
             throw corrupt("'" + field + "' has the unknown value '" + v.asText() + "'");
         }
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.add(b);
+        return Set.copyOf(all);
     }
 
     private CorruptStateException corrupt(String why) {

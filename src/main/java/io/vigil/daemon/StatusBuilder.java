@@ -70,7 +70,7 @@ final class StatusBuilder {
             transport.rejectedCounts().forEach((k, v) -> rejected.put(k.name(), v));
         }
         return new DaemonStatus(withDaemonWarnings(node), config.node().hostName(), config.peer().hostName(), config.cluster().name(),
-                Version.get(), (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
+                Version.get() + " (protocol " + io.vigil.protocol.ProtocolVersion.current() + ")", (now - startedNanos) / 1_000_000, List.copyOf(resources), List.copyOf(links),
                 Map.copyOf(rejected), config.database() == null ? "none"
                         : config.database().mode().name().toLowerCase(java.util.Locale.ROOT), List.copyOf(directories), databaseResync, license());
     }

@@ -86,7 +86,7 @@ public final class HostileSource implements AutoCloseable {
     /** What a receiver of this version sends first inside TLS, with a block key of zeros. */
     public static byte[] hello() {
         return ByteBuffer.allocate(TlsChannel.MAGIC.length + 1 + TlsChannel.BLOCK_KEY).put(TlsChannel.MAGIC)
-                .put(TlsChannel.VERSION).array();
+                .put((byte) io.vigil.protocol.ProtocolVersion.current()).array();
     }
 
     private void serve() {

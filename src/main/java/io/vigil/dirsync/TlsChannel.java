@@ -1,5 +1,7 @@
 package io.vigil.dirsync;
 
+import io.vigil.protocol.ProtocolVersion;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +22,10 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Hello, inside TLS, before anything else: the receiver (TLS client) sends {@code "VGDS"},
  * the protocol version and 32 random bytes, the block key ({@link #blockKey}: its receiver's, kept up to a day); the
- * source answers {@code "VGDS"} and its version. A source of another version answers with its
- * own and hangs up, so both ends can say which versions met.
+ * source answers {@code "VGDS"} and its version. The version is the Vigil protocol version
+ * ({@link ProtocolVersion}, issue 15): each end accepts the other one version apart, so replication
+ * goes on during a rolling upgrade. A source of a version outside the window answers with its own
+ * and hangs up, so both ends can say which versions met.
  *
  * <p>Frames: a 4-byte length (0 to {@link #MAX_FRAME}), then the message. TLS rejects altered,
  * dropped, repeated or reordered records; this class turns that, and a stream cut inside a frame,
@@ -34,9 +38,10 @@ final class TlsChannel implements AutoCloseable {
     /** Size of a buffer that {@link #receiveInto} may copy a frame into. */
     static final int PLAIN_BUF = MAX_FRAME;
     static final byte[] MAGIC = "VGDS".getBytes(StandardCharsets.US_ASCII);
+    // The replication protocol's own versions before the Vigil protocol version (5) took its place:
     // 2: 16-byte FILE_END checksum (FileChecksum), 2026-11; 3: keyed with the dirsync key (issue 10
     // item 5); 4: TLS 1.3 of the cluster CA, block key chosen by the receiver (issue 12)
-    static final byte VERSION = 4;
+    static final int TLS_SINCE = 4;
     static final int BLOCK_KEY = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -90,7 +95,7 @@ final class TlsChannel implements AutoCloseable {
         int version;
         try {
             c.writeRaw(MAGIC);
-            c.writeRaw(new byte[] {VERSION});
+            c.writeRaw(new byte[] {(byte) ProtocolVersion.current()});
             c.writeRaw(key);
             c.flush();
             version = c.readMagicAndVersion();
@@ -99,7 +104,7 @@ final class TlsChannel implements AutoCloseable {
             // its refusal arrives here, as an alert, and is a refusal, not a damaged stream.
             throw e.getCause() instanceof SSLException tls ? tls : e;
         }
-        if (version != VERSION) {
+        if (!ProtocolVersion.accepts(ProtocolVersion.current(), version)) {
             throw new AuthenticationException(versionMismatch("the replication peer at " + c.peer, version));
         }
         c.blockKey = key;
@@ -107,7 +112,7 @@ final class TlsChannel implements AutoCloseable {
     }
 
     /**
-     * The source's side of the hello; a receiver of another version is told ours, then refused.
+     * The source's side of the hello; a receiver outside the version window is told ours, then refused.
      *
      * @throws AuthenticationException the peer is not a replication receiver of this protocol version
      */
@@ -115,9 +120,9 @@ final class TlsChannel implements AutoCloseable {
         TlsChannel c = new TlsChannel(socket, wire);
         int version = c.readMagicAndVersion();
         c.writeRaw(MAGIC);
-        c.writeRaw(new byte[] {VERSION});
+        c.writeRaw(new byte[] {(byte) ProtocolVersion.current()});
         c.flush();
-        if (version != VERSION) {
+        if (!ProtocolVersion.accepts(ProtocolVersion.current(), version)) {
             throw new AuthenticationException(versionMismatch("refused a connection from " + c.peer
                     + ": it", version));
         }
@@ -130,8 +135,7 @@ final class TlsChannel implements AutoCloseable {
     }
 
     static String versionMismatch(String who, int theirs) {
-        return who + " speaks directory replication protocol " + theirs + ", this node " + VERSION
-                + ": install the same Vigil version on both nodes";
+        return ProtocolVersion.refusal(ProtocolVersion.current(), who, theirs);
     }
 
     private int readMagicAndVersion() throws IOException {

@@ -27,7 +27,7 @@ final class TlsRefusals {
             return "its certificate was not issued by this cluster's CA; " + FIX;
         }
         if (m.contains("unsupported or unrecognized ssl message") || m.contains("plaintext")) {
-            return "it does not speak TLS (a Vigil node older than replication protocol " + TlsChannel.VERSION
+            return "it does not speak TLS (a Vigil node older than replication protocol " + TlsChannel.TLS_SINCE
                     + ", or another program): install the same Vigil version on both nodes";
         }
         if (m.contains("protocol_version") || m.contains("no appropriate protocol")) {
@@ -54,7 +54,7 @@ final class TlsRefusals {
         }
         if (m.contains("unsupported or unrecognized ssl message") || m.contains("terminated the handshake")
                 || m.contains("remote host terminated")) {
-            return "it ended the TLS handshake (a Vigil node older than replication protocol " + TlsChannel.VERSION
+            return "it ended the TLS handshake (a Vigil node older than replication protocol " + TlsChannel.TLS_SINCE
                     + ", which has no TLS, or another program): install the same Vigil version on both nodes";
         }
         return "the TLS handshake failed (" + clean(e.getMessage()) + "): check that both nodes run the same Vigil version"

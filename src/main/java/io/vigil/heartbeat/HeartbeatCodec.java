@@ -5,6 +5,7 @@ import io.vigil.core.NodeState;
 import io.vigil.core.ServicesPhase;
 import io.vigil.core.SyncStatus;
 import io.vigil.heartbeat.HeartbeatRejected.Reason;
+import io.vigil.protocol.ProtocolVersion;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,15 +16,15 @@ import java.util.Objects;
 import javax.crypto.Mac;
 
 /**
- * The heartbeat wire format, version 2 (layout in {@code package-info.java}; version 1 had the
- * same layout, signed with the cluster key itself instead of the heartbeat key derived from it). Decoding checks
+ * The heartbeat wire format (layout in {@code package-info.java}). Its version byte is the Vigil
+ * protocol version ({@link ProtocolVersion}: a node accepts heartbeats one version apart, so the
+ * nodes keep hearing each other during a rolling upgrade); before protocol 5 it was the heartbeat's
+ * own layout version (2: the same layout; 1: signed with the cluster key itself). Decoding checks
  * the cheap framing first, then the HMAC, and only then parses fields, so unauthenticated bytes
  * never reach the parser (SPEC §2, §7: heartbeats are authenticated). Thread-safe: a fresh
  * {@link Mac} is made per call because {@code Mac} itself is not.
  */
 public final class HeartbeatCodec {
-    /** 2: the MAC is keyed with {@code ClusterKeys#heartbeat} (issue 10 item 5), 1 with the cluster key. */
-    public static final int VERSION = 2;
     public static final int MIN_KEY_BYTES = 16;
 
     static final byte[] MAGIC = {'V', 'G', 'H', 'B'};
@@ -47,13 +48,20 @@ public final class HeartbeatCodec {
 
     private final byte[] clusterHash;
     private final byte[] key;
+    private final int protocol;
+
+    /** A codec of this process's protocol version ({@link ProtocolVersion#current()}). */
+    public HeartbeatCodec(String clusterId, byte[] key) {
+        this(clusterId, key, ProtocolVersion.current());
+    }
 
     /**
      * @param clusterId the cluster's name/id; its hash goes on the wire so two clusters on one
      *                  network tell each other's packets apart even before checking the MAC
      * @param key       the heartbeat key ({@code ClusterKeys#heartbeat}), at least {@value #MIN_KEY_BYTES} bytes
+     * @param protocol  the protocol version this codec writes and judges others' by
      */
-    public HeartbeatCodec(String clusterId, byte[] key) {
+    public HeartbeatCodec(String clusterId, byte[] key, int protocol) {
         if (clusterId == null || clusterId.isBlank()) {
             throw new IllegalArgumentException("heartbeat cluster id is empty: set the cluster id "
                     + "in the configuration (setup writes it on both nodes)");
@@ -65,7 +73,13 @@ public final class HeartbeatCodec {
         }
         this.clusterHash = clusterHash(clusterId);
         this.key = key.clone();
+        this.protocol = protocol;
         newMac(); // fail at construction, not on the first packet, if HMAC-SHA256 is missing
+    }
+
+    /** The protocol version this codec writes. */
+    public int protocol() {
+        return protocol;
     }
 
     /** Encodes and signs; a heartbeat that cannot be represented is a programming error. */
@@ -78,7 +92,7 @@ public final class HeartbeatCodec {
                     + ": node ids are 1 or 2");
         }
         ByteBuffer b = ByteBuffer.allocate(PACKET_BYTES);
-        b.put(MAGIC).put((byte) VERSION).put(clusterHash);
+        b.put(MAGIC).put((byte) protocol).put(clusterHash);
         b.put((byte) hb.from())
                 .putLong(hb.incarnation()).putLong(hb.seq())
                 .putLong(hb.ackSeq()).putLong(hb.ackIncarnation())
@@ -121,16 +135,15 @@ public final class HeartbeatCodec {
                     + "heartbeat; another program is sending to the heartbeat port");
         }
         int version = buf[MAGIC.length] & 0xff;
-        if (version != VERSION) {
-            throw new HeartbeatRejected(Reason.BAD_VERSION, "peer speaks protocol " + version
-                    + ", this node " + VERSION + ": upgrade both nodes");
+        if (!ProtocolVersion.accepts(protocol, version)) {
+            throw new HeartbeatRejected(Reason.BAD_VERSION, ProtocolVersion.refusal(protocol, "the peer", version));
         }
         if (len < PACKET_BYTES) {
             throw new HeartbeatRejected(Reason.TOO_SHORT, "truncated: " + len + " of "
                     + PACKET_BYTES + " bytes");
         }
         if (len > PACKET_BYTES) {
-            throw new HeartbeatRejected(Reason.MALFORMED, len + " bytes, a protocol-" + VERSION
+            throw new HeartbeatRejected(Reason.MALFORMED, len + " bytes, a protocol-" + version
                     + " heartbeat is exactly " + PACKET_BYTES);
         }
         int at = MAGIC.length + 1;

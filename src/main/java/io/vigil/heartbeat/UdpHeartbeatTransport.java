@@ -48,6 +48,9 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     private final Object deliveryLock = new Object();
     private final List<HeartbeatChannel> channels;
     private volatile boolean closed;
+    /** The last protocol-version refusal (issue 15), for status and one log line per new text. */
+    private volatile String versionRefusal;
+    private volatile long versionRefusalNanos;
 
     /**
      * Hears of every rejected datagram, on a receiver thread: it must be quick and must not log
@@ -178,6 +181,9 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
             return true;
         } catch (HeartbeatRejected r) {
             rejected.increment(r.reason());
+            if (r.reason() == Reason.BAD_VERSION) {
+                noteVersionRefusal(source, r.getMessage());
+            }
             report(r.reason(), source, from + " rejected: " + r.getMessage());
             return false;
         } catch (RuntimeException e) {
@@ -186,6 +192,30 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
             log.error("{}: unexpected error", from, e);
             return false;
         }
+    }
+
+    /**
+     * A peer of a protocol outside the window is an operator's mistake during an upgrade, not
+     * stray traffic: say so in the log once per distinct text (the address is unauthenticated, so
+     * it does not vary the line), and in status while it lasts.
+     */
+    private void noteVersionRefusal(InetAddress source, String message) {
+        String text = "heartbeats from " + source.getHostAddress() + " refused: " + message;
+        versionRefusalNanos = System.nanoTime();
+        if (!text.equals(versionRefusal)) {
+            versionRefusal = text;
+            log.warn("{}", text);
+        }
+    }
+
+    /**
+     * The last protocol-version refusal if one happened within {@code withinMs}: a peer too many
+     * versions apart (issue 15), shown in status until it stops sending.
+     */
+    public java.util.Optional<String> versionRefusal(long withinMs) {
+        String text = versionRefusal;
+        boolean recent = text != null && System.nanoTime() - versionRefusalNanos <= withinMs * 1_000_000;
+        return recent ? java.util.Optional.of(text) : java.util.Optional.empty();
     }
 
     private void deliver(Heartbeat hb) {

@@ -7,12 +7,13 @@
  * sockets ({@code UdpHeartbeatTransport.over}) over its simulated network. The message itself,
  * {@link io.vigil.core.Heartbeat}, belongs to the core.
  *
- * <p>Wire format, version 2, big-endian, always
+ * <p>Wire format, big-endian, always
  * {@value io.vigil.heartbeat.HeartbeatCodec#PACKET_BYTES} bytes:
  * <pre>
  * offset size field
  *      0    4 magic "VGHB"
- *      4    1 version (2; 1 was the same layout keyed with the cluster key itself)
+ *      4    1 Vigil protocol version (io.vigil.protocol.ProtocolVersion, 5 on; accepted one apart;
+ *             before 5 the heartbeat's own: 2 this layout, 1 keyed with the cluster key itself)
  *      5    8 cluster id: first 8 bytes of SHA-256(UTF-8 cluster id)
  *     13    1 from (node id)
  *     14    8 incarnation
@@ -32,6 +33,6 @@
  * </pre>
  * Receive order: length, magic, version, cluster, HMAC (constant-time), then fields, then
  * replay and sender checks. Appending an enum constant changes the ordinals' meaning for an
- * older peer, so it needs a new wire version.
+ * older peer, so it needs a new protocol version whose node still reads the previous layout.
  */
 package io.vigil.heartbeat;

@@ -2,6 +2,7 @@ package io.vigil.witness;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.protocol.ProtocolVersion;
 import io.vigil.security.Hmac;
 
 import java.nio.charset.StandardCharsets;
@@ -11,15 +12,18 @@ import java.util.function.Function;
 import javax.crypto.Mac;
 
 /**
- * Wire format between nodes and the witness: "VGWT" + protocol digit + JSON + 32-byte HMAC-SHA256
+ * Wire format between nodes and the witness: "VGWT" + protocol byte + JSON + 32-byte HMAC-SHA256
  * of everything before it, keyed with the cluster's witness key ({@code ClusterKeys#witness}, never
- * the cluster key itself: protocol 2, issue 10 item 5). The witness finds the key by the cluster
+ * the cluster key itself: issue 10 item 5). The witness finds the key by the cluster
  * name in the JSON, then checks the MAC before trusting any field.
+ *
+ * <p>The protocol byte is {@code '0'} plus the Vigil protocol version ({@link ProtocolVersion}:
+ * "VGWT5" for protocol 5), and either side accepts a message one version apart, so the witness
+ * keeps serving both nodes during a rolling upgrade. Before protocol 5 it was the witness's own
+ * digit: '1' keyed with the cluster key, '2' with the witness key derived from it.
  */
 public final class LeaseCodec {
-    /** 1: keyed with the cluster key; 2: keyed with the witness key derived from it. */
-    public static final int VERSION = 2;
-    static final byte[] MAGIC = ("VGWT" + VERSION).getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = magic(ProtocolVersion.current());
     private static final int MAGIC_PREFIX = 4;
     /** The hint in every bad-MAC line: the likely cause after an upgrade, and its fix. */
     static final String UPGRADE_HINT = "if this witness was set up before Vigil 0.1.0, replace its key for the cluster"
@@ -32,11 +36,24 @@ public final class LeaseCodec {
     private LeaseCodec() {
     }
 
+    /** The first bytes of every message of {@code protocol}. */
+    public static byte[] magic(int protocol) {
+        byte[] m = Arrays.copyOf("VGWT".getBytes(StandardCharsets.US_ASCII), MAGIC_PREFIX + 1);
+        m[MAGIC_PREFIX] = (byte) ('0' + protocol);
+        return m;
+    }
+
+    /** Encodes and signs as this process's protocol version. */
     public static byte[] encode(LeaseMessage m, byte[] key) {
+        return encode(m, key, ProtocolVersion.current());
+    }
+
+    /** Encodes and signs as {@code protocol}. */
+    static byte[] encode(LeaseMessage m, byte[] key, int protocol) {
         try {
             byte[] body = JSON.writeValueAsBytes(m);
             byte[] out = new byte[MAGIC.length + body.length + MAC_BYTES];
-            System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+            System.arraycopy(magic(protocol), 0, out, 0, MAGIC.length);
             System.arraycopy(body, 0, out, MAGIC.length, body.length);
             byte[] mac = mac(key, out, MAGIC.length + body.length);
             System.arraycopy(mac, 0, out, MAGIC.length + body.length, MAC_BYTES);
@@ -51,15 +68,21 @@ public final class LeaseCodec {
      * Every failure is a {@link IllegalArgumentException} whose message says what is wrong.
      */
     public static LeaseMessage decode(byte[] buf, int len, Function<String, byte[]> keys) {
+        return decode(buf, len, keys, ProtocolVersion.current());
+    }
+
+    /** As {@link #decode(byte[], int, Function)}, judging the sender's version as {@code protocol} does. */
+    static LeaseMessage decode(byte[] buf, int len, Function<String, byte[]> keys, int protocol) {
         if (len < MAGIC.length + 2 + MAC_BYTES || len > MAX_BYTES) {
             throw rejected("size", "datagram of " + len + " bytes is not a lease message");
         }
-        if (!Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            if (Arrays.equals(buf, 0, MAGIC_PREFIX, MAGIC, 0, MAGIC_PREFIX)) {
-                throw rejected("version", "the sender speaks witness protocol " + printable(buf[MAGIC_PREFIX])
-                        + ", this side " + VERSION + ": upgrade both nodes and the witness to the same Vigil version");
-            }
+        if (!Arrays.equals(buf, 0, MAGIC_PREFIX, MAGIC, 0, MAGIC_PREFIX)) {
             throw rejected("bad magic", "not a Vigil witness message (bad magic)");
+        }
+        int theirs = (buf[MAGIC_PREFIX] & 0xff) - '0';
+        if (!ProtocolVersion.accepts(protocol, theirs)) {
+            throw rejected("version", ProtocolVersion.refusal(protocol, "the sender", theirs)
+                    + " (upgrade the witness after both nodes, one version at a time)");
         }
         int bodyEnd = len - MAC_BYTES;
         Map<?, ?> peek;
@@ -88,11 +111,6 @@ public final class LeaseCodec {
         } catch (java.io.IOException e) {
             throw rejected("malformed", "malformed lease message fields");
         }
-    }
-
-    /** The protocol digit as the sender wrote it, or its code when it is not a printable character. */
-    private static String printable(byte b) {
-        return b >= '0' && b <= '9' ? String.valueOf((char) b) : "byte " + (b & 0xff);
     }
 
     /**

@@ -233,10 +233,28 @@ class AdminServerTest {
             raw.send("{\"protocol\":2,\"op\":\"status\"}");
             JsonNode answer = raw.answer();
             assertThat(answer.get("code").asText()).isEqualTo("version");
-            assertThat(answer.get("error").asText()).isEqualTo("the client speaks admin protocol 2, this node 3: use"
-                    + " the vigil CLI of the node's version, and the same Vigil version on both nodes");
+            assertThat(answer.get("error").asText()).startsWith("the client ").contains(" speaks protocol 2, this node 5:"
+                    + " it is a Vigil from before rolling upgrades");
         }
         assertThat(node.received).isEmpty();
+    }
+
+    /** Issue 15: a peer one protocol version ahead is served (rolling upgrade); two ahead is refused, naming both. */
+    @Test
+    void aRequestOneProtocolVersionAheadIsServedAndTwoAheadIsRefused() throws Exception {
+        start(node, AdminServer.DEFAULTS);
+        int n = AdminProtocol.version();
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("{\"protocol\":" + (n + 1) + ",\"op\":\"status\"}");
+            assertThat(raw.answer().get("ok").asBoolean()).as("served").isTrue();
+        }
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("{\"protocol\":" + (n + 2) + ",\"op\":\"status\"}");
+            JsonNode answer = raw.answer();
+            assertThat(answer.get("code").asText()).isEqualTo("version");
+            assertThat(answer.get("error").asText()).contains(" speaks protocol " + (n + 2) + ", this node " + n + ":",
+                    "upgrade this node from protocol " + n + " to " + (n + 1) + " first");
+        }
     }
 
     @Test
@@ -634,7 +652,7 @@ class AdminServerTest {
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
             JsonNode hello = AdminProtocol.JSON.readTree(in.readLine());
-            assertThat(hello.get("protocol").asInt()).isEqualTo(3);
+            assertThat(hello.get("protocol").asInt()).isEqualTo(AdminProtocol.version());
             assertThat(hello.get("node").asInt()).isEqualTo(1);
             assertThat(hello.has("challenge")).as("no HMAC challenge since protocol 3").isFalse();
         }
@@ -644,9 +662,9 @@ class AdminServerTest {
             out.flush();
         }
 
-        /** Sends a well-formed protocol-3 request; returns the line sent. */
+        /** Sends a well-formed request of this build's protocol; returns the line sent. */
         String sendRequest(ObjectNode request) throws IOException {
-            request.put("protocol", AdminProtocol.VERSION);
+            request.put("protocol", AdminProtocol.version());
             String line = AdminProtocol.JSON.writeValueAsString(request);
             send(line);
             return line;

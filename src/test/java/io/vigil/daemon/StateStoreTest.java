@@ -74,6 +74,9 @@ class StateStoreTest {
         "{\"version\":1,\"lastState\":\"LEADER\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
         "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":-1,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
         "{\"version\":2,\"lastState\":\"PRIM\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
+        "{\"version\":1,\"writtenByProtocol\":5,\"lastState\":\"PRIM\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\","
+                + "\"failoverEnabled\":true}",
+        "{\"version\":0,\"lastState\":\"PRIM\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
         "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":\"7\",\"dataEpoch\":6,\"bootMode\":\"KEEP\",\"failoverEnabled\":true}",
     })
     void aDamagedFileIsAnErrorNeverAFreshStart(String content) throws Exception {
@@ -89,5 +92,32 @@ class StateStoreTest {
     void theMessageSaysWhatIsWrong() throws Exception {
         Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"lastState\":\"PRIM\"}");
         assertThatThrownBy(new StateStore(dir)::load).hasMessageContaining("'epoch' is missing");
+    }
+
+    /** Issue 15: the first start of a newer Vigil reads a format-1 file, keeps it, and rewrites it as format 2. */
+    @Test
+    void aFormatOneFileIsMigratedForwardAndKept() throws Exception {
+        String v1 = "{\"version\":1,\"lastState\":\"PRIM\",\"epoch\":7,\"dataEpoch\":6,\"bootMode\":\"KEEP\","
+                + "\"failoverEnabled\":true}";
+        Files.writeString(dir.resolve("state.json"), v1);
+        assertThat(new StateStore(dir).load()).contains(STATE);
+        assertThat(dir.resolve("state.json.v1.bak")).hasContent(v1);
+        String now = Files.readString(dir.resolve("state.json"));
+        assertThat(now).contains("\"version\" : 2").contains("\"writtenByProtocol\" : "
+                + io.vigil.protocol.ProtocolVersion.current());
+        assertThat(mode(dir.resolve("state.json"))).isEqualTo("rw-------");
+        assertThat(new StateStore(dir).load()).contains(STATE);
+    }
+
+    /** Issue 15: a file of a newer format is refused, not read as damaged and not rewritten: no downgrade. */
+    @Test
+    void aFileOfANewerFormatIsRefusedAndLeftAlone() throws Exception {
+        String v3 = "{\"version\":3,\"writtenByProtocol\":7,\"lastState\":\"PRIM\",\"epoch\":7}";
+        Files.writeString(dir.resolve("state.json"), v3);
+        assertThatThrownBy(new StateStore(dir)::load).isNotInstanceOf(CorruptStateException.class)
+                .hasMessage("The node state file " + dir.resolve("state.json") + " has format 3, written by a newer"
+                        + " Vigil (protocol 7); this Vigil (protocol 5) reads formats up to 2. Downgrading is not"
+                        + " supported: install the newer Vigil again");
+        assertThat(dir.resolve("state.json")).hasContent(v3);
     }
 }

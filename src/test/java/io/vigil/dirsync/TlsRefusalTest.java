@@ -143,29 +143,42 @@ class TlsRefusalTest extends DirSyncFixture {
         }
     }
 
+    /** Issue 15: a receiver one protocol version ahead (a node upgraded first) is served. */
     @Test
-    void aReceiverOfAnotherProtocolVersionIsToldBothVersions() throws Exception {
+    void aReceiverOneProtocolVersionAheadIsServed() throws Exception {
+        try (SSLSocket s = TestTls.RECEIVER.connect("127.0.0.1", server.port(), 5000)) {
+            s.getOutputStream().write(hello(N + 1));
+            s.getOutputStream().flush();
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().readNBytes(5)).as("the source answers with its own version")
+                    .isEqualTo(hello(N, 0));
+        }
+        assertThat(serverLog.toString()).as("nothing refused").doesNotContain("refused");
+    }
+
+    @Test
+    void aReceiverTwoProtocolVersionsAheadIsToldBothVersions() throws Exception {
         try (SSLSocket s = TestTls.RECEIVER.connect("127.0.0.1", server.port(), 5000)) {
             String from = String.valueOf(s.getLocalSocketAddress());
             OutputStream out = s.getOutputStream();
-            out.write(hello(5));
+            out.write(hello(N + 2));
             out.flush();
             byte[] answer = s.getInputStream().readNBytes(5);
-            assertThat(answer).as("the source says its own version, then hangs up").isEqualTo(hello(4, 0));
-            awaitOneLogLine("directory replication: refused a connection from " + from
-                    + ": it speaks directory replication protocol 5, this node 4: install the same Vigil version"
-                    + " on both nodes");
+            assertThat(answer).as("the source says its own version, then hangs up").isEqualTo(hello(N, 0));
+            awaitOneLogLine("directory replication: refused a connection from " + from + ": it speaks protocol " + (N + 2)
+                    + ", this node " + N + ": more than one version apart (protocol " + N + " talks to " + N + ".."
+                    + (N + 1) + "); upgrade this node from protocol " + N + " to " + (N + 1) + " first");
         }
     }
 
     @Test
-    void aSourceOfAnotherProtocolVersionIsReportedWithBothVersions() throws Exception {
+    void aSourceTwoProtocolVersionsAheadIsReportedWithBothVersions() throws Exception {
         try (SSLServerSocket newer = TestTls.SOURCE.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 1)) {
             Thread peer = new Thread(() -> {
                 try (SSLSocket s = (SSLSocket) newer.accept()) {
                     s.getInputStream().readNBytes(4 + 1 + 32);
-                    s.getOutputStream().write(hello(5, 0));
+                    s.getOutputStream().write(hello(N + 2, 0));
                     s.getOutputStream().flush();
                     s.getInputStream().read();
                 } catch (java.io.IOException e) {
@@ -176,8 +189,10 @@ class TlsRefusalTest extends DirSyncFixture {
             DirSyncClient c = new DirSyncClient("127.0.0.1", newer.getLocalPort(), TestTls.RECEIVER, 5000);
             assertThatThrownBy(() -> c.pull("data", dst, SyncListener.NONE))
                     .isInstanceOf(AuthenticationException.class)
-                    .hasMessage("the replication peer at /127.0.0.1:" + newer.getLocalPort() + " speaks directory"
-                            + " replication protocol 5, this node 4: install the same Vigil version on both nodes");
+                    .hasMessage("the replication peer at /127.0.0.1:" + newer.getLocalPort()
+                            + " speaks protocol " + (N + 2) + ", this node " + N + ": more than one version apart"
+                            + " (protocol " + N + " talks to " + N + ".." + (N + 1) + "); upgrade this node from protocol "
+                            + N + " to " + (N + 1) + " first");
             peer.join(5000);
         }
         assertThat(Files.exists(dst)).isFalse();
@@ -196,7 +211,7 @@ class TlsRefusalTest extends DirSyncFixture {
             s.setSoTimeout(5000);
             s.startHandshake();
             OutputStream out = s.getOutputStream();
-            out.write(hello(4));
+            out.write(hello(N));
             out.flush();
             InputStream in = s.getInputStream();
             return in.read() >= 0;
@@ -211,6 +226,8 @@ class TlsRefusalTest extends DirSyncFixture {
                 .isEqualTo(1);
         assertThat(serverLog.toString().lines().count()).as("nothing else logged: " + serverLog).isEqualTo(1);
     }
+
+    private static final int N = io.vigil.protocol.ProtocolVersion.current();
 
     /** A receiver's hello of protocol {@code version} with a block key of zeros. */
     private static byte[] hello(int version) {

@@ -57,18 +57,44 @@ class HeartbeatCodecTest {
     }
 
     /**
-     * Issue 10 item 5: heartbeats are keyed with the heartbeat key since protocol 2. A node of the
-     * previous version (protocol 1, signed with the cluster key itself) must get one clear line,
-     * not a stream of bad-MAC rejections.
+     * Issue 10 item 5 and issue 15: a node of a Vigil from before protocol windows (heartbeat
+     * version 1, signed with the cluster key itself, or 2) gets one clear line, not a stream of
+     * bad-MAC rejections.
      */
     @Test
-    void aHeartbeatOfProtocolOneSaysWhatToDo() {
+    void aHeartbeatOfAVigilBeforeProtocolWindowsSaysWhatToDo() {
         byte[] packet = codec.encode(TestHeartbeats.from(2, 7, 8));
-        packet[4] = 1;
+        packet[4] = 2;
         assertThatThrownBy(() -> codec.decode(packet, packet.length)).isInstanceOfSatisfying(HeartbeatRejected.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.BAD_VERSION))
-                .hasMessage("BAD_VERSION: peer speaks protocol 1, this node 2: upgrade both nodes");
-        assertThat(HeartbeatCodec.VERSION).isEqualTo(2);
+                .hasMessageContaining("the peer speaks protocol 2, this node 5")
+                .hasMessageContaining("from before rolling upgrades");
+    }
+
+    /** Issue 15: N and N+1 hear each other both ways (a rolling upgrade runs them side by side). */
+    @Test
+    void nodesOneProtocolVersionApartHearEachOther() throws Exception {
+        HeartbeatCodec n = new HeartbeatCodec(TestHeartbeats.CLUSTER, TestHeartbeats.KEY, 5);
+        HeartbeatCodec next = new HeartbeatCodec(TestHeartbeats.CLUSTER, TestHeartbeats.KEY, 6);
+        Heartbeat hb = TestHeartbeats.from(2, 7, 8);
+        assertThat(next.decode(n.encode(hb), HeartbeatCodec.PACKET_BYTES)).isEqualTo(hb);
+        assertThat(n.decode(next.encode(hb), HeartbeatCodec.PACKET_BYTES)).isEqualTo(hb);
+    }
+
+    /** Issue 15: N and N+2 refuse each other, both ways, naming both versions and which node to upgrade. */
+    @Test
+    void nodesTwoProtocolVersionsApartRefuseEachOther() {
+        HeartbeatCodec n = new HeartbeatCodec(TestHeartbeats.CLUSTER, TestHeartbeats.KEY, 5);
+        HeartbeatCodec twoAhead = new HeartbeatCodec(TestHeartbeats.CLUSTER, TestHeartbeats.KEY, 7);
+        Heartbeat hb = TestHeartbeats.from(2, 7, 8);
+        byte[] fromTwoAhead = twoAhead.encode(hb);
+        byte[] fromN = n.encode(hb);
+        assertThatThrownBy(() -> n.decode(fromTwoAhead, fromTwoAhead.length))
+                .hasMessage("BAD_VERSION: the peer speaks protocol 7, this node 5: more than one version apart"
+                        + " (protocol 5 talks to 5..6); upgrade this node from protocol 5 to 6 first");
+        assertThatThrownBy(() -> twoAhead.decode(fromN, fromN.length))
+                .hasMessage("BAD_VERSION: the peer speaks protocol 5, this node 7: more than one version apart"
+                        + " (protocol 7 talks to 6..8); upgrade the peer from protocol 5 to 6 first");
     }
 
     @Test

@@ -41,7 +41,7 @@ class BadInputProcessTest extends ClusterProcessTest {
         }
         byte[] forged = new byte[io.vigil.heartbeat.HeartbeatCodec.PACKET_BYTES];
         System.arraycopy("VGHB".getBytes(StandardCharsets.US_ASCII), 0, forged, 0, 4);
-        forged[4] = (byte) io.vigil.heartbeat.HeartbeatCodec.VERSION;
+        forged[4] = (byte) io.vigil.protocol.ProtocolVersion.current();
         junk.add(forged);
         junk.add("VGHB".getBytes(StandardCharsets.US_ASCII));
         junk.add(new byte[0]);

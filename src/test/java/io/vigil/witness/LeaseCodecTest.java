@@ -52,4 +52,28 @@ class LeaseCodecTest {
             assertThatThrownBy(() -> decode(b)).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    /** Issue 15: a node and the witness one protocol version apart still talk, both ways. */
+    @Test
+    void oneProtocolVersionApartIsAcceptedBothWays() {
+        byte[] fromNext = LeaseCodec.encode(m, KEY, 6);
+        byte[] fromN = LeaseCodec.encode(m, KEY, 5);
+        assertThat(LeaseCodec.decode(fromNext, fromNext.length, c -> KEY, 5)).isEqualTo(m);
+        assertThat(LeaseCodec.decode(fromN, fromN.length, c -> KEY, 6)).isEqualTo(m);
+    }
+
+    /** Issue 15: two versions apart are refused both ways, naming both versions and what to upgrade. */
+    @Test
+    void twoProtocolVersionsApartAreRefusedBothWays() {
+        byte[] fromTwoAhead = LeaseCodec.encode(m, KEY, 7);
+        byte[] fromN = LeaseCodec.encode(m, KEY, 5);
+        assertThatThrownBy(() -> LeaseCodec.decode(fromTwoAhead, fromTwoAhead.length, c -> KEY, 5))
+                .isInstanceOfSatisfying(IllegalArgumentException.class,
+                        e -> assertThat(LeaseCodec.category(e)).isEqualTo("version"))
+                .hasMessageStartingWith("the sender speaks protocol 7, this node 5: more than one version apart"
+                        + " (protocol 5 talks to 5..6); upgrade this node from protocol 5 to 6 first");
+        assertThatThrownBy(() -> LeaseCodec.decode(fromN, fromN.length, c -> KEY, 7))
+                .hasMessageStartingWith("the sender speaks protocol 5, this node 7: more than one version apart"
+                        + " (protocol 7 talks to 6..8); upgrade the sender from protocol 5 to 6 first");
+    }
 }

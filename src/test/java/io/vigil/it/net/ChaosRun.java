@@ -122,6 +122,22 @@ final class ChaosRun {
 
     static Result run(String name, long seed, int faults, Pacing pacing, Mode mode, boolean witness, PrintStream log)
             throws Exception {
+        return run(name, seed, faults, mode, witness,
+                (c, out) -> nemesis(c, seed, faults, pacing, mode == Mode.DATABASE, out), log);
+    }
+
+    /** What happens to the cluster while the client writes: the nemesis, or another bench's procedure. */
+    @FunctionalInterface
+    interface Scenario {
+        void run(LabCluster c, PrintStream log) throws Exception;
+    }
+
+    /**
+     * The same run with {@code scenario} in the nemesis's place (bench/rolling-upgrade: the upgrade
+     * procedure); {@code seed} and {@code faults} only label the result.
+     */
+    static Result run(String name, long seed, int faults, Mode mode, boolean witness, Scenario scenario,
+                      PrintStream log) throws Exception {
         boolean database = mode == Mode.DATABASE;
         NetLab lab = NetLab.create("vgx", "witness", "node1", "node2", "client");
         LabCluster cluster;
@@ -172,7 +188,7 @@ final class ChaosRun {
             try {
                 await("the client's first acknowledged record").atMost(Duration.ofSeconds(60))
                         .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
-                nemesis(c, seed, faults, pacing, database, log);
+                scenario.run(c, log);
                 long lastHeal = System.nanoTime();
                 healEverything(c);
                 boolean converged = converge(c, lastHeal, database ? CONVERGE_DATABASE_MS : CONVERGE_MS);
