@@ -32,6 +32,8 @@ public final class WarmStandby {
     public static final String ENV = "VIGIL_STANDBY";
     /** The line on the standard input that makes a standby serve. */
     public static final String ACTIVATE = "activate";
+    /** What a standby prints when its warm-up is over (the benchmark waits for it). */
+    public static final String READY = "warm-up finished";
     private static final String[] PATHS = {"/health", "/api/services", "/api/events", "/api/logs"};
 
     /** A server started for the rehearsal, and the port it took. */
@@ -60,10 +62,9 @@ public final class WarmStandby {
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             warmUp.accept(activated::get);
-            if (!activated.get()) {
-                System.out.println(what + ": warm standby ready in " + (System.nanoTime() - t0) / 1_000_000
-                        + " ms, not connected to the database, not listening; waiting for the node to activate it");
-            }
+            System.out.println(what + ": " + READY + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
+                    + (activated.get() ? " (activated meanwhile)"
+                    : ", not connected to the database, not listening; waiting for the node to activate it"));
         }, "warm-up");
         t.setDaemon(true);
         t.start();
