@@ -110,11 +110,7 @@ final class StandbyMonitor {
     private PeerState peerState() {
         String sql = "SELECT pg_is_in_recovery(), current_setting('synchronous_standby_names'),"
                 + " (SELECT sync_state FROM pg_stat_replication WHERE application_name = ? LIMIT 1),"
-                // The flushed position, not pg_current_wal_lsn() (written): every acknowledged commit
-                // lies below it, and WAL written but not flushed is not streamed. With the written
-                // one, an idle primary kept a rejoined standby "not uptodate" for 9 minutes, until
-                // the next commit (bench/mgmt-failover, issue 13; one commit ended it at once).
-                + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_flush_lsn()::text END";
+                + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END";
         try (Connection c = PgSql.replication(local.config(), peer); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, local.config().applicationName());
             try (ResultSet rs = st.executeQuery()) {
