@@ -20,8 +20,8 @@ import java.util.Locale;
  * kill -9s the PRIM (its whole process group and its PostgreSQL), then times until an
  * authenticated read through the cluster address returns that object, answered by the other
  * node's management server from its own (promoted) database. The session is the one logged in
- * before the first kill: sessions live in the replicated database. Default timings and the fast
- * profile, N runs each.
+ * before the first kill: sessions live in the replicated database. Each kill waits until the
+ * SECOND's warm standbys finished warming up. Default timings and the fast profile, N runs each.
  */
 public final class MgmtFailover {
     /** A failover or a rejoin on a busy 2-core machine (three JVMs start, pg_rewind runs) can take minutes. */
@@ -75,6 +75,7 @@ public final class MgmtFailover {
                 prim = awaitPair();
                 awaitServedBy(prim);
                 int other = 3 - prim;
+                awaitWarmStandbys(other);
                 String name = "bench-" + run;
                 ManagementApi.expect(api.putService(name, "10.0.0." + (run + 1), 7563), 200, "PUT /api/services/" + name);
                 long t0 = System.nanoTime();
@@ -147,6 +148,26 @@ public final class MgmtFailover {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the nodes did not form PRIM + up-to-date SECOND within " + RUN_LIMIT_MS + " ms");
+    }
+
+    /**
+     * The SECOND's warm standbys (issue 13) have finished warming up: as many "warm-up finished"
+     * lines in its application log as standbys it started. A site's SECOND is in that state
+     * minutes after a rejoin; on a loaded machine the warm-up takes a minute.
+     */
+    private void awaitWarmStandbys(int id) throws IOException, InterruptedException {
+        Path log = cluster.dataDir(id).resolve("log").resolve("application.log");
+        long deadline = System.currentTimeMillis() + RUN_LIMIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            List<String> lines = java.nio.file.Files.exists(log) ? java.nio.file.Files.readAllLines(log) : List.of();
+            long started = lines.stream().filter(l -> l.contains("] warm standby of ") && l.contains(" started, pid ")).count();
+            long ready = lines.stream().filter(l -> l.contains(": " + io.vigil.vms.management.WarmStandby.READY + " in ")).count();
+            if (started > 0 && ready >= started) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("node" + id + "'s warm standbys did not finish warming up within " + RUN_LIMIT_MS + " ms");
     }
 
     private void awaitServedBy(int id) throws InterruptedException {

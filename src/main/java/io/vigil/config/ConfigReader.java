@@ -313,7 +313,7 @@ final class ConfigReader {
 
     private ResourceSection resource(YamlNode r) throws ConfigException {
         r.mapping(Set.of("name", "description", "start", "stop", "dependsOn", "env", "workDir",
-                "startTimeoutMs", "stopTimeoutMs", "restart", "checkers"));
+                "startTimeoutMs", "stopTimeoutMs", "restart", "checkers", "warmStandby"));
         r.required("start");
         List<CheckerSection> checkers = new ArrayList<>();
         for (YamlNode c : r.list("checkers")) {
@@ -324,7 +324,7 @@ final class ConfigReader {
                 r.command("start"), r.command("stop"), r.strings("dependsOn"), r.stringMap("env"),
                 r.path("workDir", base, null), r.number("startTimeoutMs", 30_000),
                 r.number("stopTimeoutMs", 10_000), restart.isPresent() ? restart(restart.get()) : null,
-                checkers);
+                checkers, r.bool("warmStandby", false));
     }
 
     private static String localHostName() {

@@ -155,6 +155,9 @@ final class ConfigWriter {
             o.put("workDir", r.workDir().toString());
         }
         o.put("startTimeoutMs", r.startTimeoutMs()).put("stopTimeoutMs", r.stopTimeoutMs());
+        if (r.warmStandby()) {
+            o.put("warmStandby", true);
+        }
         if (r.restart() != null) {
             restart(o.putObject("restart"), r.restart());
         }

@@ -16,11 +16,13 @@ import java.util.Map;
  * @param env            extra environment variables
  * @param workDir        absolute, or null for the runner's default
  * @param restart        per-resource local-restart policy, or null for the default
+ * @param warmStandby    {@code warmStandby: true}: the SECOND keeps the process started and waiting
+ *                       (issue 13; the protocol is in {@link io.vigil.resource.ResourceSpec})
  */
 public record ResourceSection(String name, String description, List<String> start, List<String> stop,
                               List<String> dependsOn, Map<String, String> env, Path workDir,
                               long startTimeoutMs, long stopTimeoutMs, RestartSection restart,
-                              List<CheckerSection> checkers) {
+                              List<CheckerSection> checkers, boolean warmStandby) {
 
     public ResourceSection {
         start = List.copyOf(start);
@@ -28,5 +30,14 @@ public record ResourceSection(String name, String description, List<String> star
         dependsOn = List.copyOf(dependsOn);
         env = Map.copyOf(env);
         checkers = List.copyOf(checkers);
+    }
+
+    /** Without a warm standby. */
+    public ResourceSection(String name, String description, List<String> start, List<String> stop,
+                           List<String> dependsOn, Map<String, String> env, Path workDir,
+                           long startTimeoutMs, long stopTimeoutMs, RestartSection restart,
+                           List<CheckerSection> checkers) {
+        this(name, description, start, stop, dependsOn, env, workDir, startTimeoutMs, stopTimeoutMs, restart,
+                checkers, false);
     }
 }

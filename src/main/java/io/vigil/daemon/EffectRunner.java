@@ -156,6 +156,8 @@ public final class EffectRunner {
                 }
             }
             case STANDBY -> {
+                // Ready for the next takeover; activated by StartServices, after fencing and promotion.
+                resources.prepareStandby();
                 if (database != null) {
                     database.follow();
                 } else {

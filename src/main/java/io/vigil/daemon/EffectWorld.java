@@ -65,6 +65,10 @@ public record EffectWorld(Loop loop, UdpHeartbeatTransport heartbeats, Services 
 
         void setCheckersRunning(boolean running);
 
+        /** The node follows its peer: spawn the resources' warm standbys (issue 13); none by default. */
+        default void prepareStandby() {
+        }
+
         static Services of(ResourceManager r) {
             return new Services() {
                 @Override
@@ -90,6 +94,11 @@ public record EffectWorld(Loop loop, UdpHeartbeatTransport heartbeats, Services 
                 @Override
                 public void setCheckersRunning(boolean running) {
                     r.setCheckersRunning(running);
+                }
+
+                @Override
+                public void prepareStandby() {
+                    r.prepareStandby();
                 }
             };
         }

@@ -27,7 +27,8 @@ final class Resources {
         Map<String, String> env = new LinkedHashMap<>(commonEnv);
         env.putAll(r.env());
         return new ResourceSpec(r.name(), r.description(), r.start(), r.stop(), r.dependsOn(), env, r.workDir(),
-                r.startTimeoutMs(), r.stopTimeoutMs(), r.checkers().stream().map(Resources::checker).toList());
+                r.startTimeoutMs(), r.stopTimeoutMs(), r.checkers().stream().map(Resources::checker).toList(),
+                r.warmStandby());
     }
 
     private static CheckerSpec checker(CheckerSection c) {

@@ -31,6 +31,8 @@ final class ManagedResource {
 
     private Phase phase = Phase.STOPPED;
     private Process process;
+    /** A warm standby waiting to be activated ({@link ResourceSpec#warmStandby()}), or null. */
+    private Process standby;
     private int restarts;
     private String detail = "not started";
     private boolean checkersEnabled = true;
@@ -55,19 +57,21 @@ final class ManagedResource {
         if (live()) {
             return null;
         }
-        appLog.accept(spec.name(), "starting " + spec.name());
-        Process p;
-        try {
-            p = spawn();
-        } catch (IOException e) {
-            return setFailed(null, "resource '" + spec.name() + "' could not be started: " + e.getMessage());
+        Process p = activateStandby();
+        if (p == null) {
+            appLog.accept(spec.name(), "starting " + spec.name());
+            try {
+                p = spawn(false);
+            } catch (IOException e) {
+                return setFailed(null, "resource '" + spec.name() + "' could not be started: " + e.getMessage());
+            }
+            OutputPump.start(spec.name(), p.getInputStream(), appLog);
         }
         synchronized (this) {
             process = p;
             phase = Phase.STARTING;
             detail = "starting, pid " + p.pid();
         }
-        OutputPump.start(spec.name(), p.getInputStream(), appLog);
         p.onExit().thenAccept(this::exited);
         String why = awaitReady(p, cancelled);
         synchronized (this) {
@@ -85,6 +89,99 @@ final class ManagedResource {
                 + (why != null ? why : "process exited with code " + exitCode(p));
         stopProcess(p, "start failed");
         return setFailed(p, reason);
+    }
+
+    /**
+     * Spawns the warm standby when the resource has one, does not run, and has none alive yet:
+     * the process gets {@value ResourceSpec#STANDBY_ENV}=1 and waits, its output in the
+     * resource's log. It is not the resource's process: no checker, no failure, no restart.
+     */
+    void prepareStandby() {
+        synchronized (this) {
+            if (!spec.warmStandby() || process != null || (standby != null && standby.isAlive())) {
+                return;
+            }
+        }
+        Process p;
+        try {
+            p = spawn(true);
+        } catch (IOException e) {
+            appLog.accept(spec.name(), "no warm standby of " + spec.name() + " (it will start cold): " + e.getMessage());
+            return;
+        }
+        OutputPump.start(spec.name(), p.getInputStream(), appLog);
+        p.onExit().thenAccept(this::standbyExited);
+        synchronized (this) {
+            standby = p;
+            if (process == null) {
+                detail = "stopped; warm standby waiting, pid " + p.pid();
+            }
+        }
+        appLog.accept(spec.name(), "warm standby of " + spec.name() + " started, pid " + p.pid());
+    }
+
+    /** A standby that exits before its activation is only dropped: the next start spawns the process. */
+    private void standbyExited(Process p) {
+        synchronized (this) {
+            if (standby != p) {
+                return; // activated (its exit is the resource's) or killed on purpose
+            }
+            standby = null;
+            if (process == null) {
+                detail = "stopped; the warm standby exited with code " + p.exitValue();
+            }
+        }
+        appLog.accept(spec.name(), "warm standby of " + spec.name() + " exited with code " + p.exitValue()
+                + " (the next start spawns it cold)");
+    }
+
+    /**
+     * Takes the warm standby and tells it to serve; null when there is none alive (or it could not
+     * be told), and the caller spawns the process as usual.
+     */
+    private Process activateStandby() {
+        Process p;
+        synchronized (this) {
+            p = standby;
+            standby = null;
+        }
+        if (p == null || !p.isAlive()) {
+            return null;
+        }
+        try {
+            java.io.OutputStream in = p.getOutputStream();
+            in.write((ResourceSpec.ACTIVATE_LINE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            in.flush();
+        } catch (IOException e) {
+            appLog.accept(spec.name(), "the warm standby of " + spec.name() + " did not take the activation ("
+                    + e.getMessage() + "): starting it cold");
+            killTree(p);
+            return null;
+        }
+        appLog.accept(spec.name(), "starting " + spec.name() + ": activating its warm standby, pid " + p.pid());
+        return p;
+    }
+
+    /** SIGKILL to the warm standby, if any (fencing, shutdown): nothing of the resource outlives them. */
+    void killStandby() {
+        Process p;
+        synchronized (this) {
+            p = standby;
+            standby = null;
+        }
+        if (p != null) {
+            killTree(p);
+        }
+    }
+
+    private static void killTree(Process p) {
+        ProcessTree tree = new ProcessTree(p.toHandle());
+        tree.kill();
+        try {
+            tree.awaitAll(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops checkers first, so the planned stop is not reported as a failure, then the process. */
@@ -120,13 +217,7 @@ final class ManagedResource {
             phase = Phase.STOPPING;
         }
         checkers.forEach(Checker::stop);
-        ProcessTree tree = new ProcessTree(p.toHandle());
-        tree.kill();
-        try {
-            tree.awaitAll(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        killTree(p);
         synchronized (this) {
             if (process == p) {
                 process = null;
@@ -178,9 +269,14 @@ final class ManagedResource {
         return checkers.get(0).lastResult().map(ProbeResult::detail).orElse(detail);
     }
 
-    private Process spawn() throws IOException {
+    private Process spawn(boolean asStandby) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(spec.start()).redirectErrorStream(true);
         builder.environment().putAll(spec.env());
+        if (asStandby) {
+            builder.environment().put(ResourceSpec.STANDBY_ENV, "1");
+        } else {
+            builder.environment().remove(ResourceSpec.STANDBY_ENV); // not inherited from the daemon's own
+        }
         if (spec.workDir() != null) {
             builder.directory(spec.workDir().toFile());
         }

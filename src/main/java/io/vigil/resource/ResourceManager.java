@@ -161,7 +161,21 @@ public final class ResourceManager implements AutoCloseable {
         killEpoch.incrementAndGet();
         for (int i = startOrder.size() - 1; i >= 0; i--) {
             startOrder.get(i).kill("killAll");
+            startOrder.get(i).killStandby();
         }
+    }
+
+    /**
+     * Spawns the warm standby of every resource that has one and does not run (issue 13; see
+     * {@link ResourceSpec#warmStandby()}); the node calls it when it becomes SECOND. The next
+     * {@link #startAll()} activates them instead of spawning; {@link #killAll()} kills them.
+     * Queued like a start, so it never races one.
+     */
+    public CompletableFuture<Void> prepareStandby() {
+        return submit(() -> {
+            startOrder.forEach(ManagedResource::prepareStandby);
+            return null;
+        });
     }
 
     /** Admin "start/stop all checkers" (SPEC §2). Process exits are still detected. */

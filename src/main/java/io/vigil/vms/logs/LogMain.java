@@ -3,6 +3,7 @@ package io.vigil.vms.logs;
 import io.vigil.vms.management.DatabaseOptions;
 import io.vigil.vms.management.ManagementMain;
 import io.vigil.vms.management.Store;
+import io.vigil.vms.management.WarmStandby;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +27,16 @@ public final class LogMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean serve = WarmStandby.await("log server", activated -> {
+            WarmStandby.rehearse(none -> {
+                LogServer s = LogServer.start(none, Clock.systemUTC(), db.node, "127.0.0.1", 0);
+                return new WarmStandby.Running(s, s.port());
+            });
+            WarmStandby.rehearseConnection(db, activated);
+        });
+        if (!serve) {
+            return 0;
+        }
         Store store = db.openStore();
         LogServer server = LogServer.start(store, Clock.systemUTC(), db.node, db.bind, port);
         System.out.println("log server on " + db.bind + ":" + server.port());

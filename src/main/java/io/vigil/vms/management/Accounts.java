@@ -35,8 +35,15 @@ public final class Accounts {
     static final int MAX_FAILURES = 5;
     static final Duration LOCKOUT = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Hashed for unknown users, so that a wrong user name costs as much time as a wrong password. */
-    private static final PasswordHash DECOY = PasswordHash.of("decoy-" + RANDOM.nextLong());
+
+    /**
+     * Hashed for unknown users, so that a wrong user name costs as much time as a wrong password.
+     * Made at the first login of an unknown user, not when the class loads: it is a full slow
+     * hash, seconds on a cold JVM, that a server taking over must not spend before it answers.
+     */
+    private static final class Decoy {
+        static final PasswordHash HASH = PasswordHash.of("decoy-" + RANDOM.nextLong());
+    }
 
     private final Store store;
     private final Clock clock;
@@ -94,7 +101,7 @@ public final class Accounts {
         recordFailure(user); // counted before the hash: parallel guesses cannot slip past the limit
         String stored = storedHash(user);
         boolean ok = withHashSlot(() -> {
-            boolean match = (stored == null ? DECOY : PasswordHash.of(stored)).matches(in.password());
+            boolean match = (stored == null ? Decoy.HASH : PasswordHash.of(stored)).matches(in.password());
             return stored != null && match;
         });
         if (!ok) {

@@ -33,6 +33,13 @@ public final class DatabaseOptions {
 
     /** Opens the pool and brings the schema up to date (Flyway locks, so servers starting together are safe). */
     public Store openStore() throws IOException {
+        Store store = store();
+        store.migrate();
+        return store;
+    }
+
+    /** Opens the pool (it connects in the background; a request waits for it at most 2 s). */
+    Store store() throws IOException {
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
             throw new IOException("no database given: pass --jdbc-url, or run the server as a cluster resource"
                     + " (the node sets VIGIL_DB_URL, VIGIL_DB_USER and VIGIL_DB_PASSWORD)");
@@ -42,9 +49,7 @@ public final class DatabaseOptions {
         if (password == null || password.isEmpty()) {
             throw new IOException("no database password: pass --db-password-file, or set VIGIL_DB_PASSWORD");
         }
-        Store store = Store.open(jdbcUrl, dbUser, password, pool);
-        store.migrate();
-        return store;
+        return Store.open(jdbcUrl, dbUser, password, pool);
     }
 
     public static String secret(Path file, String option) throws IOException {

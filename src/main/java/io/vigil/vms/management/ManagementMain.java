@@ -46,7 +46,12 @@ public final class ManagementMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!WarmStandby.await("management server", this::warmUp)) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
         Store store = db.openStore();
+        long schema = System.nanoTime();
         try {
             // Before the port opens: a client (a node's event notifier) must not try the accounts
             // before they exist, and count failed logins towards a lockout.
@@ -55,9 +60,14 @@ public final class ManagementMain implements Callable<Integer> {
             store.close();
             throw new IOException(e.getMessage() + "; write a longer password into the file and start again", e);
         }
+        long accounts = System.nanoTime();
         ManagementServer server = ManagementServer.start(store, Clock.systemUTC(), db.node, db.bind, port,
                 java.util.Set.copyOf(clusterHosts));
-        System.out.println("management server on " + db.bind + ":" + server.port());
+        long end = System.nanoTime();
+        System.out.println("management server on " + db.bind + ":" + server.port() + ", " + (end - t0) / 1_000_000
+                + " ms after its start or activation (database and schema " + (schema - t0) / 1_000_000
+                + " ms, accounts " + (accounts - schema) / 1_000_000 + " ms, web server " + (end - accounts) / 1_000_000
+                + " ms)");
         if (coordinatorTokenFile == null) {
             return runUntilStopped(server, store);
         }
@@ -67,6 +77,22 @@ public final class ManagementMain implements Callable<Integer> {
             coordinator.close();
             server.close();
         }, store);
+    }
+
+    /**
+     * A warm standby's rehearsals, then one slow password hash: the first logins after a
+     * takeover find it compiled.
+     */
+    private void warmUp(java.util.function.BooleanSupplier activated) {
+        WarmStandby.rehearse(none -> {
+            ManagementServer s = ManagementServer.start(none, Clock.systemUTC(), db.node, "127.0.0.1", 0,
+                    java.util.Set.copyOf(clusterHosts));
+            return new WarmStandby.Running(s, s.port());
+        });
+        WarmStandby.rehearseConnection(db, activated);
+        if (!activated.getAsBoolean()) {
+            io.vigil.security.PasswordHash.of("warm-up");
+        }
     }
 
     /** The accounts the password files ask for, each only when missing (so a restart changes nothing). */

@@ -37,7 +37,9 @@ class ManagementServerTest {
     void start() throws Exception {
         db = TestPostgres.start("mgmt");
         store = Store.open(db.jdbcUrl(), TestPostgres.APP.user(), TestPostgres.APP.password(), 4);
+        assertThat(store.current()).as("no schema history yet").isFalse();
         assertThat(store.migrate()).isEqualTo(3);
+        assertThat(store.current()).as("issue 13: a start on this schema needs no Flyway").isTrue();
         assertThat(store.migrate()).as("migrations run once").isZero();
         server = ManagementServer.start(store, Clock.systemUTC(), "node1", "127.0.0.1", 0);
         assertThat(server.bootstrapAdministrator(ADMIN_PASSWORD)).isTrue();
@@ -50,6 +52,22 @@ class ManagementServerTest {
         server.close();
         store.close();
         db.close();
+    }
+
+    @Test
+    void theSchemaIsCurrentOnlyWhenItsHistoryEndsWithThisBuildsNewestMigrationSucceeded() throws Exception {
+        store.write(c -> c.createStatement().executeUpdate("INSERT INTO flyway_schema_history (installed_rank,"
+                + " version, description, type, script, checksum, installed_by, execution_time, success)"
+                + " VALUES (99, '99', 'a newer build', 'SQL', 'V99__newer.sql', 0, 'test', 0, true)"));
+        try {
+            assertThat(store.current()).as("a newer build's schema: Flyway decides").isFalse();
+            store.write(c -> c.createStatement().executeUpdate("UPDATE flyway_schema_history SET version = '"
+                    + Store.NEWEST_MIGRATION + "', success = false WHERE installed_rank = 99"));
+            assertThat(store.current()).as("a failed migration last: Flyway decides").isFalse();
+        } finally {
+            store.write(c -> c.createStatement().executeUpdate("DELETE FROM flyway_schema_history WHERE installed_rank = 99"));
+        }
+        assertThat(store.current()).isTrue();
     }
 
     record Reply(int status, JsonNode body, HttpResponse<String> raw) {
