@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tests must not create users or groups; the node uses {@value LocalAccess#GROUP}.
  */
 class LocalAdminServerTest {
+    private static final int PROTOCOL = io.vigil.protocol.ProtocolVersion.current();
+
     private static final String GROUP = "ssl-cert";
 
     @TempDir
@@ -81,7 +83,7 @@ class LocalAdminServerTest {
         assumeGroup();
         start(GROUP, LocalAdminServer.DEFAULTS);
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        List<String> out = probeAs("65534", "65534", "{\"protocol\":3,\"op\":\"command\",\"command\":\"stop\"}");
+        List<String> out = probeAs("65534", "65534", "{\"protocol\":" + PROTOCOL + ",\"op\":\"command\",\"command\":\"stop\"}");
         JsonNode answer = AdminProtocol.JSON.readTree(out.get(0));
         assertThat(answer.get("code").asText()).isEqualTo("denied");
         assertThat(answer.get("error").asText()).isEqualTo("the vigil admin socket accepts root and members of the"
@@ -106,8 +108,8 @@ class LocalAdminServerTest {
         String gid = id("-g", "postgres");
         // A logged-in member's processes carry the group, which the file mode checks; this one does not.
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        List<String> out = probeAs(uid, gid, "{\"protocol\":3,\"op\":\"command\",\"command\":\"stop\",\"who\":\"pg\"}");
-        assertThat(AdminProtocol.JSON.readTree(out.get(0)).get("protocol").asInt()).isEqualTo(3);
+        List<String> out = probeAs(uid, gid, "{\"protocol\":" + PROTOCOL + ",\"op\":\"command\",\"command\":\"stop\",\"who\":\"pg\"}");
+        assertThat(AdminProtocol.JSON.readTree(out.get(0)).get("protocol").asInt()).isEqualTo(PROTOCOL);
         assertThat(AdminProtocol.JSON.readTree(out.get(1)).get("ok").asBoolean()).as(out.toString()).isTrue();
         assertThat(node.received).singleElement().extracting(FakeNode.Received::who)
                 .isEqualTo("pg from local user postgres");
@@ -119,7 +121,7 @@ class LocalAdminServerTest {
         assumeGroup();
         start(GROUP, LocalAdminServer.DEFAULTS);
         List<String> out = probeAs("65534", id("-g", "postgres").equals("103") ? "103" : groupId(),
-                "{\"protocol\":3,\"op\":\"status\"}");
+                "{\"protocol\":" + PROTOCOL + ",\"op\":\"status\"}");
         assertThat(AdminProtocol.JSON.readTree(out.get(1)).get("ok").asBoolean()).as(out.toString()).isTrue();
     }
 
@@ -150,7 +152,7 @@ class LocalAdminServerTest {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(ch),
                     StandardCharsets.UTF_8));
-            assertThat(in.readLine()).contains("\"protocol\":3");
+            assertThat(in.readLine()).contains("\"protocol\":" + PROTOCOL);
             assertThat(in.readLine()).as("closed by the node").isNull();
         }
         assertThat(AdminClient.local(socket, 5000).status()).isEqualTo(node.status());
