@@ -82,7 +82,18 @@ final class ChaosRun {
 
     /** What the database mode finds in the databases after the run. */
     record DatabaseCheck(long lostOnSecond, long duplicated, long keptAsideCopies, long keptAsideTransactions,
-                         long unacknowledgedKept, boolean witness) {
+                         long unacknowledgedKept, boolean witness, KeptCheck kept) {
+    }
+
+    /**
+     * Acknowledged changes missing from the final PRIM: {@code found} of them are in a copy a node
+     * kept aside after a split brain ({@code dirs}, node:path), {@code nowhere} in none.
+     */
+    record KeptCheck(long found, long nowhere, List<String> dirs) {
+        String json() {
+            return String.format(Locale.ROOT, "\"thrown_away_kept\":%d,\"lost_not_kept\":%d,\"kept_aside_dirs\":[%s]",
+                    found, nowhere, String.join(",", dirs.stream().map(d -> "\"" + d + "\"").toList()));
+        }
     }
 
     /** Fault pacing: each fault is held {@code hold*} ms, then the next comes {@code gap*} ms after the heal. */
@@ -96,10 +107,11 @@ final class ChaosRun {
             if (db != null) {
                 return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"mode\":\"database\",\"witness\":%b,"
                                 + "\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,\"lost_on_second\":%d,"
-                                + "\"duplicated\":%d,\"kept_aside_copies\":%d,\"kept_aside_transactions\":%d,\"unacknowledged_kept\":%d,"
+                                + "\"duplicated\":%d,\"kept_aside_copies\":%d,\"kept_aside_transactions\":%d,\"unacknowledged_kept\":%d,%s,"
                                 + "\"dual_primary_ms\":%d,\"vip_twice_ms\":%d,\"max_unavailable_ms\":%d,"
                                 + "\"converged\":%b,\"converge_ms\":%d}", db.witness(), seed, faults, acked, lost,
                         db.lostOnSecond(), db.duplicated(), db.keptAsideCopies(), db.keptAsideTransactions(), db.unacknowledgedKept(),
+                        db.kept().json(),
                         dualPrimaryMs, vipTwiceMs, maxUnavailableMs, converged, convergeMs);
             }
             return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,"
@@ -169,6 +181,7 @@ final class ChaosRun {
                 command.add(c.cluster.vmsAdminPasswordFile().toString());
             }
             Process client = lab.exec("client", command, dir.resolve("client.out"));
+            ChaosKeptCopies keptCopies = database ? ChaosKeptCopies.watch(c) : null;
             try {
                 await("the client's first acknowledged record").atMost(Duration.ofSeconds(60))
                         .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
@@ -184,12 +197,15 @@ final class ChaosRun {
                 sampler.awaitTermination(5, TimeUnit.SECONDS);
                 if (database) {
                     return ChaosDatabaseCheck.analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS,
-                            vipSamples.get() * SAMPLE_MS, converged, convergeMs, witness, log);
+                            vipSamples.get() * SAMPLE_MS, converged, convergeMs, witness, keptCopies, log);
                 }
                 return analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS, vipSamples.get() * SAMPLE_MS,
                         converged, convergeMs, log);
             } finally {
                 sampler.shutdownNow();
+                if (keptCopies != null) {
+                    keptCopies.close();
+                }
                 Files.writeString(stop, "stop\n");
                 lab.killGroup(client, "KILL");
             }
