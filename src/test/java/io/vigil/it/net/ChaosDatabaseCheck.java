@@ -72,7 +72,7 @@ final class ChaosDatabaseCheck {
                     problems);
         }
         long[] kept = ChaosRun.keptAside(c);
-        ChaosRun.KeptCheck keptCheck = keptCopies(keptCopies.read(APPLIED), notOnPrim, log);
+        ChaosRun.KeptCheck keptCheck = keptCopies(keptCopies.read(APPLIED), notOnPrim, prim != 0, log);
         long maxGap = ChaosRun.maxUnavailableMs(acks);
         log.println("acked=" + acked.size() + " failed_attempts=" + failed[0] + " lost=" + lost + " lost_on_second="
                 + lostOnSecond + " duplicated=" + duplicated + " kept_aside_copies=" + kept[0]
@@ -87,7 +87,8 @@ final class ChaosDatabaseCheck {
      * The acknowledged changes missing from the final PRIM that a split brain threw away, counted in
      * the copies the losing nodes kept aside (each copy's own database, read by {@link ChaosKeptCopies}).
      */
-    private static ChaosRun.KeptCheck keptCopies(List<ChaosKeptCopies.Kept> copies, Set<Long> notOnPrim, PrintStream log) {
+    private static ChaosRun.KeptCheck keptCopies(List<ChaosKeptCopies.Kept> copies, Set<Long> notOnPrim, boolean compared,
+                                                 PrintStream log) {
         Set<Long> found = new TreeSet<>();
         List<String> dirs = new ArrayList<>();
         for (ChaosKeptCopies.Kept k : copies) {
@@ -99,7 +100,9 @@ final class ChaosDatabaseCheck {
                     : k.changes().size() + " numbered changes, " + here.size() + " of them acknowledged and not in the final PRIM's"
                     + " database" + (here.isEmpty() ? "" : " (" + here.first() + ".." + here.last() + ")")));
         }
-        return new ChaosRun.KeptCheck(found.size(), notOnPrim.size() - found.size(), dirs);
+        // Without a final PRIM nothing is known to be thrown away: -1, not a count.
+        return compared ? new ChaosRun.KeptCheck(found.size(), notOnPrim.size() - found.size(), dirs)
+                : new ChaosRun.KeptCheck(-1, -1, dirs);
     }
 
     private static String passLines(LabCluster c) {

@@ -87,7 +87,8 @@ final class ChaosRun {
 
     /**
      * Acknowledged changes missing from the final PRIM: {@code found} of them are in a copy a node
-     * kept aside after a split brain ({@code dirs}, node:path), {@code nowhere} in none.
+     * kept aside after a split brain ({@code dirs}, node:path), {@code nowhere} in none; both -1
+     * when the run ended without a PRIM to compare with.
      */
     record KeptCheck(long found, long nowhere, List<String> dirs) {
         String json() {
@@ -139,6 +140,7 @@ final class ChaosRun {
         LabCluster cluster;
         try {
             cluster = LabCluster.create(lab, name, dir -> settings(dir, database, witness), p -> p);
+            allowStartFailures(cluster);
             if (database) {
                 cluster.limitDatabaseDisk(1, DATABASE_DISK_MB);
                 cluster.limitDatabaseDisk(2, DATABASE_DISK_MB);
@@ -219,6 +221,25 @@ final class ChaosRun {
         }
         // Only the management server: the configuration is what the run checks; fewer processes per node.
         return database ? s.withDatabase(DATABASE_PORT).withVms().withoutEventServer() : s;
+    }
+
+    /**
+     * Like flapping protection ({@code maxFailovers}), issue 16's bound on failed starts would end
+     * the run: the nemesis's transient faults (a kill -9 of a starting management server, a disk
+     * full for 2 s) fail starts, and a node that fails 3 gives up until an operator starts it, so the
+     * cluster stops converging (both 100-fault runs of 2026-12-07). The run measures data safety, so
+     * the bound is lifted in both nodes' configuration.
+     */
+    private static void allowStartFailures(LabCluster c) throws IOException {
+        for (int id = 1; id <= 2; id++) {
+            Path yaml = c.cluster.config(id);
+            String text = Files.readString(yaml);
+            String with = text.replaceFirst("\n  maxFailovers: (\\d+)\n", "\n  maxFailovers: $1\n  maxStartFailures: 100000\n");
+            if (with.equals(text)) {
+                throw new IllegalStateException("no failover.maxFailovers line in " + yaml + " to add maxStartFailures to");
+            }
+            Files.writeString(yaml, with);
+        }
     }
 
     /**
