@@ -82,7 +82,19 @@ final class ChaosRun {
 
     /** What the database mode finds in the databases after the run. */
     record DatabaseCheck(long lostOnSecond, long duplicated, long keptAsideCopies, long keptAsideTransactions,
-                         long unacknowledgedKept, boolean witness) {
+                         long unacknowledgedKept, boolean witness, KeptCheck kept) {
+    }
+
+    /**
+     * Acknowledged changes missing from the final PRIM: {@code found} of them are in a copy a node
+     * kept aside after a split brain ({@code dirs}, node:path), {@code nowhere} in none; both -1
+     * when the run ended without a PRIM to compare with.
+     */
+    record KeptCheck(long found, long nowhere, List<String> dirs) {
+        String json() {
+            return String.format(Locale.ROOT, "\"thrown_away_kept\":%d,\"lost_not_kept\":%d,\"kept_aside_dirs\":[%s]",
+                    found, nowhere, String.join(",", dirs.stream().map(d -> "\"" + d + "\"").toList()));
+        }
     }
 
     /** Fault pacing: each fault is held {@code hold*} ms, then the next comes {@code gap*} ms after the heal. */
@@ -96,10 +108,11 @@ final class ChaosRun {
             if (db != null) {
                 return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"mode\":\"database\",\"witness\":%b,"
                                 + "\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,\"lost_on_second\":%d,"
-                                + "\"duplicated\":%d,\"kept_aside_copies\":%d,\"kept_aside_transactions\":%d,\"unacknowledged_kept\":%d,"
+                                + "\"duplicated\":%d,\"kept_aside_copies\":%d,\"kept_aside_transactions\":%d,\"unacknowledged_kept\":%d,%s,"
                                 + "\"dual_primary_ms\":%d,\"vip_twice_ms\":%d,\"max_unavailable_ms\":%d,"
                                 + "\"converged\":%b,\"converge_ms\":%d}", db.witness(), seed, faults, acked, lost,
                         db.lostOnSecond(), db.duplicated(), db.keptAsideCopies(), db.keptAsideTransactions(), db.unacknowledgedKept(),
+                        db.kept().json(),
                         dualPrimaryMs, vipTwiceMs, maxUnavailableMs, converged, convergeMs);
             }
             return String.format(Locale.ROOT, "{\"bench\":\"chaos\",\"seed\":%d,\"faults\":%d,\"acked\":%d,\"lost\":%d,"
@@ -143,6 +156,7 @@ final class ChaosRun {
         LabCluster cluster;
         try {
             cluster = LabCluster.create(lab, name, dir -> settings(dir, database, witness), p -> p);
+            allowStartFailures(cluster);
             if (database) {
                 cluster.limitDatabaseDisk(1, DATABASE_DISK_MB);
                 cluster.limitDatabaseDisk(2, DATABASE_DISK_MB);
@@ -185,6 +199,7 @@ final class ChaosRun {
                 command.add(c.cluster.vmsAdminPasswordFile().toString());
             }
             Process client = lab.exec("client", command, dir.resolve("client.out"));
+            ChaosKeptCopies keptCopies = database ? ChaosKeptCopies.watch(c) : null;
             try {
                 await("the client's first acknowledged record").atMost(Duration.ofSeconds(60))
                         .until(() -> Files.exists(acks) && Files.readString(acks).contains("ack "));
@@ -200,12 +215,15 @@ final class ChaosRun {
                 sampler.awaitTermination(5, TimeUnit.SECONDS);
                 if (database) {
                     return ChaosDatabaseCheck.analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS,
-                            vipSamples.get() * SAMPLE_MS, converged, convergeMs, witness, log);
+                            vipSamples.get() * SAMPLE_MS, converged, convergeMs, witness, keptCopies, log);
                 }
                 return analyse(c, seed, faults, acks, dualSamples.get() * SAMPLE_MS, vipSamples.get() * SAMPLE_MS,
                         converged, convergeMs, log);
             } finally {
                 sampler.shutdownNow();
+                if (keptCopies != null) {
+                    keptCopies.close();
+                }
                 Files.writeString(stop, "stop\n");
                 lab.killGroup(client, "KILL");
             }
@@ -219,6 +237,25 @@ final class ChaosRun {
         }
         // Only the management server: the configuration is what the run checks; fewer processes per node.
         return database ? s.withDatabase(DATABASE_PORT).withVms().withoutEventServer() : s;
+    }
+
+    /**
+     * Like flapping protection ({@code maxFailovers}), issue 16's bound on failed starts would end
+     * the run: the nemesis's transient faults (a kill -9 of a starting management server, a disk
+     * full for 2 s) fail starts, and a node that fails 3 gives up until an operator starts it, so the
+     * cluster stops converging (both 100-fault runs of 2026-12-07). The run measures data safety, so
+     * the bound is lifted in both nodes' configuration.
+     */
+    private static void allowStartFailures(LabCluster c) throws IOException {
+        for (int id = 1; id <= 2; id++) {
+            Path yaml = c.cluster.config(id);
+            String text = Files.readString(yaml);
+            String with = text.replaceFirst("\n  maxFailovers: (\\d+)\n", "\n  maxFailovers: $1\n  maxStartFailures: 100000\n");
+            if (with.equals(text)) {
+                throw new IllegalStateException("no failover.maxFailovers line in " + yaml + " to add maxStartFailures to");
+            }
+            Files.writeString(yaml, with);
+        }
     }
 
     /**
