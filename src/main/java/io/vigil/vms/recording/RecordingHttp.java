@@ -101,7 +101,7 @@ final class RecordingHttp implements AutoCloseable {
     private void authenticate(Context ctx) {
         if (server.apiToken() != null) {
             requireBearer(ctx, "send Authorization: Bearer TOKEN with the token of the recording server's"
-                    + " --api-token-file (or of its --coordinator-token-file)", null, server.apiToken(),
+                    + " --api-token-file", null, server.apiToken(),
                     server.coordinatorToken());
         }
     }
