@@ -42,9 +42,10 @@ final class FailoverHttp {
     }
 
     void routes(RoutesConfig r) {
-        r.before("/failover*", ctx -> RecordingHttp.requireBearer(ctx, server.coordinatorToken(),
+        r.before("/failover*", ctx -> RecordingHttp.requireBearer(ctx,
                 "send Authorization: Bearer TOKEN with the token of the server's --coordinator-token-file",
-                "this server takes no coordinator calls: start it with --coordinator-token-file"));
+                "this server takes no coordinator calls: start it with --coordinator-token-file",
+                server.coordinatorToken()));
         r.sse("/failover/watch", this::watch);
         r.get("/failover/cover", ctx -> RecordingHttp.json(ctx, 200, state()));
         r.put("/failover/cover", ctx -> {

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * A failover server's recordings read over its HTTP API: {@code GET /devices/{id}/segments},
- * {@code GET /devices/{id}/segments/{first}?offset=} and playback. Sends this server's own API token
- * (the servers of one site share it). Every read has a deadline, so a source whose link died is
+ * {@code GET /devices/{id}/segments/{first}?offset=} and playback. Sends the coordinator's token when
+ * this server has one (every watched server of a site knows it, and the failover server's
+ * {@code /devices} routes take it), else this server's own API token (the servers of one site share it). Every read has a deadline, so a source whose link died is
  * noticed and retried, not waited on for ever.
  */
 final class HttpMergeSource implements MergeSource {

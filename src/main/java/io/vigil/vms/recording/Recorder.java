@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs one camera per enabled device of the configuration and stores every frame. A new
  * configuration is applied as a difference: a device whose settings did not change keeps its
  * camera (and its sequence numbers) running, so a re-read of the configuration never causes a gap.
+ * A camera (re)started numbers from the clock's frame slot ({@link #firstSequence}).
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -80,7 +81,8 @@ public final class Recorder implements AutoCloseable {
         }
         long next;
         try {
-            next = liveOnly.contains(d.id()) ? 0 : store.lastSequence(d.id()) + 1;
+            next = firstSequence(liveOnly.contains(d.id()) ? -1 : store.lastSequence(d.id()),
+                    System.currentTimeMillis(), d.fps());
         } catch (IOException e) {
             problems.put(d.id(), "cannot open its recordings: " + e.getMessage());
             LOG.error("device {} ({}): cannot open its recordings: {}", d.id(), d.name(), e.getMessage());
@@ -106,6 +108,20 @@ public final class Recorder implements AutoCloseable {
             cameras.put(d.id(), new SimulatedCamera(d.id(), d.fps(), d.frameBytes(), next, sink));
         }
         LOG.info("device {} ({}, {}) recording from sequence {}", d.id(), d.name(), d.kind(), next);
+    }
+
+    /**
+     * The number of a camera run's first frame: the frame slot of the wall clock at its start
+     * ({@code nowMillis * fps / 1000}), or the store's last + 1 if that is higher. So one number
+     * means one moment of the device on every server that records it (issue 14): a failover server
+     * continues the numbers past the recording server's last one by the time it was down (the
+     * detection gap), and the recording server back continues past the failover server's, which
+     * the merge then fills in without a clash. A run numbers its frames one by one from there: exact
+     * for cameras at their set rate (simulated ones keep a fixed schedule); needs the servers'
+     * clocks to agree (NTP) to well within the time a cover lasts.
+     */
+    static long firstSequence(long lastStored, long nowMillis, int fps) {
+        return Math.max(lastStored + 1, nowMillis / 1000 * fps + nowMillis % 1000 * fps / 1000);
     }
 
     private void report(DeviceConfig d, String message) {

@@ -69,7 +69,17 @@ final class RecordingHttp implements AutoCloseable {
         r.get("/devices/{id}/live", this::live);
         r.get("/devices/{id}/playback", this::index);
         r.get("/devices/{id}/playback/frames", this::frames);
-        r.before("/api/merge*", this::authenticate);
+        r.before("/api/merge*", ctx -> {
+            if ("GET".equals(ctx.method().name())) {
+                authenticate(ctx); // reading: as /devices
+            } else { // a merge writes into the store: never without a token; the coordinator's starts it
+                requireBearer(ctx, "send Authorization: Bearer TOKEN with the token of the recording server's"
+                        + " --api-token-file or --coordinator-token-file", "a merge writes into this server's"
+                        + " recordings, so it needs a token: start the recording server with --coordinator-token-file"
+                        + " (the failover coordinator's token) or --api-token-file", server.apiToken(),
+                        server.coordinatorToken());
+            }
+        });
         new MergeRoutes(server).register(r);
         failover.routes(r);
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.field(), e.getMessage()));
@@ -90,19 +100,28 @@ final class RecordingHttp implements AutoCloseable {
      */
     private void authenticate(Context ctx) {
         if (server.apiToken() != null) {
-            requireBearer(ctx, server.apiToken(), "send Authorization: Bearer TOKEN with the token of the recording"
-                    + " server's --api-token-file", null);
+            requireBearer(ctx, "send Authorization: Bearer TOKEN with the token of the recording server's"
+                    + " --api-token-file", null, server.apiToken(),
+                    server.coordinatorToken());
         }
     }
 
-    /** Refuses the request unless it carries {@code want}; with no token configured, refuses with {@code unset}. */
-    static void requireBearer(Context ctx, byte[] want, String refused, String unset) {
-        if (want == null) {
+    /**
+     * Refuses the request unless it carries one of the {@code accepted} tokens (nulls are skipped);
+     * with none configured, refuses with {@code unset}.
+     */
+    static void requireBearer(Context ctx, String refused, String unset, byte[]... accepted) {
+        List<byte[]> want = java.util.Arrays.stream(accepted).filter(java.util.Objects::nonNull).toList();
+        if (want.isEmpty()) {
             throw new ApiError(403, null, unset);
         }
         String h = ctx.header("Authorization");
         byte[] got = h != null && h.startsWith("Bearer ") ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : null;
-        if (got == null || !MessageDigest.isEqual(sha256(want), sha256(got))) {
+        boolean match = false;
+        for (byte[] w : want) { // every token compared, so the time taken tells nothing either
+            match |= got != null && MessageDigest.isEqual(sha256(w), sha256(got));
+        }
+        if (!match) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiError(401, null, refused);
         }

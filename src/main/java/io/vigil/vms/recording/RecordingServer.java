@@ -66,7 +66,7 @@ public final class RecordingServer implements AutoCloseable {
                 o.password()), o.name(), o.storage(), recorder, o.pollMillis());
         this.failoverMode = role.failover() ? new FailoverMode(recorder) : null;
         this.merger = new Merger(store, o.storage(), o.segmentBytes(),
-                sources != null ? sources : uri -> new HttpMergeSource(uri, apiToken), Clock.systemUTC());
+                sources != null ? sources : uri -> new HttpMergeSource(uri, coordinatorToken != null ? coordinatorToken : apiToken), Clock.systemUTC());
         this.http = new RecordingHttp(this, o.bind(), o.port());
     }
 

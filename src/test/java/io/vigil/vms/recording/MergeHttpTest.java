@@ -213,4 +213,31 @@ class MergeHttpTest {
         assertThat(spans.get(0).path("firstSeq").asLong()).isZero();
         assertThat(spans.get(0).path("lastSeq").asLong()).isEqualTo(399);
     }
+
+    @Test
+    void theCoordinatorsTokenStartsAMergeAndReadsTheFailoverServersSegments() throws Exception {
+        String coordinator = "coordinator-token-7c1d";
+        long from = System.currentTimeMillis();
+        RecordingServer r = RecordingServer.start(new RecordingServer.Options("rec", "127.0.0.1", 0, tmp.resolve("rec"),
+                URI.create("http://127.0.0.1:9"), "rec", "pw", 60_000, 60_000, 64 * 1024, TOKEN),
+                new RecordingServer.Role(coordinator, false));
+        servers.add(r);
+        // the failover server has an API token of its own: the merge reads it with the coordinator's
+        RecordingServer s = RecordingServer.start(new RecordingServer.Options("failover", "127.0.0.1", 0,
+                tmp.resolve("failover"), null, null, null, 60_000, 60_000, 64 * 1024, "another-api-token-9e2b"),
+                new RecordingServer.Role(coordinator, true));
+        servers.add(s);
+        record(s, 0, 99);
+        String body = "{\"source\":\"http://127.0.0.1:" + s.port() + "\",\"devices\":[" + DEV + "],\"from\":" + from
+                + ",\"to\":" + System.currentTimeMillis() + "}";
+        assertThat(call(r, "POST", "/api/merge", body, "another-api-token-9e2b").statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> started = call(r, "POST", "/api/merge", body, coordinator);
+        assertThat(started.statusCode()).as(new String(started.body())).isEqualTo(202);
+        await("the merge completes").atMost(Duration.ofSeconds(60)).until(() -> json(call(r, "GET", "/api/merge", null,
+                coordinator)).path("state").asText().equals("done"));
+        assertThat(json(call(r, "GET", "/api/merge", null, TOKEN)).path("devices").get(0).path("framesWritten").asLong())
+                .isEqualTo(100);
+        assertThat(call(s, "GET", "/devices", null, null).statusCode()).as("the failover server's own token stays required")
+                .isEqualTo(401);
+    }
 }

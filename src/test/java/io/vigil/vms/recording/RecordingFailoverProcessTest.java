@@ -96,6 +96,7 @@ class RecordingFailoverProcessTest {
         long none = device(rec, "Cam none", "none");
         Server fs = failoverServer("Cold one");
         long group = group("Group one", fs);
+        long recordingFrom = System.currentTimeMillis();
         launch(fs);
         launch(rec);
         awaitHealth(fs);
@@ -111,6 +112,7 @@ class RecordingFailoverProcessTest {
                 .isEqualTo(401);
 
         long killed = System.nanoTime();
+        long killedAt = System.currentTimeMillis();
         processes.get(rec.name()).destroyForcibly();
         await("the failover server records the full device").atMost(START).ignoreExceptions()
                 .until(() -> stored(fs, full) >= 0);
@@ -158,6 +160,32 @@ class RecordingFailoverProcessTest {
         assertThat(events("failover-handback", rec.id())).hasSize(1);
         assertThat(ok(call("GET", "/api/devices/" + full + "/served-by", null)).get("address").asText())
                 .isEqualTo("http://127.0.0.1:" + rec.port() + "/");
+
+        // the merge back, started by the coordinator at hand-back with its token
+        await("the merge back is done").atMost(START).ignoreExceptions()
+                .until(() -> json(rec, "/api/merge").path("state").asText().equals("done"));
+        JsonNode merged = json(rec, "/api/merge").path("devices").get(0);
+        assertThat(merged.path("state").asText()).isEqualTo("verified");
+        assertThat(merged.path("framesWritten").asLong()).as("what only the failover server had").isPositive();
+        List<Frame> frames = playback(rec, full, recordingFrom, System.currentTimeMillis());
+        List<Integer> gaps = new ArrayList<>();
+        for (int i = 1; i < frames.size(); i++) {
+            assertThat(frames.get(i).sequence()).as("no duplicate, in order: frame %d of %d", i, frames.size())
+                    .isGreaterThan(frames.get(i - 1).sequence());
+            if (frames.get(i).sequence() != frames.get(i - 1).sequence() + 1) {
+                gaps.add(i);
+            }
+        }
+        assertThat(gaps).as("contiguous but for the detection gap").hasSize(1);
+        Frame before = frames.get(gaps.get(0) - 1);
+        Frame after = frames.get(gaps.get(0));
+        long gapMs = after.captureMillis() - before.captureMillis();
+        assertThat(before.captureMillis()).as("the gap starts at the kill").isLessThanOrEqualTo(killedAt);
+        assertThat(gapMs).as("the gap is the takeover").isLessThanOrEqualTo(takeoverMs + 2000);
+        assertThat(after.sequence() - before.sequence()).as("numbers skip the frames of the gap's time (20 fps)")
+                .isBetween(gapMs * 20 / 1000 - 20, gapMs * 20 / 1000 + 20);
+        System.err.println("playback after the merge: " + frames.size() + " frames, one gap of " + gapMs + " ms ("
+                + (after.sequence() - before.sequence() - 1) + " numbers)");
     }
 
     @Test
@@ -351,15 +379,28 @@ class RecordingFailoverProcessTest {
         throw new AssertionError("device " + id + " is not listed: " + devices);
     }
 
-    /** The newest sequence number the server has stored for the device, -1 before any. */
+    /** The frames the server has stored for the device, less one: -1 before any. */
     private long stored(Server s, long device) throws Exception {
+        long frames = 0;
         for (JsonNode d : json(s, "/devices")) {
-            if (d.get("id").asLong() == device && d.get("spans").size() > 0) {
-                JsonNode spans = d.get("spans");
-                return spans.get(spans.size() - 1).get("lastSeq").asLong();
+            if (d.get("id").asLong() == device) {
+                for (JsonNode span : d.get("spans")) {
+                    frames += span.get("lastSeq").asLong() - span.get("firstSeq").asLong() + 1;
+                }
             }
         }
-        return -1;
+        return frames - 1;
+    }
+
+    /** Every frame of the device's playback from the server in the range, as /playback/frames streams them. */
+    private List<Frame> playback(Server s, long device, long from, long to) throws Exception {
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+                + "/devices/" + device + "/playback/frames?from=" + from + "&to=" + to)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<Frame> frames = new ArrayList<>();
+        FrameCodec.readAll(new java.io.ByteArrayInputStream(r.body()), frames::add);
+        return frames;
     }
 
     private void awaitStoredGrows(Server s, long device) throws Exception {
