@@ -109,7 +109,11 @@ public final class LocalRecorder implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** The newest sequence number stored for {@code device}, -1 before any (or while the server does not answer). */
+    /**
+     * How many frames of {@code device} are stored, less one: -1 before any (or while the server does
+     * not answer). Counted over the spans, since sequence numbers follow the capture clock (they
+     * start far from 0 and skip the frames of a downtime).
+     */
     public long stored(long device) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url().resolve("/devices"))
@@ -119,8 +123,12 @@ public final class LocalRecorder implements AutoCloseable {
             }
             for (JsonNode d : io.vigil.vms.management.Json.MAPPER.readTree(r.body())) {
                 JsonNode spans = d.path("spans");
-                if (d.path("id").asLong() == device && spans.size() > 0) {
-                    return spans.get(spans.size() - 1).path("lastSeq").asLong();
+                if (d.path("id").asLong() == device) {
+                    long frames = 0;
+                    for (JsonNode span : spans) {
+                        frames += span.path("lastSeq").asLong() - span.path("firstSeq").asLong() + 1;
+                    }
+                    return frames - 1;
                 }
             }
             return -1;
