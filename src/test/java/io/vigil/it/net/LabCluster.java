@@ -167,7 +167,11 @@ final class LabCluster implements AutoCloseable {
         return servicePid(id) > 0;
     }
 
-    /** The pid of node {@code id}'s management server (not a zombie), or -1. */
+    /**
+     * The pid of node {@code id}'s management server (not a zombie) that serves: it listens on the
+     * service port. A warm standby's process (same command line, started ahead on the SECOND) does
+     * not, until the takeover activates it. -1 when none serves.
+     */
     long servicePid(int id) {
         String netns = netnsOf(id);
         return ProcessHandle.allProcesses().filter(h -> {
@@ -181,11 +185,42 @@ final class LabCluster implements AutoCloseable {
                     return false;
                 }
                 String stat = Files.readString(proc.resolve("stat"));
-                return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+                return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z'
+                        && listens(proc, cluster.settings().servicePort());
             } catch (IOException e) {
                 return false; // exited while we looked
             }
         }).mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** Whether the process at {@code proc} (/proc/PID) holds a TCP socket listening on {@code port}. */
+    private static boolean listens(Path proc, int port) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        for (String table : List.of("net/tcp", "net/tcp6")) {
+            Path t = proc.resolve(table);
+            if (!Files.exists(t)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(t)) {
+                String[] f = line.trim().split("\\s+");
+                // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field
+                if (f.length > 9 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
+                    inodes.add("socket:[" + f[9] + "]");
+                }
+            }
+        }
+        if (inodes.isEmpty()) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return inodes.contains(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    return false; // closed while we looked
+                }
+            });
+        }
     }
 
     /** "net:[inode]" as /proc/PID/ns/net reads for processes in node {@code id}'s namespace. */
