@@ -81,7 +81,7 @@ class DumpCommandTest extends CliFixture {
             assertThat(entries).contains("kept/" + name + "/threads.txt", "kept/" + name + "/status.json",
                     "kept/" + name + "/configuration.yaml", "kept/" + name + "/module.log");
         }
-        assertThat(entries).noneMatch(e -> e.contains(names.get(0)));
+        assertThat(entries).noneMatch(e -> e.startsWith("kept/" + names.get(0) + "/"));
     }
 
     @Test
