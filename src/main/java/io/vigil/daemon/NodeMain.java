@@ -36,10 +36,12 @@ public final class NodeMain {
                     + configFile + " rewritten in format " + io.vigil.config.ConfigFormat.CURRENT + "; the previous"
                     + " file is kept as " + backup));
         } catch (IOException e) {
-            System.err.println("cannot bring the configuration " + configFile + " to format "
-                    + io.vigil.config.ConfigFormat.CURRENT + ": " + e.getMessage() + ". Check that the vigil user may"
-                    + " write its folder");
-            return 2;
+            // An older format reads as is (format 2 only adds its own line): a configuration folder
+            // the node may not write (the package's /etc/vigil is root's) must not stop it.
+            System.err.println("configuration " + configFile + " left in its older format (cannot rewrite it in"
+                    + " format " + io.vigil.config.ConfigFormat.CURRENT + ": " + e.getMessage() + "); it is read as"
+                    + " is. To bring it forward, add the line 'format: " + io.vigil.config.ConfigFormat.CURRENT
+                    + "' at its top as root");
         }
         try {
             config = VigilConfig.load(configFile);
